@@ -1,0 +1,164 @@
+"""Every KPI and additive measure declared once: the warehouse, the dashboards and the report all
+read these declarations.
+
+A KPI is a ratio of two additive measures, computed from sums at the grain asked for (the CPA
+of a week is the week's cost over the week's purchases, never a mean of daily CPAs). A zero
+denominator gives no value (null), never infinity.
+
+>>> KPIS["cpa"].numerator, KPIS["cpa"].denominator
+('cost', 'purchases')
+>>> KPIS["cpm"].compute(12.0, 4000)
+3.0
+>>> KPIS["ctr"].compute(5, 0) is None
+True
+>>> KPIS["roas"].is_better(5.0, 4.0), KPIS["cpl"].is_better(5.0, 4.0)
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["nl", "fr", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "fr", "en")
+Unit = Literal["count", "currency", "percent", "multiple"]
+Direction = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Labels:
+    nl: str
+    fr: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return getattr(self, lang) if lang in LANGUAGES else self.en
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An additive column of the unified model: summing it over any rows is meaningful."""
+
+    id: str
+    unit: Unit
+    label: Labels
+    description: Labels
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """value = numerator / denominator * scale, computed from sums."""
+
+    id: str
+    numerator: str
+    denominator: str
+    unit: Unit
+    direction: Direction
+    label: Labels
+    description: Labels
+    scale: float = 1.0
+
+    def compute(self, numerator: float | None, denominator: float | None) -> float | None:
+        """The KPI from two sums; None when the denominator is zero or missing."""
+        if numerator is None or denominator is None or denominator == 0:
+            return None
+        return numerator / denominator * self.scale
+
+    def is_better(self, value: float, reference: float) -> bool:
+        """Whether ``value`` beats ``reference`` in this KPI's direction."""
+        return value > reference if self.direction == "higher" else value < reference
+
+
+def _m(id: str, unit: Unit, nl: str, fr: str, en: str, dnl: str, dfr: str, den: str) -> Measure:
+    return Measure(id, unit, Labels(nl, fr, en), Labels(dnl, dfr, den))
+
+
+MEASURES: dict[str, Measure] = {
+    m.id: m
+    for m in (
+        _m("impressions", "count", "Vertoningen", "Impressions", "Impressions",
+           "Aantal keer dat een advertentie werd getoond.",
+           "Nombre d'affichages d'une annonce.",
+           "Times an ad was shown."),
+        _m("clicks", "count", "Klikken", "Clics", "Clicks",
+           "Klikken op advertenties.", "Clics sur les annonces.", "Clicks on ads."),
+        _m("cost", "currency", "Kosten", "Coût", "Cost",
+           "Mediakosten in de rapportagevaluta.",
+           "Coût média dans la devise de reporting.",
+           "Media cost in the reporting currency."),
+        _m("sessions", "count", "Sessies", "Sessions", "Sessions",
+           "GA4-sessies.", "Sessions GA4.", "GA4 sessions."),
+        _m("engaged_sessions", "count", "Betrokken sessies", "Sessions avec engagement",
+           "Engaged sessions",
+           "Sessies > 10 s, met een key event of met 2+ paginaweergaven.",
+           "Sessions > 10 s, avec un événement clé ou 2+ pages vues.",
+           "Sessions over 10 s, with a key event, or with 2+ page views."),
+        _m("leads", "count", "Leads", "Leads", "Leads",
+           "Conversies die de configuratie als lead telt.",
+           "Conversions que la configuration compte comme lead.",
+           "Conversions the configuration counts as a lead."),
+        _m("purchases", "count", "Aankopen", "Achats", "Purchases",
+           "Conversies die de configuratie als aankoop telt.",
+           "Conversions que la configuration compte comme achat.",
+           "Conversions the configuration counts as a purchase."),
+        _m("conversions", "count", "Conversies", "Conversions", "Conversions",
+           "Leads plus aankopen.", "Leads plus achats.", "Leads plus purchases."),
+        _m("revenue", "currency", "Omzet", "Chiffre d'affaires", "Revenue",
+           "Waarde van de aankopen in de rapportagevaluta.",
+           "Valeur des achats dans la devise de reporting.",
+           "Value of purchases in the reporting currency."),
+    )
+}
+
+
+def _k(id: str, num: str, den: str, unit: Unit, direction: Direction, nl: str, fr: str, en: str,
+       dnl: str, dfr: str, den_: str, scale: float = 1.0) -> Kpi:
+    return Kpi(id, num, den, unit, direction, Labels(nl, fr, en), Labels(dnl, dfr, den_), scale)
+
+
+KPIS: dict[str, Kpi] = {
+    k.id: k
+    for k in (
+        _k("conversion_rate", "conversions", "sessions", "percent", "higher",
+           "Conversieratio", "Taux de conversion", "Conversion rate",
+           "Conversies ÷ sessies.", "Conversions ÷ sessions.", "Conversions ÷ sessions."),
+        _k("cpl", "cost", "leads", "currency", "lower",
+           "Kosten per lead (CPL)", "Coût par lead (CPL)", "Cost per lead (CPL)",
+           "Kosten ÷ leads.", "Coût ÷ leads.", "Cost ÷ leads."),
+        _k("cpa", "cost", "purchases", "currency", "lower",
+           "Kosten per aankoop (CPA)", "Coût par acquisition (CPA)", "Cost per acquisition (CPA)",
+           "Kosten ÷ aankopen.", "Coût ÷ achats.", "Cost ÷ purchases."),
+        _k("roas", "revenue", "cost", "multiple", "higher",
+           "ROAS", "ROAS", "ROAS",
+           "Omzet ÷ kosten.", "Chiffre d'affaires ÷ coût.", "Revenue ÷ cost."),
+        _k("ctr", "clicks", "impressions", "percent", "higher",
+           "Klikratio (CTR)", "Taux de clics (CTR)", "Click-through rate (CTR)",
+           "Klikken ÷ vertoningen.", "Clics ÷ impressions.", "Clicks ÷ impressions."),
+        _k("cpc", "cost", "clicks", "currency", "lower",
+           "Kosten per klik (CPC)", "Coût par clic (CPC)", "Cost per click (CPC)",
+           "Kosten ÷ klikken.", "Coût ÷ clics.", "Cost ÷ clicks."),
+        _k("cpm", "cost", "impressions", "currency", "lower",
+           "Kosten per 1.000 vertoningen (CPM)", "Coût pour 1 000 impressions (CPM)",
+           "Cost per 1,000 impressions (CPM)",
+           "Kosten ÷ vertoningen × 1.000.", "Coût ÷ impressions × 1 000.",
+           "Cost ÷ impressions × 1,000.", 1000.0),
+        _k("aov", "revenue", "purchases", "currency", "higher",
+           "Gemiddelde bestelwaarde (AOV)", "Panier moyen (AOV)", "Average order value (AOV)",
+           "Omzet ÷ aankopen.", "Chiffre d'affaires ÷ achats.", "Revenue ÷ purchases."),
+        _k("engagement_rate", "engaged_sessions", "sessions", "percent", "higher",
+           "Engagementratio", "Taux d'engagement", "Engagement rate",
+           "Betrokken sessies ÷ sessies (GA4).", "Sessions avec engagement ÷ sessions (GA4).",
+           "Engaged sessions ÷ sessions (GA4)."),
+    )
+}
+
+
+def _check_registry() -> None:
+    for kpi in KPIS.values():
+        for part in (kpi.numerator, kpi.denominator):
+            if part not in MEASURES:
+                raise ValueError(f"KPI {kpi.id!r} uses {part!r}, which is not a declared measure")
+
+
+_check_registry()

@@ -1,0 +1,181 @@
+"""The raw streams every source writes: one declaration per stream, shared by the demo and the
+real connectors, so nothing downstream can tell them apart.
+
+Column names follow our snake_case reading of the API field (``metrics.cost_micros`` ->
+``cost_micros``; GA4 ``sessionSource`` -> ``session_source``). Identifiers are strings; money
+carries ``currency_code``; every date carries the source's ``time_zone``; ``extracted_at`` is the
+UTC time of the pull.
+
+>>> STREAMS["ads_campaign_daily"].key
+('date', 'customer_id', 'campaign_id')
+>>> "cost_micros" in STREAMS["ads_ad_group_daily"].column_names
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Dtype = Literal["date", "string", "int64", "float64", "timestamp", "boolean"]
+
+_PROVENANCE: tuple[tuple[str, Dtype], ...] = (
+    ("currency_code", "string"),
+    ("time_zone", "string"),
+    ("extracted_at", "timestamp"),
+)
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One raw table: its columns in order, its natural key and the source that fills it."""
+
+    name: str
+    source: Literal["google_ads", "ga4"]
+    columns: tuple[tuple[str, Dtype], ...]
+    key: tuple[str, ...]
+    description: str
+
+    @property
+    def table(self) -> str:
+        return f"raw_{self.name}"
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    @property
+    def dtypes(self) -> dict[str, Dtype]:
+        return dict(self.columns)
+
+
+ADS_CAMPAIGN_DAILY = Stream(
+    name="ads_campaign_daily",
+    source="google_ads",
+    columns=(
+        ("date", "date"),
+        ("customer_id", "string"),
+        ("campaign_id", "string"),
+        ("campaign_name", "string"),
+        ("campaign_status", "string"),
+        ("channel_type", "string"),  # campaign.advertising_channel_type
+        ("budget_micros", "int64"),  # campaign_budget.amount_micros (daily)
+        ("impressions", "int64"),
+        ("clicks", "int64"),
+        ("cost_micros", "int64"),
+        ("conversions", "float64"),
+        ("conversions_value", "float64"),
+        *_PROVENANCE,
+    ),
+    key=("date", "customer_id", "campaign_id"),
+    description="GAQL FROM campaign, segments.date: campaign totals, Performance Max included.",
+)
+
+ADS_AD_GROUP_DAILY = Stream(
+    name="ads_ad_group_daily",
+    source="google_ads",
+    columns=(
+        ("date", "date"),
+        ("customer_id", "string"),
+        ("campaign_id", "string"),
+        ("ad_group_id", "string"),
+        ("ad_group_name", "string"),
+        ("ad_group_status", "string"),
+        ("impressions", "int64"),
+        ("clicks", "int64"),
+        ("cost_micros", "int64"),
+        ("conversions", "float64"),
+        ("conversions_value", "float64"),
+        *_PROVENANCE,
+    ),
+    key=("date", "customer_id", "ad_group_id"),
+    description="GAQL FROM ad_group, segments.date: campaigns with ad groups (not Performance Max).",
+)
+
+ADS_CONVERSION_ACTION_DAILY = Stream(
+    name="ads_conversion_action_daily",
+    source="google_ads",
+    columns=(
+        ("date", "date"),
+        ("customer_id", "string"),
+        ("campaign_id", "string"),
+        ("ad_group_id", "string"),  # null for campaigns without ad groups (Performance Max)
+        ("conversion_action_id", "string"),
+        ("conversion_action_name", "string"),
+        ("conversion_action_category", "string"),  # e.g. SUBMIT_LEAD_FORM, PURCHASE
+        ("conversions", "float64"),
+        ("conversions_value", "float64"),
+        *_PROVENANCE,
+    ),
+    key=("date", "customer_id", "campaign_id", "ad_group_id", "conversion_action_id"),
+    description="Conversions segmented by segments.conversion_action, per ad group "
+    "(per campaign for Performance Max).",
+)
+
+GA4_SESSIONS_DAILY = Stream(
+    name="ga4_sessions_daily",
+    source="ga4",
+    columns=(
+        ("date", "date"),
+        ("property_id", "string"),
+        ("session_source", "string"),
+        ("session_medium", "string"),
+        ("session_campaign_id", "string"),  # Google Ads campaign ID for google / cpc
+        ("session_campaign_name", "string"),
+        ("sessions", "int64"),
+        ("engaged_sessions", "int64"),
+        *_PROVENANCE,
+    ),
+    key=(
+        "date",
+        "property_id",
+        "session_source",
+        "session_medium",
+        "session_campaign_id",
+        "session_campaign_name",
+    ),
+    description="runReport: date x session source / medium / campaign; additive metrics only.",
+)
+
+GA4_KEY_EVENTS_DAILY = Stream(
+    name="ga4_key_events_daily",
+    source="ga4",
+    columns=(
+        ("date", "date"),
+        ("property_id", "string"),
+        ("session_source", "string"),
+        ("session_medium", "string"),
+        ("session_campaign_id", "string"),
+        ("session_campaign_name", "string"),
+        ("event_name", "string"),
+        ("key_events", "float64"),
+        ("event_value", "float64"),
+        *_PROVENANCE,
+    ),
+    key=(
+        "date",
+        "property_id",
+        "session_source",
+        "session_medium",
+        "session_campaign_id",
+        "session_campaign_name",
+        "event_name",
+    ),
+    description="runReport: key events by event name (generate_lead, purchase, ...) and value.",
+)
+
+STREAMS: dict[str, Stream] = {
+    s.name: s
+    for s in (
+        ADS_CAMPAIGN_DAILY,
+        ADS_AD_GROUP_DAILY,
+        ADS_CONVERSION_ACTION_DAILY,
+        GA4_SESSIONS_DAILY,
+        GA4_KEY_EVENTS_DAILY,
+    )
+}
+
+
+def streams_of(source: str) -> tuple[Stream, ...]:
+    """The streams one source fills, in declaration order."""
+    return tuple(s for s in STREAMS.values() if s.source == source)

@@ -1,0 +1,1 @@
+"""The warehouse: a DuckDB file (by default) reached through Ibis, with idempotent window writes."""
