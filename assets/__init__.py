@@ -1,0 +1,1 @@
+"""Dagster wiring (the only package that imports dagster) and the ``campaign-kpi`` command."""

@@ -50,7 +50,8 @@ class Extract:
     """One stream's rows for one window, as pulled, plus what the source said about them.
 
     ``metadata`` is shown to users (quality flags such as GA4 thresholding); it never holds
-    credentials.
+    credentials. ``scope`` is the account or property pulled: a write replaces the window for
+    that scope only, so several accounts can share one table.
     """
 
     stream: Stream
@@ -58,6 +59,7 @@ class Extract:
     frame: pd.DataFrame
     extracted_at: dt.datetime
     metadata: Mapping[str, object] = field(default_factory=dict)
+    scope: str = ""  # the account (customer ID) or property the rows belong to
 
 
 class Source(Protocol):

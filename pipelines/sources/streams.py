@@ -89,7 +89,8 @@ ADS_AD_GROUP_DAILY = Stream(
         *_PROVENANCE,
     ),
     key=("date", "customer_id", "ad_group_id"),
-    description="GAQL FROM ad_group, segments.date: campaigns with ad groups (not Performance Max).",
+    description="GAQL FROM ad_group, segments.date: campaigns with ad groups "
+    "(not Performance Max).",
 )
 
 ADS_CONVERSION_ACTION_DAILY = Stream(

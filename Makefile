@@ -1,0 +1,60 @@
+# campaign-kpi: `make demo` and `make test` set everything up from the lock file, idempotently.
+# Needs only Python 3.11+ (and, for the browser tests, Debian's chromium, installed on demand).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CONFIG ?= $(if $(wildcard data/campaign-kpi.yaml),data/campaign-kpi.yaml,data/campaign-kpi.example.yaml)
+
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help setup demo test lint dev browser benchmark clean
+
+help:
+	@echo "make demo       install, then run the whole pipeline offline on the demo account"
+	@echo "make test       install, then run ruff and every test (browser tests included)"
+	@echo "make dev        open the Dagster UI on the same definitions"
+	@echo "make benchmark  time a warm demo and one nightly partition"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+setup: $(VENV)/.synced
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+demo: setup
+	$(BIN)/campaign-kpi demo
+
+lint: setup
+	$(BIN)/ruff check .
+
+test: setup browser lint
+	$(BIN)/python -m pytest
+
+dev: setup
+	mkdir -p data/dagster_home data/out
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home \
+	CAMPAIGN_KPI_CONFIG=$(abspath $(CONFIG)) \
+	CAMPAIGN_KPI_WAREHOUSE=$(CURDIR)/data/warehouse.duckdb \
+	CAMPAIGN_KPI_OUTPUT=$(CURDIR)/data/out \
+	env --default-signal=INT,TERM $(BIN)/dagster dev -m assets.definitions
+
+benchmark: setup
+	$(BIN)/python benchmarks/pipeline.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) data/out data/warehouse.duckdb data/dagster_home test-artifacts

@@ -1,0 +1,191 @@
+"""``campaign-kpi``: run the pipeline from a terminal, in process, without a Dagster daemon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+from typing import Annotated
+
+import dagster as dg
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from assets.definitions import build_definitions
+from assets.jobs import NIGHTLY_JOB
+from assets.resources import SettingsResource, WarehouseResource
+from assets.settings import Paths, resolve_paths
+from pipelines.config import Config, ConfigError, load_config
+from pipelines.sources.factory import demo_end
+from pipelines.warehouse.store import WarehouseError
+
+app = typer.Typer(
+    help="Campaign KPIs from GA4 and Google Ads: pull, model, KPIs, dashboards.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Folder for the warehouse and outputs [default: ./data of the repo, or "
+    "$CAMPAIGN_KPI_DATA_DIR].", file_okay=False)]
+ConfigPath = Annotated[Path | None, typer.Option(
+    "--config", help="YAML configuration [default: $CAMPAIGN_KPI_CONFIG, else "
+    "<data dir>/campaign-kpi.yaml, else the sample configuration].", dir_okay=False)]
+
+
+def _load(paths: Paths) -> Config:
+    try:
+        return load_config(paths.config)
+    except ConfigError as exc:
+        err.print(f"[red]Configuration error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _resolved_config_file(paths: Paths, config: Config) -> Path:
+    """The configuration actually used, with command-line overrides, next to the warehouse."""
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    path = paths.data_dir / ".campaign-kpi.resolved.yaml"
+    path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False,
+                                   allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class _StepStatus(logging.Handler):
+    """Show Dagster's step events on a rich status line."""
+
+    def __init__(self, status) -> None:
+        super().__init__(logging.INFO)
+        self.status = status
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        for marker, verb in (("STEP_START", "running"), ("ASSET_CHECK_EVALUATION", "checked")):
+            if marker in message:
+                step = message.split(" - ")[2] if message.count(" - ") >= 2 else ""
+                self.status.update(f"[bold]{verb}[/bold] {step}")
+
+
+def _execute(paths: Paths, config: Config, first: dt.date,
+             last: dt.date) -> dg.ExecuteInProcessResult:
+    resolved = _resolved_config_file(paths, config)
+    resources = {
+        "warehouse": WarehouseResource(path=str(paths.warehouse)),
+        "settings": SettingsResource(config_path=str(resolved), output_dir=str(paths.output)),
+    }
+    job = build_definitions(config, resources).resolve_job_def(NIGHTLY_JOB)
+    if first == last:
+        kwargs = {"partition_key": first.isoformat()}
+    else:
+        kwargs = {"tags": {"dagster/asset_partition_range_start": first.isoformat(),
+                           "dagster/asset_partition_range_end": last.isoformat()}}
+    dagster_logger = logging.getLogger("dagster")
+    with console.status("starting", spinner="dots") as status:
+        handler = _StepStatus(status)
+        dagster_logger.addHandler(handler)
+        try:
+            return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                          raise_on_error=False, **kwargs)
+        finally:
+            dagster_logger.removeHandler(handler)
+
+
+def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> None:
+    table = Table(title="Materialized", show_lines=False)
+    table.add_column("asset")
+    table.add_column("rows", justify="right")
+    seen: dict[str, str] = {}
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        rows = mat.metadata.get("dagster/row_count")
+        seen[mat.asset_key.to_user_string()] = f"{rows.value:,}" if rows else ""
+    for key, rows in seen.items():
+        table.add_row(key, rows)
+    console.print(table)
+    failed_checks = [
+        e.asset_check_evaluation.check_name
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ] if hasattr(result, "get_asset_check_evaluations") else []
+    if failed_checks:
+        err.print(f"[yellow]Checks that failed:[/yellow] {', '.join(failed_checks)}")
+    console.print(f"Warehouse  {paths.warehouse}")
+    console.print(f"Dashboard  {paths.output / 'overview.html'}")
+    console.print(f"Took {seconds:.1f} s")
+
+
+def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
+    started = time.perf_counter()
+    try:
+        result = _execute(paths, config, first, last)
+    except (WarehouseError, ConfigError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    if not result.success:
+        failure = next((e for e in result.all_events if e.is_failure), None)
+        reason = failure.message if failure is not None else "see the log above"
+        err.print(f"[red]The run failed; the last good tables are unchanged.[/red] {reason}")
+        raise typer.Exit(1)
+    _report(result, paths, time.perf_counter() - started)
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+    start: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                     help="First day of demo data [default: history_start].")] = None,
+    end: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"],
+                   help="Last day of demo data [default: yesterday].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed of the demo account.")] = None,
+) -> None:
+    """Generate the offline demo account and run the whole pipeline over its history."""
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    demo_options = config.demo.model_copy(update={
+        k: v for k, v in {"end": end.date() if end else None, "seed": seed}.items()
+        if v is not None})
+    config = config.model_copy(update={
+        "demo": demo_options,
+        "history_start": start.date() if start else config.history_start,
+    })
+    config = Config.model_validate(config.model_dump())
+    last = demo_end(config)
+    console.print(f"Demo account {config.account_name!r}: {config.history_start} to {last}")
+    _run(paths, config, config.history_start, last)
+
+
+@app.command()
+def run(
+    date: Annotated[dt.datetime, typer.Option("--date", formats=["%Y-%m-%d"],
+                    help="The day to process (what the nightly schedule does for yesterday).")],
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+) -> None:
+    """Run the nightly job for one day: re-pull its restatement windows, rebuild KPIs and
+    dashboards."""
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    day = date.date()
+    if day < config.history_start:
+        err.print(f"--date {day} is before history_start ({config.history_start})")
+        raise typer.Exit(2)
+    _run(paths, config, day, day)
+
+
+@app.command("check-config")
+def check_config(config_path: ConfigPath = None, data_dir: DataDir = None) -> None:
+    """Validate the configuration file and show what it says."""
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    console.print(f"[green]OK[/green] {paths.config}")
+    console.print(f"history from {config.history_start}; reporting in "
+                  f"{config.reporting.currency}, {config.reporting.time_zone}; "
+                  f"sources: Google Ads={config.sources.google_ads.kind}, "
+                  f"GA4={config.sources.ga4.kind}; {len(config.targets)} targets")
+

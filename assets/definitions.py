@@ -1,0 +1,39 @@
+"""The one root that builds the Dagster definitions (``dagster dev -m assets.definitions``)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.checks import CHECKS
+from assets.dashboards import overview_dashboard
+from assets.jobs import nightly_job, nightly_schedule
+from assets.kpis import kpi_tables
+from assets.model import model_assets
+from assets.partitions import daily_partitions
+from assets.raw import raw_assets
+from assets.resources import resources_from_env
+from assets.settings import resolve_paths
+from pipelines.config import Config, load_config
+
+
+def build_definitions(config: Config, resources: dict | None = None) -> dg.Definitions:
+    """All assets, checks, the nightly job and schedule for one configuration."""
+    partitions = daily_partitions(config)
+    job = nightly_job()
+    return dg.Definitions(
+        assets=[
+            raw_assets("google_ads", partitions),
+            raw_assets("ga4", partitions),
+            *model_assets(partitions),
+            kpi_tables,
+            overview_dashboard,
+        ],
+        asset_checks=CHECKS,
+        jobs=[job],
+        schedules=[nightly_schedule(job)],
+        resources=resources if resources is not None else resources_from_env(),
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(load_config(resolve_paths().config))

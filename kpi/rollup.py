@@ -1,0 +1,173 @@
+"""KPI roll-ups: sums of the model's additive facts at every grain and level, and KPIs computed
+from those sums (never averaged), with the previous period, targets and provisional flags.
+
+Tables:
+- ``kpi_rollup``: one row per grain x period x level x series with every measure summed.
+- ``kpi_values``: the long form dashboards and reports read: one row per grain x period x level
+  x series x metric, with value, numerator, denominator, previous value, change, target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from kpi.model import FACTS
+from kpi.registry import KPIS, MEASURES
+
+ROLLUP_TABLE = "kpi_rollup"
+VALUES_TABLE = "kpi_values"
+Grain = Literal["day", "week", "month"]
+Level = Literal["total", "channel", "campaign", "ad_group"]
+GRAINS: tuple[Grain, ...] = ("day", "week", "month")
+LEVELS: tuple[Level, ...] = ("total", "channel", "campaign", "ad_group")
+_LEVEL_DIMS: dict[Level, tuple[str, ...]] = {
+    "total": (),
+    "channel": ("channel",),
+    "campaign": ("channel", "campaign_key"),
+    "ad_group": ("channel", "campaign_key", "ad_group_key"),
+}
+_DIMS = ("channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A KPI target: account-wide (no channel, no campaign), per channel, or per campaign
+    (``campaign`` matches a campaign key or name). The most specific one applies."""
+
+    kpi: str
+    value: float
+    channel: str | None = None
+    campaign: str | None = None
+
+
+@dataclass(frozen=True)
+class RollupSpec:
+    data_start: dt.date  # first and last day of data (for "complete" periods)
+    data_end: dt.date
+    provisional_since: dt.date | None  # days on or after this are still being restated
+    targets: Sequence[TargetRow] = ()
+    grains: Sequence[Grain] = GRAINS
+    levels: Sequence[Level] = LEVELS
+
+
+def _period(date: ir.DateValue, grain: Grain) -> tuple[ir.DateValue, ir.DateValue, ir.DateValue]:
+    """(start, inclusive end, previous start) of the period containing ``date``."""
+    if grain == "day":
+        return date, date, date - ibis.interval(days=1)
+    if grain == "week":  # ISO weeks start on Monday
+        start = date.truncate("W")
+        return start, start + ibis.interval(days=6), start - ibis.interval(days=7)
+    start = date.truncate("M")
+    return start, start + ibis.interval(months=1) - ibis.interval(days=1), start - ibis.interval(
+        months=1)
+
+
+def _label(start: ir.DateValue, grain: Grain) -> ir.StringValue:
+    if grain == "day":
+        return start.strftime("%Y-%m-%d")
+    if grain == "week":
+        iso_year = (start + ibis.interval(days=3)).year().cast("string")
+        return iso_year + "-W" + start.week_of_year().cast("string").lpad(2, "0")
+    return start.strftime("%Y-%m")
+
+
+def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: RollupSpec) -> ir.Table:
+    """Sum every fact per grain x period x level x series (``kpi_rollup``)."""
+    named = model.join(campaigns.select("campaign_key", "channel", "campaign_name"),
+                       "campaign_key", how="left").join(
+        ad_groups.select("ad_group_key", "ad_group_name"), "ad_group_key", how="left")
+    named = named.mutate(channel=named.channel.fill_null("Other"),
+                         campaign_name=named.campaign_name.fill_null(named.campaign_key),
+                         ad_group_name=named.ad_group_name.fill_null(named.ad_group_key))
+    parts = []
+    for grain in spec.grains:
+        start, end, previous = _period(named.date, grain)
+        dated = named.mutate(period_start=start, period_end=end, previous_start=previous)
+        for level in spec.levels:
+            dims = list(_LEVEL_DIMS[level])
+            names = [n for n, d in (("campaign_name", "campaign_key"),
+                                    ("ad_group_name", "ad_group_key")) if d in dims]
+            keys = ["period_start", "period_end", "previous_start", *dims]
+            sums = dated.group_by(keys).aggregate(
+                **{f: dated[f].sum() for f in FACTS},
+                **{n: dated[n].max() for n in names},
+            )
+            fill = {d: ibis.null("string") for d in _DIMS if d not in sums.columns}
+            parts.append(sums.mutate(grain=ibis.literal(grain), level=ibis.literal(level),
+                                     period_label=_label(sums.period_start, grain), **fill))
+    stacked = ibis.union(*parts)
+    series = ibis.literal("|").join([stacked[d].fill_null("") for d in
+                                     ("channel", "campaign_key", "ad_group_key")])
+    provisional = (stacked.period_end >= spec.provisional_since
+                   if spec.provisional_since else ibis.literal(False))
+    complete = (stacked.period_start >= spec.data_start) & (stacked.period_end <= spec.data_end)
+    return stacked.mutate(series_key=series, provisional=provisional, complete=complete).select(
+        "grain", "level", "period_start", "period_end", "previous_start", "period_label",
+        "complete", "provisional", "series_key", *_DIMS, *FACTS,
+    )
+
+
+def _metric_rows(sums: ir.Table) -> ir.Table:
+    """Unpivot: one row per metric, KPIs computed from the sums (null on a zero denominator)."""
+    keys = ["grain", "level", "period_start", "period_end", "previous_start", "period_label",
+            "complete", "provisional", "series_key", *_DIMS]
+    rows = []
+    for m in MEASURES.values():
+        rows.append(sums.select(*keys, metric=ibis.literal(m.id), kind=ibis.literal("measure"),
+                                value=sums[m.id].cast("float64"),
+                                numerator=ibis.null("float64"), denominator=ibis.null("float64")))
+    for k in KPIS.values():
+        num, den = sums[k.numerator].cast("float64"), sums[k.denominator].cast("float64")
+        value = ibis.ifelse(den == 0, ibis.null("float64"), num / den * k.scale)
+        rows.append(sums.select(*keys, metric=ibis.literal(k.id), kind=ibis.literal("kpi"),
+                                value=value, numerator=num, denominator=den))
+    return ibis.union(*rows)
+
+
+def _targets(rows: ir.Table, targets: Sequence[TargetRow]) -> ir.Value:
+    """The most specific target for each row, or null."""
+    cases = []
+    ranked = sorted(targets, key=lambda t: (t.campaign is None, t.channel is None))
+    for t in ranked:
+        condition = rows.metric == t.kpi
+        if t.campaign is not None:
+            condition &= (rows.campaign_key == t.campaign) | (rows.campaign_name == t.campaign)
+        if t.channel is not None:
+            condition &= rows.channel == t.channel
+        cases.append((condition, ibis.literal(t.value, "float64")))
+    return ibis.cases(*cases, else_=ibis.null("float64")) if cases else ibis.null("float64")
+
+
+def kpi_values(sums: ir.Table, spec: RollupSpec, currency: str) -> ir.Table:
+    """``kpi_values``: every metric with previous period, change and target (long form)."""
+    rows = _metric_rows(sums)
+    previous = rows.select(
+        p_grain=rows.grain, p_series=rows.series_key, p_level=rows.level, p_metric=rows.metric,
+        p_start=rows.period_start, previous_value=rows.value,
+    )
+    joined = rows.left_join(
+        previous,
+        [rows.grain == previous.p_grain, rows.level == previous.p_level,
+         rows.series_key == previous.p_series, rows.metric == previous.p_metric,
+         rows.previous_start == previous.p_start],
+    ).drop("p_grain", "p_series", "p_level", "p_metric", "p_start")
+    target = _targets(joined, spec.targets)
+    with_target = joined.mutate(target=target)
+    change = ibis.ifelse(with_target.previous_value == 0, ibis.null("float64"),
+                         with_target.value / with_target.previous_value - 1)
+    vs_target = ibis.ifelse(with_target.target == 0, ibis.null("float64"),
+                            with_target.value / with_target.target - 1)
+    higher = [k.id for k in KPIS.values() if k.direction == "higher"]
+    on_target = ibis.ifelse(
+        with_target.metric.isin(higher), with_target.value >= with_target.target,
+        with_target.value <= with_target.target)
+    return with_target.mutate(
+        change=change, vs_target=vs_target, on_target=on_target,
+        currency=ibis.literal(currency),
+    ).drop("previous_start").order_by(["grain", "level", "series_key", "metric", "period_start"])

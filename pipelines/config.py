@@ -1,0 +1,243 @@
+"""The one YAML configuration file, validated with pydantic.
+
+Errors name the file and the field: ``ConfigError: data/campaign-kpi.yaml: targets.0.kpi:
+unknown KPI 'cpx' (known: ...)``.
+
+>>> cfg = Config.model_validate({"history_start": "2026-01-01"})
+>>> cfg.reporting.currency, cfg.reporting.time_zone
+('EUR', 'Europe/Brussels')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kpi.registry import KPIS, MEASURES
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file and the field."""
+
+
+def _currency(code: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code such as EUR")
+    return code
+
+
+def _time_zone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{name!r} is not an IANA time zone such as Europe/Brussels") from exc
+    return name
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+    return pattern
+
+
+Currency = Annotated[str, AfterValidator(_currency)]
+TimeZone = Annotated[str, AfterValidator(_time_zone)]
+Regex = Annotated[str, AfterValidator(_regex)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reporting(_Strict):
+    currency: Currency = "EUR"
+    time_zone: TimeZone = "Europe/Brussels"
+    language: Literal["nl", "fr", "en"] = "en"  # of overview.html; every language is written
+    # How many units of the reporting currency one unit of another currency is worth.
+    fx_rates: dict[Currency, float] = Field(default_factory=dict)
+
+    @field_validator("fx_rates")
+    @classmethod
+    def _positive_rates(cls, rates: dict[str, float]) -> dict[str, float]:
+        bad = [code for code, rate in rates.items() if not rate > 0]
+        if bad:
+            raise ValueError(f"exchange rates must be positive: {bad}")
+        return rates
+
+
+class DemoOptions(_Strict):
+    seed: int = 7
+    end: dt.date | None = None  # last day with data; default: yesterday in the reporting zone
+    traffic_scale: float = Field(1.0, gt=0)
+    extra_campaigns: int = Field(0, ge=0)
+
+
+class GoogleAdsSource(_Strict):
+    kind: Literal["demo"] = "demo"
+    conversion_window_days: int = Field(30, ge=1, le=90)
+
+
+class Ga4Source(_Strict):
+    kind: Literal["demo"] = "demo"
+    restatement_days: int = Field(3, ge=1, le=30)
+
+
+class Sources(_Strict):
+    google_ads: GoogleAdsSource = GoogleAdsSource()
+    ga4: Ga4Source = Ga4Source()
+
+
+class ConversionSet(_Strict):
+    """What counts as one kind of conversion: Ads conversion actions (by name or ID) and GA4
+    event names."""
+
+    ads_conversion_actions: tuple[str, ...] = ()
+    ga4_events: tuple[str, ...] = ()
+
+
+class Conversions(_Strict):
+    lead: ConversionSet = ConversionSet(
+        ads_conversion_actions=("Lead – offerteformulier", "Lead – terugbelverzoek"),
+        ga4_events=("generate_lead",),
+    )
+    purchase: ConversionSet = ConversionSet(
+        ads_conversion_actions=("Aankoop – webshop",), ga4_events=("purchase",)
+    )
+    # ads: Google Ads campaigns count their own conversion actions (to the ad group), GA4 counts
+    #      all other traffic. ga4: GA4 key events count for every channel (campaign grain).
+    attribution: Literal["ads", "ga4"] = "ads"
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Conversions:
+        for field in ("ads_conversion_actions", "ga4_events"):
+            both = set(getattr(self.lead, field)) & set(getattr(self.purchase, field))
+            if both:
+                raise ValueError(f"{sorted(both)} counted as both lead and purchase ({field})")
+        return self
+
+
+class ChannelRule(_Strict):
+    """GA4 traffic whose session source and medium match these patterns belongs to ``channel``."""
+
+    channel: str = Field(min_length=1)
+    source: Regex = ".*"
+    medium: Regex = ".*"
+
+
+DEFAULT_ADS_CHANNELS = {
+    "SEARCH": "Paid Search",
+    "SHOPPING": "Shopping & PMax",
+    "PERFORMANCE_MAX": "Shopping & PMax",
+    "DISPLAY": "Display",
+    "VIDEO": "Video",
+    "DEMAND_GEN": "Display",
+}
+
+DEFAULT_GA4_RULES = (
+    ChannelRule(channel="Paid Search", source="^google$", medium="^(cpc|ppc)$"),
+    ChannelRule(channel="Paid Social", medium="^(paid_social|paid-social|cpc|ppc|paid)$",
+                source="facebook|instagram|meta|linkedin|tiktok"),
+    ChannelRule(channel="Organic Search", medium="^organic$"),
+    ChannelRule(channel="Email", medium="^e-?mail$"),
+    ChannelRule(channel="Referral", medium="^referral$"),
+    ChannelRule(channel="Direct", source=r"^\(direct\)$", medium=r"^\(none\)$"),
+)
+
+
+class Channels(_Strict):
+    ads_channel_types: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ADS_CHANNELS))
+    ga4_rules: tuple[ChannelRule, ...] = DEFAULT_GA4_RULES
+    other: str = "Other"
+
+
+class Target(_Strict):
+    """A target for one KPI or measure, for the whole account or one channel or campaign.
+
+    The most specific matching target applies (campaign, then channel, then account)."""
+
+    kpi: str
+    value: float
+    channel: str | None = None
+    campaign: str | None = None  # campaign name or campaign key
+
+    @field_validator("kpi")
+    @classmethod
+    def _known(cls, kpi: str) -> str:
+        if kpi not in KPIS and kpi not in MEASURES:
+            known = ", ".join([*KPIS, *MEASURES])
+            raise ValueError(f"unknown KPI {kpi!r} (known: {known})")
+        return kpi
+
+
+class Config(_Strict):
+    account_name: str = "Demo account"
+    history_start: dt.date
+    reporting: Reporting = Reporting()
+    sources: Sources = Sources()
+    demo: DemoOptions = DemoOptions()
+    conversions: Conversions = Conversions()
+    channels: Channels = Channels()
+    targets: tuple[Target, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_targets(self) -> Config:
+        seen: set[tuple[str, str | None, str | None]] = set()
+        for target in self.targets:
+            key = (target.kpi, target.channel, target.campaign)
+            if key in seen:
+                raise ValueError(f"two targets for the same KPI and scope: {key}")
+            seen.add(key)
+        return self
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates: pydantic parses them, so a bad date names its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raise :class:`ConfigError` naming the file and field."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror})") from exc
+    try:
+        raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" (line {where.line + 1})" if where is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_field_path(err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"{path}: {problems}") from None

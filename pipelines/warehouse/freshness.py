@@ -1,0 +1,37 @@
+"""What the warehouse knows about how recent and how final its data is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from ibis.backends.duckdb import Backend
+
+from pipelines.sources.streams import STREAMS
+from pipelines.warehouse.store import EXTRACTS_TABLE
+
+
+def latest_pulled(con: Backend) -> dict[str, dt.date]:
+    """The last date pulled per source platform (from the extract log)."""
+    if EXTRACTS_TABLE not in con.list_tables():
+        return {}
+    log = con.table(EXTRACTS_TABLE)
+    latest = con.execute(log.group_by("stream").aggregate(last=log.date.max()))
+    result: dict[str, dt.date] = {}
+    for stream, last in zip(latest["stream"], latest["last"], strict=True):
+        platform = STREAMS[stream].source if stream in STREAMS else stream
+        day = last.date() if hasattr(last, "date") else last
+        result[platform] = max(result.get(platform, day), day)
+    return result
+
+
+def provisional_since(latest: Mapping[str, dt.date],
+                      lookback: Mapping[str, int]) -> dt.date | None:
+    """The first day still inside some source's restatement window, or None without data.
+
+    >>> provisional_since({"ga4": dt.date(2026, 3, 31)}, {"ga4": 3})
+    datetime.date(2026, 3, 29)
+    """
+    starts = [day - dt.timedelta(days=lookback[p] - 1) for p, day in latest.items()
+              if p in lookback]
+    return min(starts) if starts else None

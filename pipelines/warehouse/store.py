@@ -1,0 +1,201 @@
+"""Open the warehouse and write to it idempotently.
+
+Every write replaces something whole inside one transaction: a date window of one table
+(optionally scoped to one account or property), or a whole derived table. Re-running a write
+gives identical tables; a failure rolls back and leaves the last good data in place.
+
+Statements are built from our own table and column names plus bound parameters; values that
+come from users (names, config strings) reach SQL only as parameters or through Ibis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import ibis
+import pyarrow as pa
+from ibis.backends.duckdb import Backend
+
+from pipelines.sources.base import Extract, Window
+from pipelines.sources.streams import STREAMS, Stream
+from pipelines.warehouse.conform import ARROW_TYPES, to_arrow
+
+EXTRACTS_TABLE = "raw_extracts"
+EXTRACTS_SCHEMA = pa.schema(
+    [
+        ("stream", pa.string()),
+        ("scope", pa.string()),
+        ("date", pa.date32()),
+        ("rows", pa.int64()),
+        ("extracted_at", ARROW_TYPES["timestamp"]),
+        ("metadata", pa.string()),
+    ]
+)
+_SCOPE_COLUMN = {"google_ads": "customer_id", "ga4": "property_id"}
+
+
+def _identifier(name: str) -> str:
+    """A double-quoted SQL identifier; only our own snake_case names are accepted."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a table or column name this warehouse creates: {name!r}")
+    return f'"{name}"'
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written; the message says which file and why."""
+
+
+def connect(path: Path | str) -> Backend:
+    """Open (creating if needed) the DuckDB warehouse file through Ibis.
+
+    >>> con = connect(":memory:")
+    >>> sorted(con.list_tables())
+    []
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return ibis.duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            raise WarehouseError(
+                f"{path}: the warehouse is locked by another process (a running pipeline, "
+                "'dagster dev' or a notebook); close it and try again"
+            ) from exc
+        raise WarehouseError(f"{path}: cannot open the warehouse: {message}") from exc
+
+
+@contextmanager
+def transaction(con: Backend) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One DuckDB transaction on the backend's own connection; rolled back on any error."""
+    raw = con.con
+    raw.execute("BEGIN TRANSACTION")
+    try:
+        yield raw
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
+    raw.execute("COMMIT")
+
+
+def _ddl_type(arrow_type: pa.DataType) -> str:
+    return {
+        pa.date32(): "DATE",
+        pa.string(): "VARCHAR",
+        pa.int64(): "BIGINT",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+    }.get(arrow_type, "TIMESTAMPTZ")
+
+
+def ensure_raw_tables(con: Backend) -> None:
+    """Create every raw stream table and the extract log if they do not exist yet."""
+    from pipelines.warehouse.conform import arrow_schema
+
+    schemas = {s.table: arrow_schema(s) for s in STREAMS.values()}
+    schemas[EXTRACTS_TABLE] = EXTRACTS_SCHEMA
+    for table, schema in schemas.items():
+        columns = ", ".join(f"{_identifier(f.name)} {_ddl_type(f.type)}" for f in schema)
+        con.con.execute(f"CREATE TABLE IF NOT EXISTS {_identifier(table)} ({columns})")
+
+
+def _extract_log(extract: Extract, scope: str, table: pa.Table) -> pa.Table:
+    """One row per date of the window: when it was pulled, how many rows, quality metadata."""
+    counts: dict[dt.date, int] = {}
+    for day in table.column("date").to_pylist():
+        counts[day] = counts.get(day, 0) + 1
+    dates = extract.window.dates()
+    metadata = json.dumps(dict(extract.metadata), sort_keys=True, default=str)
+    return pa.table(
+        {
+            "stream": [extract.stream.name] * len(dates),
+            "scope": [scope] * len(dates),
+            "date": dates,
+            "rows": [counts.get(d, 0) for d in dates],
+            "extracted_at": [extract.extracted_at] * len(dates),
+            "metadata": [metadata] * len(dates),
+        },
+        schema=EXTRACTS_SCHEMA,
+    )
+
+
+def write_extract(con: Backend, extract: Extract) -> int:
+    """Replace ``extract``'s window of its raw table for one account/property, in one transaction.
+
+    Rows of other accounts and of dates outside the window are untouched. Returns rows written.
+    """
+    stream: Stream = extract.stream
+    scope = extract.scope
+    if not scope:
+        raise ValueError(f"{stream.name}: the extract does not say which account it is for")
+    table = to_arrow(extract.frame, stream)
+    outside = table.filter(
+        pa.compute.or_(
+            pa.compute.less(table.column("date"), pa.scalar(extract.window.start)),
+            pa.compute.greater(table.column("date"), pa.scalar(extract.window.end)),
+        )
+    )
+    if outside.num_rows:
+        raise ValueError(
+            f"{stream.name}: {outside.num_rows} rows fall outside the pulled window "
+            f"{extract.window.start}..{extract.window.end}"
+        )
+    scope_column = _SCOPE_COLUMN[stream.source]
+    foreign = set(table.column(scope_column).to_pylist()) - {scope}
+    if foreign:
+        raise ValueError(f"{stream.name}: rows for {sorted(foreign)} in a pull for {scope}")
+    log = _extract_log(extract, scope, table)
+    ensure_raw_tables(con)
+    with transaction(con) as raw:
+        raw.execute(
+            f"DELETE FROM {_identifier(stream.table)} WHERE date BETWEEN ? AND ? "
+            f"AND {_identifier(scope_column)} = ?",
+            [extract.window.start, extract.window.end, scope],
+        )
+        raw.register("_incoming_rows", table)
+        raw.execute(f"INSERT INTO {_identifier(stream.table)} SELECT * FROM _incoming_rows")
+        raw.unregister("_incoming_rows")
+        raw.execute(
+            f"DELETE FROM {_identifier(EXTRACTS_TABLE)} WHERE stream = ? AND scope = ? "
+            "AND date BETWEEN ? AND ?",
+            [stream.name, scope, extract.window.start, extract.window.end],
+        )
+        raw.register("_incoming_log", log)
+        raw.execute(f"INSERT INTO {_identifier(EXTRACTS_TABLE)} SELECT * FROM _incoming_log")
+        raw.unregister("_incoming_log")
+    return table.num_rows
+
+
+def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window) -> int:
+    """Replace the rows of derived ``table`` whose ``date`` lies in ``window`` by ``expr``'s rows.
+
+    ``expr`` must produce only dates inside the window; the table is created on first use.
+    """
+    sql, name = con.compile(expr), _identifier(table)
+    dates = [window.start, window.end]
+    with transaction(con) as raw:
+        raw.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM ({sql}) WHERE false")
+        raw.execute(f"DELETE FROM {name} WHERE date BETWEEN ? AND ?", dates)
+        raw.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ({sql})")
+        count = raw.execute(
+            f"SELECT count(*) FROM {name} WHERE date BETWEEN ? AND ?", dates).fetchall()[0][0]
+    return int(count)
+
+
+def replace_tables(con: Backend, tables: Mapping[str, ibis.Table]) -> dict[str, int]:
+    """Rebuild whole derived tables from Ibis expressions, all in one transaction."""
+    compiled = {name: con.compile(expr) for name, expr in tables.items()}
+    counts: dict[str, int] = {}
+    with transaction(con) as raw:
+        for name, sql in compiled.items():
+            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {sql}")
+            counts[name] = int(
+                raw.execute(f"SELECT count(*) FROM {_identifier(name)}").fetchall()[0][0])
+    return counts

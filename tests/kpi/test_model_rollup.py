@@ -1,0 +1,166 @@
+"""The model and roll-ups on a hand-built account whose KPIs are worked out on paper."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from kpi import model, rollup
+from tests.kpi import handmade
+from tests.kpi.conftest import build, rules
+
+
+def value(con, metric: str, grain: str = "week", level: str = "total", **dims) -> float | None:
+    t = con.table(rollup.VALUES_TABLE)
+    t = t.filter((t.metric == metric) & (t.grain == grain) & (t.level == level))
+    for column, wanted in dims.items():
+        t = t.filter(t[column] == wanted)
+    frame = con.execute(t)
+    assert len(frame) == 1, f"{metric} {grain} {level} {dims}: {len(frame)} rows"
+    result = frame["value"].iloc[0]
+    return None if pd.isna(result) else float(result)
+
+
+def test_week_kpis_are_ratios_of_sums_not_means_of_days(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    # Week of 2026-03-02: cost 60 + 60; purchases 7 + 0; leads 1 + 3 (organic 2 + Ads 1).
+    assert value(con, "cost") == pytest.approx(120.0)
+    assert value(con, "cpa") == pytest.approx(120 / 7)
+    assert value(con, "cpl") == pytest.approx(120 / 4)  # mean of daily CPLs would be 40
+    assert value(con, "cpl", grain="day", period_start=handmade.D1) == pytest.approx(60.0)
+    assert value(con, "cpl", grain="day", period_start=handmade.D2) == pytest.approx(20.0)
+    assert value(con, "roas") == pytest.approx(680 / 120)
+    assert value(con, "ctr") == pytest.approx(350 / 8000)
+    assert value(con, "cpm") == pytest.approx(120 / 8000 * 1000)
+    assert value(con, "conversion_rate") == pytest.approx(11 / 1120)
+    assert value(con, "engagement_rate") == pytest.approx(650 / 1120)
+    assert value(con, "aov") == pytest.approx(680 / 7)
+
+
+def test_zero_denominator_gives_null_not_infinity(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    # Day 2 has no purchases: CPA and AOV have no value.
+    assert value(con, "cpa", grain="day", period_start=handmade.D2) is None
+    assert value(con, "aov", grain="day", period_start=handmade.D2) is None
+    # Organic traffic has no cost and no impressions.
+    assert value(con, "ctr", level="channel", channel="Organic Search") is None
+
+
+def test_ads_attribution_counts_actions_and_skips_ga4_events_of_ads_campaigns(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    assert value(con, "leads", level="campaign", campaign_key="gads:100") == 2.0
+    assert value(con, "purchases", level="campaign", campaign_key="gads:100") == 1.0
+    assert value(con, "revenue", level="campaign", campaign_key="gads:100") == 100.0
+    # The signup action counts in neither.
+    assert value(con, "conversions", level="channel", channel="Paid Search") == 3.0
+    # Performance Max conversions sit at campaign level.
+    assert value(con, "purchases", level="ad_group", ad_group_key="gads:200:-") == 2.0
+
+
+def test_ga4_attribution_counts_key_events_everywhere(handmade_con):
+    con = handmade_con
+    build(con, rules(attribution="ga4"))
+    assert value(con, "leads") == 3.0  # cpc 1 + organic 2
+    assert value(con, "purchases") == 5.0  # cpc 1 + organic 4
+    assert value(con, "revenue") == 490.0
+    assert value(con, "purchases", level="campaign", campaign_key="gads:200") == 0.0
+
+
+def test_sessions_join_the_ads_campaign_by_id_and_the_latest_name_wins(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    t = con.execute(con.table(rollup.VALUES_TABLE).filter(
+        lambda t: (t.level == "campaign") & (t.metric == "sessions") & (t.grain == "week")))
+    paid = t[t.campaign_key == "gads:100"]
+    assert paid["campaign_name"].tolist() == ["Zoek – nieuw"]
+    assert paid["value"].tolist() == [220.0]
+    assert value(con, "ctr", level="campaign", campaign_key="gads:100") == pytest.approx(250 / 3000)
+    assert value(con, "conversion_rate", level="campaign", campaign_key="gads:100") == (
+        pytest.approx(3 / 220))
+
+
+def test_channels_follow_the_rules(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    channels = con.execute(con.table(model.CAMPAIGN_DIM))
+    assert dict(zip(channels.campaign_key, channels.channel, strict=True)) == {
+        "gads:100": "Paid Search",
+        "gads:200": "Shopping & PMax",
+        "ga4:google/organic/(organic)": "Organic Search",
+        "ga4:nieuwsbrief/email/nieuwsbrief-2026-03": "Email",
+    }
+
+
+def test_every_level_and_grain_adds_up_to_the_total(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    from kpi.quality import unreconciled
+
+    assert con.execute(unreconciled(con.table(rollup.ROLLUP_TABLE))).empty
+    sums = con.execute(con.table(rollup.ROLLUP_TABLE))
+    for grain in ("day", "week", "month"):
+        for level in ("total", "channel", "campaign", "ad_group"):
+            part = sums[(sums.grain == grain) & (sums.level == level)]
+            assert part["cost"].sum() == pytest.approx(120.0), (grain, level)
+            assert part["sessions"].sum() == pytest.approx(1120.0), (grain, level)
+
+
+def test_most_specific_target_applies_and_direction_decides(handmade_con):
+    con = handmade_con
+    targets = (rollup.TargetRow("cpa", 50.0), rollup.TargetRow("cpa", 20.0, channel="Paid Search"),
+               rollup.TargetRow("roas", 6.0))
+    build(con, rules(), targets)
+    t = con.execute(con.table(rollup.VALUES_TABLE).filter(
+        lambda t: (t.grain == "week") & t.metric.isin(["cpa", "roas"])))
+    total_cpa = t[(t.level == "total") & (t.metric == "cpa")].iloc[0]
+    assert total_cpa.target == 50.0 and bool(total_cpa.on_target)  # 17.14 <= 50
+    assert total_cpa.vs_target == pytest.approx((120 / 7) / 50 - 1)
+    search_cpa = t[(t.level == "channel") & (t.channel == "Paid Search") & (t.metric == "cpa")]
+    assert search_cpa.target.iloc[0] == 20.0 and not bool(search_cpa.on_target.iloc[0])  # 100
+    roas = t[(t.level == "total") & (t.metric == "roas")].iloc[0]
+    assert roas.target == 6.0 and not bool(roas.on_target)  # 5.67 < 6
+
+
+def test_previous_period_and_change(handmade_con):
+    con = handmade_con
+    build(con, rules())
+    t = con.execute(con.table(rollup.VALUES_TABLE).filter(
+        lambda t: (t.grain == "day") & (t.level == "total") & (t.metric == "sessions")))
+    day2 = t[t.period_start == pd.Timestamp(handmade.D2)].iloc[0]
+    assert day2.previous_value == 680.0
+    assert day2.change == pytest.approx(440 / 680 - 1)
+    day1 = t[t.period_start == pd.Timestamp(handmade.D1)].iloc[0]
+    assert pd.isna(day1.previous_value)
+
+
+def test_provisional_and_complete_periods(handmade_con):
+    con = handmade_con
+    build(con, rules(), provisional_since=handmade.D2)
+    t = con.execute(con.table(rollup.ROLLUP_TABLE).filter(lambda t: t.level == "total"))
+    days = t[t.grain == "day"].sort_values("period_start")
+    assert days.provisional.tolist() == [False, True]
+    assert days.complete.tolist() == [True, True]
+    week = t[t.grain == "week"].iloc[0]
+    assert bool(week.provisional) and not bool(week.complete)  # data ends on Tuesday
+    assert week.period_label == "2026-W10"
+    assert t[t.grain == "month"].iloc[0].period_label == "2026-03"
+
+
+def test_other_currencies_are_converted_and_a_missing_rate_is_named(tmp_path):
+    from pipelines.warehouse.store import connect, write_extract
+
+    con = connect(tmp_path / "usd.duckdb")
+    for extract in handmade.extracts():
+        frame = extract.frame.assign(currency_code="USD") if extract.stream.source == "google_ads" \
+            else extract.frame
+        write_extract(con, dataclasses.replace(extract, frame=frame))
+    with pytest.raises(ValueError, match=r"no exchange rate from USD to EUR.*fx_rates\.USD"):
+        build(con, rules())
+    build(con, rules(fx_rates={"USD": 0.5}))
+    assert value(con, "cost") == pytest.approx(60.0)
+    assert value(con, "revenue", level="channel", channel="Shopping & PMax") == pytest.approx(90.0)
