@@ -1,0 +1,275 @@
+"""The demo source: the simulated truth as the APIs would report it on the morning after ``end``.
+
+Ads conversions arrive over 0-30 days after the click date (an integer split per day, so counts
+only grow as ``as_of`` moves later); GA4 restates its last two days. Rows whose metrics are all
+zero are left out, as the APIs do.
+
+>>> import datetime as dt
+>>> from pipelines.sources.base import Window
+>>> from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
+>>> src = DemoSource(DemoSettings(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+>>> str(src.settings.as_of)
+'2026-04-01 04:00:00+00:00'
+>>> extract = src.pull(ADS_CAMPAIGN_DAILY, Window(dt.date(2026, 3, 30), dt.date(2026, 4, 2)))
+>>> sorted(set(extract.frame["date"].astype(str)))
+['2026-03-30', '2026-03-31']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.simulate import Truth, simulate
+from pipelines.sources.demo.world import (
+    CHANNELS,
+    CONVERSION_ACTIONS,
+    CURRENCY_CODE,
+    CUSTOMER_ID,
+    KEY_EVENTS,
+    NOT_SET,
+    PROPERTY_ID,
+    TIME_ZONE,
+)
+from pipelines.sources.streams import Stream
+
+LAG_DAYS = 31  # a conversion arrives 0..30 days after its click date
+RESTATEMENT = {1: 0.96, 2: 0.99}  # GA4 completeness by days before as_of; final from 3 on
+
+
+def lag_probabilities(same_day: float = 0.55, decay: float = 0.806) -> np.ndarray:
+    """P(lag = 0..30): ``same_day`` at lag 0, the rest geometric (about 90 % within 7 days)."""
+    tail = decay ** np.arange(LAG_DAYS - 1)
+    return np.concatenate([[same_day], (1 - same_day) * tail / tail.sum()])
+
+
+LAG_PROBS = lag_probabilities()
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """What to simulate; ``as_of`` (06:00 Brussels the morning after ``end``) is when it is seen."""
+
+    start: dt.date
+    end: dt.date
+    seed: int = 7
+    traffic_scale: float = 1.0
+    extra_campaigns: int = 0
+    customer_id: str = CUSTOMER_ID
+    property_id: str = PROPERTY_ID
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"DemoSettings: end ({self.end}) is before start ({self.start})")
+        if not self.traffic_scale > 0:
+            raise ValueError(f"DemoSettings: traffic_scale must be > 0, got {self.traffic_scale}")
+        if self.extra_campaigns < 0:
+            raise ValueError(f"DemoSettings: extra_campaigns must be >= 0, got "
+                             f"{self.extra_campaigns}")
+
+    @property
+    def as_of(self) -> dt.datetime:
+        morning = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(6),
+                                      tzinfo=ZoneInfo(TIME_ZONE))
+        return morning.astimezone(dt.UTC)
+
+
+def observe_conversions(truth: Truth, as_of: dt.date) -> np.ndarray:
+    """Conversions per (day, unit, action) reported at ``as_of``: lag L is seen iff age > L."""
+    observed = truth.conversions.copy()
+    ordinals = truth.start.toordinal() + np.arange(len(truth.days))
+    for i in np.flatnonzero(as_of.toordinal() - ordinals < LAG_DAYS):
+        age = as_of.toordinal() - int(ordinals[i])
+        rng = np.random.default_rng((truth.seed, int(ordinals[i]), 1))
+        parts = rng.multinomial(truth.conversions[i], LAG_PROBS)  # (U, A, LAG_DAYS)
+        observed[i] = parts[..., : max(age, 0)].sum(axis=-1)
+    return observed
+
+
+def ga4_completeness(truth: Truth, as_of: dt.date) -> np.ndarray:
+    """Share of each day's final GA4 numbers already processed at ``as_of``, (D,)."""
+    age = as_of.toordinal() - (truth.start.toordinal() + np.arange(len(truth.days)))
+    out = np.where(age > 0, 1.0, 0.0)
+    for days_before, share in RESTATEMENT.items():
+        out[age == days_before] = share
+    return out
+
+
+def _day_names(truth: Truth) -> np.ndarray:
+    """(D, C + N) object array: each Ads campaign's name that day, then GA4 campaign names."""
+    offset = np.arange(len(truth.days))
+    cols = [np.where(offset >= c.rename[0], c.rename[1], c.name).astype(object) if c.rename
+            else np.full(len(offset), c.name, dtype=object) for c in truth.campaigns]
+    for ch in CHANNELS:
+        if "{month}" in ch.campaign:
+            cols.append(np.array([ch.campaign.format(month=n) for n in truth.newsletter],
+                                 dtype=object))
+        else:
+            cols.append(np.full(len(offset), ch.campaign, dtype=object))
+    return np.stack(cols, axis=1)
+
+
+class DemoSource:
+    """Deterministic offline stand-in for GA4 and Google Ads (see :mod:`.world`)."""
+
+    name = "demo"
+
+    def __init__(self, settings: DemoSettings):
+        self.settings = settings
+        self._truth: Truth | None = None
+        self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
+        self._conv: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def truth(self) -> Truth:
+        if self._truth is None:
+            s = self.settings
+            self._truth = simulate(s.start, s.end, s.seed, s.traffic_scale, s.extra_campaigns)
+        return self._truth
+
+    def pull(self, stream: Stream, window: Window) -> Extract:
+        """Rows of ``stream`` for the dates of ``window`` inside [start, end], as seen at as_of."""
+        builders: dict[str, Callable[[], tuple[pd.DataFrame, np.ndarray]]] = {
+            "ads_campaign_daily": self._ads_campaign, "ads_ad_group_daily": self._ads_ad_group,
+            "ads_conversion_action_daily": self._ads_action,
+            "ga4_sessions_daily": self._ga4_sessions, "ga4_key_events_daily": self._ga4_events,
+        }
+        if stream.name not in builders:
+            raise ValueError(f"demo source has no stream {stream.name!r}")
+        if stream.name not in self._frames:
+            frame, day = builders[stream.name]()
+            self._frames[stream.name] = (frame[list(stream.column_names)], day)
+        frame, day = self._frames[stream.name]
+        lo = (window.start - self.settings.start).days
+        hi = (window.end - self.settings.start).days
+        rows = frame.iloc[np.searchsorted(day, lo, "left"):np.searchsorted(day, hi, "right")]
+        scope = self.settings.customer_id if stream.source == "google_ads" \
+            else self.settings.property_id
+        return Extract(stream, window, rows.reset_index(drop=True), self.settings.as_of,
+                       self._metadata(stream), scope)
+
+    def _metadata(self, stream: Stream) -> dict[str, object]:
+        if stream.source == "ga4":
+            return {"subject_to_thresholding": False, "sampled": False,
+                    "data_loss_from_other_row": False, "time_zone": TIME_ZONE,
+                    "currency_code": CURRENCY_CODE}
+        return {"customer_id": self.settings.customer_id, "currency_code": CURRENCY_CODE,
+                "time_zone": TIME_ZONE}
+
+    # -- frame builders: (frame, day offset of each row), rows ordered by day ----------------
+
+    @property
+    def _as_of_date(self) -> dt.date:
+        return self.settings.end + dt.timedelta(days=1)
+
+    def _observed(self) -> tuple[np.ndarray, np.ndarray]:
+        """Observed conversions (D, U, A) and purchase value in cents (D, U)."""
+        if self._conv is None:
+            conv = observe_conversions(self.truth, self._as_of_date)
+            purchase = [a.kind == "purchase" for a in CONVERSION_ACTIONS].index(True)
+            self._conv = (conv, conv[:, :, purchase] * self.truth.aov_cents)
+        return self._conv
+
+    def _frame(self, day: np.ndarray, ids: dict[str, object],
+               metrics: dict[str, np.ndarray]) -> pd.DataFrame:
+        """One row per entry of ``day`` (day offsets), plus the provenance columns."""
+        cols: dict[str, object] = {"date": self.truth.days.astype(object)[day], **ids, **metrics}
+        cols |= {"currency_code": CURRENCY_CODE, "time_zone": TIME_ZONE,
+                 "extracted_at": pd.Timestamp(self.settings.as_of)}
+        return pd.DataFrame(cols)
+
+    def _ads_campaign(self) -> tuple[pd.DataFrame, np.ndarray]:
+        t = self.truth
+        conv, value = self._observed()
+        m = {"impressions": t.to_campaigns(t.impressions), "clicks": t.to_campaigns(t.clicks),
+             "cost_micros": t.to_campaigns(t.cost_micros),
+             "conversions": t.to_campaigns(conv.sum(axis=2)).astype(float),
+             "conversions_value": t.to_campaigns(value) / 100}
+        d, c = np.nonzero(np.any([v != 0 for v in m.values()], axis=0))
+        camps = t.campaigns
+        ids = {"customer_id": self.settings.customer_id,
+               "campaign_id": np.array([x.id for x in camps], dtype=object)[c],
+               "campaign_name": _day_names(t)[d, c], "campaign_status": "ENABLED",
+               "channel_type": np.array([x.channel_type for x in camps], dtype=object)[c],
+               "budget_micros": t.budget_micros[d, c]}
+        return self._frame(d, ids, {k: v[d, c] for k, v in m.items()}), d
+
+    def _ads_ad_group(self) -> tuple[pd.DataFrame, np.ndarray]:
+        t = self.truth
+        conv, value = self._observed()
+        units = np.array([g is not None for g in t.unit_ad_group])
+        m = {"impressions": t.impressions, "clicks": t.clicks, "cost_micros": t.cost_micros,
+             "conversions": conv.sum(axis=2).astype(float), "conversions_value": value / 100}
+        nonzero = np.any([v != 0 for v in m.values()], axis=0) & units
+        d, u = np.nonzero(nonzero)
+        as_of_day = (self._as_of_date - self.settings.start).days
+        groups = t.unit_ad_group
+        status = np.array([
+            "PAUSED" if g and g.paused_from is not None and as_of_day >= g.paused_from
+            else "ENABLED" for g in groups], dtype=object)
+        ids = {"customer_id": self.settings.customer_id,
+               "campaign_id": np.array([x.id for x in t.campaigns], dtype=object)[
+                   t.unit_campaign[u]],
+               "ad_group_id": np.array([g.id if g else None for g in groups], dtype=object)[u],
+               "ad_group_name": np.array([g.name if g else None for g in groups],
+                                         dtype=object)[u],
+               "ad_group_status": status[u]}
+        return self._frame(d, ids, {k: v[d, u] for k, v in m.items()}), d
+
+    def _ads_action(self) -> tuple[pd.DataFrame, np.ndarray]:
+        t = self.truth
+        conv, value = self._observed()
+        d, u, a = np.nonzero(conv)
+        is_purchase = np.array([x.kind == "purchase" for x in CONVERSION_ACTIONS])[a]
+        ids = {"customer_id": self.settings.customer_id,
+               "campaign_id": np.array([x.id for x in t.campaigns], dtype=object)[
+                   t.unit_campaign[u]],
+               "ad_group_id": np.array([g.id if g else None for g in t.unit_ad_group],
+                                       dtype=object)[u],
+               "conversion_action_id": np.array([x.id for x in CONVERSION_ACTIONS],
+                                                dtype=object)[a],
+               "conversion_action_name": np.array([x.name for x in CONVERSION_ACTIONS],
+                                                  dtype=object)[a],
+               "conversion_action_category": np.array([x.category for x in CONVERSION_ACTIONS],
+                                                      dtype=object)[a]}
+        metrics = {"conversions": conv[d, u, a].astype(float),
+                   "conversions_value": np.where(is_purchase, value[d, u], 0) / 100}
+        return self._frame(d, ids, metrics), d
+
+    def _ga4_dims(self, d: np.ndarray, e: np.ndarray) -> dict[str, object]:
+        t = self.truth
+        paid = [("google", "cpc", c.id) for c in t.campaigns]
+        dims = np.array(paid + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS],
+                        dtype=object)
+        return {"property_id": self.settings.property_id, "session_source": dims[e, 0],
+                "session_medium": dims[e, 1], "session_campaign_id": dims[e, 2],
+                "session_campaign_name": _day_names(t)[d, e]}
+
+    def _ga4_sessions(self) -> tuple[pd.DataFrame, np.ndarray]:
+        t = self.truth
+        share = ga4_completeness(t, self._as_of_date)[:, None]
+        sessions = np.floor(t.ga4_sessions * share).astype(np.int64)
+        engaged = np.floor(t.ga4_engaged * share).astype(np.int64)
+        d, e = np.nonzero(sessions)
+        metrics = {"sessions": sessions[d, e], "engaged_sessions": engaged[d, e]}
+        return self._frame(d, self._ga4_dims(d, e), metrics), d
+
+    def _ga4_events(self) -> tuple[pd.DataFrame, np.ndarray]:
+        t = self.truth
+        share = ga4_completeness(t, self._as_of_date)[:, None, None]
+        events = np.floor(t.ga4_events * share)
+        purchase = KEY_EVENTS.index("purchase")
+        done = np.divide(events[:, :, purchase], t.ga4_events[:, :, purchase],
+                         out=np.zeros(events.shape[:2]), where=t.ga4_events[:, :, purchase] > 0)
+        value = np.round(t.ga4_value_cents * done) / 100
+        d, e, k = np.nonzero(events)
+        metrics = {"event_name": np.array(KEY_EVENTS, dtype=object)[k],
+                   "key_events": events[d, e, k],
+                   "event_value": np.where(k == purchase, value[d, e], 0.0)}
+        return self._frame(d, self._ga4_dims(d, e), metrics), d
