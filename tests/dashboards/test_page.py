@@ -1,0 +1,112 @@
+"""The page shell: script-safe JSON, escaping, CSP hashes, no network URL outside plotly.js."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+
+import plotly.graph_objects as go
+import pytest
+from plotly.offline import get_plotlyjs
+
+from dashboards.page import esc, escape_json, plot_div, render_page, script_json
+from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+
+URL_ATTRS = {"src", "href", "action", "formaction", "srcset", "poster", "data", "background"}
+
+
+class _Collect(HTMLParser):
+    """Tags, URL-carrying attributes and the text of each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.scripts: list[str] = []
+        self.metas: list[dict[str, str | None]] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [v or "" for k, v in attrs if k in URL_ATTRS]
+        if tag == "meta":
+            self.metas.append(dict(attrs))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def parse(page: str) -> _Collect:
+    collected = _Collect()
+    collected.feed(page)
+    return collected
+
+
+def without_plotlyjs(page: str) -> str:
+    bundle = get_plotlyjs()
+    assert page.count(bundle) == 1, "plotly.js must be inlined exactly once"
+    return page.replace(bundle, "")
+
+
+def sample_page(name: str = HOSTILE_SCRIPT) -> str:
+    fig = go.Figure(go.Bar(x=[1.0], y=[name]))
+    return render_page(lang="fr", title=name, body=f"<p>{esc(name)}</p>" + plot_div("f1"),
+                       figures={"f1": fig})
+
+
+def test_script_json_cannot_close_the_script() -> None:
+    text = script_json({"a": HOSTILE_SCRIPT + "<!-- & \u2028"})
+    assert not re.search(r"[<>&\u2028\u2029]", text)
+    assert json.loads(text) == {"a": HOSTILE_SCRIPT + "<!-- & \u2028"}
+    assert json.loads(escape_json('{"b": "</script>"}')) == {"b": "</script>"}
+
+
+def test_page_has_lang_charset_and_two_scripts_only() -> None:
+    page = sample_page()
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr-BE">')
+    collected = parse(page)
+    assert {"charset": "utf-8"} in collected.metas
+    assert len(collected.scripts) == 2  # plotly.js, then the render script: nothing injected
+    assert collected.scripts[0] == get_plotlyjs()
+    rest = without_plotlyjs(page)
+    assert rest.lower().count("<script") == 2 and rest.lower().count("</script") == 2
+
+
+def test_csp_forbids_network_and_allows_only_the_page_scripts() -> None:
+    collected = parse(sample_page())
+    (csp,) = [m["content"] for m in collected.metas
+              if m.get("http-equiv") == "Content-Security-Policy"]
+    assert csp is not None and "default-src 'none'" in csp and "unsafe-eval" not in csp
+    assert "connect-src" not in csp and "http" not in csp  # nothing re-opens the network
+    for script in collected.scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_user_strings_are_escaped_and_no_network_url_outside_plotlyjs() -> None:
+    page = sample_page(HOSTILE_IMG)
+    rest = without_plotlyjs(page)
+    assert HOSTILE_IMG not in rest
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rest
+    assert "http://" not in rest and "https://" not in rest
+    assert "url(" not in rest and "@import" not in rest
+    assert parse(page).urls == []
+
+
+def test_page_without_figures_has_no_plotlyjs() -> None:
+    page = render_page(lang="nl", title="leeg", body="<p>Geen gegevens</p>")
+    assert len(page) < 20_000 and "Plotly.newPlot" in page
+    assert len(parse(page).scripts) == 1
+
+
+def test_figures_need_their_placeholder() -> None:
+    with pytest.raises(ValueError, match="f2"):
+        render_page(lang="en", title="x", body=plot_div("f1"), figures={"f2": go.Figure()})
