@@ -1,7 +1,5 @@
 """Asset checks. Blocking ones stop the run before bad data reaches KPIs or dashboards."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.resources import SettingsResource, WarehouseResource

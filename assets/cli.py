@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from pathlib import Path
 from typing import Annotated
 
 import dagster as dg
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from assets.definitions import build_definitions
-from assets.jobs import NIGHTLY_JOB
-from assets.resources import SettingsResource, WarehouseResource
+from assets.runner import failed_checks, run_nightly
 from assets.settings import Paths, resolve_paths
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.sources.factory import demo_end
@@ -47,52 +43,11 @@ def _load(paths: Paths) -> Config:
         raise typer.Exit(2) from None
 
 
-def _resolved_config_file(paths: Paths, config: Config) -> Path:
-    """The configuration actually used, with command-line overrides, next to the warehouse."""
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    path = paths.data_dir / ".campaign-kpi.resolved.yaml"
-    path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False,
-                                   allow_unicode=True), encoding="utf-8")
-    return path
-
-
-class _StepStatus(logging.Handler):
-    """Show Dagster's step events on a rich status line."""
-
-    def __init__(self, status) -> None:
-        super().__init__(logging.INFO)
-        self.status = status
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        for marker, verb in (("STEP_START", "running"), ("ASSET_CHECK_EVALUATION", "checked")):
-            if marker in message:
-                step = message.split(" - ")[2] if message.count(" - ") >= 2 else ""
-                self.status.update(f"[bold]{verb}[/bold] {step}")
-
-
 def _execute(paths: Paths, config: Config, first: dt.date,
              last: dt.date) -> dg.ExecuteInProcessResult:
-    resolved = _resolved_config_file(paths, config)
-    resources = {
-        "warehouse": WarehouseResource(path=str(paths.warehouse)),
-        "settings": SettingsResource(config_path=str(resolved), output_dir=str(paths.output)),
-    }
-    job = build_definitions(config, resources).resolve_job_def(NIGHTLY_JOB)
-    if first == last:
-        kwargs = {"partition_key": first.isoformat()}
-    else:
-        kwargs = {"tags": {"dagster/asset_partition_range_start": first.isoformat(),
-                           "dagster/asset_partition_range_end": last.isoformat()}}
-    dagster_logger = logging.getLogger("dagster")
     with console.status("starting", spinner="dots") as status:
-        handler = _StepStatus(status)
-        dagster_logger.addHandler(handler)
-        try:
-            return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                          raise_on_error=False, **kwargs)
-        finally:
-            dagster_logger.removeHandler(handler)
+        return run_nightly(paths, config, first, last,
+                           on_step=lambda step: status.update(f"[bold]running[/bold] {step}"))
 
 
 def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> None:
@@ -101,19 +56,15 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> 
     table.add_column("rows", justify="right")
     seen: dict[str, str] = {}
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.event_specific_data.materialization
         rows = mat.metadata.get("dagster/row_count")
         seen[mat.asset_key.to_user_string()] = f"{rows.value:,}" if rows else ""
     for key, rows in seen.items():
         table.add_row(key, rows)
     console.print(table)
-    failed_checks = [
-        e.asset_check_evaluation.check_name
-        for e in result.get_asset_check_evaluations()
-        if not e.passed
-    ] if hasattr(result, "get_asset_check_evaluations") else []
-    if failed_checks:
-        err.print(f"[yellow]Checks that failed:[/yellow] {', '.join(failed_checks)}")
+    failed = failed_checks(result)
+    if failed:
+        err.print(f"[yellow]Checks that failed:[/yellow] {', '.join(failed)}")
     console.print(f"Warehouse  {paths.warehouse}")
     console.print(f"Dashboard  {paths.output / 'overview.html'}")
     console.print(f"Took {seconds:.1f} s")

@@ -1,7 +1,5 @@
 """Rendered HTML dashboards."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.resources import SettingsResource, WarehouseResource

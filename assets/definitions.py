@@ -16,7 +16,8 @@ from assets.settings import resolve_paths
 from pipelines.config import Config, load_config
 
 
-def build_definitions(config: Config, resources: dict | None = None) -> dg.Definitions:
+def build_definitions(config: Config, resources: dict | None = None,
+                      loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
     """All assets, checks, the nightly job and schedule for one configuration."""
     partitions = daily_partitions(config)
     job = nightly_job()
@@ -30,9 +31,10 @@ def build_definitions(config: Config, resources: dict | None = None) -> dg.Defin
         ],
         asset_checks=CHECKS,
         jobs=[job],
-        schedules=[nightly_schedule(job)],
+        schedules=[nightly_schedule(job, config.reporting.time_zone)],
         resources=resources if resources is not None else resources_from_env(),
         executor=dg.in_process_executor,
+        loggers=loggers,
     )
 
 

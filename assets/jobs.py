@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 import dagster as dg
 
 NIGHTLY_JOB = "nightly"
@@ -18,9 +21,15 @@ def nightly_job() -> dg.UnresolvedAssetJobDefinition:
     )
 
 
-def nightly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
-    """06:00 in the reporting time zone, for yesterday's partition."""
-    return dg.build_schedule_from_partitioned_job(
-        job, hour_of_day=6, minute_of_hour=0, name="nightly_schedule",
-        default_status=dg.DefaultScheduleStatus.RUNNING,
-    )
+def nightly_schedule(job: dg.UnresolvedAssetJobDefinition, time_zone: str,
+                     hour: int = 6) -> dg.ScheduleDefinition:
+    """Every morning at ``hour`` in the reporting time zone, run yesterday's partition."""
+
+    @dg.schedule(job=job, cron_schedule=f"0 {hour} * * *", execution_timezone=time_zone,
+                 name="nightly_schedule", default_status=dg.DefaultScheduleStatus.RUNNING)
+    def nightly(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        local = context.scheduled_execution_time.astimezone(zoneinfo.ZoneInfo(time_zone))
+        yesterday = (local - dt.timedelta(days=1)).date().isoformat()
+        return dg.RunRequest(run_key=yesterday, partition_key=yesterday)
+
+    return nightly

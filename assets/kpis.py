@@ -1,8 +1,6 @@
 """KPI tables, rebuilt whole from the model each run (cheap, and always consistent: previous
 periods, provisional flags and targets never go stale)."""
 
-from __future__ import annotations
-
 import dagster as dg
 import ibis
 

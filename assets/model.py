@@ -1,7 +1,5 @@
 """The unified campaign model (partitioned by day) and its dimension tables (rebuilt whole)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.partitions import partition_dates, pull_window

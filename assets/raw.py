@@ -1,8 +1,6 @@
 """Raw stream assets: each run re-pulls its dates plus the source's restatement window and
 replaces that window in the warehouse, one transaction per stream."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.partitions import partition_dates, pull_window

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from assets.settings import EXAMPLE_CONFIG, Paths
+from pipelines.config import Config, load_config
+
+START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 15)
+
+
+def demo_config(end: dt.date = END, **change) -> Config:
+    """The sample configuration over a short demo history (fast enough for tests)."""
+    base = load_config(EXAMPLE_CONFIG)
+    demo = base.demo.model_copy(update={"end": end})
+    return Config.model_validate({**base.model_copy(
+        update={"history_start": START, "demo": demo, **change}).model_dump()})
+
+
+def tables(con) -> dict[str, pd.DataFrame]:
+    """Every table, rows sorted, so two warehouses can be compared exactly."""
+    result = {}
+    for name in sorted(con.list_tables()):
+        frame = con.execute(con.table(name))
+        result[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return result
+
+
+def assert_same_tables(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
+    assert left.keys() == right.keys()
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name], obj=name)
+
+
+@pytest.fixture
+def paths(tmp_path) -> Paths:
+    return Paths(data_dir=tmp_path / "data", config=EXAMPLE_CONFIG)
