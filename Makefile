@@ -49,8 +49,7 @@ dev: setup
 	mkdir -p data/dagster_home data/out
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home \
 	CAMPAIGN_KPI_CONFIG=$(abspath $(CONFIG)) \
-	CAMPAIGN_KPI_WAREHOUSE=$(CURDIR)/data/warehouse.duckdb \
-	CAMPAIGN_KPI_OUTPUT=$(CURDIR)/data/out \
+	CAMPAIGN_KPI_DATA_DIR=$(CURDIR)/data \
 	env --default-signal=INT,TERM $(BIN)/dagster dev -m assets.definitions
 
 benchmark: setup

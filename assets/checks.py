@@ -2,32 +2,39 @@
 
 import dagster as dg
 
+from assets.model import raw_tables
 from assets.resources import SettingsResource, WarehouseResource
+from assets.rules import model_rules
 from kpi import model, quality, rollup
 from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY
 from pipelines.warehouse import quality as raw_quality
+from pipelines.warehouse.freshness import as_date
 
 _SAMPLE = 5
 
 
-def _result(con, problems, what: str) -> dg.AssetCheckResult:
+def _result(con, problems, what: str,
+            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+    """Pass when ``problems`` (an Ibis expression of offending rows) is empty; else show some."""
     count = int(con.execute(problems.count()))
     sample = con.execute(problems.limit(_SAMPLE)).to_dict("records") if count else []
     return dg.AssetCheckResult(
         passed=count == 0,
+        severity=severity,
         metadata={"problems": count, "sample": dg.MetadataValue.json(
             [{k: str(v) for k, v in row.items()} for row in sample])},
-        description=what if count == 0 else f"{count} {what}",
+        description=f"no {what}" if count == 0 else f"{count} {what}",
     )
 
 
 @dg.asset_check(asset=ADS_CAMPAIGN_DAILY.table, blocking=True,
-                description="No negative cost, impressions, clicks or conversions.")
+                description="The latest pull has no negative cost, impressions, clicks or "
+                "conversions.")
 def ads_no_negative_values(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     con = warehouse.connect()
+    latest = raw_quality.latest_pull(con.table(ADS_CAMPAIGN_DAILY.table), "customer_id")
     rows = raw_quality.negative_rows(
-        con.table(ADS_CAMPAIGN_DAILY.table),
-        ["cost_micros", "impressions", "clicks", "conversions", "conversions_value"])
+        latest, ["cost_micros", "impressions", "clicks", "conversions", "conversions_value"])
     return _result(con, rows, "campaign days with negative values")
 
 
@@ -45,39 +52,55 @@ def ads_ad_groups_add_up(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     con = warehouse.connect()
     rows = raw_quality.ad_groups_off_campaign(con.table(ADS_CAMPAIGN_DAILY.table),
                                               con.table(ADS_AD_GROUP_DAILY.table))
-    result = _result(con, rows, "campaign days whose ad groups do not add up")
-    return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata,
-                               description=result.description,
-                               severity=dg.AssetCheckSeverity.WARN)
+    return _result(con, rows, "campaign days whose ad groups do not add up",
+                   severity=dg.AssetCheckSeverity.WARN)
 
 
 @dg.asset_check(asset=model.MODEL_TABLE, blocking=True,
-                description="Every day from the first partition to the last one has data.")
-def model_no_missing_days(warehouse: WarehouseResource,
-                          settings: SettingsResource) -> dg.AssetCheckResult:
+                description="Every day between the first and the last day of data has data.")
+def model_no_missing_days(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     con = warehouse.connect()
     facts = con.table(model.MODEL_TABLE)
-    dates = [d.date() if hasattr(d, "date") else d
-             for d in con.execute(facts.select("date").distinct())["date"]]
+    dates = [as_date(d) for d in con.execute(facts.select("date").distinct())["date"]]
     if not dates:
         return dg.AssetCheckResult(passed=False, description="the model is empty")
-    missing = quality.missing_days(dates, settings.load().history_start, max(dates))
+    missing = quality.missing_days(dates, min(dates), max(dates))
     return dg.AssetCheckResult(
         passed=not missing,
-        metadata={"missing_days": len(missing),
+        metadata={"first_day": min(dates).isoformat(), "last_day": max(dates).isoformat(),
+                  "missing_days": len(missing),
                   "first_missing": [d.isoformat() for d in missing[:_SAMPLE]]},
-        description="no missing days" if not missing else f"{len(missing)} days without data",
+        description="no missing days" if not missing else
+        f"{len(missing)} days without any data: backfill them (a Dagster backfill of the "
+        "nightly job, or campaign-kpi run --date for each)",
     )
 
 
+@dg.asset_check(asset=model.MODEL_TABLE, blocking=True,
+                description="Per day, the model's impressions, clicks, cost and sessions equal "
+                "the raw Ads campaign totals and GA4 sessions: no row lost or doubled.")
+def model_reconciles_with_raw(warehouse: WarehouseResource,
+                              settings: SettingsResource) -> dg.AssetCheckResult:
+    con = warehouse.connect()
+    raw = raw_tables(con)
+    facts = con.table(model.MODEL_TABLE)
+    bounds = con.execute(facts.aggregate(start=facts.date.min(), end=facts.date.max()))
+    if bounds["start"].isna().all():
+        return dg.AssetCheckResult(passed=False, description="the model is empty")
+    currencies = con.execute(model.currency_codes(raw))["currency_code"].tolist()
+    gaps = quality.model_off_raw(facts, raw, model_rules(settings.load()), currencies,
+                                 as_date(bounds["start"][0]), as_date(bounds["end"][0]))
+    return _result(con, gaps, "day x measure cells where the model and raw data differ")
+
+
 @dg.asset_check(asset=rollup.ROLLUP_TABLE, blocking=True,
-                description="Channels, campaigns and ad groups add up to the total at every "
-                "grain, and days, weeks and months to the same grand total.")
+                description="At every grain and level, the roll-up's sums per period equal the "
+                "model's: no row lost or doubled by a join.")
 def rollup_reconciles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     con = warehouse.connect()
-    rows = quality.unreconciled(con.table(rollup.ROLLUP_TABLE))
-    return _result(con, rows, "roll-up cells that do not reconcile")
+    rows = quality.unreconciled(con.table(rollup.ROLLUP_TABLE), con.table(model.MODEL_TABLE))
+    return _result(con, rows, "roll-up cells that differ from the model's sums")
 
 
 CHECKS = [ads_no_negative_values, ads_one_currency_per_account, ads_ad_groups_add_up,
-          model_no_missing_days, rollup_reconciles]
+          model_no_missing_days, model_reconciles_with_raw, rollup_reconciles]

@@ -11,7 +11,7 @@ from assets.kpis import kpi_tables
 from assets.model import model_assets
 from assets.partitions import daily_partitions
 from assets.raw import raw_assets
-from assets.resources import resources_from_env
+from assets.resources import resources_for
 from assets.settings import resolve_paths
 from pipelines.config import Config, load_config
 
@@ -32,7 +32,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         asset_checks=CHECKS,
         jobs=[job],
         schedules=[nightly_schedule(job, config.reporting.time_zone)],
-        resources=resources if resources is not None else resources_from_env(),
+        resources=resources if resources is not None else resources_for(resolve_paths()),
         executor=dg.in_process_executor,
         loggers=loggers,
     )

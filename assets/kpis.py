@@ -8,7 +8,7 @@ from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import target_rows
 from kpi import model, rollup
 from pipelines.sources.factory import lookback_days
-from pipelines.warehouse.freshness import latest_pulled, provisional_since
+from pipelines.warehouse.freshness import as_date, latest_pulled, provisional_since
 from pipelines.warehouse.store import replace_tables
 
 MODEL_KEYS = [dg.AssetKey(model.MODEL_TABLE), dg.AssetKey(model.CAMPAIGN_DIM),
@@ -31,15 +31,17 @@ def kpi_tables(warehouse: WarehouseResource, settings: SettingsResource):
     con = warehouse.connect()
     facts = con.table(model.MODEL_TABLE)
     bounds = con.execute(facts.aggregate(start=facts.date.min(), end=facts.date.max()))
+    if bounds["start"].isna().all():
+        raise dg.Failure(description="campaign_daily is empty: materialise the raw pulls and "
+                         "the model first (campaign-kpi demo, or run --date for a day)")
     latest = latest_pulled(con)
     spec = rollup.RollupSpec(
-        data_start=bounds["start"][0].date() if hasattr(bounds["start"][0], "date")
-        else bounds["start"][0],
-        data_end=bounds["end"][0].date() if hasattr(bounds["end"][0], "date")
-        else bounds["end"][0],
+        data_start=as_date(bounds["start"][0]),
+        data_end=as_date(bounds["end"][0]),
         provisional_since=provisional_since(
             latest, {p: lookback_days(config, p) for p in ("google_ads", "ga4")}),
         targets=target_rows(config),
+        other_channel=config.channels.other,
     )
     sums = rollup.rollup(facts, con.table(model.CAMPAIGN_DIM), con.table(model.AD_GROUP_DIM), spec)
     # kpi_values reads kpi_rollup as just rebuilt, in the same transaction.

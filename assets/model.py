@@ -6,14 +6,17 @@ from assets.partitions import partition_dates, pull_window
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
+from pipelines.sources.base import Window
 from pipelines.sources.factory import lookback_days
 from pipelines.sources.streams import STREAMS
-from pipelines.warehouse.store import replace_tables, replace_window
+from pipelines.warehouse.store import read_state, replace_tables, replace_window
 
+RULES_STATE = f"{model.MODEL_TABLE}.rules"
 RAW_KEYS = [dg.AssetKey(s.table) for s in STREAMS.values()]
 
 
-def _raw_tables(con):
+def raw_tables(con):
+    """Every raw stream table, by stream name."""
     return {name: con.table(stream.table) for name, stream in STREAMS.items()}
 
 
@@ -30,18 +33,27 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
     def campaign_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                        settings: SettingsResource) -> dg.MaterializeResult:
         config = settings.load()
+        rules = model_rules(config)
         widest = max(lookback_days(config, p) for p in ("google_ads", "ga4"))
         window = pull_window(partition_dates(context), widest, config.history_start)
         con = warehouse.connect()
-        raw = _raw_tables(con)
+        # Rules changed since the model was built (attribution, conversion lists, FX, channels):
+        # rebuild the whole history so that old and new days mean the same thing.
+        rebuilt_all = read_state(con, RULES_STATE) != rules.fingerprint()
+        if rebuilt_all:
+            window = Window(config.history_start, window.end)
+            context.log.info("model rules changed: rebuilding the whole history")
+        raw = raw_tables(con)
         currencies = con.execute(model.currency_codes(raw))["currency_code"].tolist()
-        expr = model.campaign_daily(raw, model_rules(config), currencies, window.start,
-                                    window.end)
-        rows = replace_window(con, model.MODEL_TABLE, expr, window)
+        expr = model.campaign_daily(raw, rules, currencies, window.start, window.end)
+        rows = replace_window(con, model.MODEL_TABLE, expr, window,
+                              state={RULES_STATE: rules.fingerprint()})
         return dg.MaterializeResult(metadata={
             "dagster/row_count": rows,
             "window_start": window.start.isoformat(),
             "window_end": window.end.isoformat(),
+            "rebuilt_whole_history": rebuilt_all,
+            "rules_fingerprint": rules.fingerprint(),
             "currency": config.reporting.currency,
         })
 
@@ -59,7 +71,7 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
     def dimensions(warehouse: WarehouseResource, settings: SettingsResource):
         config = settings.load()
         con = warehouse.connect()
-        raw = _raw_tables(con)
+        raw = raw_tables(con)
         campaigns = model.campaign_dimension(raw, model_rules(config))
         counts = replace_tables(con, {
             model.CAMPAIGN_DIM: campaigns,

@@ -1,5 +1,5 @@
 """Raw stream assets: each run re-pulls its dates plus the source's restatement window and
-replaces that window in the warehouse, one transaction per stream."""
+replaces that window in the warehouse, all of a platform's streams in one transaction."""
 
 import dagster as dg
 
@@ -7,7 +7,7 @@ from assets.partitions import partition_dates, pull_window
 from assets.resources import SettingsResource, WarehouseResource
 from pipelines.sources.factory import lookback_days, make_source
 from pipelines.sources.streams import streams_of
-from pipelines.warehouse.store import write_extract
+from pipelines.warehouse.store import write_extracts
 
 PLATFORM_KINDS = {"google_ads": "googleads", "ga4": "googleanalytics"}
 
@@ -38,10 +38,9 @@ def raw_assets(platform: str, partitions: dg.PartitionsDefinition) -> dg.AssetsD
         window = pull_window(partition_dates(context), lookback_days(config, platform),
                              config.history_start)
         source = make_source(config, platform)
-        con = warehouse.connect()
-        for stream in streams:
-            extract = source.pull(stream, window)
-            rows = write_extract(con, extract)
+        extracts = [source.pull(stream, window) for stream in streams]  # all, then write once
+        written = write_extracts(warehouse.connect(), extracts)
+        for stream, extract, rows in zip(streams, extracts, written, strict=True):
             flags = {k: v for k, v in extract.metadata.items() if isinstance(v, bool)}
             yield dg.MaterializeResult(
                 asset_key=stream.table,

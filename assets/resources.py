@@ -1,46 +1,62 @@
-"""Dagster resources: the warehouse and the pipeline settings, fed by environment variables."""
+"""Dagster resources: the warehouse and the pipeline settings.
+
+Locations come from ``CAMPAIGN_KPI_DATA_DIR`` and ``CAMPAIGN_KPI_CONFIG`` (read by Dagster at run
+time through ``EnvVar`` when set), else from the defaults of :mod:`assets.settings`, the same
+resolution that chose the partitions, so a plain ``dagster dev -m assets.definitions`` works.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dagster as dg
 from ibis.backends.duckdb import Backend
 
+from assets.settings import CONFIG_ENV, DATA_DIR_ENV, Paths
 from pipelines.config import Config, load_config
 from pipelines.warehouse.store import connect
 
+WAREHOUSE_FILE = "warehouse.duckdb"
+OUTPUT_FOLDER = "out"
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file."""
+    """The DuckDB warehouse file in the data folder."""
 
-    path: str
+    data_dir: str
+
+    def path(self) -> Path:
+        return Path(self.data_dir) / WAREHOUSE_FILE
 
     def connect(self) -> Backend:
-        return connect(Path(self.path))
+        return connect(self.path())
 
 
 class SettingsResource(dg.ConfigurableResource):
-    """The YAML configuration and the folder dashboards are written to."""
+    """The YAML configuration, and the folder dashboards are written to."""
 
     config_path: str
-    output_dir: str
+    data_dir: str
 
     def load(self) -> Config:
         return load_config(Path(self.config_path))
 
     def output(self) -> Path:
-        path = Path(self.output_dir)
+        path = Path(self.data_dir) / OUTPUT_FOLDER
         path.mkdir(parents=True, exist_ok=True)
         return path
 
 
-def resources_from_env() -> dict[str, dg.ConfigurableResource]:
-    """Resources whose locations come from the environment at run time."""
+def _env_or(name: str, default: Path) -> str | dg.EnvVar:
+    return dg.EnvVar(name) if os.environ.get(name) else str(default)
+
+
+def resources_for(paths: Paths, from_env: bool = True) -> dict[str, dg.ConfigurableResource]:
+    """Resources on ``paths``; with ``from_env``, set environment variables win at run time."""
+    data_dir = _env_or(DATA_DIR_ENV, paths.data_dir) if from_env else str(paths.data_dir)
+    config = _env_or(CONFIG_ENV, paths.config) if from_env else str(paths.config)
     return {
-        "warehouse": WarehouseResource(path=dg.EnvVar("CAMPAIGN_KPI_WAREHOUSE")),
-        "settings": SettingsResource(
-            config_path=dg.EnvVar("CAMPAIGN_KPI_CONFIG"),
-            output_dir=dg.EnvVar("CAMPAIGN_KPI_OUTPUT"),
-        ),
+        "warehouse": WarehouseResource(data_dir=data_dir),
+        "settings": SettingsResource(config_path=config, data_dir=data_dir),
     }

@@ -12,7 +12,7 @@ import yaml
 
 from assets.definitions import build_definitions
 from assets.jobs import NIGHTLY_JOB
-from assets.resources import SettingsResource, WarehouseResource
+from assets.resources import resources_for
 from assets.settings import Paths
 from pipelines.config import Config
 
@@ -54,10 +54,7 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
     (errors only on the console) and ``on_step`` hears of each step as it starts.
     """
     resolved = write_resolved_config(paths, config)
-    resources = {
-        "warehouse": WarehouseResource(path=str(paths.warehouse)),
-        "settings": SettingsResource(config_path=str(resolved), output_dir=str(paths.output)),
-    }
+    resources = resources_for(Paths(paths.data_dir, resolved), from_env=False)
     loggers, run_config = None, {}
     if on_step is not None:
         loggers = {"console": dg.colored_console_logger, "progress": _progress_logger(on_step)}

@@ -29,10 +29,6 @@ class Paths:
     def output(self) -> Path:
         return self.data_dir / "out"
 
-    @property
-    def dagster_home(self) -> Path:
-        return self.data_dir / "dagster_home"
-
 
 def resolve_paths(data_dir: Path | str | None = None, config: Path | str | None = None) -> Paths:
     """Paths from explicit arguments, then the environment, then defaults."""

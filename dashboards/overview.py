@@ -100,7 +100,7 @@ def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: b
     if value is not None and row is not None:
         change, previous = as_number(row["change"]), as_number(row["previous_value"])
         good = None
-        if isinstance(d, Kpi) and previous is not None and value != previous:
+        if d.direction is not None and previous is not None and value != previous:
             good = d.is_better(value, previous)
         lines = [esc(t("no_previous", lang)) if change is None else
                  _pill(change, good, lang, t("vs_previous_week", lang))]

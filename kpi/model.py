@@ -14,6 +14,9 @@ campaign's ``...:-`` ("campaign level") ad group. Names and channels live in the
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -45,6 +48,11 @@ class ModelRules:
     ga4_rules: Sequence[tuple[str, str, str]]  # (channel, source regex, medium regex)
     other_channel: str = "Other"
 
+    def fingerprint(self) -> str:
+        """A short hash of every rule: when it changes, the model's history must be rebuilt."""
+        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, default=list)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
     def rate(self, currency: str) -> float:
         """Reporting-currency units per unit of ``currency``."""
         if currency == self.reporting_currency:
@@ -57,7 +65,7 @@ class ModelRules:
         return float(self.fx_rates[currency])
 
 
-def _to_reporting(amount: ir.FloatingValue, currency: ir.StringValue, rules: ModelRules,
+def to_reporting(amount: ir.FloatingValue, currency: ir.StringValue, rules: ModelRules,
                   currencies: Sequence[str]) -> ir.FloatingValue:
     cases = [(currency == code, amount * rules.rate(code)) for code in currencies]
     return ibis.cases(*cases, else_=ibis.null("float64")) if cases else amount
@@ -74,8 +82,9 @@ def _in(column: ir.StringValue, values: Sequence[str]) -> ir.BooleanValue:
 
 def ads_facts(campaign: ir.Table, ad_group: ir.Table, actions: ir.Table, rules: ModelRules,
               currencies: Sequence[str]) -> ir.Table:
-    """Ads delivery (ad group grain; campaign grain where a campaign has no ad group rows that
-    day) stacked with conversions by action, counted as leads and purchases per ``rules``."""
+    """Ads delivery (ad group grain, plus a campaign-level row for whatever the campaign's own
+    totals hold beyond its ad groups, e.g. all of Performance Max) stacked with conversions by
+    action, counted as leads and purchases per ``rules``."""
     campaign_key = "gads:" + ad_group.campaign_id
     delivery = ad_group.select(
         date=ad_group.date,
@@ -84,33 +93,45 @@ def ads_facts(campaign: ir.Table, ad_group: ir.Table, actions: ir.Table, rules: 
         **_zero_facts(
             impressions=ad_group.impressions,
             clicks=ad_group.clicks,
-            cost=_to_reporting(ad_group.cost_micros / 1e6, ad_group.currency_code, rules,
+            cost=to_reporting(ad_group.cost_micros / 1e6, ad_group.currency_code, rules,
                                currencies),
         ),
     )
-    has_groups = ad_group.select("date", "customer_id", "campaign_id").distinct()
-    campaign_only = campaign.anti_join(has_groups, ["date", "customer_id", "campaign_id"])
-    campaign_key_c = "gads:" + campaign_only.campaign_id
-    campaign_delivery = campaign_only.select(
-        date=campaign_only.date,
+    # Campaign totals are authoritative (Performance Max has no ad groups; all-zero ad group
+    # rows are not returned): whatever the ad groups do not account for sits at campaign level.
+    keys = ["date", "customer_id", "campaign_id"]
+    delivered = ("impressions", "clicks", "cost_micros")
+    group_sums = ad_group.group_by(keys).aggregate(
+        **{f"g_{m}": ad_group[m].sum() for m in delivered})
+    joined = campaign.left_join(group_sums, keys)
+    rest = {m: joined[m] - joined[f"g_{m}"].fill_null(0) for m in delivered}
+    remainder = joined.select(
+        date=joined.date, campaign_id=joined.campaign_id, currency_code=joined.currency_code,
+        **rest,
+    )
+    remainder = remainder.filter(ibis.or_(*[remainder[m] != 0 for m in delivered]))
+    campaign_key_c = "gads:" + remainder.campaign_id
+    campaign_delivery = remainder.select(
+        date=remainder.date,
         campaign_key=campaign_key_c,
         ad_group_key=campaign_key_c + ":" + CAMPAIGN_LEVEL,
         **_zero_facts(
-            impressions=campaign_only.impressions,
-            clicks=campaign_only.clicks,
-            cost=_to_reporting(campaign_only.cost_micros / 1e6, campaign_only.currency_code,
+            impressions=remainder.impressions,
+            clicks=remainder.clicks,
+            cost=to_reporting(remainder.cost_micros / 1e6, remainder.currency_code,
                                rules, currencies),
         ),
     )
     counted = rules.attribution == "ads"
     is_lead = _in(actions.conversion_action_name, rules.lead_actions) | _in(
         actions.conversion_action_id, rules.lead_actions)
-    is_purchase = _in(actions.conversion_action_name, rules.purchase_actions) | _in(
-        actions.conversion_action_id, rules.purchase_actions)
+    # An action listed as a lead by name and as a purchase by ID (or the reverse) counts once.
+    is_purchase = (_in(actions.conversion_action_name, rules.purchase_actions) | _in(
+        actions.conversion_action_id, rules.purchase_actions)) & ~is_lead
     leads = ibis.ifelse(is_lead, actions.conversions, 0.0) if counted else ibis.literal(0.0)
     purchases = ibis.ifelse(is_purchase, actions.conversions, 0.0) if counted else ibis.literal(0.0)
     revenue = (
-        ibis.ifelse(is_purchase, _to_reporting(actions.conversions_value, actions.currency_code,
+        ibis.ifelse(is_purchase, to_reporting(actions.conversions_value, actions.currency_code,
                                                rules, currencies), 0.0)
         if counted else ibis.literal(0.0)
     )
@@ -154,7 +175,7 @@ def ga4_facts(sessions: ir.Table, events: ir.Table, ads_ids: ir.Table, rules: Mo
     leads = ibis.ifelse(is_lead, events.key_events, 0.0)
     purchases = ibis.ifelse(is_purchase, events.key_events, 0.0)
     revenue = ibis.ifelse(
-        is_purchase, _to_reporting(events.event_value, events.currency_code, rules, currencies),
+        is_purchase, to_reporting(events.event_value, events.currency_code, rules, currencies),
         0.0)
     key_events = events.select(
         date=events.date,

@@ -1,14 +1,18 @@
-"""Checks on the model and the roll-ups, as Ibis expressions or small pure functions."""
+"""Checks on the model and the roll-ups, as Ibis expressions (offending rows; empty = healthy)
+or small pure functions. Each compares against sums computed independently, so it can fail."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import ibis
 import ibis.expr.types as ir
 
-from kpi.model import FACTS
+from kpi.model import FACTS, ModelRules, to_reporting
+from kpi.rollup import period
+
+RECONCILED = ("impressions", "clicks", "cost", "sessions", "engaged_sessions")
 
 
 def missing_days(present: Iterable[dt.date], start: dt.date, end: dt.date) -> list[dt.date]:
@@ -23,25 +27,66 @@ def missing_days(present: Iterable[dt.date], start: dt.date, end: dt.date) -> li
     return [d for d in (start + dt.timedelta(days=i) for i in range(days)) if d not in seen]
 
 
-def unreconciled(rollup: ir.Table, tolerance: float = 1e-6) -> ir.Table:
-    """Roll-up cells that break "every level adds up to the total, every grain to the same
-    grand total". Returns (grain, level, period or '*', measure, expected, actual) rows."""
-    per_level = rollup.group_by(["grain", "period_start", "level"]).aggregate(
-        **{f: rollup[f].sum() for f in FACTS})
-    total = per_level.filter(per_level.level == "total")
+def _zeros(**given: ir.Value) -> dict[str, ir.Value]:
+    return {m: given.get(m, ibis.literal(0.0)).cast("float64") for m in RECONCILED}
+
+
+def raw_daily_totals(raw: Mapping[str, ir.Table], rules: ModelRules,
+                     currencies: Sequence[str]) -> ir.Table:
+    """Per date, straight from the raw tables: Ads campaign totals (the authoritative level) and
+    GA4 sessions."""
+    c, s = raw["ads_campaign_daily"], raw["ga4_sessions_daily"]
+    ads = c.select("date", **_zeros(
+        impressions=c.impressions, clicks=c.clicks,
+        cost=to_reporting(c.cost_micros / 1e6, c.currency_code, rules, currencies)))
+    ga4 = s.select("date", **_zeros(sessions=s.sessions, engaged_sessions=s.engaged_sessions))
+    both = ads.union(ga4)
+    return both.group_by("date").aggregate(**{m: both[m].sum() for m in RECONCILED})
+
+
+def _gaps(expected: ir.Table, actual: ir.Table, keys: Sequence[str], measures: Sequence[str],
+          tolerance: float) -> ir.Table:
+    """(keys, measure, expected, actual) where the two disagree beyond a relative tolerance."""
+    e = expected.select(*keys, **{f"e_{m}": expected[m] for m in measures})
+    a = actual.select(*keys, **{f"a_{m}": actual[m] for m in measures})
+    joined = e.outer_join(a, list(keys))
+    key_values = {k: ibis.coalesce(joined[k], joined[f"{k}_right"]) for k in keys}
     rows = []
-    for f in FACTS:
-        joined = per_level.join(total.select("grain", "period_start", expected=total[f]),
-                                ["grain", "period_start"])
-        rows.append(joined.select(
-            "grain", "level", period=joined.period_start.cast("string"),
-            measure=ibis.literal(f), expected=joined.expected, actual=joined[f]))
-        grand = rollup.filter(rollup.level == "total").group_by("grain").aggregate(
-            actual=rollup[f].sum())
-        day = grand.filter(grand.grain == "day").select(expected=grand.actual)
-        rows.append(grand.cross_join(day).select(
-            "grain", level=ibis.literal("total"), period=ibis.literal("*"),
-            measure=ibis.literal(f), expected="expected", actual="actual"))
+    for m in measures:
+        exp, act = joined[f"e_{m}"].fill_null(0), joined[f"a_{m}"].fill_null(0)
+        rows.append(joined.select(**key_values, measure=ibis.literal(m),
+                                  expected=exp.cast("float64"), actual=act.cast("float64")))
     cells = ibis.union(*rows)
     gap = (cells.actual - cells.expected).abs()
     return cells.filter(gap > tolerance * ibis.greatest(1, cells.expected.abs()))
+
+
+def model_off_raw(model: ir.Table, raw: Mapping[str, ir.Table], rules: ModelRules,
+                  currencies: Sequence[str], start: dt.date, end: dt.date,
+                  tolerance: float = 1e-9) -> ir.Table:
+    """Days in [start, end] where the model's delivery and traffic differ from the raw totals
+    (a row lost or doubled between raw and model)."""
+    inside = {name: t.filter(t.date.between(start, end)) for name, t in raw.items()}
+    expected = raw_daily_totals(inside, rules, currencies)
+    m = model.filter(model.date.between(start, end))
+    actual = m.group_by("date").aggregate(**{f: m[f].sum() for f in RECONCILED})
+    return _gaps(expected, actual, ["date"], RECONCILED, tolerance)
+
+
+def unreconciled(rollup: ir.Table, model: ir.Table, tolerance: float = 1e-9) -> ir.Table:
+    """Roll-up cells that break "every level of every period adds up to the model's sum over
+    that period": e.g. a dimension join that doubles or drops rows at some level."""
+    day = model.group_by("date").aggregate(**{f: model[f].sum() for f in FACTS})
+    parts = []
+    for grain in ("day", "week", "month"):
+        cells = rollup.filter(rollup.grain == grain)
+        start = period(day.date, grain)[0]
+        expected = day.mutate(period_start=start).group_by("period_start").aggregate(
+            **{f: day[f].sum() for f in FACTS})
+        for level in ("total", "channel", "campaign", "ad_group"):
+            here = cells.filter(cells.level == level)
+            actual = here.group_by("period_start").aggregate(
+                **{f: here[f].sum() for f in FACTS})
+            gaps = _gaps(expected, actual, ["period_start"], FACTS, tolerance)
+            parts.append(gaps.mutate(grain=ibis.literal(grain), level=ibis.literal(level)))
+    return ibis.union(*parts)

@@ -38,12 +38,19 @@ class Labels:
 
 @dataclass(frozen=True)
 class Measure:
-    """An additive column of the unified model: summing it over any rows is meaningful."""
+    """An additive column of the unified model: summing it over any rows is meaningful.
+
+    ``direction`` is None where more is neither better nor worse (cost: spend follows plan)."""
 
     id: str
     unit: Unit
     label: Labels
     description: Labels
+    direction: Direction | None = "higher"
+
+    def is_better(self, value: float, reference: float) -> bool:
+        """Whether ``value`` beats ``reference``; only meaningful when ``direction`` is set."""
+        return value > reference if self.direction == "higher" else value < reference
 
 
 @dataclass(frozen=True)
@@ -70,8 +77,9 @@ class Kpi:
         return value > reference if self.direction == "higher" else value < reference
 
 
-def _m(id: str, unit: Unit, nl: str, fr: str, en: str, dnl: str, dfr: str, den: str) -> Measure:
-    return Measure(id, unit, Labels(nl, fr, en), Labels(dnl, dfr, den))
+def _m(id: str, unit: Unit, nl: str, fr: str, en: str, dnl: str, dfr: str, den: str,
+       direction: Direction | None = "higher") -> Measure:
+    return Measure(id, unit, Labels(nl, fr, en), Labels(dnl, dfr, den), direction)
 
 
 MEASURES: dict[str, Measure] = {
@@ -86,7 +94,7 @@ MEASURES: dict[str, Measure] = {
         _m("cost", "currency", "Kosten", "Coût", "Cost",
            "Mediakosten in de rapportagevaluta.",
            "Coût média dans la devise de reporting.",
-           "Media cost in the reporting currency."),
+           "Media cost in the reporting currency.", None),
         _m("sessions", "count", "Sessies", "Sessions", "Sessions",
            "GA4-sessies.", "Sessions GA4.", "GA4 sessions."),
         _m("engaged_sessions", "count", "Betrokken sessies", "Sessions avec engagement",

@@ -54,18 +54,21 @@ class RollupSpec:
     targets: Sequence[TargetRow] = ()
     grains: Sequence[Grain] = GRAINS
     levels: Sequence[Level] = LEVELS
+    other_channel: str = "Other"  # for facts whose campaign is missing from the dimension
 
 
-def _period(date: ir.DateValue, grain: Grain) -> tuple[ir.DateValue, ir.DateValue, ir.DateValue]:
-    """(start, inclusive end, previous start) of the period containing ``date``."""
+def period(date: ir.DateValue, grain: Grain) -> tuple[ir.DateValue, ir.DateValue, ir.DateValue]:
+    """(start, inclusive end, previous start) of the period containing ``date``, as dates."""
     if grain == "day":
-        return date, date, date - ibis.interval(days=1)
-    if grain == "week":  # ISO weeks start on Monday
+        bounds = date, date, date - ibis.interval(days=1)
+    elif grain == "week":  # ISO weeks start on Monday
         start = date.truncate("W")
-        return start, start + ibis.interval(days=6), start - ibis.interval(days=7)
-    start = date.truncate("M")
-    return start, start + ibis.interval(months=1) - ibis.interval(days=1), start - ibis.interval(
-        months=1)
+        bounds = start, start + ibis.interval(days=6), start - ibis.interval(days=7)
+    else:
+        start = date.truncate("M")
+        bounds = (start, start + ibis.interval(months=1) - ibis.interval(days=1),
+                  start - ibis.interval(months=1))
+    return tuple(b.cast("date") for b in bounds)  # date + interval is a timestamp in DuckDB
 
 
 def _label(start: ir.DateValue, grain: Grain) -> ir.StringValue:
@@ -82,12 +85,12 @@ def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: Roll
     named = model.join(campaigns.select("campaign_key", "channel", "campaign_name"),
                        "campaign_key", how="left").join(
         ad_groups.select("ad_group_key", "ad_group_name"), "ad_group_key", how="left")
-    named = named.mutate(channel=named.channel.fill_null("Other"),
+    named = named.mutate(channel=named.channel.fill_null(spec.other_channel),
                          campaign_name=named.campaign_name.fill_null(named.campaign_key),
                          ad_group_name=named.ad_group_name.fill_null(named.ad_group_key))
     parts = []
     for grain in spec.grains:
-        start, end, previous = _period(named.date, grain)
+        start, end, previous = period(named.date, grain)
         dated = named.mutate(period_start=start, period_end=end, previous_start=previous)
         for level in spec.levels:
             dims = list(_LEVEL_DIMS[level])

@@ -11,11 +11,13 @@ unknown KPI 'cpx' (known: ...)``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
+import duckdb
 import yaml
 from pydantic import (
     AfterValidator,
@@ -48,11 +50,19 @@ def _time_zone(name: str) -> str:
     return name
 
 
+@functools.cache
+def _re2() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:")
+
+
 def _regex(pattern: str) -> str:
+    """A pattern the warehouse can run: DuckDB (like BigQuery) uses RE2, which has no
+    look-arounds or back-references, so Python's ``re`` alone is not the judge."""
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+        _re2().execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).split(":", 1)[-1].strip()
+        raise ValueError(f"{pattern!r} is not a valid RE2 regular expression: {reason}") from None
     return pattern
 
 
@@ -167,9 +177,11 @@ class Channels(_Strict):
 
 
 class Target(_Strict):
-    """A target for one KPI or measure, for the whole account or one channel or campaign.
+    """A target for one KPI, for the whole account or one channel or campaign.
 
-    The most specific matching target applies (campaign, then channel, then account)."""
+    The most specific matching target applies (campaign, then channel, then account). KPIs are
+    ratios, so a target holds at every grain; volume targets (spend, leads per month) belong to
+    the budget plan, which knows its periods."""
 
     kpi: str
     value: float
@@ -179,9 +191,10 @@ class Target(_Strict):
     @field_validator("kpi")
     @classmethod
     def _known(cls, kpi: str) -> str:
-        if kpi not in KPIS and kpi not in MEASURES:
-            known = ", ".join([*KPIS, *MEASURES])
-            raise ValueError(f"unknown KPI {kpi!r} (known: {known})")
+        if kpi not in KPIS:
+            hint = (" (a volume, not a ratio: set it in the budget plan)"
+                    if kpi in MEASURES else "")
+            raise ValueError(f"unknown KPI {kpi!r}{hint} (known: {', '.join(KPIS)})")
         return kpi
 
 
@@ -238,6 +251,7 @@ def load_config(path: Path) -> Config:
         return Config.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{_field_path(err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+            f"{_field_path(err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors(include_url=False)
         )
         raise ConfigError(f"{path}: {problems}") from None

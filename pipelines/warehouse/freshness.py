@@ -11,6 +11,15 @@ from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import EXTRACTS_TABLE
 
 
+def as_date(value: object) -> dt.date:
+    """A date from whatever a query returned for a DATE column (date, datetime or Timestamp)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"not a date: {value!r}")
+
+
 def latest_pulled(con: Backend) -> dict[str, dt.date]:
     """The last date pulled per source platform (from the extract log)."""
     if EXTRACTS_TABLE not in con.list_tables():
@@ -20,7 +29,7 @@ def latest_pulled(con: Backend) -> dict[str, dt.date]:
     result: dict[str, dt.date] = {}
     for stream, last in zip(latest["stream"], latest["last"], strict=True):
         platform = STREAMS[stream].source if stream in STREAMS else stream
-        day = last.date() if hasattr(last, "date") else last
+        day = as_date(last)
         result[platform] = max(result.get(platform, day), day)
     return result
 

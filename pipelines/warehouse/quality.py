@@ -37,3 +37,10 @@ def ad_groups_off_campaign(campaign: ir.Table, ad_group: ir.Table,
         for m in metrics
     ])
     return joined.filter(off).select(*keys, *metrics, *[f"g_{m}" for m in metrics])
+
+
+def latest_pull(table: ir.Table, scope_column: str) -> ir.Table:
+    """The rows the most recent pull of each account (or property) wrote."""
+    newest = table.extracted_at.max().over(group_by=scope_column)
+    marked = table.mutate(_newest=newest)
+    return marked.filter(marked.extracted_at == marked._newest).drop("_newest")

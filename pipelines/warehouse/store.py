@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -126,11 +126,8 @@ def _extract_log(extract: Extract, scope: str, table: pa.Table) -> pa.Table:
     )
 
 
-def write_extract(con: Backend, extract: Extract) -> int:
-    """Replace ``extract``'s window of its raw table for one account/property, in one transaction.
-
-    Rows of other accounts and of dates outside the window are untouched. Returns rows written.
-    """
+def _checked(extract: Extract) -> tuple[pa.Table, pa.Table]:
+    """The extract as its stream's Arrow table plus its per-day log rows, or a clear error."""
     stream: Stream = extract.stream
     scope = extract.scope
     if not scope:
@@ -151,36 +148,72 @@ def write_extract(con: Backend, extract: Extract) -> int:
     foreign = set(table.column(scope_column).to_pylist()) - {scope}
     if foreign:
         raise ValueError(f"{stream.name}: rows for {sorted(foreign)} in a pull for {scope}")
-    log = _extract_log(extract, scope, table)
+    return table, _extract_log(extract, scope, table)
+
+
+def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
+    """Replace each extract's window of its raw table for its account/property, all in one
+    transaction (a platform's streams stay consistent with each other).
+
+    Rows of other accounts and of dates outside the windows are untouched. Every extract is
+    validated before anything is written. Returns the rows written per extract.
+    """
+    checked = [_checked(extract) for extract in extracts]
     ensure_raw_tables(con)
+    log_table = _identifier(EXTRACTS_TABLE)
     with transaction(con) as raw:
-        raw.execute(
-            f"DELETE FROM {_identifier(stream.table)} WHERE date BETWEEN ? AND ? "
-            f"AND {_identifier(scope_column)} = ?",
-            [extract.window.start, extract.window.end, scope],
-        )
-        raw.register("_incoming_rows", table)
-        raw.execute(f"INSERT INTO {_identifier(stream.table)} SELECT * FROM _incoming_rows")
-        raw.unregister("_incoming_rows")
-        raw.execute(
-            f"DELETE FROM {_identifier(EXTRACTS_TABLE)} WHERE stream = ? AND scope = ? "
-            "AND date BETWEEN ? AND ?",
-            [stream.name, scope, extract.window.start, extract.window.end],
-        )
-        raw.register("_incoming_log", log)
-        raw.execute(f"INSERT INTO {_identifier(EXTRACTS_TABLE)} SELECT * FROM _incoming_log")
-        raw.unregister("_incoming_log")
-    return table.num_rows
+        for extract, (table, log) in zip(extracts, checked, strict=True):
+            stream, window, scope = extract.stream, extract.window, extract.scope
+            raw.execute(
+                f"DELETE FROM {_identifier(stream.table)} WHERE date BETWEEN ? AND ? "
+                f"AND {_identifier(_SCOPE_COLUMN[stream.source])} = ?",
+                [window.start, window.end, scope],
+            )
+            raw.register("_incoming_rows", table)
+            raw.execute(f"INSERT INTO {_identifier(stream.table)} SELECT * FROM _incoming_rows")
+            raw.unregister("_incoming_rows")
+            raw.execute(
+                f"DELETE FROM {log_table} WHERE stream = ? AND scope = ? AND date BETWEEN ? AND ?",
+                [stream.name, scope, window.start, window.end],
+            )
+            raw.register("_incoming_log", log)
+            raw.execute(f"INSERT INTO {log_table} SELECT * FROM _incoming_log")
+            raw.unregister("_incoming_log")
+    return [table.num_rows for table, _ in checked]
 
 
-def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window) -> int:
+def write_extract(con: Backend, extract: Extract) -> int:
+    """:func:`write_extracts` for one extract."""
+    return write_extracts(con, [extract])[0]
+
+
+STATE_TABLE = "pipeline_state"
+
+
+def read_state(con: Backend, key: str) -> str | None:
+    """A value the pipeline stored about a derived table (e.g. the rules it was built with)."""
+    if STATE_TABLE not in con.list_tables():
+        return None
+    rows = con.con.execute(
+        f"SELECT value FROM {_identifier(STATE_TABLE)} WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
+                   state: Mapping[str, str] | None = None) -> int:
     """Replace the rows of derived ``table`` whose ``date`` lies in ``window`` by ``expr``'s rows.
 
     ``expr`` must produce only dates inside the window; the table is created on first use.
+    ``state`` (key -> value) is recorded in the same transaction, see :func:`read_state`.
     """
     sql, name = con.compile(expr), _identifier(table)
     dates = [window.start, window.end]
     with transaction(con) as raw:
+        state_table = _identifier(STATE_TABLE)
+        raw.execute(f"CREATE TABLE IF NOT EXISTS {state_table} (key VARCHAR PRIMARY KEY, "
+                    "value VARCHAR)")
+        for key, value in (state or {}).items():
+            raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
         raw.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM ({sql}) WHERE false")
         raw.execute(f"DELETE FROM {name} WHERE date BETWEEN ? AND ?", dates)
         raw.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ({sql})")

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from assets.runner import run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
 from pipelines.config import Config, load_config
 
@@ -37,3 +38,12 @@ def assert_same_tables(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFr
 @pytest.fixture
 def paths(tmp_path) -> Paths:
     return Paths(data_dir=tmp_path / "data", config=EXAMPLE_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A warehouse holding the short demo history, built by one range run."""
+    paths = Paths(data_dir=tmp_path_factory.mktemp("built"), config=EXAMPLE_CONFIG)
+    result = run_nightly(paths, demo_config(), START, END)
+    assert result.success
+    return paths, result

@@ -7,22 +7,10 @@ import dataclasses
 import datetime as dt
 
 import pandas as pd
-import pytest
 
 from assets.runner import failed_checks, run_nightly
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import END, START, assert_same_tables, demo_config, tables
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A warehouse holding the short demo history, built by one range run."""
-    from assets.settings import EXAMPLE_CONFIG, Paths
-
-    paths = Paths(data_dir=tmp_path_factory.mktemp("built"), config=EXAMPLE_CONFIG)
-    result = run_nightly(paths, demo_config(), START, END)
-    assert result.success
-    return paths, result
 
 
 def test_a_range_run_materialises_everything_and_passes_its_checks(built):
@@ -93,3 +81,30 @@ def test_a_failed_run_leaves_the_last_good_tables(built, tmp_path):
     after = tables(connect(copy.warehouse))
     for table in ("campaign_daily", "kpi_rollup", "kpi_values", "dim_campaign"):
         pd.testing.assert_frame_equal(after[table], before[table], obj=table)
+
+
+def test_changed_rules_rebuild_the_whole_model_history(built, tmp_path):
+    paths, _ = built
+    copy = dataclasses.replace(paths, data_dir=tmp_path / "rules")
+    copy.data_dir.mkdir()
+    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    old_day = START + dt.timedelta(days=3)  # far outside the 30-day window of the next run
+
+    def leads_on(day: dt.date) -> float:
+        t = connect(copy.warehouse).table("campaign_daily")
+        return float(t.filter(t.date == day).leads.sum().execute())
+
+    ads_leads = leads_on(old_day)
+    config = demo_config()
+    ga4 = config.model_copy(update={"conversions": config.conversions.model_copy(
+        update={"attribution": "ga4"})})
+    result = run_nightly(copy, ga4, END, END)
+    assert result.success and failed_checks(result) == []
+    meta = next(m for m in result.asset_materializations_for_node("campaign_daily"))
+    assert meta.metadata["rebuilt_whole_history"].value is True
+    ga4_leads = leads_on(old_day)
+    assert ga4_leads != ads_leads  # GA4 does not see phone leads: the old day was rebuilt
+    result = run_nightly(copy, ga4, END, END)  # same rules again: only the window
+    meta = next(m for m in result.asset_materializations_for_node("campaign_daily"))
+    assert meta.metadata["rebuilt_whole_history"].value is False
+    assert leads_on(old_day) == ga4_leads

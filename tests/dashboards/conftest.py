@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from kpi.registry import KPIS, MEASURES
-from tests.browser import browser, open_page  # noqa: F401  (fixtures shared with other suites)
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(2)</script>"

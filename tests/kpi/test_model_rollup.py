@@ -99,9 +99,6 @@ def test_channels_follow_the_rules(handmade_con):
 def test_every_level_and_grain_adds_up_to_the_total(handmade_con):
     con = handmade_con
     build(con, rules())
-    from kpi.quality import unreconciled
-
-    assert con.execute(unreconciled(con.table(rollup.ROLLUP_TABLE))).empty
     sums = con.execute(con.table(rollup.ROLLUP_TABLE))
     for grain in ("day", "week", "month"):
         for level in ("total", "channel", "campaign", "ad_group"):
@@ -164,3 +161,66 @@ def test_other_currencies_are_converted_and_a_missing_rate_is_named(tmp_path):
     build(con, rules(fx_rates={"USD": 0.5}))
     assert value(con, "cost") == pytest.approx(60.0)
     assert value(con, "revenue", level="channel", channel="Shopping & PMax") == pytest.approx(90.0)
+
+
+def raw_tables(con):
+    from pipelines.sources.streams import STREAMS
+
+    return {name: con.table(s.table) for name, s in STREAMS.items()}
+
+
+def test_spend_the_ad_groups_do_not_account_for_stays_at_campaign_level(tmp_path):
+    """Campaign totals are authoritative: an ad group missing from the ad group report (all-zero
+    rows are not returned, or a report gap) must not lose its spend."""
+    from pipelines.warehouse.store import connect, write_extract
+
+    con = connect(tmp_path / "gap.duckdb")
+    for extract in handmade.extracts():
+        frame = extract.frame
+        if extract.stream.name == "ads_ad_group_daily":
+            frame = frame[frame.ad_group_id != "102"]
+        write_extract(con, dataclasses.replace(extract, frame=frame))
+    build(con, rules())
+    assert value(con, "cost") == pytest.approx(120.0)
+    assert value(con, "cost", level="ad_group", ad_group_key="gads:100:-") == pytest.approx(30.0)
+    assert value(con, "clicks", level="campaign", campaign_key="gads:100") == 250.0
+
+
+def test_the_model_reconciles_with_raw_and_a_lost_row_is_caught(handmade_con):
+    from kpi.quality import model_off_raw
+
+    con = handmade_con
+    build(con, rules())
+    raw, facts = raw_tables(con), con.table(model.MODEL_TABLE)
+    gaps = model_off_raw(facts, raw, rules(), ["EUR"], handmade.D1, handmade.D2)
+    assert con.execute(gaps).empty
+    con.con.execute("DELETE FROM campaign_daily WHERE ad_group_key = 'gads:100:102'")
+    gaps = con.execute(model_off_raw(con.table(model.MODEL_TABLE), raw, rules(), ["EUR"],
+                                     handmade.D1, handmade.D2))
+    assert set(gaps.measure) == {"impressions", "clicks", "cost"}
+    cost = gaps[gaps.measure == "cost"].iloc[0]
+    assert (cost.expected, cost.actual) == (60.0, 30.0)
+
+
+def test_the_rollup_reconciles_with_the_model_and_a_doubling_join_is_caught(handmade_con):
+    from kpi.quality import unreconciled
+
+    con = handmade_con
+    build(con, rules())
+    facts = con.table(model.MODEL_TABLE)
+    assert con.execute(unreconciled(con.table(rollup.ROLLUP_TABLE), facts)).empty
+    # A duplicated dimension row would double every level that joins it.
+    con.con.execute("INSERT INTO dim_campaign SELECT * FROM dim_campaign "
+                    "WHERE campaign_key = 'gads:200'")
+    spec = rollup.RollupSpec(handmade.D1, handmade.D2, None)
+    doubled = rollup.rollup(facts, con.table(model.CAMPAIGN_DIM), con.table(model.AD_GROUP_DIM),
+                            spec)
+    gaps = con.execute(unreconciled(doubled, facts))
+    assert not gaps.empty and "cost" in set(gaps.measure)
+
+
+def test_an_action_listed_as_lead_by_name_and_purchase_by_id_counts_once(handmade_con):
+    con = handmade_con
+    build(con, rules(purchase_actions=("Aankoop – webshop", "1")))  # "1" is the lead action
+    assert value(con, "leads", level="campaign", campaign_key="gads:100") == 2.0
+    assert value(con, "conversions", level="campaign", campaign_key="gads:100") == 3.0

@@ -1,0 +1,3 @@
+"""Fixtures shared by every suite: a real headless Chromium (session-scoped)."""
+
+from tests.browser import browser, open_page  # noqa: F401

@@ -1,0 +1,83 @@
+"""``campaign-kpi`` as a user runs it: a real process, a real DuckDB file, a real browser."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.warehouse.store import connect
+from tests.assets.conftest import assert_same_tables, tables
+
+CLI = str(Path(sys.executable).parent / "campaign-kpi")
+START, END = "2026-01-05", "2026-03-15"
+
+
+def campaign_kpi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "120"})
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    result = campaign_kpi("demo", "--data-dir", str(folder), "--start", START, "--end", END,
+                          cwd=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Warehouse  {folder / 'warehouse.duckdb'}" in result.stdout
+    assert f"Dashboard  {folder / 'out' / 'overview.html'}" in result.stdout
+    assert "kpi_values" in result.stdout and result.stderr == ""
+    return folder
+
+
+def test_help_reads_well(tmp_path):
+    result = campaign_kpi("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("demo", "run", "check-config"):
+        assert command in result.stdout
+    demo_help = campaign_kpi("demo", "--help", cwd=tmp_path).stdout
+    assert "--data-dir" in demo_help and "--end" in demo_help
+
+
+def test_the_demo_twice_gives_identical_tables(demo_dir, tmp_path):
+    before = tables(connect(demo_dir / "warehouse.duckdb"))
+    assert {"kpi_values", "kpi_rollup", "campaign_daily"} <= before.keys()
+    again = campaign_kpi("demo", "--data-dir", str(demo_dir), "--start", START, "--end", END,
+                         cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
+
+
+def test_run_date_is_idempotent_on_top_of_the_demo(demo_dir, tmp_path):
+    before = tables(connect(demo_dir / "warehouse.duckdb"))
+    resolved = demo_dir / ".campaign-kpi.resolved.yaml"
+    result = campaign_kpi("run", "--date", END, "--data-dir", str(demo_dir), "--config",
+                          str(resolved), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
+
+
+def test_a_bad_config_is_named_and_nothing_is_touched(demo_dir, tmp_path):
+    before = tables(connect(demo_dir / "warehouse.duckdb"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("history_start: 2026-01-05\nreporting: {currency: euro}\n")
+    result = campaign_kpi("run", "--date", END, "--data-dir", str(demo_dir), "--config",
+                          str(bad), cwd=tmp_path)
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "reporting.currency" in result.stderr
+    assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
+
+
+def test_check_config_accepts_the_sample(tmp_path):
+    result = campaign_kpi("check-config", cwd=tmp_path)
+    assert result.returncode == 0 and "OK" in result.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["overview.html", "overview.fr.html"])
+def test_the_pipeline_dashboard_renders_offline_in_chromium(demo_dir, open_page, name):
+    report = open_page(demo_dir / "out" / name, name=f"e2e-{name.removesuffix('.html')}")
+    assert report.problems == []  # no console error, dialog or network request
+    assert report.plots and all(traces >= 1 for traces in report.plots.values()), report.plots
