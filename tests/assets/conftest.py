@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -47,3 +48,12 @@ def built(tmp_path_factory):
     result = run_nightly(paths, demo_config(), START, END)
     assert result.success
     return paths, result
+
+
+def copy_of(built, folder) -> Paths:
+    """A private copy of the built warehouse, for a test that changes it."""
+    paths, _ = built
+    copy = dataclasses.replace(paths, data_dir=folder)
+    copy.data_dir.mkdir()
+    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    return copy

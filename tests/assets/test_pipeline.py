@@ -3,14 +3,13 @@ late conversions are re-pulled, and a failed run leaves the last good tables in 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
 
 from assets.runner import failed_checks, run_nightly
 from pipelines.warehouse.store import connect
-from tests.assets.conftest import END, START, assert_same_tables, demo_config, tables
+from tests.assets.conftest import END, START, assert_same_tables, copy_of, demo_config, tables
 
 
 def test_a_range_run_materialises_everything_and_passes_its_checks(built):
@@ -31,10 +30,7 @@ def test_a_range_run_materialises_everything_and_passes_its_checks(built):
 
 
 def test_rerunning_a_partition_gives_identical_tables(built, tmp_path):
-    paths, _ = built
-    copy = dataclasses.replace(paths, data_dir=tmp_path / "copy")
-    copy.data_dir.mkdir()
-    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    copy = copy_of(built, tmp_path / "copy")
     before = tables(connect(copy.warehouse))
     for _ in range(2):
         assert run_nightly(copy, demo_config(), END, END).success
@@ -42,10 +38,7 @@ def test_rerunning_a_partition_gives_identical_tables(built, tmp_path):
 
 
 def test_the_next_night_re_pulls_late_conversions(built, tmp_path):
-    paths, _ = built
-    copy = dataclasses.replace(paths, data_dir=tmp_path / "late")
-    copy.data_dir.mkdir()
-    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    copy = copy_of(built, tmp_path / "late")
     con = connect(copy.warehouse)
 
     def conversions(day: dt.date) -> float:
@@ -65,10 +58,7 @@ def test_the_next_night_re_pulls_late_conversions(built, tmp_path):
 
 
 def test_a_failed_run_leaves_the_last_good_tables(built, tmp_path):
-    paths, _ = built
-    copy = dataclasses.replace(paths, data_dir=tmp_path / "fail")
-    copy.data_dir.mkdir()
-    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    copy = copy_of(built, tmp_path / "fail")
     before = tables(connect(copy.warehouse))
     # Reporting in USD without an exchange rate: the model cannot convert EUR costs.
     broken = demo_config()
@@ -84,10 +74,7 @@ def test_a_failed_run_leaves_the_last_good_tables(built, tmp_path):
 
 
 def test_changed_rules_rebuild_the_whole_model_history(built, tmp_path):
-    paths, _ = built
-    copy = dataclasses.replace(paths, data_dir=tmp_path / "rules")
-    copy.data_dir.mkdir()
-    copy.warehouse.write_bytes(paths.warehouse.read_bytes())
+    copy = copy_of(built, tmp_path / "rules")
     old_day = START + dt.timedelta(days=3)  # far outside the 30-day window of the next run
 
     def leads_on(day: dt.date) -> float:
