@@ -15,7 +15,10 @@ from rich.table import Table
 from assets.runner import failed_checks, run_nightly
 from assets.settings import Paths, resolve_paths
 from pipelines.config import Config, ConfigError, load_config
-from pipelines.sources.factory import demo_end
+from pipelines.sources.base import Window
+from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
+from pipelines.sources.retry import SourceError
+from pipelines.sources.streams import streams_of
 from pipelines.warehouse.store import WarehouseError
 
 app = typer.Typer(
@@ -127,6 +130,31 @@ def run(
         err.print(f"--date {day} is before history_start ({config.history_start})")
         raise typer.Exit(2)
     _run(paths, config, day, day)
+
+
+@app.command("check-connection")
+def check_connection(config_path: ConfigPath = None, data_dir: DataDir = None) -> None:
+    """Verify access to every configured source (a one-day pull, nothing is stored)."""
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    failures = 0
+    for platform in PLATFORMS:
+        kind = getattr(config.sources, platform).kind
+        day = demo_end(config) if kind == "demo" else yesterday(config)
+        for source in make_sources(config, platform):
+            stream = streams_of(platform)[0]
+            try:
+                extract = source.pull(stream, Window(day, day))
+            except SourceError as exc:
+                failures += 1
+                err.print(f"[red]✗[/red] {platform} ({kind}): {exc}")
+                continue
+            zone = extract.metadata.get("time_zone", "")
+            currency = extract.metadata.get("currency_code", "")
+            console.print(f"[green]✓[/green] {platform} ({kind}) {extract.scope}: "
+                          f"{len(extract.frame)} rows for {day}"
+                          + (f", {currency}, {zone}" if currency or zone else ""))
+    raise typer.Exit(1 if failures else 0)
 
 
 @app.command("check-config")

@@ -25,11 +25,19 @@ def partition_dates(context: dg.AssetExecutionContext) -> Window:
     return Window(time_window.start.date(), (time_window.end - dt.timedelta(days=1)).date())
 
 
-def pull_window(dates: Window, lookback_days: int, history_start: dt.date) -> Window:
-    """The dates to (re-)pull: the run's dates plus the source's restatement window before them.
+def pull_window(dates: Window, lookback_days: int, history_start: dt.date,
+                last_pulled: dt.date | None = None) -> Window:
+    """The dates to (re-)pull: the run's dates plus the source's restatement window before them,
+    reaching further back to the day after ``last_pulled`` when earlier runs left a gap (a quota
+    or an outage stopped them): the next run resumes where the last good one ended.
 
     >>> pull_window(Window(dt.date(2026, 3, 10), dt.date(2026, 3, 10)), 3, dt.date(2026, 1, 1))
     Window(start=datetime.date(2026, 3, 8), end=datetime.date(2026, 3, 10))
+    >>> pull_window(Window(dt.date(2026, 3, 10), dt.date(2026, 3, 10)), 3, dt.date(2026, 1, 1),
+    ...             last_pulled=dt.date(2026, 3, 4))
+    Window(start=datetime.date(2026, 3, 5), end=datetime.date(2026, 3, 10))
     """
-    start = max(history_start, dates.start - dt.timedelta(days=lookback_days - 1))
-    return Window(start, dates.end)
+    start = dates.start - dt.timedelta(days=lookback_days - 1)
+    if last_pulled is not None and last_pulled + dt.timedelta(days=1) < start:
+        start = last_pulled + dt.timedelta(days=1)
+    return Window(max(history_start, start), dates.end)

@@ -1,12 +1,15 @@
-"""Raw stream assets: each run re-pulls its dates plus the source's restatement window and
-replaces that window in the warehouse, all of a platform's streams in one transaction."""
+"""Raw stream assets: each run re-pulls its dates plus the source's restatement window (further
+back when an earlier run left a gap) and replaces that window in the warehouse, for every
+account of the platform and every stream in one transaction."""
 
 import dagster as dg
 
 from assets.partitions import partition_dates, pull_window
 from assets.resources import SettingsResource, WarehouseResource
-from pipelines.sources.factory import lookback_days, make_source
+from pipelines.sources.factory import lookback_days, make_sources
+from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
+from pipelines.warehouse.freshness import last_pulled_dates
 from pipelines.warehouse.store import write_extracts
 
 PLATFORM_KINDS = {"google_ads": "googleads", "ga4": "googleanalytics"}
@@ -35,22 +38,30 @@ def raw_assets(platform: str, partitions: dg.PartitionsDefinition) -> dg.AssetsD
     def pull(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
              settings: SettingsResource):
         config = settings.load()
+        con = warehouse.connect()
+        last = last_pulled_dates(con, [s.name for s in streams])
         window = pull_window(partition_dates(context), lookback_days(config, platform),
-                             config.history_start)
-        source = make_source(config, platform)
-        extracts = [source.pull(stream, window) for stream in streams]  # all, then write once
-        written = write_extracts(warehouse.connect(), extracts)
-        for stream, extract, rows in zip(streams, extracts, written, strict=True):
-            flags = {k: v for k, v in extract.metadata.items() if isinstance(v, bool)}
+                             config.history_start, min(last.values()) if last else None)
+        try:
+            extracts = [source.pull(stream, window)  # everything first, then one write
+                        for source in make_sources(config, platform) for stream in streams]
+        except SourceError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        written = write_extracts(con, extracts)
+        for stream in streams:
+            mine = [(e, n) for e, n in zip(extracts, written, strict=True) if e.stream == stream]
+            flags = {k: v for e, _ in mine for k, v in e.metadata.items()
+                     if isinstance(v, bool) and v}
             yield dg.MaterializeResult(
                 asset_key=stream.table,
                 metadata={
-                    "dagster/row_count": rows,
+                    "dagster/row_count": sum(n for _, n in mine),
                     "window_start": window.start.isoformat(),
                     "window_end": window.end.isoformat(),
-                    "source": source.name,
-                    "scope": extract.scope,
-                    "extracted_at": extract.extracted_at.isoformat(),
+                    "source": getattr(config.sources, platform).kind,
+                    "accounts": ", ".join(e.scope for e, _ in mine),
+                    "retries": sum(int(e.metadata.get("retries", 0)) for e, _ in mine),
+                    "extracted_at": max(e.extracted_at for e, _ in mine).isoformat(),
                     **flags,
                 },
             )

@@ -22,6 +22,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -98,19 +99,84 @@ class DemoOptions(_Strict):
     extra_campaigns: int = Field(0, ge=0)
 
 
-class GoogleAdsSource(_Strict):
-    kind: Literal["demo"] = "demo"
+def _customer_id(value: str | int) -> str:
+    digits = str(value).replace("-", "").strip()
+    if not re.fullmatch(r"\d{10}", digits):
+        raise ValueError(f"{value!r} is not a Google Ads customer ID (10 digits, e.g. "
+                         "123-456-7890)")
+    return digits
+
+
+def _property_id(value: str | int) -> str:
+    digits = str(value).removeprefix("properties/").strip()
+    if not re.fullmatch(r"\d{6,12}", digits):
+        raise ValueError(f"{value!r} is not a GA4 property ID (digits, e.g. 318004561)")
+    return digits
+
+
+CustomerId = Annotated[str, BeforeValidator(_customer_id)]
+PropertyId = Annotated[str, BeforeValidator(_property_id)]
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def _is_local(endpoint: str | None) -> bool:
+    host = (endpoint or "").split("://")[-1].rsplit(":", 1)[0]
+    return host in LOCAL_HOSTS
+
+
+class _RealSource(_Strict):
+    credentials_file: Path | None = None
+    endpoint: str | None = None  # default: Google's; e.g. a local test server
+    anonymous: bool = False  # no credentials: only for a local endpoint (tests)
+
+    @model_validator(mode="after")
+    def _anonymous_only_locally(self) -> _RealSource:
+        if self.anonymous and not _is_local(self.endpoint):
+            raise ValueError("anonymous: only allowed with a local endpoint (a test server)")
+        return self
+
+
+class GoogleAdsSource(_RealSource):
+    kind: Literal["demo", "google_ads"] = "demo"
     conversion_window_days: int = Field(30, ge=1, le=90)
+    customer_ids: tuple[CustomerId, ...] = ()
+    login_customer_id: CustomerId | None = None  # the manager (MCC) account, if any
+    api_version: Annotated[str, Field(pattern=r"^v\d+$")] = "v26"
+
+    @model_validator(mode="after")
+    def _accounts(self) -> GoogleAdsSource:
+        if self.kind == "google_ads" and not self.customer_ids:
+            raise ValueError("customer_ids: list the Google Ads accounts to pull")
+        return self
 
 
-class Ga4Source(_Strict):
-    kind: Literal["demo"] = "demo"
+class Ga4Source(_RealSource):
+    kind: Literal["demo", "ga4"] = "demo"
     restatement_days: int = Field(3, ge=1, le=30)
+    property_id: PropertyId | None = None
+    transport: Literal["grpc", "rest"] = "grpc"
+    page_size: int = Field(100_000, ge=1, le=250_000)
+
+    @model_validator(mode="after")
+    def _property(self) -> Ga4Source:
+        if self.kind == "ga4" and self.property_id is None:
+            raise ValueError("property_id: set the GA4 property to pull")
+        return self
+
+
+class RetrySettings(_Strict):
+    """Back-off for quotas and passing faults (google.api_core retries)."""
+
+    max_retries: int = Field(5, ge=0, le=20)
+    initial_seconds: float = Field(2.0, ge=0)
+    max_seconds: float = Field(60.0, gt=0)
+    deadline_seconds: float = Field(600.0, gt=0)
 
 
 class Sources(_Strict):
     google_ads: GoogleAdsSource = GoogleAdsSource()
     ga4: Ga4Source = Ga4Source()
+    retry: RetrySettings = RetrySettings()
 
 
 class ConversionSet(_Strict):
@@ -233,6 +299,17 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
+def _resolve_relative_files(raw: dict, folder: Path) -> None:
+    """Credential files named relative to the configuration file."""
+    sources = raw.get("sources")
+    if not isinstance(sources, dict):
+        return
+    for source in sources.values():
+        if isinstance(source, dict) and isinstance(source.get("credentials_file"), str):
+            named = Path(source["credentials_file"]).expanduser()
+            source["credentials_file"] = str(named if named.is_absolute() else folder / named)
+
+
 def load_config(path: Path) -> Config:
     """Read and validate ``path``; raise :class:`ConfigError` naming the file and field."""
     try:
@@ -247,6 +324,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}{line}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    _resolve_relative_files(raw, path.parent)
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

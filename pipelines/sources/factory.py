@@ -1,38 +1,71 @@
-"""Choose the source for each platform from the configuration."""
+"""Choose the sources for each platform from the configuration: the offline demo, or the real
+GA4 and Google Ads connectors (one source per property or customer account)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 from pipelines.config import Config
 from pipelines.sources.base import Source
+from pipelines.sources.retry import RetryPolicy
+
+PLATFORMS = ("google_ads", "ga4")
 
 
-def demo_end(config: Config, today: dt.date | None = None) -> dt.date:
-    """The demo's last day of data: configured, or yesterday in the reporting time zone."""
-    if config.demo.end is not None:
-        return config.demo.end
+def yesterday(config: Config) -> dt.date:
+    """Yesterday in the reporting time zone: the newest complete day."""
     now = dt.datetime.now(zoneinfo.ZoneInfo(config.reporting.time_zone))
-    return (today or now.date()) - dt.timedelta(days=1)
+    return now.date() - dt.timedelta(days=1)
 
 
-def make_source(config: Config, platform: str) -> Source:
-    """The configured source for ``platform`` ("google_ads" or "ga4")."""
-    kind = getattr(config.sources, platform).kind
-    if kind == "demo":
-        from pipelines.sources.demo import DemoSettings, DemoSource
+def demo_end(config: Config) -> dt.date:
+    """The demo's last day of data: configured, or yesterday in the reporting time zone."""
+    return config.demo.end if config.demo.end is not None else yesterday(config)
 
-        return DemoSource(
-            DemoSettings(
-                start=config.history_start,
-                end=demo_end(config),
-                seed=config.demo.seed,
-                traffic_scale=config.demo.traffic_scale,
-                extra_campaigns=config.demo.extra_campaigns,
-            )
-        )
-    raise ValueError(f"sources.{platform}.kind: unknown source kind {kind!r}")
+
+@functools.lru_cache(maxsize=4)
+def _demo_source(settings) -> Source:
+    """One generated demo account per settings (both platforms read the same simulation)."""
+    from pipelines.sources.demo import DemoSource
+
+    return DemoSource(settings)
+
+
+def retry_policy(config: Config) -> RetryPolicy:
+    r = config.sources.retry
+    return RetryPolicy(max_retries=r.max_retries, initial_s=r.initial_seconds,
+                       maximum_s=r.max_seconds, deadline_s=r.deadline_seconds)
+
+
+def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
+    """The configured sources for ``platform`` ("google_ads" or "ga4")."""
+    settings = getattr(config.sources, platform)
+    if settings.kind == "demo":
+        from pipelines.sources.demo import DemoSettings
+
+        return (_demo_source(DemoSettings(
+            start=config.history_start, end=demo_end(config), seed=config.demo.seed,
+            traffic_scale=config.demo.traffic_scale,
+            extra_campaigns=config.demo.extra_campaigns)),)
+    if settings.kind == "google_ads":
+        from pipelines.sources.google_ads import GoogleAdsSettings, GoogleAdsSource
+
+        return tuple(GoogleAdsSource(GoogleAdsSettings(
+            customer_id=customer_id, login_customer_id=settings.login_customer_id,
+            credentials_file=settings.credentials_file, api_version=settings.api_version,
+            endpoint=settings.endpoint, anonymous=settings.anonymous,
+            retry=retry_policy(config))) for customer_id in settings.customer_ids)
+    if settings.kind == "ga4":
+        from pipelines.sources.ga4 import Ga4Settings, Ga4Source
+
+        return (Ga4Source(Ga4Settings(
+            property_id=settings.property_id, credentials_file=settings.credentials_file,
+            endpoint=settings.endpoint, transport=settings.transport,
+            anonymous=settings.anonymous, page_size=settings.page_size,
+            retry=retry_policy(config))),)
+    raise ValueError(f"sources.{platform}.kind: unknown source kind {settings.kind!r}")
 
 
 def lookback_days(config: Config, platform: str) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ibis.backends.duckdb import Backend
 
@@ -44,3 +44,19 @@ def provisional_since(latest: Mapping[str, dt.date],
     starts = [day - dt.timedelta(days=lookback[p] - 1) for p, day in latest.items()
               if p in lookback]
     return min(starts) if starts else None
+
+
+def last_pulled_dates(con: Backend, streams: Sequence[str]) -> dict[str, dt.date]:
+    """The last date each account/property has been pulled for, over ``streams`` (the earliest
+    across them: a stream that lags holds the others back)."""
+    if EXTRACTS_TABLE not in con.list_tables():
+        return {}
+    log = con.table(EXTRACTS_TABLE)
+    per = log.filter(log.stream.isin(list(streams))).group_by(["scope", "stream"]).aggregate(
+        last=log.date.max())
+    frame = con.execute(per)
+    result: dict[str, dt.date] = {}
+    for scope, last in zip(frame["scope"], frame["last"], strict=True):
+        day = as_date(last)
+        result[scope] = min(result.get(scope, day), day)
+    return result

@@ -1,0 +1,139 @@
+"""Google Ads as a source: one customer account, GAQL through SearchStream, retried with
+back-off, errors that say what to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from google.ads.googleads.client import GoogleAdsClient
+from google.ads.googleads.errors import GoogleAdsException
+from google.api_core import exceptions
+from google.auth.credentials import AnonymousCredentials
+from google.auth.exceptions import GoogleAuthError
+
+from pipelines.sources.base import Extract, Window
+from pipelines.sources.google_ads.gaql import ROW_READERS, queries
+from pipelines.sources.retry import RetryCounter, RetryPolicy, SourceError
+from pipelines.sources.streams import Stream
+
+ENV_KEYS = ("GOOGLE_ADS_DEVELOPER_TOKEN", "GOOGLE_ADS_CLIENT_ID", "GOOGLE_ADS_CLIENT_SECRET",
+            "GOOGLE_ADS_REFRESH_TOKEN")
+ENV_KEY_FILE = "GOOGLE_ADS_JSON_KEY_FILE_PATH"  # service-account alternative to OAuth
+
+
+@dataclass(frozen=True)
+class GoogleAdsSettings:
+    """How to reach one Google Ads customer account."""
+
+    customer_id: str
+    login_customer_id: str | None = None  # the manager account, when access goes through one
+    credentials_file: Path | None = None  # a google-ads.yaml; default: GOOGLE_ADS_* variables
+    api_version: str = "v26"
+    endpoint: str | None = None  # default googleads.googleapis.com; a local test server
+    anonymous: bool = False  # no OAuth at all: only for local test servers
+    timeout_s: float = 300.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+def make_client(settings: GoogleAdsSettings) -> GoogleAdsClient:
+    """A client from google-ads.yaml, the GOOGLE_ADS_* variables, or (tests) anonymously."""
+    common: dict[str, Any] = {"version": settings.api_version, "use_proto_plus": True}
+    if settings.endpoint:
+        common["endpoint"] = settings.endpoint
+    if settings.login_customer_id:
+        common["login_customer_id"] = settings.login_customer_id
+    if settings.anonymous:
+        token = os.environ.get("GOOGLE_ADS_DEVELOPER_TOKEN", "local-test-token")
+        return GoogleAdsClient(credentials=AnonymousCredentials(), developer_token=token,
+                               **common)
+    try:
+        if settings.credentials_file is not None:
+            client = GoogleAdsClient.load_from_storage(str(settings.credentials_file),
+                                                       version=settings.api_version)
+        elif all(os.environ.get(k) for k in ENV_KEYS[:1]) and (
+                all(os.environ.get(k) for k in ENV_KEYS) or os.environ.get(ENV_KEY_FILE)):
+            client = GoogleAdsClient.load_from_env(version=settings.api_version)
+        else:
+            missing = [k for k in ENV_KEYS if not os.environ.get(k)]
+            raise SourceError(
+                "Google Ads: no credentials. Set sources.google_ads.credentials_file to a "
+                "google-ads.yaml, or the environment variables " + ", ".join(missing) +
+                f" (or {ENV_KEY_FILE} for a service account).")
+    except (ValueError, OSError, GoogleAuthError) as exc:
+        raise SourceError(f"Google Ads: the credentials could not be loaded "
+                          f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
+    if settings.endpoint:
+        client.endpoint = settings.endpoint
+    if settings.login_customer_id:
+        client.login_customer_id = settings.login_customer_id
+    return client
+
+
+def explain(exc: GoogleAdsException, customer_id: str) -> str:
+    """The API's own error, its request ID and the field it points at."""
+    parts = []
+    for error in exc.failure.errors:
+        path = ".".join(e.field_name for e in error.location.field_path_elements)
+        parts.append(error.message + (f" [field: {path}]" if path else ""))
+    detail = "; ".join(parts) or exc.error.code().name
+    return (f"Google Ads rejected the request for customer {customer_id} "
+            f"(request ID {exc.request_id}): {detail}")
+
+
+class GoogleAdsSource:
+    """One Google Ads customer account."""
+
+    name = "google_ads"
+
+    def __init__(self, settings: GoogleAdsSettings, client: GoogleAdsClient | None = None):
+        self.settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> GoogleAdsClient:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    def _rows(self, query: str, stream: Stream) -> list[dict[str, Any]]:
+        """Every row of one query, read whole (a stream broken mid-way is read again)."""
+        service = self.client.get_service("GoogleAdsService")
+        read = ROW_READERS[stream.name]
+        stream_rows = service.search_stream(customer_id=self.settings.customer_id, query=query,
+                                            timeout=self.settings.timeout_s)
+        return [read(row) for batch in stream_rows for row in batch.results]
+
+    def pull(self, stream: Stream, window: Window) -> Extract:
+        if stream.name not in ROW_READERS:
+            raise ValueError(f"Google Ads has no stream {stream.name!r}")
+        counter, extracted_at = RetryCounter(), dt.datetime.now(dt.UTC)
+        cid = self.settings.customer_id
+        rows: list[dict[str, Any]] = []
+        try:
+            for query in queries(stream.name, window):
+                rows += self.settings.retry.call(
+                    lambda query=query: self._rows(query, stream), counter,
+                    what=f"Google Ads SearchStream ({stream.name}, customer {cid})")
+        except GoogleAdsException as exc:
+            raise SourceError(explain(exc, cid)) from exc
+        except exceptions.Unauthenticated as exc:
+            raise SourceError(f"Google Ads rejected the credentials for customer {cid} "
+                              f"({exc.message}). Check the developer token and OAuth refresh "
+                              "token.") from exc
+        except exceptions.GoogleAPICallError as exc:
+            raise SourceError(f"Google Ads customer {cid}: {exc.message}") from exc
+        except GoogleAuthError as exc:
+            raise SourceError(f"Google Ads: OAuth failed ({type(exc).__name__}); the refresh "
+                              "token may be revoked or expired: create a new one.") from None
+        frame = pd.DataFrame(rows, columns=list(stream.column_names)).assign(
+            extracted_at=pd.Timestamp(extracted_at))
+        currencies = sorted(set(frame["currency_code"]))
+        metadata = {"customer_id": cid, "retries": counter.retries,
+                    "currency_code": ", ".join(currencies),
+                    "time_zone": ", ".join(sorted(set(frame["time_zone"])))}
+        return Extract(stream, window, frame, extracted_at, metadata, scope=cid)
