@@ -1,0 +1,74 @@
+"""Local fake Google servers serving the demo account, for offline tests of the real connectors
+through the real client libraries: :mod:`.ga4_server` (GA4 Data API, REST) and
+:mod:`.ads_server` (Google Ads API v26, gRPC over TLS, see :mod:`.tls`). Fixtures and client
+helpers live in :mod:`.fixtures`. This module holds what both servers share.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+from pipelines.sources.demo import DemoSettings, DemoSource
+
+FaultT = TypeVar("FaultT")
+Accounts = DemoSettings | Iterable[DemoSettings] | Mapping[str, DemoSettings]
+
+
+class ScriptedServer(Generic[FaultT]):
+    """What both fakes share: demo accounts by ID, scripted faults, a request log, a stop flag.
+
+    A fault fires for the ``nth`` .. ``nth + times - 1``-th request (1-based, counted from
+    :meth:`script`) that its ``when`` predicate accepts (every request if ``when`` is None).
+    """
+
+    key = "property_id"  # the DemoSettings attribute accounts are served by
+
+    def __init__(self, accounts: Accounts):
+        if isinstance(accounts, DemoSettings):
+            accounts = [accounts]
+        if not isinstance(accounts, Mapping):
+            accounts = {getattr(s, self.key): s for s in accounts}
+        self._sources = {k: DemoSource(s) for k, s in accounts.items()}
+        self.requests: list[Any] = []
+        self._faults: list[list[Any]] = []  # [fault, matching requests seen]
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def settings(self, account: str | None = None) -> DemoSettings:
+        return self._sources[account or next(iter(self._sources))].settings
+
+    def set_settings(self, settings: DemoSettings, account: str | None = None) -> None:
+        """Serve ``settings`` for ``account`` (default: the settings' own ID) from now on."""
+        with self._lock:
+            self._sources[account or getattr(settings, self.key)] = DemoSource(settings)
+
+    def advance(self, days: int = 1, account: str | None = None) -> None:
+        """Move ``end`` (and so ``as_of``) forward: late and restated data appear."""
+        account = account or next(iter(self._sources))
+        old = self.settings(account)
+        self.set_settings(dataclasses.replace(old, end=old.end + dt.timedelta(days=days)), account)
+
+    def script(self, *faults: FaultT) -> None:
+        with self._lock:
+            self._faults += [[f, 0] for f in faults]
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _log(self, request: Any) -> FaultT | None:
+        """Record ``request``; the fault it triggers, if any."""
+        chosen = None
+        with self._lock:
+            self.requests.append(request)
+            for armed in self._faults:
+                fault = armed[0]
+                if fault.when is None or fault.when(request):
+                    armed[1] += 1
+                    if chosen is None and 0 <= armed[1] - fault.nth < fault.times:
+                        chosen = fault
+        return chosen
