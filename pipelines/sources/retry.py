@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import requests
 from google.api_core import exceptions, retry
 
 T = TypeVar("T")
@@ -31,6 +32,8 @@ TRANSIENT: tuple[type[Exception], ...] = (
     exceptions.ServiceUnavailable,
     exceptions.DeadlineExceeded,
     exceptions.InternalServerError,
+    requests.exceptions.Timeout,  # GA4 over REST: a read timeout is not DeadlineExceeded
+    requests.exceptions.ConnectionError,
 )
 
 

@@ -71,10 +71,10 @@ def make_client(settings: Ga4Settings) -> BetaAnalyticsDataClient:
 
 def _explain(exc: exceptions.GoogleAPICallError, property_id: str) -> str:
     first = str(exc.message or exc).strip().splitlines()[0]
-    if isinstance(exc, exceptions.PermissionDenied):
+    if isinstance(exc, exceptions.Forbidden):  # 403 over REST, PERMISSION_DENIED over gRPC
         return (f"GA4 property {property_id}: permission denied ({first}). Give the service "
                 "account (or user) Viewer access to the property and check property_id.")
-    if isinstance(exc, exceptions.Unauthenticated):
+    if isinstance(exc, exceptions.Unauthorized):  # 401 / UNAUTHENTICATED
         return f"GA4 rejected the credentials ({first}). Check sources.ga4.credentials_file."
     return f"GA4 property {property_id}: the request was rejected: {first}"
 
