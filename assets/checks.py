@@ -2,10 +2,12 @@
 
 import dagster as dg
 
+from assets.experiments import RESULTS_TABLE
 from assets.model import raw_tables
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model, quality, rollup
+from pipelines.sources.exposures import UNITS_TABLE
 from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY
 from pipelines.warehouse import quality as raw_quality
 from pipelines.warehouse.freshness import as_date
@@ -102,5 +104,35 @@ def rollup_reconciles(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     return _result(con, rows, "roll-up cells that differ from the model's sums")
 
 
+@dg.asset_check(asset=UNITS_TABLE, blocking=True,
+                description="Each unit appears once per experiment (a unit in two arms, or "
+                "listed twice, would be counted twice).")
+def experiment_units_unique(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    con = warehouse.connect()
+    units = con.table(UNITS_TABLE)
+    twice = (units.group_by(["experiment_id", "unit_id"]).aggregate(rows=units.count())
+             .filter(lambda t: t.rows > 1))
+    return _result(con, twice, "units listed more than once in an experiment")
+
+
+@dg.asset_check(asset=RESULTS_TABLE,
+                description="No experiment has a sample-ratio mismatch (warns: the results "
+                "page says not to trust that experiment).")
+def experiments_sample_ratio(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    con = warehouse.connect()
+    results = con.execute(con.table(RESULTS_TABLE))
+    if results.empty:
+        return dg.AssetCheckResult(passed=True, description="no experiment results")
+    srm = results[results["decision"] == "srm"].drop_duplicates("experiment_id")
+    ids = srm["experiment_id"].tolist()
+    return dg.AssetCheckResult(
+        passed=not ids, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"experiments": ids, "srm_p_values": dg.MetadataValue.json(
+            {e: float(p) for e, p in zip(ids, srm["srm_p_value"], strict=True)})},
+        description="no sample-ratio mismatch" if not ids else
+        f"sample-ratio mismatch in {', '.join(ids)}: find the cause before trusting the result")
+
+
 CHECKS = [ads_no_negative_values, ads_one_currency_per_account, ads_ad_groups_add_up,
-          model_no_missing_days, model_reconciles_with_raw, rollup_reconciles]
+          model_no_missing_days, model_reconciles_with_raw, rollup_reconciles,
+          experiment_units_unique, experiments_sample_ratio]

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assets.runner import failed_checks, run_nightly
+from assets.runner import check_descriptions, failed_checks, run_nightly
 from assets.settings import Paths, resolve_paths
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.sources.base import Window
@@ -65,11 +65,14 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> 
     for key, rows in seen.items():
         table.add_row(key, rows)
     console.print(table)
-    failed = failed_checks(result)
-    if failed:
-        err.print(f"[yellow]Checks that failed:[/yellow] {', '.join(failed)}")
+    said = check_descriptions(result)
+    for name in failed_checks(result, "ERROR"):
+        err.print(f"[red]Check failed[/red] {name}: {said[name]}")
+    for name in failed_checks(result, "WARN"):
+        console.print(f"[yellow]Warning[/yellow] {name}: {said[name]}")
     console.print(f"Warehouse  {paths.warehouse}")
     console.print(f"Dashboard  {paths.output / 'overview.html'}")
+    console.print(f"Experiments  {paths.output / 'experiments.html'}")
     console.print(f"Took {seconds:.1f} s")
 
 

@@ -6,6 +6,7 @@ import dagster as dg
 
 from assets.checks import CHECKS
 from assets.dashboards import overview_dashboard
+from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
 from assets.model import model_assets
@@ -28,6 +29,7 @@ def build_definitions(config: Config, resources: dict | None = None,
             *model_assets(partitions),
             kpi_tables,
             overview_dashboard,
+            *EXPERIMENT_ASSETS,
         ],
         asset_checks=CHECKS,
         jobs=[job],

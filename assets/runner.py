@@ -74,8 +74,19 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
                                       raise_on_error=False, **target)
 
 
-def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Names of the asset checks that did not pass in ``result``."""
-    evaluations = [event.event_specific_data for event in result.all_events
-                   if event.event_type_value == "ASSET_CHECK_EVALUATION"]
-    return [e.check_name for e in evaluations if not e.passed]
+def failed_checks(result: dg.ExecuteInProcessResult,
+                  severity: str | None = None) -> list[str]:
+    """Names of the asset checks that did not pass in ``result`` (of one ``severity``,
+    "ERROR" or "WARN", when given)."""
+    return [e.check_name for e in _evaluations(result)
+            if not e.passed and severity in (None, e.severity.value)]
+
+
+def check_descriptions(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """What each failed check said, by check name."""
+    return {e.check_name: e.description or "" for e in _evaluations(result) if not e.passed}
+
+
+def _evaluations(result: dg.ExecuteInProcessResult) -> list:
+    return [event.event_specific_data for event in result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"]

@@ -69,6 +69,120 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Fichier autonome\u00a0: fonctionne hors ligne, sans aucune connexion réseau.",
         "en": "Self-contained file: works offline and makes no network requests.",
     },
+    "exp_title": {"nl": "Experimenten", "fr": "Expériences", "en": "Experiments"},
+    "exp_as_of": {
+        "nl": "Gegevens tot en met {day}",
+        "fr": "Données jusqu'au {day} inclus",
+        "en": "Data up to and including {day}",
+    },
+    "exp_none": {
+        "nl": "Geen experimenten ingesteld",
+        "fr": "Aucune expérience configurée",
+        "en": "No experiments configured",
+    },
+    "exp_none_hint": {
+        "nl": "Voeg ze toe onder 'experiments:' in het configuratiebestand (zie README).",
+        "fr": "Ajoutez-les sous «\u202fexperiments:\u202f» dans le fichier de configuration "
+        "(voir le README).",
+        "en": "Add them under 'experiments:' in the configuration file (see the README).",
+    },
+    "exp_running": {"nl": "Loopt", "fr": "En cours", "en": "Running"},
+    "exp_ended": {"nl": "Afgelopen", "fr": "Terminée", "en": "Ended"},
+    "exp_scheduled": {"nl": "Gepland", "fr": "Planifiée", "en": "Scheduled"},
+    "exp_scheduled_list": {
+        "nl": "Nog niet gestart",
+        "fr": "Pas encore commencées",
+        "en": "Not started yet",
+    },
+    "exp_dates": {
+        "nl": "{start} – {end} · dag {day} van {days}",
+        "fr": "{start} – {end} · jour {day} sur {days}",
+        "en": "{start} – {end} · day {day} of {days}",
+    },
+    "exp_starts": {"nl": "start {day}", "fr": "début le {day}", "en": "starts {day}"},
+    "exp_conventions": {
+        "nl": "{design}; alfa {alpha}, {sides}, Welch-t, relatieve lift t.o.v. {control}; "
+        "vergelijkingen: {tests}, correctie: {correction} (ook op de intervallen).",
+        "fr": "{design}\u202f; alpha {alpha}, {sides}, t de Welch, hausse relative vs "
+        "{control}\u202f; comparaisons\u202f: {tests}, correction\u202f: {correction} "
+        "(intervalles compris).",
+        "en": "{design}; alpha {alpha}, {sides}, Welch t, relative lift vs {control}; "
+        "comparisons: {tests}, correction: {correction} (intervals included).",
+    },
+    "exp_fixed": {"nl": "Vaste looptijd", "fr": "Horizon fixe", "en": "Fixed horizon"},
+    "exp_sequential": {
+        "nl": "Sequentieel (altijd geldige betrouwbaarheidsreeksen, dagelijks bekijken mag)",
+        "fr": "Séquentiel (séquences de confiance toujours valides, consultation quotidienne "
+        "permise)",
+        "en": "Sequential (always-valid confidence sequences: safe to look every day)",
+    },
+    "exp_two_sided": {"nl": "tweezijdig", "fr": "bilatéral", "en": "two-sided"},
+    "exp_one_sided": {"nl": "eenzijdig", "fr": "unilatéral", "en": "one-sided"},
+    "exp_holm": {"nl": "Holm", "fr": "Holm", "en": "Holm"},
+    "exp_bh": {
+        "nl": "Benjamini-Hochberg",
+        "fr": "Benjamini-Hochberg",
+        "en": "Benjamini-Hochberg",
+    },
+    "exp_no_correction": {"nl": "geen", "fr": "aucune", "en": "none"},
+    "exp_srm_title": {
+        "nl": "Afwijkende steekproefverhouding",
+        "fr": "Déséquilibre de répartition",
+        "en": "Sample-ratio mismatch",
+    },
+    "exp_srm_detail": {
+        "nl": "Gepland {planned}, waargenomen {observed}. Zoek de oorzaak (toewijzing, "
+        "tracking, bots) voor je iets besluit; de cijfers hieronder zijn onbetrouwbaar.",
+        "fr": "Prévu {planned}, observé {observed}. Cherchez la cause (affectation, suivi, "
+        "robots) avant toute décision\u202f; les chiffres ci-dessous ne sont pas fiables.",
+        "en": "Planned {planned}, observed {observed}. Find the cause (assignment, tracking, "
+        "bots) before deciding anything; the numbers below are not trustworthy.",
+    },
+    "exp_forest": {
+        "nl": "Relatieve lift t.o.v. controle, met gecorrigeerd {level}-BI",
+        "fr": "Hausse relative vs témoin, avec IC à {level} corrigé",
+        "en": "Relative lift vs control, with adjusted {level} CI",
+    },
+    "exp_forest_sequential": {
+        "nl": "Relatieve lift t.o.v. controle, met gecorrigeerde {level}-betrouwbaarheidsreeks "
+        "(p altijd geldig)",
+        "fr": "Hausse relative vs témoin, avec séquence de confiance à {level} corrigée "
+        "(p toujours valide)",
+        "en": "Relative lift vs control, with adjusted {level} confidence sequence "
+        "(always-valid p)",
+    },
+    "exp_col_metric": {"nl": "Metriek", "fr": "Métrique", "en": "Metric"},
+    "exp_col_arm": {"nl": "Variant", "fr": "Variante", "en": "Arm"},
+    "exp_col_units": {"nl": "Eenheden", "fr": "Unités", "en": "Units"},
+    "exp_col_mean": {"nl": "Gemiddelde", "fr": "Moyenne", "en": "Mean"},
+    "exp_col_lift": {"nl": "Lift", "fr": "Hausse", "en": "Lift"},
+    "exp_col_ci": {"nl": "Gecorr. BI", "fr": "IC corrigé", "en": "Adjusted CI"},
+    "exp_col_p": {"nl": "p", "fr": "p", "en": "p"},
+    "exp_col_p_adj": {"nl": "p (gecorr.)", "fr": "p (corrigée)", "en": "p (adjusted)"},
+    "exp_col_win": {
+        "nl": "Kans om te winnen",
+        "fr": "Chance de gagner",
+        "en": "Chance to win",
+    },
+    "exp_col_decision": {"nl": "Besluit", "fr": "Décision", "en": "Decision"},
+    "exp_effects": {
+        "nl": "Hoofdeffecten en interactie (absoluut)",
+        "fr": "Effets principaux et interaction (absolus)",
+        "en": "Main effects and interaction (absolute)",
+    },
+    "exp_cuped": {
+        "nl": "CUPED-variantiereductie toegepast op {metrics}.",
+        "fr": "Réduction de variance CUPED appliquée à {metrics}.",
+        "en": "CUPED variance reduction applied to {metrics}.",
+    },
+    "decision_wins": {"nl": "wint", "fr": "gagne", "en": "wins"},
+    "decision_loses": {"nl": "verliest", "fr": "perd", "en": "loses"},
+    "decision_no_difference": {"nl": "geen verschil", "fr": "pas de différence",
+                               "en": "no difference"},
+    "decision_keep_running": {"nl": "laten lopen", "fr": "continuer", "en": "keep running"},
+    "decision_srm": {"nl": "SRM", "fr": "SRM", "en": "SRM"},
+    "decision_error": {"nl": "geen resultaat", "fr": "pas de résultat", "en": "no result"},
+    "decision_control": {"nl": "controle", "fr": "témoin", "en": "control"},
 }
 
 

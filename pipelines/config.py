@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from kpi.registry import KPIS, MEASURES
+from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 
 
 class ConfigError(ValueError):
@@ -176,6 +177,7 @@ class RetrySettings(_Strict):
 class Sources(_Strict):
     google_ads: GoogleAdsSource = GoogleAdsSource()
     ga4: Ga4Source = Ga4Source()
+    experiments: ExperimentsSource = ExperimentsSource()
     retry: RetrySettings = RetrySettings()
 
 
@@ -273,6 +275,17 @@ class Config(_Strict):
     conversions: Conversions = Conversions()
     channels: Channels = Channels()
     targets: tuple[Target, ...] = ()
+    experiments: tuple[ExperimentDefinition, ...] = ()
+
+    @model_validator(mode="after")
+    def _experiments(self) -> Config:
+        problems = source_problems(self.sources.experiments, self.experiments)
+        if self.sources.experiments.kind == "ga4" and self.sources.ga4.kind != "ga4":
+            problems.append("sources.experiments.kind: ga4 needs sources.ga4 to be a real "
+                            "property (kind: ga4)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _unique_targets(self) -> Config:
@@ -300,14 +313,15 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 
 
 def _resolve_relative_files(raw: dict, folder: Path) -> None:
-    """Credential files named relative to the configuration file."""
+    """Credential and data files named relative to the configuration file."""
     sources = raw.get("sources")
     if not isinstance(sources, dict):
         return
     for source in sources.values():
-        if isinstance(source, dict) and isinstance(source.get("credentials_file"), str):
-            named = Path(source["credentials_file"]).expanduser()
-            source["credentials_file"] = str(named if named.is_absolute() else folder / named)
+        for key in ("credentials_file", "path"):
+            if isinstance(source, dict) and isinstance(source.get(key), str):
+                named = Path(source[key]).expanduser()
+                source[key] = str(named if named.is_absolute() else folder / named)
 
 
 def load_config(path: Path) -> Config:

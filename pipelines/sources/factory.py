@@ -39,6 +39,23 @@ def retry_policy(config: Config) -> RetryPolicy:
                        maximum_s=r.max_seconds, deadline_s=r.deadline_seconds)
 
 
+def ga4_settings(config: Config):
+    """How to reach the configured GA4 property (a ``Ga4Settings``)."""
+    from pipelines.sources.ga4 import Ga4Settings
+
+    settings = config.sources.ga4
+    return Ga4Settings(
+        property_id=settings.property_id, credentials_file=settings.credentials_file,
+        endpoint=settings.endpoint, transport=settings.transport,
+        anonymous=settings.anonymous, page_size=settings.page_size,
+        retry=retry_policy(config))
+
+
+def experiments_as_of(config: Config) -> dt.date:
+    """The last day experiments are evaluated for: the demo's end, or yesterday."""
+    return demo_end(config) if config.sources.experiments.kind == "demo" else yesterday(config)
+
+
 def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
     """The configured sources for ``platform`` ("google_ads" or "ga4")."""
     settings = getattr(config.sources, platform)
@@ -58,13 +75,9 @@ def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
             endpoint=settings.endpoint, anonymous=settings.anonymous,
             retry=retry_policy(config))) for customer_id in settings.customer_ids)
     if settings.kind == "ga4":
-        from pipelines.sources.ga4 import Ga4Settings, Ga4Source
+        from pipelines.sources.ga4 import Ga4Source
 
-        return (Ga4Source(Ga4Settings(
-            property_id=settings.property_id, credentials_file=settings.credentials_file,
-            endpoint=settings.endpoint, transport=settings.transport,
-            anonymous=settings.anonymous, page_size=settings.page_size,
-            retry=retry_policy(config))),)
+        return (Ga4Source(ga4_settings(config)),)
     raise ValueError(f"sources.{platform}.kind: unknown source kind {settings.kind!r}")
 
 

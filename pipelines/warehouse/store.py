@@ -232,3 +232,19 @@ def replace_tables(con: Backend, tables: Mapping[str, ibis.Table]) -> dict[str, 
             counts[name] = int(
                 raw.execute(f"SELECT count(*) FROM {_identifier(name)}").fetchall()[0][0])
     return counts
+
+
+def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table]) -> dict[str, int]:
+    """Replace whole tables by in-memory Arrow tables (their schema kept), in one transaction."""
+    counts: dict[str, int] = {}
+    with transaction(con) as raw:
+        for name, table in tables.items():
+            view = f"_incoming_{name}"
+            raw.register(view, table)
+            try:
+                raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS "
+                            f"SELECT * FROM {_identifier(view)}")
+            finally:
+                raw.unregister(view)
+            counts[name] = table.num_rows
+    return counts

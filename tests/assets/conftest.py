@@ -11,14 +11,26 @@ from assets.settings import EXAMPLE_CONFIG, Paths
 from pipelines.config import Config, load_config
 
 START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 15)
+# The sample's experiment dates are written around this day (the demo's end when it was made).
+EXAMPLE_DAY = dt.date(2026, 11, 22)
+
+
+def shifted(experiments, end: dt.date) -> list[dict]:
+    """The experiments moved so that ``end`` stands where EXAMPLE_DAY stood."""
+    delta = end - EXAMPLE_DAY
+    return [{**e.model_dump(), "start": e.start + delta, "end": e.end + delta}
+            for e in experiments]
 
 
 def demo_config(end: dt.date = END, **change) -> Config:
-    """The sample configuration over a short demo history (fast enough for tests)."""
+    """The sample configuration over a short demo history (fast enough for tests), its
+    experiments moved into that history (as far along as on EXAMPLE_DAY)."""
     base = load_config(EXAMPLE_CONFIG)
     demo = base.demo.model_copy(update={"end": end})
-    return Config.model_validate({**base.model_copy(
-        update={"history_start": START, "demo": demo, **change}).model_dump()})
+    experiments = change.pop("experiments", shifted(base.experiments, END))
+    return Config.model_validate({**base.model_copy(update={
+        "history_start": START, "demo": demo, **change}).model_dump(),
+        "experiments": experiments})
 
 
 def tables(con) -> dict[str, pd.DataFrame]:

@@ -14,7 +14,7 @@ from tests.assets.conftest import END, START, assert_same_tables, copy_of, demo_
 
 def test_a_range_run_materialises_everything_and_passes_its_checks(built):
     paths, result = built
-    assert failed_checks(result) == []
+    assert failed_checks(result, "ERROR") == []
     con = connect(paths.warehouse)
     counts = {name: con.table(name).count().execute() for name in con.list_tables()}
     for table in ("raw_ads_campaign_daily", "raw_ads_ad_group_daily",
@@ -49,7 +49,7 @@ def test_the_next_night_re_pulls_late_conversions(built, tmp_path):
     before_recent, before_old = conversions(recent), conversions(old)
     nextday = END + dt.timedelta(days=1)
     result = run_nightly(copy, demo_config(end=nextday), nextday, nextday)
-    assert result.success and failed_checks(result) == []
+    assert result.success and failed_checks(result, "ERROR") == []
     con = connect(copy.warehouse)
     assert conversions(recent) > before_recent  # still arriving: re-pulled and grown
     assert conversions(old) == before_old  # outside the 30-day window: untouched
@@ -86,7 +86,7 @@ def test_changed_rules_rebuild_the_whole_model_history(built, tmp_path):
     ga4 = config.model_copy(update={"conversions": config.conversions.model_copy(
         update={"attribution": "ga4"})})
     result = run_nightly(copy, ga4, END, END)
-    assert result.success and failed_checks(result) == []
+    assert result.success and failed_checks(result, "ERROR") == []
     meta = next(m for m in result.asset_materializations_for_node("campaign_daily"))
     assert meta.metadata["rebuilt_whole_history"].value is True
     ga4_leads = leads_on(old_day)

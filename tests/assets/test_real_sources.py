@@ -40,7 +40,7 @@ def test_real_connectors_fill_the_same_raw_tables_as_the_demo(tmp_path, ga4_serv
     paths = Paths(tmp_path / "data", EXAMPLE_CONFIG)
     config = real_config(ga4_server, ads_server)
     result = run_nightly(paths, config, START, END)
-    assert result.success and failed_checks(result) == []
+    assert result.success and failed_checks(result, "ERROR") == []
     con = connect(paths.warehouse)
     for name, stream in STREAMS.items():
         stored = rows(con.execute(con.table(stream.table)), name)
@@ -75,7 +75,7 @@ def test_a_daily_quota_stops_the_run_loses_nothing_and_the_next_run_resumes(
         pd.testing.assert_frame_equal(after[name], before[name], obj=name)
     ga4_server.clear_faults()
     resumed = run_nightly(paths, config, END, END)  # GA4 re-pulls 3 days, but 5 are missing
-    assert resumed.success and failed_checks(resumed) == []
+    assert resumed.success and failed_checks(resumed, "ERROR") == []
     meta = next(m for m in resumed.asset_materializations_for_node("pull_ga4")
                 if m.asset_key.path == ["raw_ga4_sessions_daily"])
     assert meta.metadata["window_start"].value == (END - dt.timedelta(days=4)).isoformat()

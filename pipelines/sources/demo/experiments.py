@@ -10,6 +10,10 @@ One row per unit and experiment: ``experiment_id``, ``unit_id`` (pseudonymous, `
    (interaction +1.2 points of conversion).
 4. ``checkout-srm``: planned 50/50, assigned 52/48 by a bug (sample-ratio mismatch), no effect.
 
+Any other configured experiment gets 20,000 units at a flat 4 % conversion, split by its
+planned weights (no effect). Each experiment draws from its own seeded stream, so adding one
+does not change the others.
+
 >>> specs, units = demo_experiments(dt.date(2026, 10, 1), dt.date(2026, 10, 28))
 >>> len(specs), len(units), units["unit_id"].iloc[0]
 (4, 270000, 'u_000001')
@@ -18,6 +22,7 @@ One row per unit and experiment: ``experiment_id``, ``unit_id`` (pseudonymous, `
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -34,6 +39,9 @@ EMAIL_RATES = {("standard", "morning"): 0.040, ("personal", "morning"): 0.044,
 TRUE_EMAIL_INTERACTION = 0.012  # absolute: p11 − p10 − p01 + p00
 TRUE_SRM_SHARE = 0.52  # share of units actually sent to arm "b" (planned 0.5)
 SIZES = {LANDING_ID: 100_000, AD_COPY_ID: 60_000, EMAIL_ID: 80_000, SRM_ID: 30_000}
+DEFAULT_SIZE = 20_000
+UNIT_COLUMNS = ("experiment_id", "unit_id", "arm", "first_exposure_date", "converted",
+                "revenue", "sessions", "pre_revenue")
 
 
 def _label(nl: str, fr: str, en: str) -> dict[str, str]:
@@ -87,33 +95,57 @@ def _block(rng: np.random.Generator, arms: np.ndarray, rate: np.ndarray) -> dict
             "pre_revenue": pre}
 
 
+def _assign(rng: np.random.Generator, spec: ExperimentSpec, n: int) -> np.ndarray:
+    """Arms drawn with the planned weights (or the planted mismatch for the SRM test)."""
+    weights = np.array(spec.planned_weights)
+    if spec.id == SRM_ID and spec.arm_ids == ("control", "b"):
+        weights = np.array([1 - TRUE_SRM_SHARE, TRUE_SRM_SHARE])
+    return np.array(spec.arm_ids)[rng.choice(len(weights), size=n, p=weights)]
+
+
+def _rates(spec: ExperimentSpec, arms: np.ndarray) -> np.ndarray:
+    """The planted conversion rate of each unit; a flat 4 % for experiments the demo does not
+    know (or whose arms were changed)."""
+    if spec.id == LANDING_ID and spec.arm_ids == ("control", "b"):
+        return np.where(arms == "b", 0.05 * (1 + TRUE_LANDING_LIFT), 0.05)
+    if spec.id == AD_COPY_ID:
+        return np.full(arms.size, 0.03)
+    if spec.id == EMAIL_ID and {a.levels for a in spec.arms} == set(EMAIL_RATES):
+        by_arm = {a.id: EMAIL_RATES[a.levels] for a in spec.arms}
+        return np.vectorize(by_arm.__getitem__, otypes=[float])(arms)
+    return np.full(arms.size, 0.05 if spec.id == SRM_ID else 0.04)
+
+
+def demo_units(specs: tuple[ExperimentSpec, ...], as_of: dt.date, seed: int = 15) -> pd.DataFrame:
+    """One row per unit exposed to each experiment by ``as_of`` (deterministic for a seed).
+
+    Units arrive uniformly over each experiment's dates; the whole run's units are drawn first
+    and those not yet exposed by ``as_of`` left out, so each day's data extends the day
+    before's (what a team peeking daily would see).
+    """
+    frames = []
+    for spec in specs:
+        rng = np.random.default_rng([seed, zlib.crc32(spec.id.encode())])
+        n = SIZES.get(spec.id, DEFAULT_SIZE)
+        arms = _assign(rng, spec, n)
+        cols = _block(rng, arms, _rates(spec, arms))
+        days = (spec.end - spec.start).days + 1
+        exposed = np.datetime64(spec.start, "D") + rng.integers(0, days, n).astype(
+            "timedelta64[D]")
+        frame = pd.DataFrame({"experiment_id": spec.id,
+                              "unit_id": [f"u_{i:06d}" for i in range(1, n + 1)],
+                              "arm": cols.pop("arm"), "first_exposure_date": exposed, **cols})
+        frames.append(frame[frame.first_exposure_date <= np.datetime64(as_of, "D")])
+    if not frames:
+        return pd.DataFrame(columns=list(UNIT_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
 def demo_experiments(
     start: dt.date, end: dt.date, seed: int = 15
 ) -> tuple[tuple[ExperimentSpec, ...], pd.DataFrame]:
-    """The specs and one row per exposed unit (deterministic for a seed)."""
+    """The four specs over ``start``..``end`` and all their units."""
     if end < start:
         raise ValueError(f"demo_experiments: end ({end}) is before start ({start})")
-    rng = np.random.default_rng(seed)
-    blocks = []
-    n = SIZES[LANDING_ID]
-    arms = np.where(rng.random(n) < 0.5, "control", "b")
-    blocks.append((LANDING_ID, _block(rng, arms, np.where(arms == "b", 0.05 * 1.12, 0.05))))
-    n = SIZES[AD_COPY_ID]
-    blocks.append((AD_COPY_ID, _block(rng, rng.choice(np.array(["a", "b", "c"]), n),
-                                      np.full(n, 0.03))))
-    n = SIZES[EMAIL_ID]
-    names = np.array([f"{s}-{t}" for s, t in EMAIL_RATES])
-    pick = rng.integers(0, 4, n)
-    blocks.append((EMAIL_ID, _block(rng, names[pick], np.array(list(EMAIL_RATES.values()))[pick])))
-    n = SIZES[SRM_ID]
-    arms = np.where(rng.random(n) < TRUE_SRM_SHARE, "b", "control")
-    blocks.append((SRM_ID, _block(rng, arms, np.full(n, 0.05))))
-
-    frame = pd.concat([pd.DataFrame({"experiment_id": eid, **cols}) for eid, cols in blocks],
-                      ignore_index=True)
-    total = len(frame)
-    days = (end - start).days + 1
-    offsets = rng.integers(0, days, total).astype("timedelta64[D]")
-    frame.insert(1, "unit_id", [f"u_{i:06d}" for i in range(1, total + 1)])
-    frame.insert(3, "first_exposure_date", np.datetime64(start, "D") + offsets)
-    return specs(start, end), frame
+    planned = specs(start, end)
+    return planned, demo_units(planned, end, seed)

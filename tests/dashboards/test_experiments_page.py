@@ -1,0 +1,87 @@
+"""The experiments page: SRM before any lift, decisions in words, a forest plot per experiment,
+hostile names as text, and a clear state when nothing is configured; opened in Chromium."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+
+from dashboards.experiments import render_experiments, write_experiments
+from dashboards.i18n import t
+from experiments.spec import ExperimentSpec
+from experiments.sufficient import sufficient_statistics
+from experiments.table import effects_frame, results_frame
+from pipelines.sources.demo import experiments as demo
+from tests.browser import PageReport
+from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 28)
+AS_OF = dt.date(2026, 10, 20)  # the four are running: day 20 of 28
+
+
+def hostile(specs: tuple[ExperimentSpec, ...]) -> tuple[ExperimentSpec, ...]:
+    """The demo specs with an experiment, an arm and a metric label full of markup."""
+    landing, *rest = specs
+    arms = (landing.arms[0], dataclasses.replace(landing.arms[1], name=HOSTILE_IMG))
+    metric = dataclasses.replace(landing.metrics[0], labels={"nl": HOSTILE_MARKUP,
+                                                             "fr": HOSTILE_MARKUP,
+                                                             "en": HOSTILE_MARKUP})
+    return (dataclasses.replace(landing, name=HOSTILE_SCRIPT, arms=arms,
+                                metrics=(metric, *landing.metrics[1:])), *rest)
+
+
+@pytest.fixture(scope="module")
+def evaluated() -> tuple[tuple[ExperimentSpec, ...], pd.DataFrame, pd.DataFrame]:
+    specs, units = demo.demo_experiments(START, END)
+    specs = hostile(specs)
+    units = units[units.first_exposure_date <= pd.Timestamp(AS_OF)]
+    stats = sufficient_statistics(ibis.memtable(units), specs).to_pandas()
+    return specs, results_frame(stats, specs, AS_OF), effects_frame(stats, specs, AS_OF)
+
+
+def test_the_srm_warning_comes_before_any_lift(evaluated) -> None:
+    specs, results, effects = evaluated
+    page = render_experiments(results, effects, specs, lang="en", as_of=AS_OF)
+    section = page[page.index("Afrekenpagina"):]
+    assert section.index("Sample-ratio mismatch") < section.index("forest-")
+    assert "Planned 50,0% / 50,0%, observed" in section
+    assert "do not trust this result" in section
+
+
+def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
+    specs, results, effects = evaluated
+    page = render_experiments(results, effects, specs, lang="nl", as_of=AS_OF)
+    assert "Loopt" in page and "dag 20 van 28" in page
+    assert "Vaste looptijd; alfa 0,05, tweezijdig" in page and "correctie: Holm" in page
+    assert "CUPED-variantiereductie toegepast op omzet per bezoeker." in page
+    assert "Hoofdeffecten en interactie" in page
+    assert "subject=personal × send_time=evening op conversie" in page
+
+
+def test_not_configured_says_where_to_configure(tmp_path: Path) -> None:
+    page = render_experiments(pd.DataFrame(), pd.DataFrame(), [], lang="fr", as_of=AS_OF)
+    assert t("exp_none", "fr") in page and "experiments:" in page
+    assert len(page) < 50_000  # no chart, so no plotly.js
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_the_page_opens_cleanly_in_chromium(evaluated, open_page: Callable[..., PageReport],
+                                            tmp_path: Path, lang: str) -> None:
+    specs, results, effects = evaluated
+    path = write_experiments(tmp_path / f"experiments.{lang}.html", results, effects, specs,
+                             lang=lang, account="Zonnig Huis", as_of=AS_OF)
+    report = open_page(path, name=f"experiments-{lang}")
+    assert report.problems == []
+    assert sorted(report.plots) == [f"forest-{i}" for i in range(4)]
+    assert all(traces == 1 for traces in report.plots.values()), report.plots
+    assert HOSTILE_SCRIPT in report.body_text and HOSTILE_IMG in report.body_text
+    assert HOSTILE_MARKUP in report.body_text
+    assert any(HOSTILE_MARKUP in text for text in report.svg_texts)  # axis label, literally
+    assert t("exp_srm_title", lang) in report.body_text
