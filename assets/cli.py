@@ -10,16 +10,18 @@ from typing import Annotated
 import dagster as dg
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assets.runner import check_descriptions, failed_checks, run_nightly
 from assets.settings import Paths, resolve_paths
+from experiments.wording import LANGS, summary
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.sources.base import Window
 from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
 from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
-from pipelines.warehouse.store import WarehouseError
+from pipelines.warehouse.store import WarehouseError, connect
 
 app = typer.Typer(
     help="Campaign KPIs from GA4 and Google Ads: pull, model, KPIs, dashboards.",
@@ -169,5 +171,42 @@ def check_config(config_path: ConfigPath = None, data_dir: DataDir = None) -> No
     console.print(f"history from {config.history_start}; reporting in "
                   f"{config.reporting.currency}, {config.reporting.time_zone}; "
                   f"sources: Google Ads={config.sources.google_ads.kind}, "
-                  f"GA4={config.sources.ga4.kind}; {len(config.targets)} targets")
+                  f"GA4={config.sources.ga4.kind}, experiments="
+                  f"{config.sources.experiments.kind}; {len(config.targets)} targets, "
+                  f"{len(config.experiments)} experiments")
+
+
+@app.command()
+def experiments(
+    lang: Annotated[str, typer.Option(help="Language of the sentences: nl, fr or en.")] = "en",
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+) -> None:
+    """Show what the last run concluded about each experiment, in words."""
+    if lang not in LANGS:
+        err.print(f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
+        raise typer.Exit(2)
+    paths = resolve_paths(data_dir, config_path)
+    con = connect(paths.warehouse) if paths.warehouse.exists() else None
+    if con is None or "experiment_results" not in con.list_tables():
+        err.print(f"[red]No experiment results in {paths.warehouse}[/red]: run campaign-kpi "
+                  "demo or campaign-kpi run --date first")
+        raise typer.Exit(1)
+    results = con.execute(con.table("experiment_results"))
+    effects = (con.execute(con.table("experiment_effects"))
+               if "experiment_effects" in con.list_tables() else None)
+    if results.empty:
+        console.print("No experiment has started (or none is configured).")
+        return
+    for exp_id, rows in results.groupby("experiment_id", sort=False):
+        first = rows.iloc[0]
+        console.print(f"[bold]{escape(str(first['experiment_name']))}[/bold] ({escape(exp_id)}, "
+                      f"{first['status']}, as of {first['as_of']:%Y-%m-%d})")
+        sentences = summary(rows.to_dict("records"), lang)
+        for sentence in sentences:
+            console.print(f"  • {escape(sentence)}")
+        mine = (effects[effects["experiment_id"] == exp_id] if effects is not None
+                and "experiment_id" in effects else [])
+        for sentence in (mine[f"sentence_{lang}"] if len(mine) else []):
+            console.print(f"  ◦ {escape(sentence)}")
 

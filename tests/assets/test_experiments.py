@@ -4,6 +4,9 @@ statistics by Ibis, results and effects tables, and what they say about each pla
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -138,3 +141,17 @@ def test_no_experiments_configured_gives_empty_tables_and_says_so(built, tmp_pat
         assert con.table(table).count().execute() == 0, table
     page = (copy.output / "experiments.nl.html").read_text(encoding="utf-8")
     assert "Geen experimenten ingesteld" in page
+
+
+def test_the_command_line_says_it_in_words(built) -> None:
+    paths, _ = built
+    cli = str(Path(sys.executable).parent / "campaign-kpi")
+    shown = subprocess.run([cli, "experiments", "--data-dir", str(paths.data_dir), "--lang",
+                            "fr"], capture_output=True, text=True, timeout=120,
+                           env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert "• B l'emporte sur conversion (+11,9\u00a0%" in out
+    assert "• déséquilibre de répartition (p < 0,0001)\u202f: ne vous fiez pas" in out
+    assert "◦ subject=personal × send_time=evening sur conversion\u202f: +0,018" in out
+    assert out.index("Afrekenpagina") > out.index("Offertepagina")
