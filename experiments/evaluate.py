@@ -158,7 +158,9 @@ def _fill(spec: ExperimentSpec, out: list[dict], pairs: list, days: int, ended: 
                                                            spec.sequential_tuning)
     else:
         adj_low, adj_high = interval(rel.estimate, rel.se, rel.df, adj_alpha, spec.two_sided)
-    post = bayesian.posterior(z.estimate, z.se, alpha=spec.alpha)
+    post = bayesian.posterior(
+        z.estimate, z.se, alpha=spec.alpha, prior_mean=spec.prior_mean,
+        prior_variance=None if spec.prior_sd is None else spec.prior_sd ** 2)
     for j, (i, metric, _c, _t, c_raw, t_raw) in enumerate(pairs):
         row = out[i]
         row.update({f"abs_{k}": float(getattr(ab, k)[j])

@@ -76,6 +76,8 @@ class ExperimentSpec:
     power: float = 0.8
     sequential_tuning: float = DEFAULT_TUNING
     factors: tuple[Factor, ...] = ()
+    prior_mean: float = 0.0  # Bayesian prior on the relative lift: N(prior_mean, prior_sd²);
+    prior_sd: float | None = None  # None = flat (improper) prior
 
     def __post_init__(self) -> None:
         problems = list(_problems(self))
@@ -133,6 +135,10 @@ def _problems(s: ExperimentSpec) -> list[str]:
         out.append(f"alpha must be in (0, 0.5), got {s.alpha}")
     if not 0 < s.power < 1:
         out.append(f"power must be in (0, 1), got {s.power}")
+    if s.prior_sd is not None and not (s.prior_sd > 0 and math.isfinite(s.prior_sd)):
+        out.append(f"prior_sd must be positive, got {s.prior_sd}")
+    if not math.isfinite(s.prior_mean):
+        out.append(f"prior_mean must be finite, got {s.prior_mean}")
     if not s.sequential_tuning > 0:
         out.append(f"sequential_tuning must be positive, got {s.sequential_tuning}")
     if s.factors:

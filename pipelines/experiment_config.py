@@ -57,6 +57,14 @@ class FactorDefinition(_Strict):
     levels: tuple[str, ...] = Field(min_length=2)
 
 
+class Prior(_Strict):
+    """A normal prior on the relative lift, e.g. ``{mean: 0, sd: 0.1}``: most changes move the
+    metric by less than about ±20 %."""
+
+    mean: float = 0.0
+    sd: float = Field(gt=0)
+
+
 class ExperimentDefinition(_Strict):
     """One experiment as written in the configuration file."""
 
@@ -75,6 +83,7 @@ class ExperimentDefinition(_Strict):
     sequential_tuning: float | None = None
     factors: tuple[FactorDefinition, ...] = ()
     variant_dimension: str | None = None  # GA4: the user-scoped custom dimension holding the arm
+    prior: Prior | None = None  # Bayesian prior on the relative lift; default flat
 
     @model_validator(mode="after")
     def _valid_spec(self) -> ExperimentDefinition:
@@ -95,7 +104,9 @@ class ExperimentDefinition(_Strict):
                                  m.higher_is_better, dict(m.labels)) for m in self.metrics),
             design=self.design, alpha=self.alpha, two_sided=self.two_sided,
             correction=self.correction, power=self.power,
-            factors=tuple(Factor(f.name, f.levels) for f in self.factors), **extra)
+            factors=tuple(Factor(f.name, f.levels) for f in self.factors),
+            prior_mean=self.prior.mean if self.prior else 0.0,
+            prior_sd=self.prior.sd if self.prior else None, **extra)
 
     def columns(self) -> tuple[str, ...]:
         """The unit-level columns this experiment's metrics read."""

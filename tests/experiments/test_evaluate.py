@@ -183,3 +183,21 @@ def test_docstring_examples_run() -> None:
     for module in modules:
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0, module.__name__
+
+
+def test_a_proper_prior_shrinks_the_chance_to_win() -> None:
+    stats = pd.DataFrame([{"experiment_id": "p", "arm": a, "metric_id": "conv", "n": 4000,
+                           "num_sum": s} for a, s in (("a", 400.0), ("b", 450.0))])
+    flat, sceptical = (
+        ExperimentSpec("p", "P", (Arm("a"), Arm("b")), "a",
+                       (Metric("conv", "proportion", "converted"),), START, END, **prior)
+        for prior in ({}, {"prior_mean": 0.0, "prior_sd": 0.02}))
+    loose = evaluate(stats, [flat], as_of=END).iloc[1]
+    tight = evaluate(stats, [sceptical], as_of=END).iloc[1]
+    assert loose.chance_to_win > 0.95  # +12,5 % on 10 %, se about 6,9 %
+    assert 0.5 < tight.chance_to_win < loose.chance_to_win - 0.1
+    # the frequentist result does not depend on the prior
+    assert tight.rel_p_value == loose.rel_p_value
+    with pytest.raises(SpecError, match="prior_sd must be positive"):
+        ExperimentSpec("p", "P", (Arm("a"), Arm("b")), "a",
+                       (Metric("conv", "proportion", "converted"),), START, END, prior_sd=0.0)
