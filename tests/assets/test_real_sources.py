@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
 import pandas as pd
 
 from assets.runner import failed_checks, run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
+from experiments.sufficient import sufficient_statistics
 from pipelines.config import Config, load_config
+from pipelines.experiment_config import ExperimentDefinition
 from pipelines.sources.base import Window
+from pipelines.sources.demo.experiments import demo_units
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import tables
 from tests.fakes.fixtures import DEMO
-from tests.fakes.ga4_server import GA4Fault
+from tests.fakes.ga4_server import GA4Fault, experiment_events
 from tests.pipelines.test_connectors import demo_rows, rows
 
 START, END = dt.date(2026, 3, 1), dt.date(2026, 3, 20)
@@ -82,3 +86,35 @@ def test_a_daily_quota_stops_the_run_loses_nothing_and_the_next_run_resumes(
     con = connect(paths.warehouse)
     days = con.execute(con.table("raw_ga4_sessions_daily").select("date").distinct())
     assert len(days) == (END - START).days + 1
+
+
+def test_experiments_from_ga4_reach_the_same_decisions_as_unit_data(
+        tmp_path, ga4_server, ads_server):
+    """Experiments read from GA4 (user-scoped custom dimension per experiment, proportion
+    metrics) give the same statistics and decisions as the same users' unit rows."""
+    base = real_config(ga4_server, ads_server)
+    delta = END - dt.date(2026, 11, 22)  # the sample's experiments, moved into this history
+    on_units = [  # proportion metrics, read from the units' converted column
+        ExperimentDefinition.model_validate({
+            **d.model_dump(), "start": d.start + delta, "end": d.end + delta,
+            "metrics": [m.model_dump() for m in d.metrics if m.kind == "proportion"]})
+        for d in base.experiments]
+    definitions = [  # the same, read from GA4: converted = sent generate_lead
+        {**d.model_dump(), "metrics": [{**m.model_dump(), "numerator": "generate_lead"}
+                                       for m in d.metrics]} for d in on_units]
+    specs = [d.spec() for d in on_units]
+    units = demo_units(tuple(specs), END)
+    ga4_server.experiments = experiment_events(units)
+    config = Config.model_validate({**base.model_dump(), "experiments": definitions,
+                                    "sources": {**base.sources.model_dump(),
+                                                "experiments": {"kind": "ga4"}}})
+    paths = Paths(tmp_path / "data", EXAMPLE_CONFIG)
+    assert run_nightly(paths, config, END, END).success
+    con = connect(paths.warehouse)
+    stats = con.execute(con.table("experiment_stats"))
+    assert con.table("raw_experiment_units").count().execute() == 0
+    expected = sufficient_statistics(ibis.memtable(units), specs).to_pandas()
+    pd.testing.assert_frame_equal(stats, expected, check_dtype=False)
+    results = con.execute(con.table("experiment_results")).set_index(["experiment_id", "arm"])
+    assert results.loc[("lp-offer-nl", "b"), "decision"] == "wins"
+    assert set(results.loc["checkout-srm", "decision"]) == {"srm"}

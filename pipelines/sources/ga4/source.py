@@ -4,6 +4,7 @@ retried with back-off, credentials by Google's standard means."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -69,6 +70,29 @@ def make_client(settings: Ga4Settings) -> BetaAnalyticsDataClient:
                                    transport=settings.transport, client_options=options)
 
 
+def read_pages(client: BetaAnalyticsDataClient, settings: Ga4Settings,
+               request: Callable[[int, int], types.RunReportRequest], counter: RetryCounter, *,
+               what: str) -> list[types.RunReportResponse] | None:
+    """Every page of one report (``request(offset, limit)`` builds a page's request), each
+    retried by ``settings.retry``; None when the row count moved between pages."""
+    limit = min(settings.page_size, MAX_PAGE)
+    pages: list[types.RunReportResponse] = []
+    offset, total = 0, None
+    while True:
+        page = request(offset, limit)
+        response = settings.retry.call(
+            lambda page=page: client.run_report(page, retry=None, timeout=settings.timeout_s),
+            counter, what=what)
+        if total is None:
+            total = response.row_count
+        elif response.row_count != total:
+            return None
+        pages.append(response)
+        offset += len(response.rows)
+        if offset >= total or not response.rows:
+            return pages
+
+
 def _explain(exc: exceptions.GoogleAPICallError, property_id: str) -> str:
     first = str(exc.message or exc).strip().splitlines()[0]
     if isinstance(exc, exceptions.Forbidden):  # 403 over REST, PERMISSION_DENIED over gRPC
@@ -98,23 +122,9 @@ class Ga4Source:
                counter: RetryCounter) -> list[types.RunReportResponse] | None:
         """Every page of the report, or None when the row count moved between pages."""
         report, pid = REPORTS[stream.name], self.settings.property_id
-        limit = min(self.settings.page_size, MAX_PAGE)
-        pages: list[types.RunReportResponse] = []
-        offset, total = 0, None
-        while True:
-            request = report.request(pid, window, offset, limit)
-            response = self.settings.retry.call(
-                lambda request=request: self.client.run_report(
-                    request, retry=None, timeout=self.settings.timeout_s),
-                counter, what=f"GA4 runReport ({stream.name}, property {pid})")
-            if total is None:
-                total = response.row_count
-            elif response.row_count != total:
-                return None
-            pages.append(response)
-            offset += len(response.rows)
-            if offset >= total or not response.rows:
-                return pages
+        return read_pages(self.client, self.settings,
+                          lambda offset, limit: report.request(pid, window, offset, limit),
+                          counter, what=f"GA4 runReport ({stream.name}, property {pid})")
 
     def pull(self, stream: Stream, window: Window) -> Extract:
         if stream.name not in REPORTS:
