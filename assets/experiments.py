@@ -6,6 +6,7 @@ import pyarrow as pa
 
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.experiments import write_experiments
+from experiments.history import DAY, history
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame, started
 from kpi.registry import LANGUAGES
@@ -21,6 +22,8 @@ from pipelines.sources.retry import SourceError
 from pipelines.warehouse.store import replace_tables, replace_with_arrow
 
 STATS_TABLE = "experiment_stats"
+DAILY_STATS_TABLE = "experiment_stats_daily"
+HISTORY_TABLE = "experiment_history"
 RESULTS_TABLE = "experiment_results"
 EFFECTS_TABLE = "experiment_effects"
 EMPTY_RESULT = pa.schema([("experiment_id", pa.string()), ("arm", pa.string()),
@@ -54,28 +57,38 @@ def pull_experiments(warehouse: WarehouseResource, settings: SettingsResource):
                                    metadata={"dagster/row_count": rows, **meta})
 
 
-@dg.asset(
-    name=STATS_TABLE,
-    group_name="experiments",
-    deps=[UNITS_TABLE, GA4_STATS_TABLE],
-    kinds={"duckdb", "ibis"},
-    description="Sufficient statistics per experiment x arm x metric: n, sums, squares and "
-    "cross products (what the engine needs, computed in the warehouse).",
+@dg.multi_asset(
+    name="reduce_experiments",
+    specs=[
+        dg.AssetSpec(STATS_TABLE, group_name="experiments", deps=[UNITS_TABLE, GA4_STATS_TABLE],
+                     kinds={"duckdb", "ibis"},
+                     description="Sufficient statistics per experiment x arm x metric: n, sums, "
+                     "squares and cross products (what the engine needs, computed in the "
+                     "warehouse)."),
+        dg.AssetSpec(DAILY_STATS_TABLE, group_name="experiments", deps=[UNITS_TABLE],
+                     kinds={"duckdb", "ibis"},
+                     description="The same per daily cohort (first exposure date), for the "
+                     "day-by-day history; unit-level sources only."),
+    ],
 )
-def experiment_stats(warehouse: WarehouseResource,
-                     settings: SettingsResource) -> dg.MaterializeResult:
+def reduce_experiments(warehouse: WarehouseResource, settings: SettingsResource):
     config = settings.load()
     con = warehouse.connect()
     specs = [d.spec() for d in config.experiments]
     if not specs:
-        counts = replace_with_arrow(con, {STATS_TABLE: stats_schema().empty_table()})
+        empty = stats_schema().empty_table()
+        counts = replace_with_arrow(con, {STATS_TABLE: empty, DAILY_STATS_TABLE: empty})
     elif config.sources.experiments.kind == "ga4":
         counts = replace_tables(con, {STATS_TABLE: con.table(GA4_STATS_TABLE)})
+        counts |= replace_with_arrow(con, {DAILY_STATS_TABLE: stats_schema().empty_table()})
     else:
-        expr = sufficient_statistics(con.table(UNITS_TABLE), specs)
-        counts = replace_tables(con, {STATS_TABLE: expr})
-    return dg.MaterializeResult(metadata={"dagster/row_count": counts[STATS_TABLE],
-                                          "experiments": len(specs)})
+        units = con.table(UNITS_TABLE)
+        counts = replace_tables(con, {
+            STATS_TABLE: sufficient_statistics(units, specs),
+            DAILY_STATS_TABLE: sufficient_statistics(units, specs, by=(DAY,))})
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows,
+                                                              "experiments": len(specs)})
 
 
 @dg.multi_asset(
@@ -89,6 +102,10 @@ def experiment_stats(warehouse: WarehouseResource,
         dg.AssetSpec(EFFECTS_TABLE, group_name="experiments", deps=[STATS_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="Main effects and interactions of factorial experiments."),
+        dg.AssetSpec(HISTORY_TABLE, group_name="experiments", deps=[DAILY_STATS_TABLE],
+                     kinds={"duckdb", "scipy"},
+                     description="Each treatment arm x metric evaluated as of every day of the "
+                     "experiment: what a team looking each morning saw."),
     ],
 )
 def evaluate_experiments(warehouse: WarehouseResource, settings: SettingsResource):
@@ -99,9 +116,11 @@ def evaluate_experiments(warehouse: WarehouseResource, settings: SettingsResourc
     stats = con.execute(con.table(STATS_TABLE))
     results = results_frame(stats, specs, as_of)
     effects = effects_frame(stats, specs, as_of)
+    past = history(con.execute(con.table(DAILY_STATS_TABLE)), specs, as_of)
     tables = {name: (pa.Table.from_pandas(frame, preserve_index=False) if not frame.empty
                      else EMPTY_RESULT.empty_table())
-              for name, frame in ((RESULTS_TABLE, results), (EFFECTS_TABLE, effects))}
+              for name, frame in ((RESULTS_TABLE, results), (EFFECTS_TABLE, effects),
+                                  (HISTORY_TABLE, past))}
     counts = replace_with_arrow(con, tables)
     decisions = (results[~results["is_control"]]["decision"].value_counts().to_dict()
                  if not results.empty else {})
@@ -109,14 +128,15 @@ def evaluate_experiments(warehouse: WarehouseResource, settings: SettingsResourc
         "dagster/row_count": counts[RESULTS_TABLE], "as_of": as_of.isoformat(),
         "experiments_started": len(started(specs, as_of)), "experiments": len(specs),
         "decisions": dg.MetadataValue.json(decisions)})
-    yield dg.MaterializeResult(asset_key=EFFECTS_TABLE,
-                               metadata={"dagster/row_count": counts[EFFECTS_TABLE]})
+    for table in (EFFECTS_TABLE, HISTORY_TABLE):
+        yield dg.MaterializeResult(asset_key=table,
+                                   metadata={"dagster/row_count": counts[table]})
 
 
 @dg.asset(
     name="experiments_dashboard",
     group_name="dashboards",
-    deps=[RESULTS_TABLE, EFFECTS_TABLE],
+    deps=[RESULTS_TABLE, EFFECTS_TABLE, HISTORY_TABLE],
     kinds={"plotly", "html"},
     description="experiments.html: decisions in words, SRM warnings first, a confidence-interval "
     "forest plot per metric; one self-contained file per language.",
@@ -127,18 +147,19 @@ def experiments_dashboard(warehouse: WarehouseResource,
     con = warehouse.connect()
     results = con.execute(con.table(RESULTS_TABLE))
     effects = con.execute(con.table(EFFECTS_TABLE))
+    past = con.execute(con.table(HISTORY_TABLE))
     specs = [d.spec() for d in config.experiments]
     as_of = experiments_as_of(config)
     out = settings.output()
     for lang in LANGUAGES:
         write_experiments(out / f"experiments.{lang}.html", results, effects, specs,
-                          lang=lang, account=config.account_name, as_of=as_of)
+                          lang=lang, account=config.account_name, as_of=as_of, history=past)
     default = write_experiments(out / "experiments.html", results, effects, specs,
                                 lang=config.reporting.language, account=config.account_name,
-                                as_of=as_of)
+                                as_of=as_of, history=past)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(default)),
                                           "bytes": default.stat().st_size})
 
 
-EXPERIMENT_ASSETS = [pull_experiments, experiment_stats, evaluate_experiments,
+EXPERIMENT_ASSETS = [pull_experiments, reduce_experiments, evaluate_experiments,
                      experiments_dashboard]

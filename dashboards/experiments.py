@@ -75,6 +75,40 @@ def _forest(rows: pd.DataFrame, lang: str) -> go.Figure | None:
     return fig
 
 
+BANDS = ("rgba(37,99,235,.14)", "rgba(13,148,136,.16)", "rgba(154,91,0,.14)",
+         "rgba(107,114,128,.16)")
+LINES = (ACCENT, "#0d9488", "#9a5b00", "#6b7280")
+
+
+def _history_figure(past: pd.DataFrame, lang: str) -> go.Figure | None:
+    """One metric's daily lift per treatment arm, with its adjusted interval as a band."""
+    past = past[pd.to_numeric(past["rel_estimate"], errors="coerce").notna()]
+    if past.empty:
+        return None
+    traces = []
+    for i, (arm, rows) in enumerate(past.sort_values("day").groupby("arm_label", sort=False)):
+        days = [d.date().isoformat() for d in pd.to_datetime(rows["day"])]
+        name = esc(str(arm)[:MAX_LABEL])
+        high = rows["adj_ci_high"].astype(float).clip(-10, 10).tolist()
+        low = rows["adj_ci_low"].astype(float).clip(-10, 10).tolist()
+        traces += [
+            go.Scatter(x=days, y=high, mode="lines", line={"width": 0}, hoverinfo="skip",
+                       showlegend=False, name=name),
+            go.Scatter(x=days, y=low, mode="lines", line={"width": 0}, fill="tonexty",
+                       fillcolor=BANDS[i % len(BANDS)], hoverinfo="skip", showlegend=False,
+                       name=name),
+            go.Scatter(x=days, y=rows["rel_estimate"].astype(float).tolist(), mode="lines",
+                       line={"color": LINES[i % len(LINES)], "width": 2}, name=name,
+                       hovertemplate=f"{name}<br>%{{x}}: %{{y:+.1%}}<extra></extra>")]
+    fig = go.Figure(traces)
+    fig.update_layout(chart_layout(
+        lang, height=220, showlegend=len(traces) > 3,
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        yaxis={"tickformat": "+.0%", "zeroline": True, "zerolinecolor": "#98a2b3",
+               "zerolinewidth": 1.5, "gridcolor": "#eceff3", "automargin": True}))
+    return fig
+
+
 def _table(rows: pd.DataFrame, lang: str, sequential: bool) -> str:
     heads = ["exp_col_metric", "exp_col_arm", "exp_col_units", "exp_col_mean", "exp_col_lift",
              "exp_col_ci", "exp_col_p", "exp_col_p_adj", "exp_col_win", "exp_col_decision"]
@@ -129,8 +163,26 @@ def _srm(rows: pd.DataFrame, spec: ExperimentSpec, lang: str) -> str:
             f'<span class="meta">{esc(detail)}</span></div>')
 
 
+def _history(spec: ExperimentSpec, past: pd.DataFrame, lang: str,
+             figures: dict[str, go.Figure], index: int) -> str:
+    """The primary metric's day-by-day chart, with what it means for this design."""
+    metric = spec.metrics[0]
+    mine = past[past["metric_id"] == metric.id] if not past.empty else past
+    fig = _history_figure(mine, lang) if not mine.empty else None
+    if fig is None:
+        return ""
+    fid = f"history-{index}"
+    figures[fid] = fig
+    note = t("exp_history_sequential" if spec.design == "sequential" else "exp_history_fixed",
+             lang)
+    title = t("exp_history", lang).format(metric=metric.label(lang))
+    return (f'<h3 style="margin-top:14px">{esc(title)}</h3>{plot_div(fid, height=220)}'
+            f'<p class="meta">{esc(note)}</p>')
+
+
 def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame, lang: str,
-                as_of: dt.date, figures: dict[str, go.Figure], index: int) -> str:
+                as_of: dt.date, figures: dict[str, go.Figure], index: int,
+                past: pd.DataFrame) -> str:
     state = status(spec, as_of)
     days = (spec.end - spec.start).days + 1
     day = min((as_of - spec.start).days + 1, days)
@@ -164,14 +216,17 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
         card.append(f'<p class="meta">{esc(t("exp_cuped", lang).format(metrics=labels))}</p>')
     card.append(f'<p class="meta">{esc(_conventions(spec, lang, tests))}</p>')
     card.append(_effects(effects, lang))
+    card.append(_history(spec, past, lang, figures, index))
     parts.append('<div class="card">' + "".join(card) + "</div>")
     return "<section>" + "".join(parts) + "</section>"
 
 
 def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
                        specs: Sequence[ExperimentSpec], *, lang: str = "en",
-                       account: str = "", as_of: dt.date) -> str:
-    """The experiments page as one self-contained HTML string."""
+                       account: str = "", as_of: dt.date,
+                       history: pd.DataFrame | None = None) -> str:
+    """The experiments page as one self-contained HTML string (``history``: the
+    ``experiment_history`` table, for the day-by-day charts)."""
     locale_for(lang)
     figures: dict[str, go.Figure] = {}
     meta = [f"{t('account', lang)}: {account}"] if account else []
@@ -186,7 +241,9 @@ def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
         mine = results[results["experiment_id"] == spec.id]
         fx = (effects[effects["experiment_id"] == spec.id] if not effects.empty
               and "experiment_id" in effects else pd.DataFrame())
-        parts.append(_experiment(spec, mine, fx, lang, as_of, figures, i))
+        past = (history[history["experiment_id"] == spec.id]
+                if history is not None and not history.empty else pd.DataFrame())
+        parts.append(_experiment(spec, mine, fx, lang, as_of, figures, i, past))
     later = [s for s in specs if s.id not in have]
     if later:
         items = "".join(f"<li>{esc(s.name)} ({esc(s.id)}) · "

@@ -151,6 +151,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Relative lift vs control, with adjusted {level} confidence sequence "
         "(always-valid p)",
     },
+    "exp_history": {
+        "nl": "{metric}: lift per dag, zoals elke ochtend gezien",
+        "fr": "{metric}\u202f: hausse jour après jour, telle que vue chaque matin",
+        "en": "{metric}: lift day by day, as seen each morning",
+    },
+    "exp_history_fixed": {
+        "nl": "Vaste looptijd: beslis op de einddatum. Stoppen op de eerste dag dat het "
+        "interval 0 uitsluit, geeft te veel vals-positieve winnaars.",
+        "fr": "Horizon fixe\u202f: décidez à la date de fin. S'arrêter au premier jour où "
+        "l'intervalle exclut 0 multiplie les faux gagnants.",
+        "en": "Fixed horizon: decide on the end date. Stopping on the first day the interval "
+        "excludes 0 produces too many false winners.",
+    },
+    "exp_history_sequential": {
+        "nl": "Sequentieel: de reeks is altijd geldig; je mag stoppen op elke dag dat ze 0 "
+        "uitsluit.",
+        "fr": "Séquentiel\u202f: la séquence est toujours valide\u202f; vous pouvez vous "
+        "arrêter n'importe quel jour où elle exclut 0.",
+        "en": "Sequential: the sequence is always valid; you may stop on any day it excludes "
+        "0.",
+    },
     "exp_col_metric": {"nl": "Metriek", "fr": "Métrique", "en": "Metric"},
     "exp_col_arm": {"nl": "Variant", "fr": "Variante", "en": "Arm"},
     "exp_col_units": {"nl": "Eenheden", "fr": "Unités", "en": "Units"},

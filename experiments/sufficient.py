@@ -42,8 +42,11 @@ def _value(table: Table, column: str | None, default: float) -> ibis.Value:
     return table[column].cast("float64").fill_null(0.0)
 
 
-def sufficient_statistics(exposures: Table, specs: Sequence[ExperimentSpec]) -> Table:
-    """One row per experiment × arm × metric with n, sums, squares and cross products."""
+def sufficient_statistics(exposures: Table, specs: Sequence[ExperimentSpec],
+                          by: Sequence[str] = ()) -> Table:
+    """One row per experiment × arm × metric (× each column in ``by``, e.g.
+    ``first_exposure_date`` for daily cohorts, whose sums add up) with n, sums, squares and
+    cross products."""
     for column in ("experiment_id", "arm"):
         if column not in exposures.columns:
             raise ValueError(f"exposures table has no column {column!r}")
@@ -57,7 +60,7 @@ def sufficient_statistics(exposures: Table, specs: Sequence[ExperimentSpec]) -> 
         t = t.mutate(_num=_value(t, numerator, 0.0), _den=_value(t, denominator, 1.0),
                      _pre=_value(t, covariate, 0.0))
         parts.append(
-            t.group_by(["experiment_id", "arm"]).aggregate(
+            t.group_by(["experiment_id", "arm", *by]).aggregate(
                 metric_id=ibis.literal(metric_id, type="string"),
                 n=t.count(),
                 num_sum=t._num.sum(), num_sum_sq=(t._num * t._num).sum(),
@@ -65,8 +68,8 @@ def sufficient_statistics(exposures: Table, specs: Sequence[ExperimentSpec]) -> 
                 num_den_sum=(t._num * t._den).sum(),
                 pre_sum=t._pre.sum(), pre_sum_sq=(t._pre * t._pre).sum(),
                 num_pre_sum=(t._num * t._pre).sum(),
-            ).select(*COLUMNS)
+            ).select(*KEYS, *by, *SUMS)
         )
     if not parts:
         raise ValueError("no metrics in the experiment specs")
-    return ibis.union(*parts, distinct=False).order_by(list(KEYS))
+    return ibis.union(*parts, distinct=False).order_by([*KEYS, *by])

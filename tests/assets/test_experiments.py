@@ -155,3 +155,16 @@ def test_the_command_line_says_it_in_words(built) -> None:
     assert "• déséquilibre de répartition (p < 0,0001)\u202f: ne vous fiez pas" in out
     assert "◦ subject=personal × send_time=evening sur conversion\u202f: +0,018" in out
     assert out.index("Afrekenpagina") > out.index("Offertepagina")
+
+
+def test_the_history_shows_each_morning_and_ends_where_the_result_is(warehouse, results):
+    past = warehouse.execute(warehouse.table("experiment_history"))
+    landing = past[(past.experiment_id == demo.LANDING_ID) & (past.metric_id == "conversion")]
+    assert len(landing) == 28 and landing.day.is_monotonic_increasing
+    assert landing.iloc[0].decision == "keep_running"  # one day of data decides nothing
+    final = rows(results, demo.LANDING_ID).loc["b"]
+    assert landing.iloc[-1].rel_estimate == pytest.approx(final.rel_estimate)
+    assert landing.iloc[-1].decision == final.decision == "wins"
+    assert landing.n.is_monotonic_increasing
+    ad_copy = past[past.experiment_id == demo.AD_COPY_ID]  # sequential, no true difference:
+    assert "wins" not in set(ad_copy.decision) and "loses" not in set(ad_copy.decision)

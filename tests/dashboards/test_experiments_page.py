@@ -14,6 +14,7 @@ import pytest
 
 from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
+from experiments.history import history
 from experiments.spec import ExperimentSpec
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame
@@ -37,16 +38,18 @@ def hostile(specs: tuple[ExperimentSpec, ...]) -> tuple[ExperimentSpec, ...]:
 
 
 @pytest.fixture(scope="module")
-def evaluated() -> tuple[tuple[ExperimentSpec, ...], pd.DataFrame, pd.DataFrame]:
+def evaluated() -> tuple[tuple[ExperimentSpec, ...], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     specs, units = demo.demo_experiments(START, END)
     specs = hostile(specs)
-    units = units[units.first_exposure_date <= pd.Timestamp(AS_OF)]
-    stats = sufficient_statistics(ibis.memtable(units), specs).to_pandas()
-    return specs, results_frame(stats, specs, AS_OF), effects_frame(stats, specs, AS_OF)
+    units = ibis.memtable(units[units.first_exposure_date <= pd.Timestamp(AS_OF)])
+    stats = sufficient_statistics(units, specs).to_pandas()
+    daily = sufficient_statistics(units, specs, by=("first_exposure_date",)).to_pandas()
+    return (specs, results_frame(stats, specs, AS_OF), effects_frame(stats, specs, AS_OF),
+            history(daily, specs, AS_OF))
 
 
 def test_the_srm_warning_comes_before_any_lift(evaluated) -> None:
-    specs, results, effects = evaluated
+    specs, results, effects, _ = evaluated
     page = render_experiments(results, effects, specs, lang="en", as_of=AS_OF)
     section = page[page.index("Afrekenpagina"):]
     assert section.index("Sample-ratio mismatch") < section.index("forest-")
@@ -55,13 +58,14 @@ def test_the_srm_warning_comes_before_any_lift(evaluated) -> None:
 
 
 def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
-    specs, results, effects = evaluated
-    page = render_experiments(results, effects, specs, lang="nl", as_of=AS_OF)
+    specs, results, effects, past = evaluated
+    page = render_experiments(results, effects, specs, lang="nl", as_of=AS_OF, history=past)
     assert "Loopt" in page and "dag 20 van 28" in page
     assert "Vaste looptijd; alfa 0,05, tweezijdig" in page and "correctie: Holm" in page
     assert "CUPED-variantiereductie toegepast op omzet per bezoeker." in page
     assert "Hoofdeffecten en interactie" in page
     assert "subject=personal × send_time=evening op conversie" in page
+    assert page.count("Vaste looptijd: beslis op de einddatum.") == 4  # under each history
 
 
 def test_not_configured_says_where_to_configure(tmp_path: Path) -> None:
@@ -74,13 +78,14 @@ def test_not_configured_says_where_to_configure(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
 def test_the_page_opens_cleanly_in_chromium(evaluated, open_page: Callable[..., PageReport],
                                             tmp_path: Path, lang: str) -> None:
-    specs, results, effects = evaluated
+    specs, results, effects, past = evaluated
     path = write_experiments(tmp_path / f"experiments.{lang}.html", results, effects, specs,
-                             lang=lang, account="Zonnig Huis", as_of=AS_OF)
+                             lang=lang, account="Zonnig Huis", as_of=AS_OF, history=past)
     report = open_page(path, name=f"experiments-{lang}")
     assert report.problems == []
-    assert sorted(report.plots) == [f"forest-{i}" for i in range(4)]
-    assert all(traces == 1 for traces in report.plots.values()), report.plots
+    assert report.plots == {**{f"forest-{i}": 1 for i in range(4)},  # a trace of points
+                            # band edges and line per treatment arm: 1, 2, 3 and 1 arms
+                            "history-0": 3, "history-1": 6, "history-2": 9, "history-3": 3}
     assert HOSTILE_SCRIPT in report.body_text and HOSTILE_IMG in report.body_text
     assert HOSTILE_MARKUP in report.body_text
     assert any(HOSTILE_MARKUP in text for text in report.svg_texts)  # axis label, literally
