@@ -1,0 +1,704 @@
+"""Recommendations from campaign facts, targets and response curves: pause, scale, reallocate.
+
+Each campaign is judged on one *goal*: a cost-per KPI (``cpl``, ``cpa``, ``cpc``: cost ÷ a
+count) or ``roas`` (revenue ÷ cost), with its target. Unless goals are given, a campaign with
+more purchases than leads is judged on ROAS (else CPA), the others on CPL; the target is the
+most specific one (campaign, then channel, then account), as in the roll-ups.
+
+Confidence: given its cost, a campaign's count of conversions is taken as Poisson with mean μ.
+The exact one-sided bounds on μ at level c are the Gamma quantiles (Garwood)
+μ_low = Gamma⁻¹(1 − c; n) and μ_high = Gamma⁻¹(c; n + 1), i.e. χ²(1 − c; 2n)/2 and
+χ²(c; 2n + 2)/2; fractional counts (data-driven attribution) are fine. A cost-per KPI's bounds
+are cost ÷ μ_high (lower) and cost ÷ μ_low (upper); ROAS's are μ × average order value ÷ cost,
+the order value taken as known (so the ROAS interval ignores its spread and is a little narrow).
+Each bound is one-sided at ``confidence``.
+
+- **pause** when the KPI is clearly worse than target with confidence (CPA's lower bound above
+  target × (1 + ``pause_margin``); ROAS's upper bound below target ÷ (1 + ``pause_margin``)),
+  after at least ``min_days`` days and enough spend to expect ``min_expected_volume``
+  conversions at target. Zero conversions can be enough. The margin (20 % by default) keeps
+  campaigns that are only somewhat over target (a case for bids, not for pausing) running.
+- **scale** when the KPI beats target with confidence (CPA's upper bound below target; ROAS's
+  lower bound above it), with ``min_volume`` conversions, and there is room: a reliable response
+  curve whose marginal return still beats target, or a budget-limited campaign (spend ≥ 90 % of
+  its daily budget on most days) whose curve does not say it is saturated.
+- **reallocate**: among campaigns with reliable curves and the same response measure, SLSQP
+  (:func:`kpi.allocate.allocate`) splits today's total within ±``max_change`` of each current
+  spend; the moves from donors to receivers come with their expected gain.
+
+Amounts are per day (curves are fitted on daily sums). Leave provisional days (conversions still
+arriving) out of ``facts``, or CPA looks worse than it is. Sentences come in nl, fr and en; their
+numbers are formatted by Babel (nl_BE, fr_BE, en_BE) exactly as ``dashboards.formatting`` does
+(tested), without importing it: kpi stays below dashboards in the package graph.
+
+>>> est = estimate("cpl", cost=1000.0, volume=10)
+>>> round(est.value, 2), round(est.lower, 2), round(est.upper, 2)
+(100.0, 58.95, 184.32)
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import pandas as pd
+from babel.numbers import format_currency, format_decimal, format_percent
+from scipy.optimize import brentq
+from scipy.stats import gamma
+
+from kpi.allocate import Allocation, allocate
+from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
+from kpi.response import ResponseFit, fit_response
+
+Action = Literal["pause", "scale", "reallocate"]
+GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas")
+RESPONSE_OF: dict[str, str] = {"cpl": "leads", "cpa": "purchases", "cpc": "clicks",
+                               "roas": "revenue"}
+LOCALES: dict[str, str] = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+TIMES = "×"
+
+
+class TargetLike(Protocol):
+    """A KPI target as in :class:`kpi.rollup.TargetRow`."""
+
+    kpi: str
+    value: float
+    channel: str | None
+    campaign: str | None
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The KPI a campaign is judged on and its target."""
+
+    kpi: str
+    target: float
+
+    def __post_init__(self) -> None:
+        if self.kpi not in GOAL_KPIS:
+            raise ValueError(f"goal: kpi must be one of {', '.join(GOAL_KPIS)}, got {self.kpi!r}")
+        if not self.target > 0:
+            raise ValueError(f"goal: target must be > 0, got {self.target}")
+
+    @property
+    def cost_per(self) -> bool:
+        return self.kpi != "roas"
+
+    @property
+    def measure(self) -> str:
+        """What the response curve counts: leads, purchases, clicks or revenue."""
+        return RESPONSE_OF[self.kpi]
+
+    @property
+    def threshold(self) -> float:
+        """The return per unit of cost the target asks for (1 / CPA target, or the ROAS)."""
+        return 1 / self.target if self.cost_per else self.target
+
+    def as_kpi(self, marginal_return: float) -> float:
+        """A return per unit of cost in the goal's KPI (cost per conversion, or ROAS)."""
+        if not self.cost_per:
+            return marginal_return
+        return 1 / marginal_return if marginal_return > 0 else math.inf
+
+
+@dataclass(frozen=True)
+class Settings:
+    confidence: float = 0.95
+    min_days: int = 14
+    pause_margin: float = 0.2  # pause only when even the bound misses target by 20 %
+    min_expected_volume: float = 5.0  # pause: conversions the cost would buy at target
+    min_volume: float = 10.0  # scale: conversions observed
+    budget_limited_ratio: float = 0.9  # a day is budget-limited at spend ≥ this × budget
+    budget_limited_share: float = 0.7  # ... and the campaign when this share of days is
+    min_r_squared: float = 0.3  # a curve is trusted with this fit quality ...
+    min_spend_cv: float = 0.1  # ... and this spread of daily spend (else it extrapolates)
+    max_change: float = 0.3  # scale and reallocation stay within ±30 % of current spend
+    min_move_share: float = 0.02  # smaller reallocation moves (share of the total) are dropped
+    recent_days: int = 14  # current spend = mean daily spend of the last days
+    judge_days: int | None = None  # the KPI is judged on the last days only (None: all)
+    curve_grain: Literal["day", "week"] = "day"  # "week": fit on each ISO week's daily means
+
+
+# --- the statistics ---------------------------------------------------------------------------
+
+def poisson_bounds(count: float, confidence: float = 0.95) -> tuple[float, float]:
+    """One-sided exact (Garwood) bounds on a Poisson mean after observing ``count``.
+
+    >>> [round(b, 4) for b in poisson_bounds(10, 0.95)]
+    [5.4254, 16.9622]
+    >>> [round(b, 4) for b in poisson_bounds(0, 0.95)]
+    [0.0, 2.9957]
+    """
+    if count < 0 or not 0 < confidence < 1:
+        raise ValueError(f"poisson_bounds: need count ≥ 0 and 0 < confidence < 1, got "
+                         f"{count}, {confidence}")
+    lower = float(gamma.ppf(1 - confidence, count)) if count > 0 else 0.0
+    return lower, float(gamma.ppf(confidence, count + 1))
+
+
+@dataclass(frozen=True)
+class KpiEstimate:
+    """A goal KPI with one-sided confidence bounds; ``volume`` is the Poisson count."""
+
+    kpi: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    confidence: float
+    cost: float
+    volume: float
+    revenue: float
+    aov: float | None  # average order value used for ROAS bounds
+
+
+def estimate(kpi: str, cost: float, volume: float, revenue: float = 0.0,
+             confidence: float = 0.95, fallback_aov: float | None = None) -> KpiEstimate:
+    """The KPI and its bounds: cost-per KPIs from the count; ROAS from the purchase count times
+    the average order value (``fallback_aov``, e.g. the account's, when there are none)."""
+    mu_low, mu_high = poisson_bounds(volume, confidence)
+    if kpi != "roas":
+        return KpiEstimate(kpi, cost / volume if volume > 0 else None,
+                           cost / mu_high, cost / mu_low if mu_low > 0 else math.inf,
+                           confidence, cost, volume, revenue, None)
+    aov = revenue / volume if volume > 0 else fallback_aov
+    if cost <= 0:
+        return KpiEstimate(kpi, None, None, None, confidence, cost, volume, revenue, aov)
+    lower = mu_low * aov / cost if aov is not None else None
+    upper = mu_high * aov / cost if aov is not None else None
+    return KpiEstimate(kpi, revenue / cost, lower, upper, confidence, cost, volume, revenue, aov)
+
+
+def worse_than_target(est: KpiEstimate, target: float, margin: float = 0.0) -> bool:
+    """True when the KPI misses ``target`` by more than ``margin`` (0.2 = 20 %) with
+    confidence."""
+    if est.kpi == "roas":
+        return est.upper is not None and est.upper < target / (1 + margin)
+    return est.lower is not None and est.lower > target * (1 + margin)
+
+
+def better_than_target(est: KpiEstimate, target: float) -> bool:
+    """True when the KPI beats ``target`` with confidence."""
+    if est.kpi == "roas":
+        return est.lower is not None and est.lower > target
+    return est.upper is not None and est.upper < target
+
+
+# --- goals and campaign facts -----------------------------------------------------------------
+
+def resolve_target(targets: Sequence[TargetLike], kpi: str, campaign_key: str,
+                   name: str | None = None, channel: str | None = None) -> float | None:
+    """The most specific target for ``kpi``: campaign (key or name), channel, account."""
+    mine = [t for t in targets if t.kpi == kpi]
+    for t in mine:
+        if t.campaign is not None and t.campaign in (campaign_key, name):
+            return float(t.value)
+    for t in mine:
+        if t.campaign is None and t.channel is not None and t.channel == channel:
+            return float(t.value)
+    for t in mine:
+        if t.campaign is None and t.channel is None:
+            return float(t.value)
+    return None
+
+
+def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
+                campaign_key: str, name: str | None = None,
+                channel: str | None = None) -> Goal | None:
+    """ROAS (else CPA) for a campaign with more purchases than leads, else CPL; None when the
+    KPI has no target."""
+    order = ("roas", "cpa") if purchases > leads else ("cpl",)
+    for kpi in order:
+        target = resolve_target(targets, kpi, campaign_key, name, channel)
+        if target is not None and target > 0:
+            return Goal(kpi, target)
+    return None
+
+
+def daily_sums(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts summed per campaign and day (over ad groups), campaigns with cost only."""
+    needed = ["date", "campaign_key", "cost", *sorted(set(RESPONSE_OF.values()))]
+    missing = [c for c in needed if c not in facts.columns]
+    if missing:
+        raise ValueError(f"facts: missing column(s) {', '.join(missing)}")
+    frame = facts.loc[:, needed].copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    sums = frame.groupby(["campaign_key", "date"], sort=True).sum().reset_index()
+    spenders = sums.groupby("campaign_key")["cost"].transform("sum") > 0
+    return sums[spenders].reset_index(drop=True)
+
+
+def _curve_points(days: pd.DataFrame, measure: str, grain: str) -> pd.DataFrame:
+    """Daily cost and ``measure`` of one campaign, or each ISO week's daily means (less noise;
+    the curve still maps spend per day to response per day)."""
+    if grain == "day":
+        return days[["cost", measure]]
+    week = days["date"].dt.to_period("W-SUN")
+    return days.groupby(week)[["cost", measure]].mean()
+
+
+def budget_limited_share(daily: pd.DataFrame, budgets: pd.DataFrame,
+                         ratio: float = 0.9) -> pd.Series:
+    """Per campaign, the share of days (with a budget) whose spend reached ``ratio`` × budget.
+
+    ``budgets`` has date, campaign_key and budget (daily, same currency as cost)."""
+    frame = budgets.loc[:, ["date", "campaign_key", "budget"]].copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame = frame.groupby(["campaign_key", "date"])["budget"].sum().reset_index()
+    joined = daily[["campaign_key", "date", "cost"]].merge(frame, on=["campaign_key", "date"])
+    joined = joined[joined["budget"] > 0]
+    hit = joined["cost"] >= ratio * joined["budget"]
+    return hit.groupby(joined["campaign_key"]).mean()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the rules look at for one campaign."""
+
+    item: str
+    goal: Goal
+    estimate: KpiEstimate
+    days: int
+    current_spend: float  # mean daily spend of the last ``recent_days`` days
+    fit: ResponseFit | None
+    reliable_curve: bool
+    marginal_kpi: float | None  # e.g. the cost of the next lead, or the marginal ROAS
+    budget_share: float | None  # share of days at budget (None without budget data)
+    budget_limited: bool
+
+    @property
+    def headroom(self) -> bool | None:
+        """Whether the next euro still beats target (None without a reliable curve)."""
+        if not self.reliable_curve or self.fit is None or self.fit.marginal_return is None:
+            return None
+        return self.fit.marginal_return > self.goal.threshold
+
+
+def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
+           goals: Mapping[str, Goal] | None = None,
+           curves: Mapping[str, ResponseFit] | None = None,
+           budgets: pd.DataFrame | None = None, channels: Mapping[str, str] | None = None,
+           names: Mapping[str, str] | None = None,
+           settings: Settings = Settings()) -> tuple[Assessment, ...]:
+    """One assessment per campaign with cost and a goal (``goals`` overrides the choice from
+    ``targets``); curves are fitted on the goal's measure unless given."""
+    daily = daily_sums(facts)
+    goals, channels, names = goals or {}, channels or {}, names or {}
+    share = (budget_limited_share(daily, budgets, settings.budget_limited_ratio)
+             if budgets is not None else pd.Series(dtype=float))
+    purchases, revenue = daily["purchases"].sum(), daily["revenue"].sum()
+    account_aov = revenue / purchases if purchases > 0 else None
+    out = []
+    for key, days in daily.groupby("campaign_key", sort=True):
+        key = str(key)
+        judged = days
+        if settings.judge_days is not None:
+            judged = days[days["date"] > days["date"].max()
+                          - pd.Timedelta(days=settings.judge_days)]
+        totals = judged[["cost", *RESPONSE_OF.values()]].sum()
+        goal = goals.get(key) or choose_goal(totals["leads"], totals["purchases"], targets, key,
+                                             names.get(key), channels.get(key))
+        if goal is None:
+            continue
+        volume = totals["purchases"] if goal.kpi == "roas" else totals[goal.measure]
+        est = estimate(goal.kpi, float(totals["cost"]), float(volume), float(totals["revenue"]),
+                       settings.confidence, account_aov)
+        fit = (curves or {}).get(key)
+        if fit is None and curves is None:
+            points = _curve_points(days, goal.measure, settings.curve_grain)
+            fit = fit_response(points["cost"].to_numpy(), points[goal.measure].to_numpy(), key,
+                               recent=(settings.recent_days if settings.curve_grain == "day"
+                                       else max(1, settings.recent_days // 7)))
+        reliable = bool(fit is not None and fit.ok and fit.r_squared is not None
+                        and fit.r_squared >= settings.min_r_squared
+                        and (fit.spend_cv or 0) >= settings.min_spend_cv)
+        marginal = (goal.as_kpi(fit.marginal_return) if reliable and fit is not None
+                    and fit.marginal_return is not None else None)
+        at_budget = float(share[key]) if key in share.index else None
+        active = int((judged["cost"] > 0).sum())
+        out.append(Assessment(
+            item=key, goal=goal, estimate=est, days=active,
+            current_spend=float(days["cost"].tail(settings.recent_days).mean()), fit=fit,
+            reliable_curve=reliable, marginal_kpi=marginal, budget_share=at_budget,
+            budget_limited=bool(at_budget is not None and active >= settings.min_days
+                                and at_budget >= settings.budget_limited_share)))
+    return tuple(out)
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+TEMPLATES: dict[str, dict[str, str]] = {
+    "pause.cost": {
+        "nl": "Pauzeer {item}: {kpi} {value} tegen een doel van {target}; met {confidence} "
+              "zekerheid minstens {bound} ({volume} voor {cost} in {days} dagen).",
+        "fr": f"Mettez {{item}} en pause{NBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au moins {{bound}} "
+              f"({{volume}} pour {{cost}} en {{days}} jours).",
+        "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
+              "confidence at least {bound} ({volume} for {cost} in {days} days).",
+    },
+    "pause.roas": {
+        "nl": "Pauzeer {item}: {kpi} {value} tegen een doel van {target}; met {confidence} "
+              "zekerheid hoogstens {bound} ({volume} voor {cost} in {days} dagen).",
+        "fr": f"Mettez {{item}} en pause{NBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au plus {{bound}} "
+              f"({{volume}} pour {{cost}} en {{days}} jours).",
+        "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
+              "confidence at most {bound} ({volume} for {cost} in {days} days).",
+    },
+    "scale.cost": {
+        "nl": "Schaal {item} op: {kpi} {value} tegen een doel van {target}; met {confidence} "
+              "zekerheid hoogstens {bound}, en {why}. {plan}",
+        "fr": f"Augmentez {{item}}{NBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au plus {{bound}}, et "
+              f"{{why}}. {{plan}}",
+        "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
+              "confidence at most {bound}, and {why}. {plan}",
+    },
+    "scale.roas": {
+        "nl": "Schaal {item} op: {kpi} {value} tegen een doel van {target}; met {confidence} "
+              "zekerheid minstens {bound}, en {why}. {plan}",
+        "fr": f"Augmentez {{item}}{NBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au moins {{bound}}, et "
+              f"{{why}}. {{plan}}",
+        "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
+              "confidence at least {bound}, and {why}. {plan}",
+    },
+    "why.limited": {
+        "nl": "de campagne besteedt op {share} van de dagen haar volledige dagbudget",
+        "fr": "la campagne dépense tout son budget quotidien {share} des jours",
+        "en": "the campaign spends its full daily budget on {share} of days",
+    },
+    "why.headroom.cost": {
+        "nl": "een extra {unit} kost bij de huidige uitgaven ongeveer {marginal}",
+        "fr": "un {unit} supplémentaire coûte environ {marginal} au niveau de dépenses actuel",
+        "en": "an extra {unit} costs about {marginal} at the current spend",
+    },
+    "why.headroom.roas": {
+        "nl": "de marginale ROAS is nog ongeveer {marginal}",
+        "fr": "le ROAS marginal est encore d'environ {marginal}",
+        "en": "the marginal ROAS is still about {marginal}",
+    },
+    "and": {"nl": " en ", "fr": " et ", "en": " and "},
+    "plan.gain": {
+        "nl": "Een extra {amount} per dag levert naar schatting {gain} per dag op.",
+        "fr": "{amount} de plus par jour rapporterait environ {gain} par jour.",
+        "en": "An extra {amount} a day should bring about {gain} a day.",
+    },
+    "plan.no_gain": {
+        "nl": "Verhoog het dagbudget met {amount} ({change}) en volg de {kpi} op.",
+        "fr": "Augmentez le budget quotidien de {amount} ({change}) et suivez le {kpi}.",
+        "en": "Raise the daily budget by {amount} ({change}) and watch the {kpi}.",
+    },
+    "reallocate": {
+        "nl": "Verschuif {amount} per dag van {source} naar {item}: naar schatting {gain} "
+              "per dag extra.",
+        "fr": f"Déplacez {{amount}} par jour de {{source}} vers {{item}}{NBSP}: environ "
+              f"{{gain}} de plus par jour.",
+        "en": "Move {amount} a day from {source} to {item}: about {gain} more a day.",
+    },
+    "quantity.count": {"nl": "{value} {measure}", "fr": "{value} {measure}",
+                       "en": "{value} {measure}"},
+    "quantity.currency": {"nl": "{value} {measure}", "fr": "{value} de {measure}",
+                          "en": "{value} of {measure}"},
+}
+UNITS: dict[str, dict[str, str]] = {  # one conversion of a measure, for "an extra ..."
+    "leads": {"nl": "lead", "fr": "lead", "en": "lead"},
+    "purchases": {"nl": "aankoop", "fr": "achat", "en": "purchase"},
+    "clicks": {"nl": "klik", "fr": "clic", "en": "click"},
+}
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{names}`` a template fills."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _check_templates() -> None:
+    for key, by_lang in TEMPLATES.items():
+        if set(by_lang) != set(LANGUAGES):
+            raise ValueError(f"template {key!r}: languages {sorted(by_lang)}, "
+                             f"expected {sorted(LANGUAGES)}")
+        if len({frozenset(placeholders(text)) for text in by_lang.values()}) != 1:
+            raise ValueError(f"template {key!r}: the languages fill different placeholders")
+
+
+_check_templates()
+
+
+def fmt(value: float | None, unit: str, lang: str, currency: str = "EUR") -> str:
+    """A number as the dashboards show it (Babel, ``nl_BE``/``fr_BE``/``en_BE``); ``–`` for a
+    missing or infinite value.
+
+    >>> fmt(1234.5, "currency", "fr"), fmt(0.95, "percent", "nl"), fmt(3.14, "multiple", "en")
+    ('1\\u202f234,50\\xa0€', '95%', '3,1×')
+    """
+    loc = LOCALES[lang]
+    if value is None or not math.isfinite(value):
+        return "–"
+    if unit == "currency":
+        return format_currency(value, currency, locale=loc)
+    if unit == "multiple":
+        return format_decimal(value, "#,##0.0", locale=loc) + TIMES
+    if unit == "percent":
+        return format_percent(value, locale=loc)
+    if unit == "count":
+        return format_decimal(value, "#,##0.#", locale=loc)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def _inline(label: str) -> str:
+    """A label inside a sentence: ``Kosten per lead (CPL)`` -> ``kosten per lead (CPL)``."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def _quantity(value: float | None, measure: str, lang: str, currency: str) -> str:
+    unit = MEASURES[measure].unit
+    text = TEMPLATES["quantity.currency" if unit == "currency" else "quantity.count"][lang]
+    return text.format(value=fmt(value, unit, lang, currency),
+                       measure=_inline(MEASURES[measure].label(lang)))
+
+
+def _sentences(render) -> Labels:
+    return Labels(**{lang: render(lang) for lang in LANGUAGES})
+
+
+# --- recommendations --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One action on one campaign, the numbers behind it, and the sentence in nl, fr and en."""
+
+    action: Action
+    item: str  # the campaign (for a reallocation: the one receiving)
+    text: Labels
+    reason: str  # the template used
+    kpi: str | None = None
+    value: float | None = None  # observed KPI
+    lower: float | None = None  # one-sided bounds at ``confidence``
+    upper: float | None = None
+    target: float | None = None
+    confidence: float | None = None
+    cost: float | None = None
+    volume: float | None = None  # the count behind the KPI (purchases for ROAS)
+    days: int | None = None
+    amount: float | None = None  # spend per day: added (scale) or moved (reallocate)
+    expected_gain: float | None = None  # response per day expected from ``amount``
+    measure: str | None = None  # what the gain counts (leads, purchases, clicks, revenue)
+    source: str | None = None  # reallocate: the campaign giving the money
+    budget_limited: bool | None = None
+    marginal: float | None = None  # marginal KPI at current spend (next lead's cost, or ROAS)
+
+    def sentence(self, lang: str) -> str:
+        return self.text(lang)
+
+
+def _kpi_parts(a: Assessment, lang: str, currency: str) -> dict[str, str]:
+    unit = KPIS[a.goal.kpi].unit
+    est = a.estimate
+    volume_measure = "purchases" if a.goal.kpi == "roas" else a.goal.measure
+    return {
+        "kpi": _inline(KPIS[a.goal.kpi].label(lang)),
+        "value": fmt(est.value, unit, lang, currency),
+        "target": fmt(a.goal.target, unit, lang, currency),
+        "confidence": fmt(est.confidence, "percent", lang),
+        "volume": _quantity(est.volume, volume_measure, lang, currency),
+        "cost": fmt(est.cost, "currency", lang, currency),
+        "days": fmt(a.days, "count", lang),
+    }
+
+
+def _pause(a: Assessment, names: Mapping[str, str], currency: str) -> Recommendation:
+    est, goal = a.estimate, a.goal
+    key = "pause.cost" if goal.cost_per else "pause.roas"
+    bound = est.lower if goal.cost_per else est.upper
+    unit = KPIS[goal.kpi].unit
+    text = _sentences(lambda lang: TEMPLATES[key][lang].format(
+        item=names.get(a.item, a.item), bound=fmt(bound, unit, lang, currency),
+        **_kpi_parts(a, lang, currency)))
+    return Recommendation("pause", a.item, text, key, goal.kpi, est.value, est.lower, est.upper,
+                          goal.target, est.confidence, est.cost, est.volume, a.days,
+                          measure=goal.measure, budget_limited=a.budget_limited,
+                          marginal=a.marginal_kpi)
+
+
+def _scale_step(a: Assessment, settings: Settings) -> tuple[float, float | None]:
+    """(extra spend per day, expected extra response per day): up to where the marginal return
+    falls to target, at most ``max_change`` more; without a curve, ``max_change`` and None."""
+    top = a.current_spend * (1 + settings.max_change)
+    if not a.headroom or a.fit is None:
+        return top - a.current_spend, None
+    fit = a.fit
+
+    def excess(x: float) -> float:
+        return float(fit.marginal(x)) - a.goal.threshold
+
+    if excess(a.current_spend) <= 0:  # a curve given for another spend level: no step to size
+        return top - a.current_spend, None
+    best = top if excess(top) >= 0 else brentq(excess, a.current_spend, top, xtol=1e-6)
+    gain = float(fit.response(best) - fit.response(a.current_spend))
+    return best - a.current_spend, gain
+
+
+def _scale(a: Assessment, names: Mapping[str, str], settings: Settings,
+           currency: str) -> Recommendation:
+    est, goal = a.estimate, a.goal
+    key = "scale.cost" if goal.cost_per else "scale.roas"
+    bound = est.upper if goal.cost_per else est.lower
+    unit = KPIS[goal.kpi].unit
+    amount, gain = _scale_step(a, settings)
+
+    def render(lang: str) -> str:
+        reasons = []
+        if a.budget_limited:
+            reasons.append(TEMPLATES["why.limited"][lang].format(
+                share=fmt(a.budget_share, "percent", lang)))
+        if a.headroom:
+            why = "why.headroom.cost" if goal.cost_per else "why.headroom.roas"
+            reasons.append(TEMPLATES[why][lang].format(
+                unit=UNITS.get(goal.measure, {}).get(lang, ""),
+                marginal=fmt(a.marginal_kpi, unit, lang, currency)))
+        parts = _kpi_parts(a, lang, currency)
+        if gain is None:
+            plan = TEMPLATES["plan.no_gain"][lang].format(
+                amount=fmt(amount, "currency", lang, currency), kpi=parts["kpi"],
+                change="+" + fmt(settings.max_change, "percent", lang))
+        else:
+            plan = TEMPLATES["plan.gain"][lang].format(
+                amount=fmt(amount, "currency", lang, currency),
+                gain=_quantity(gain, goal.measure, lang, currency))
+        return TEMPLATES[key][lang].format(
+            item=names.get(a.item, a.item), bound=fmt(bound, unit, lang, currency),
+            why=TEMPLATES["and"][lang].join(reasons), plan=plan, **parts)
+
+    return Recommendation("scale", a.item, _sentences(render), key, goal.kpi, est.value,
+                          est.lower, est.upper, goal.target, est.confidence, est.cost,
+                          est.volume, a.days, amount=amount, expected_gain=gain,
+                          measure=goal.measure, budget_limited=a.budget_limited,
+                          marginal=a.marginal_kpi)
+
+
+def should_pause(a: Assessment, settings: Settings = Settings()) -> bool:
+    """Worse than target with confidence, after enough days and spend."""
+    est, goal = a.estimate, a.goal
+    if goal.cost_per:
+        expected = est.cost / goal.target
+    else:
+        expected = est.cost * goal.target / est.aov if est.aov else 0.0
+    return (a.days >= settings.min_days and expected >= settings.min_expected_volume
+            and worse_than_target(est, goal.target, settings.pause_margin))
+
+
+def should_scale(a: Assessment, settings: Settings = Settings()) -> bool:
+    """Better than target with confidence, with room: curve headroom, or a budget-limited
+    campaign whose (reliable) curve does not say it is saturated."""
+    if a.days < settings.min_days or a.estimate.volume < settings.min_volume:
+        return False
+    if not better_than_target(a.estimate, a.goal.target):
+        return False
+    return bool(a.headroom) or (a.budget_limited and a.headroom is not False)
+
+
+def reallocation_moves(allocation: Allocation, curves: Mapping[str, ResponseFit],
+                       measure: str, *, names: Mapping[str, str] | None = None,
+                       min_move: float = 0.0, currency: str = "EUR") -> tuple[Recommendation, ...]:
+    """The moves that turn the current spend into ``allocation``: the largest donor gives to
+    the largest receiver, and so on. Gains are evaluated move after move on the curves, so the
+    gains of all moves add up to the allocation's gain; moves under ``min_move`` are left out.
+    """
+    names = names or {}
+    spend = {row.item: float(row.current) for row in allocation.items if row.current is not None}
+    if len(spend) != len(allocation.items):
+        raise ValueError("reallocation_moves: the allocation was made without current spend")
+    give = sorted(((row.current - row.spend, row.item) for row in allocation.items
+                   if row.current is not None and row.current > row.spend), reverse=True)
+    take = sorted(((row.spend - row.current, row.item) for row in allocation.items
+                   if row.current is not None and row.spend > row.current), reverse=True)
+    gives, takes = [list(pair) for pair in give], [list(pair) for pair in take]
+    out: list[Recommendation] = []
+    i = j = 0
+    while i < len(gives) and j < len(takes):
+        amount = min(gives[i][0], takes[j][0])
+        source, target = gives[i][1], takes[j][1]
+        gain = float(curves[target].response(spend[target] + amount)
+                     - curves[target].response(spend[target])
+                     + curves[source].response(spend[source] - amount)
+                     - curves[source].response(spend[source]))
+        spend[source] -= amount
+        spend[target] += amount
+        gives[i][0] -= amount
+        takes[j][0] -= amount
+        if amount > 0 and amount >= min_move:
+            text = _sentences(lambda lang, a=amount, s=source, t=target, g=gain:
+                              TEMPLATES["reallocate"][lang].format(
+                                  amount=fmt(a, "currency", lang, currency),
+                                  source=names.get(s, s), item=names.get(t, t),
+                                  gain=_quantity(g, measure, lang, currency)))
+            out.append(Recommendation(
+                "reallocate", target, text, "reallocate", amount=amount, expected_gain=gain,
+                measure=measure, source=source,
+                marginal=float(curves[target].marginal(spend[target] - amount))))
+        if gives[i][0] <= 1e-9 * max(1.0, allocation.total):
+            i += 1
+        if takes[j][0] <= 1e-9 * max(1.0, allocation.total):
+            j += 1
+    return tuple(out)
+
+
+def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
+              goals: Mapping[str, Goal] | None = None,
+              curves: Mapping[str, ResponseFit] | None = None,
+              budgets: pd.DataFrame | None = None, channels: Mapping[str, str] | None = None,
+              names: Mapping[str, str] | None = None, settings: Settings = Settings(),
+              reallocate: bool = True, currency: str = "EUR") -> tuple[Recommendation, ...]:
+    """Pause and scale recommendations per campaign, then reallocations (see module docstring).
+
+    ``facts`` are rows of the ``campaign_daily`` model (date, campaign_key, cost, leads,
+    purchases, clicks, revenue; any grain finer than campaign × day), in ``currency``.
+    """
+    names = names or {}
+    assessed = assess(facts, targets, goals=goals, curves=curves, budgets=budgets,
+                      channels=channels, names=names, settings=settings)
+    out: list[Recommendation] = []
+    paused: set[str] = set()
+    for a in assessed:
+        if should_pause(a, settings):
+            out.append(_pause(a, names, currency))
+            paused.add(a.item)
+        elif should_scale(a, settings):
+            out.append(_scale(a, names, settings, currency))
+    if not reallocate:
+        return tuple(out)
+    by_measure: dict[str, list[Assessment]] = {}
+    for a in assessed:
+        if a.reliable_curve and a.item not in paused and a.current_spend > 0:
+            by_measure.setdefault(a.goal.measure, []).append(a)
+    for measure, group in sorted(by_measure.items()):
+        if len(group) < 2:
+            continue
+        fits = {a.item: a.fit for a in group if a.fit is not None}
+        current = {a.item: a.current_spend for a in group}
+        bounds = {item: ((1 - settings.max_change) * x, (1 + settings.max_change) * x)
+                  for item, x in current.items()}
+        total = float(sum(current.values()))
+        allocation = allocate(fits, total, bounds, current=current)
+        if allocation.gain is None or allocation.gain <= 0:
+            continue
+        out.extend(reallocation_moves(allocation, fits, measure, names=names,
+                                      min_move=settings.min_move_share * total,
+                                      currency=currency))
+    return tuple(out)
+
+
+def recommendations_frame(recommendations: Sequence[Recommendation]) -> pd.DataFrame:
+    """A tidy frame: one row per recommendation, the sentence in each language as a column."""
+    rows = []
+    for r in recommendations:
+        row = {name: getattr(r, name) for name in Recommendation.__dataclass_fields__
+               if name != "text"}
+        rows.append({**row, **{f"text_{lang}": r.text(lang) for lang in LANGUAGES}})
+    return pd.DataFrame.from_records(rows)
+
