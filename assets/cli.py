@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assets.runner import check_descriptions, failed_checks, run_nightly
+from assets.runner import check_descriptions, failed_checks, failure_reason, run_nightly
 from assets.settings import Paths, resolve_paths
 from experiments.wording import LANGS, summary
 from pipelines.config import Config, ConfigError, load_config
@@ -86,8 +86,7 @@ def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     if not result.success:
-        failure = next((e for e in result.all_events if e.is_failure), None)
-        reason = failure.message if failure is not None else "see the log above"
+        reason = failure_reason(result) or "see the log above"
         err.print(f"[red]The run failed; the last good tables are unchanged.[/red] {reason}")
         raise typer.Exit(1)
     _report(result, paths, time.perf_counter() - started)

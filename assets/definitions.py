@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.dashboards import overview_dashboard
 from assets.experiments import EXPERIMENT_ASSETS
@@ -30,6 +31,7 @@ def build_definitions(config: Config, resources: dict | None = None,
             kpi_tables,
             overview_dashboard,
             *EXPERIMENT_ASSETS,
+            *BUDGET_ASSETS,
         ],
         asset_checks=CHECKS,
         jobs=[job],

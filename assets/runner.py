@@ -90,3 +90,16 @@ def check_descriptions(result: dg.ExecuteInProcessResult) -> dict[str, str]:
 def _evaluations(result: dg.ExecuteInProcessResult) -> list:
     return [event.event_specific_data for event in result.all_events
             if event.event_type_value == "ASSET_CHECK_EVALUATION"]
+
+
+def failure_reason(result: dg.ExecuteInProcessResult) -> str | None:
+    """What the first failed step said: its ``dg.Failure`` description, else its error."""
+    failure = next((e for e in result.all_events if e.is_step_failure), None)
+    if failure is None:
+        return None
+    data = failure.step_failure_data
+    if data.user_failure_data is not None and data.user_failure_data.description:
+        return f"{failure.step_key}: {data.user_failure_data.description}"
+    if data.error is not None:
+        return f"{failure.step_key}: {data.error.message.strip()}"
+    return failure.message

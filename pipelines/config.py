@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from kpi.registry import KPIS, MEASURES
+from pipelines.budget_config import BudgetSettings, RecommendationSettings
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 
 
@@ -276,6 +277,8 @@ class Config(_Strict):
     channels: Channels = Channels()
     targets: tuple[Target, ...] = ()
     experiments: tuple[ExperimentDefinition, ...] = ()
+    budget: BudgetSettings = BudgetSettings()
+    recommendations: RecommendationSettings = RecommendationSettings()
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:
@@ -315,13 +318,13 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def _resolve_relative_files(raw: dict, folder: Path) -> None:
     """Credential and data files named relative to the configuration file."""
     sources = raw.get("sources")
-    if not isinstance(sources, dict):
-        return
-    for source in sources.values():
-        for key in ("credentials_file", "path"):
-            if isinstance(source, dict) and isinstance(source.get(key), str):
-                named = Path(source[key]).expanduser()
-                source[key] = str(named if named.is_absolute() else folder / named)
+    sections = list(sources.values()) if isinstance(sources, dict) else []
+    sections.append(raw.get("budget"))
+    for section in sections:
+        for key in ("credentials_file", "path", "plan", "costs"):
+            if isinstance(section, dict) and isinstance(section.get(key), str):
+                named = Path(section[key]).expanduser()
+                section[key] = str(named if named.is_absolute() else folder / named)
 
 
 def load_config(path: Path) -> Config:

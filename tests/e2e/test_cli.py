@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import assert_same_tables, tables
@@ -67,6 +68,22 @@ def test_a_bad_config_is_named_and_nothing_is_touched(demo_dir, tmp_path):
                           str(bad), cwd=tmp_path)
     assert result.returncode == 2
     assert str(bad) in result.stderr and "reporting.currency" in result.stderr
+    assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
+
+
+def test_a_failing_step_says_why_and_nothing_is_touched(demo_dir, tmp_path):
+    before = tables(connect(demo_dir / "warehouse.duckdb"))
+    resolved = yaml.safe_load((demo_dir / ".campaign-kpi.resolved.yaml").read_text())
+    (tmp_path / "plan.csv").write_text("month,level,name,media_budget,currency\n"
+                                       "2026-03,channel,Display,-5,EUR\n")
+    config = tmp_path / "bad-plan.yaml"
+    config.write_text(yaml.safe_dump({**resolved, "budget": {"plan": "plan.csv"}}))
+    result = campaign_kpi("run", "--date", END, "--data-dir", str(demo_dir), "--config",
+                          str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "the last good tables are unchanged" in result.stderr
+    assert "budget_pacing_tables: plan.csv row 2, media_budget: must be ≥ 0, got -5" in " ".join(
+        result.stderr.split())  # rich wraps long lines
     assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
 
 

@@ -1,0 +1,203 @@
+"""Budget: the plan file, pacing against it, response curves with what-if scenarios, and the
+pause / scale / reallocate recommendations."""
+
+import datetime as dt
+
+import dagster as dg
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from assets.resources import SettingsResource, WarehouseResource
+from assets.rules import model_rules, target_rows
+from kpi import model
+from kpi.allocate import what_ifs
+from kpi.budget_plan import PlanError, load_costs, load_plan, plan_frame
+from kpi.pacing import pace, pacing_frame
+from kpi.recommend import Settings, recommend, recommendations_frame
+from kpi.response import fit_curves, fits_frame
+from pipelines.config import Config
+from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
+from pipelines.warehouse.store import replace_with_arrow
+
+PLAN_TABLE = "budget_plan"
+PACING_TABLE = "budget_pacing"
+CURVES_TABLE = "response_curves"
+SCENARIOS_TABLE = "budget_scenarios"
+RECOMMENDATIONS_TABLE = "recommendations"
+NOTHING = pa.schema([("note", pa.string())])  # the shape of a table with nothing to say yet
+MODEL_DEPS = [model.MODEL_TABLE, model.CAMPAIGN_DIM]
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame as Arrow; an empty frame as an empty table (no columns to infer)."""
+    if frame.empty:
+        return NOTHING.empty_table()
+    frame = frame.copy()
+    for column in frame.columns:  # all-None object columns have no Arrow type: make them text
+        if frame[column].dtype == object and frame[column].isna().all():
+            frame[column] = frame[column].astype("string")
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _campaign_days(con, first: dt.date | None = None) -> pd.DataFrame:
+    """Daily facts per campaign with its channel and name (reporting currency)."""
+    facts, dims = con.table(model.MODEL_TABLE), con.table(model.CAMPAIGN_DIM)
+    if first is not None:
+        facts = facts.filter(facts.date >= first)
+    daily = facts.group_by(["date", "campaign_key"]).aggregate(
+        **{m: facts[m].sum() for m in ("cost", "clicks", "leads", "purchases", "conversions",
+                                       "revenue")})
+    joined = daily.join(dims.select("campaign_key", "channel", "campaign_name"), "campaign_key")
+    frame = con.execute(joined.order_by(["campaign_key", "date"]))
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def _data_end(con) -> dt.date | None:
+    facts = con.table(model.MODEL_TABLE)
+    end = con.execute(facts.date.max())
+    return None if end is None or pd.isna(end) else pd.Timestamp(end).date()
+
+
+def _plan(config: Config):
+    try:
+        plan = load_plan(config.budget.plan) if config.budget.plan else ()
+        costs = load_costs(config.budget.costs) if config.budget.costs else ()
+    except PlanError as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
+    return plan, costs
+
+
+@dg.multi_asset(
+    name="budget_pacing_tables",
+    specs=[
+        dg.AssetSpec(PLAN_TABLE, group_name="budget", kinds={"duckdb"},
+                     description="The validated budget plan: one row per period x channel or "
+                     "campaign (media budget, production costs, agency fees)."),
+        dg.AssetSpec(PACING_TABLE, group_name="budget", deps=[PLAN_TABLE, *MODEL_DEPS],
+                     kinds={"duckdb", "pandas"},
+                     description="Per plan line as of the last day of data: spend to date, "
+                     "expected from the planned daily profile, pacing %, projected end-of-"
+                     "period spend and total cost, status (on track / watch / investigate)."),
+    ],
+)
+def budget_pacing_tables(warehouse: WarehouseResource, settings: SettingsResource):
+    config = settings.load()
+    plan, costs = _plan(config)
+    con = warehouse.connect()
+    as_of = _data_end(con)
+    if plan and as_of is not None:
+        first = min(line.period_start for line in plan)
+        spend = _campaign_days(con, first)[["date", "channel", "campaign_key", "cost"]]
+        pacing = pacing_frame(pace(plan, spend, as_of, costs=costs,
+                                   weekday_weights=config.budget.weekday_weights,
+                                   reporting_currency=config.reporting.currency,
+                                   fx_rates=dict(config.reporting.fx_rates)))
+    else:
+        pacing = pd.DataFrame()
+    counts = replace_with_arrow(con, {PLAN_TABLE: _arrow(plan_frame(plan) if plan else
+                                                         pd.DataFrame()),
+                                      PACING_TABLE: _arrow(pacing)})
+    current = (pacing[(pacing["period_start"] <= as_of) & (pacing["period_end"] >= as_of)]
+               if not pacing.empty else pacing)
+    yield dg.MaterializeResult(asset_key=PLAN_TABLE, metadata={
+        "dagster/row_count": counts[PLAN_TABLE],
+        "file": str(config.budget.plan) if config.budget.plan else "none configured"})
+    yield dg.MaterializeResult(asset_key=PACING_TABLE, metadata={
+        "dagster/row_count": counts[PACING_TABLE],
+        "as_of": as_of.isoformat() if as_of else "no data",
+        "current_lines": len(current),
+        "investigate": ", ".join(f"{r['name']} {r['pacing']:.0%}" for _, r in current.iterrows()
+                                 if r["status"] == "investigate")})
+
+
+def recommendation_settings(config: Config) -> Settings:
+    r = config.recommendations
+    return Settings(confidence=r.confidence, pause_margin=r.pause_margin,
+                    max_change=r.max_change, judge_days=r.judge_days,
+                    curve_grain=r.curve_grain)
+
+
+def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:
+    """Daily campaign budgets from Google Ads, in the reporting currency."""
+    raw = con.table(ADS_CAMPAIGN_DAILY.table)
+    raw = raw.filter(raw.date >= first)
+    rows = con.execute(raw.select(
+        date=raw.date, campaign_key=ibis.literal("gads:") + raw.campaign_id.cast("string"),
+        budget=raw.budget_micros.cast("float64") / 1e6, currency=raw.currency_code))
+    rules = model_rules(config)
+    rates = {code: rules.rate(code) for code in rows["currency"].unique()}
+    rows["budget"] = rows["budget"] * rows["currency"].map(rates)
+    return rows.drop(columns="currency")
+
+
+@dg.multi_asset(
+    name="recommendation_tables",
+    specs=[
+        dg.AssetSpec(CURVES_TABLE, group_name="budget", deps=MODEL_DEPS,
+                     kinds={"duckdb", "scipy"},
+                     description="A diminishing-returns curve (Hill or log) per channel for "
+                     "conversions and revenue: fit, current spend, average and marginal return."),
+        dg.AssetSpec(SCENARIOS_TABLE, group_name="budget", deps=[CURVES_TABLE],
+                     kinds={"duckdb", "scipy"},
+                     description="What if a channel's daily spend moves by +/- the configured "
+                     "share: expected conversions and revenue from its curve."),
+        dg.AssetSpec(RECOMMENDATIONS_TABLE, group_name="budget",
+                     deps=[*MODEL_DEPS, ADS_CAMPAIGN_DAILY.table], kinds={"duckdb", "scipy"},
+                     description="Pause / scale / reallocate, with the numbers behind each and "
+                     "a sentence in nl, fr and en."),
+    ],
+)
+def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResource):
+    config = settings.load()
+    rules = config.recommendations
+    con = warehouse.connect()
+    end = _data_end(con)
+    if end is None:
+        raise dg.Failure(description="campaign_daily is empty: materialise the model first")
+    last = end - dt.timedelta(days=rules.exclude_recent_days)
+    days = _campaign_days(con)
+    days = days[days["date"] <= pd.Timestamp(last)]
+    paid = days[days.groupby("campaign_key")["cost"].transform("sum") > 0]
+
+    by_channel = paid.groupby(["channel", "date"], as_index=False)[
+        ["cost", "conversions", "revenue"]].sum()
+    fits, scenarios = [], []
+    for measure in ("conversions", "revenue"):
+        curves = fit_curves(by_channel, measure, by="channel",
+                            grain=rules.curve_grain)
+        frame = fits_frame(list(curves.values())).assign(measure=measure)
+        fits.append(frame)
+        usable = {k: f for k, f in curves.items() if f.ok and f.current_spend}
+        for s in what_ifs(usable, {k: f.current_spend for k, f in usable.items()},
+                          rules.scenario_change):
+            scenarios.append({"channel": s.item, "measure": measure, "spend": s.spend,
+                              "new_spend": s.new_spend, "response": s.response,
+                              "new_response": s.new_response, "change": s.change,
+                              "incremental_return": s.incremental_return,
+                              "r_squared": curves[s.item].r_squared})
+    names = dict(zip(paid["campaign_key"], paid["campaign_name"], strict=False))
+    channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
+    budgets = _budgets(con, days["date"].min().date(), config) if not paid.empty else None
+    recs = recommend(paid, target_rows(config), budgets=budgets, channels=channels,
+                     names=names, settings=recommendation_settings(config),
+                     currency=config.reporting.currency)
+    table = recommendations_frame(recs)
+    if not table.empty:
+        table.insert(0, "as_of", pd.Timestamp(last))
+        table.insert(2, "campaign_name", table["item"].map(names))
+        table.insert(3, "channel", table["item"].map(channels))
+    counts = replace_with_arrow(con, {
+        CURVES_TABLE: _arrow(pd.concat(fits, ignore_index=True)),
+        SCENARIOS_TABLE: _arrow(pd.DataFrame(scenarios)),
+        RECOMMENDATIONS_TABLE: _arrow(table)})
+    actions = table["action"].value_counts().to_dict() if not table.empty else {}
+    for key in (CURVES_TABLE, SCENARIOS_TABLE):
+        yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[key]})
+    yield dg.MaterializeResult(asset_key=RECOMMENDATIONS_TABLE, metadata={
+        "dagster/row_count": counts[RECOMMENDATIONS_TABLE], "judged_until": last.isoformat(),
+        "actions": dg.MetadataValue.json(actions)})
+
+
+BUDGET_ASSETS = [budget_pacing_tables, recommendation_tables]

@@ -1,0 +1,56 @@
+"""The ``budget:`` and ``recommendations:`` sections of the configuration.
+
+>>> BudgetSettings.model_validate({"plan": "budget.csv"}).plan.name
+'budget.csv'
+>>> RecommendationSettings().judge_days
+56
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _table_file(path: Path | None) -> Path | None:
+    if path is not None and path.suffix.lower() not in {".csv", ".yaml", ".yml"}:
+        raise ValueError(f"{path.name} is not a .csv or .yaml file")
+    return path
+
+
+class BudgetSettings(_Strict):
+    """The budget plan (media budget, production costs, agency fees per period and channel or
+    campaign) and an optional file of booked production and agency costs; both relative to the
+    configuration file. See kpi/budget_plan.py for the columns."""
+
+    plan: Path | None = None
+    costs: Path | None = None
+    # planned share of a week's budget per weekday, Monday first (default: flat)
+    weekday_weights: tuple[float, ...] | None = None
+
+    _files = field_validator("plan", "costs")(_table_file)
+
+    @field_validator("weekday_weights")
+    @classmethod
+    def _seven(cls, weights: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if weights is not None and (len(weights) != 7 or min(weights) < 0 or sum(weights) <= 0):
+            raise ValueError("give 7 non-negative weights, Monday first, not all zero")
+        return weights
+
+
+class RecommendationSettings(_Strict):
+    """How campaigns are judged for pause / scale and how budget is reallocated."""
+
+    confidence: float = Field(0.95, gt=0.5, lt=1)  # one-sided, on the KPI's bound
+    judge_days: int = Field(56, ge=14, le=366)  # KPIs judged on the last 8 weeks
+    exclude_recent_days: int = Field(7, ge=0, le=90)  # conversions still arriving
+    pause_margin: float = Field(0.2, ge=0, le=5)  # pause only when the bound misses by 20 %
+    max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
+    curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means
+    scenario_change: float = Field(0.2, gt=0, le=1)  # what-if: each channel ±20 %
