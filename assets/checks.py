@@ -1,7 +1,9 @@
 """Asset checks. Blocking ones stop the run before bad data reaches KPIs or dashboards."""
 
 import dagster as dg
+import pandas as pd
 
+from assets.budget import PACING_TABLE
 from assets.experiments import RESULTS_TABLE
 from assets.model import raw_tables
 from assets.resources import SettingsResource, WarehouseResource
@@ -133,6 +135,26 @@ def experiments_sample_ratio(warehouse: WarehouseResource) -> dg.AssetCheckResul
         f"sample-ratio mismatch in {', '.join(ids)}: find the cause before trusting the result")
 
 
+@dg.asset_check(asset=PACING_TABLE,
+                description="Current budget lines pace within 85-115 % of plan (warns: over- "
+                "or under-spend to investigate).")
+def budget_on_pace(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    con = warehouse.connect()
+    pacing = con.execute(con.table(PACING_TABLE))
+    if pacing.empty:
+        return dg.AssetCheckResult(passed=True, description="no budget plan to pace against")
+    as_of = pd.to_datetime(pacing["as_of"])
+    current = pacing[(pd.to_datetime(pacing["period_start"]) <= as_of)
+                     & (pd.to_datetime(pacing["period_end"]) >= as_of)]
+    off = current[current["status"] == "investigate"]
+    lines = [f"{r['name']} {r['pacing']:.0%} ({r['direction']})" for _, r in off.iterrows()]
+    return dg.AssetCheckResult(
+        passed=off.empty, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"lines": lines, "current_lines": len(current)},
+        description="every current budget line is within 85-115 % of plan" if off.empty else
+        f"pacing to investigate: {', '.join(lines)}")
+
+
 CHECKS = [ads_no_negative_values, ads_one_currency_per_account, ads_ad_groups_add_up,
           model_no_missing_days, model_reconciles_with_raw, rollup_reconciles,
-          experiment_units_unique, experiments_sample_ratio]
+          experiment_units_unique, experiments_sample_ratio, budget_on_pace]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assets.runner import failure_reason, run_nightly
+from assets.runner import check_descriptions, failed_checks, failure_reason, run_nightly
 from pipelines.config import Config
 from pipelines.sources.demo.world import BUDGET_LIMITED_CAMPAIGN_ID, INEFFICIENT_CAMPAIGN_ID
 from pipelines.warehouse.store import connect
@@ -117,3 +117,11 @@ def test_without_a_plan_pacing_is_empty_and_recommendations_still_come(built, tm
     con = connect(copy.warehouse)
     assert con.table("budget_pacing").count().execute() == 0
     assert con.table("recommendations").count().execute() > 0
+
+
+def test_off_pace_lines_raise_a_warning(built) -> None:
+    _, result = built
+    assert "budget_on_pace" in failed_checks(result, "WARN")
+    said = check_descriptions(result)["budget_on_pace"]
+    assert said.startswith("pacing to investigate: ")
+    assert "Display 80% (under)" in said and "Shopping & PMax 118% (over)" in said
