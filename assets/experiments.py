@@ -10,6 +10,7 @@ from experiments.history import DAY, history
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame, started
 from kpi.registry import LANGUAGES
+from pipelines.privacy import PseudonymKeyError
 from pipelines.sources.exposures import (
     GA4_STATS_TABLE,
     UNITS_TABLE,
@@ -47,7 +48,7 @@ def pull_experiments(warehouse: WarehouseResource, settings: SettingsResource):
     as_of = experiments_as_of(config)
     try:
         pulled = pull_exposures(config, as_of)
-    except (ExposuresError, SourceError) as exc:
+    except (ExposuresError, SourceError, PseudonymKeyError) as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
     counts = replace_with_arrow(warehouse.connect(), {UNITS_TABLE: pulled.units,
                                                       GA4_STATS_TABLE: pulled.ga4_stats})

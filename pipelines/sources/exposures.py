@@ -52,12 +52,14 @@ def _read(path: Path) -> pd.DataFrame:
         raise ExposuresError(f"{path}: cannot read the exposures file ({exc})") from None
 
 
-def _first_bad(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str, why: str) -> None:
+def _first_bad(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str, why: str,
+               show: bool = True) -> None:
+    """Raise naming the first bad row; ``show=False`` for identifiers (personal data)."""
     if bad.any():
         where = int(np.flatnonzero(bad.to_numpy())[0])
-        shown = str(frame[column].iloc[where])[:60]
+        shown = f"got {str(frame[column].iloc[where])[:60]!r}; " if show else ""
         raise ExposuresError(f"{path} row {frame.index[where] + 2}, {column}: {why} "
-                             f"(got {shown!r}; {int(bad.sum())} such rows)")
+                             f"({shown}{int(bad.sum())} such rows)")
 
 
 def read_units_file(path: Path, definitions: Sequence[ExperimentDefinition], as_of: dt.date,
@@ -82,11 +84,12 @@ def read_units_file(path: Path, definitions: Sequence[ExperimentDefinition], as_
         arms = [a.id for a in d.arms]
         _first_bad(path, frame, mine & ~frame["arm"].isin(arms), "arm",
                    f"not an arm of experiment {exp_id!r} ({', '.join(arms)})")
-    ids = frame["unit_id"].astype(str).str.strip()
-    _first_bad(path, frame, ids.isin(["", "nan", "None"]), "unit_id", "empty")
+    ids = frame["unit_id"].astype("string").str.strip()
+    _first_bad(path, frame, (ids.isna() | (ids == "")).astype(bool), "unit_id", "empty",
+               show=False)
     _first_bad(path, frame, ids.to_frame().assign(e=frame["experiment_id"]).duplicated(),
                "unit_id", "this unit is listed twice in the same experiment (in one arm or "
-               "two); each unit must appear once per experiment")
+               "two); each unit must appear once per experiment", show=False)
     days = pd.to_datetime(frame["first_exposure_date"], errors="coerce", format="ISO8601")
     _first_bad(path, frame, days.isna(), "first_exposure_date", "not an ISO date (2026-10-01)")
     out = {"experiment_id": frame["experiment_id"], "unit_id": pseudonymise(ids),

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets.runner import failed_checks, run_nightly
+from assets.runner import failed_checks, failure_reason, run_nightly
+from pipelines.config import Config
 from pipelines.sources.demo import experiments as demo
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import END, copy_of, demo_config
@@ -168,3 +169,33 @@ def test_the_history_shows_each_morning_and_ends_where_the_result_is(warehouse, 
     assert landing.n.is_monotonic_increasing
     ad_copy = past[past.experiment_id == demo.AD_COPY_ID]  # sequential, no true difference:
     assert "wins" not in set(ad_copy.decision) and "loses" not in set(ad_copy.decision)
+
+
+def test_a_unit_file_gives_the_same_statistics_as_the_same_units_from_the_demo(
+        built, warehouse, tmp_path, monkeypatch) -> None:
+    units = warehouse.execute(warehouse.table("raw_experiment_units"))
+    units["unit_id"] = "GA1.1." + units["unit_id"].str.removeprefix("u_")  # a raw client id
+    path = tmp_path / "exposures.parquet"
+    units.to_parquet(path)
+    copy = copy_of(built, tmp_path / "copy")
+    before = warehouse.execute(warehouse.table("experiment_results"))
+    base = demo_config()
+    config = Config.model_validate({**base.model_dump(), "sources": {
+        **base.sources.model_dump(), "experiments": {"kind": "file", "path": str(path)}}})
+    monkeypatch.delenv("CAMPAIGN_KPI_PSEUDONYM_KEY", raising=False)
+    failed = run_nightly(copy, config, END, END)
+    assert not failed.success
+    assert "pull_experiments: CAMPAIGN_KPI_PSEUDONYM_KEY is not set" in failure_reason(failed)
+    con = connect(copy.warehouse)
+    pd.testing.assert_frame_equal(con.execute(con.table("experiment_results")), before)
+    monkeypatch.setenv("CAMPAIGN_KPI_PSEUDONYM_KEY", "a-test-key-that-is-long-enough-0123")
+    assert run_nightly(copy, config, END, END).success
+    stored = con.execute(con.table("raw_experiment_units"))
+    assert stored.unit_id.str.fullmatch(r"p_[0-9a-f]{16}").all()
+    assert len(stored) == len(units)
+    pd.testing.assert_frame_equal(con.execute(con.table("experiment_stats")),
+                                  warehouse.execute(warehouse.table("experiment_stats")))
+    again = con.execute(con.table("experiment_results"))  # evaluated as of yesterday: ended
+    assert (again.status == "ended").all()
+    assert again.set_index(["experiment_id", "metric_id", "arm"]).loc[
+        (demo.LANDING_ID, "conversion", "b"), "decision"] == "wins"
