@@ -6,6 +6,7 @@ import dagster as dg
 
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
+from assets.clv import CLV_ASSETS
 from assets.dashboards import overview_dashboard
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
@@ -32,6 +33,7 @@ def build_definitions(config: Config, resources: dict | None = None,
             overview_dashboard,
             *EXPERIMENT_ASSETS,
             *BUDGET_ASSETS,
+            *CLV_ASSETS,
         ],
         asset_checks=CHECKS,
         jobs=[job],

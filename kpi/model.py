@@ -216,7 +216,7 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
     )
 
 
-def _channel_of_ga4(source: ir.StringValue, medium: ir.StringValue,
+def channel_of_ga4(source: ir.StringValue, medium: ir.StringValue,
                     rules: ModelRules) -> ir.StringValue:
     cases = [
         (source.re_search(src) & medium.re_search(med), ibis.literal(channel))
@@ -242,7 +242,7 @@ def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules) -> ir.Tab
     ga4 = s.filter(~s.session_campaign_id.isin(ads_ids.campaign_id)).select(
         campaign_key=ga4_campaign_key(s.session_source, s.session_medium, s.session_campaign_id,
                                       s.session_campaign_name, ads_ids),
-        platform=ibis.literal("ga4"), channel=_channel_of_ga4(s.session_source, s.session_medium,
+        platform=ibis.literal("ga4"), channel=channel_of_ga4(s.session_source, s.session_medium,
                                                               rules),
         campaign_id=s.session_campaign_id, campaign_name=s.session_campaign_name,
         source=s.session_source, medium=s.session_medium, date=s.date,

@@ -1,4 +1,5 @@
-"""The ``budget:`` and ``recommendations:`` sections of the configuration.
+"""The ``budget:``, ``recommendations:``, ``clv:`` and ``sources.orders`` sections of the
+configuration.
 
 >>> BudgetSettings.model_validate({"plan": "budget.csv"}).plan.name
 'budget.csv'
@@ -54,3 +55,33 @@ class RecommendationSettings(_Strict):
     max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
     curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means
     scenario_change: float = Field(0.2, gt=0, le=1)  # what-if: each channel ±20 %
+
+
+class OrdersSource(_Strict):
+    """Where orders come from: the demo, a CSV or Parquet file (customer ids and e-mails are
+    replaced by keyed hashes on reading; key in CAMPAIGN_KPI_PSEUDONYM_KEY), or none."""
+
+    kind: Literal["demo", "file", "none"] = "demo"
+    path: Path | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _suffix(cls, path: Path | None) -> Path | None:
+        if path is not None and path.suffix.lower() not in {".csv", ".parquet", ".pq"}:
+            raise ValueError(f"{path.name} is neither .csv nor .parquet")
+        return path
+
+    def model_post_init(self, _context: object) -> None:
+        if self.kind == "file" and self.path is None:
+            raise ValueError("path: name the CSV or Parquet file of orders")
+
+
+class ClvSettings(_Strict):
+    """Customer lifetime value: BG/NBD + Gamma-Gamma on weekly purchase histories."""
+
+    horizon_months: int = Field(12, ge=1, le=120)  # future value counted this far ahead
+    annual_discount_rate: float = Field(0.10, ge=0, le=1)
+    gross_margin: float = Field(1.0, gt=0, le=1)  # CLV on revenue x margin (1 = revenue)
+    # Customers whose first order is worth at least this (reporting currency) are modelled
+    # apart: e.g. installations next to webshop baskets buy on different rhythms.
+    high_value_first_order: float | None = Field(None, gt=0)

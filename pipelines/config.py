@@ -31,7 +31,12 @@ from pydantic import (
 )
 
 from kpi.registry import KPIS, MEASURES
-from pipelines.budget_config import BudgetSettings, RecommendationSettings
+from pipelines.budget_config import (
+    BudgetSettings,
+    ClvSettings,
+    OrdersSource,
+    RecommendationSettings,
+)
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 
 
@@ -179,6 +184,7 @@ class Sources(_Strict):
     google_ads: GoogleAdsSource = GoogleAdsSource()
     ga4: Ga4Source = Ga4Source()
     experiments: ExperimentsSource = ExperimentsSource()
+    orders: OrdersSource = OrdersSource()
     retry: RetrySettings = RetrySettings()
 
 
@@ -279,6 +285,7 @@ class Config(_Strict):
     experiments: tuple[ExperimentDefinition, ...] = ()
     budget: BudgetSettings = BudgetSettings()
     recommendations: RecommendationSettings = RecommendationSettings()
+    clv: ClvSettings = ClvSettings()
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:

@@ -1,0 +1,227 @@
+"""Orders and customer lifetime value: orders pulled whole each run (pseudonymous), purchase
+histories summarised in the warehouse, BG/NBD + Gamma-Gamma fitted, CLV per customer, cohort,
+acquisition channel and campaign against what acquiring them cost."""
+
+import datetime as dt
+
+import dagster as dg
+import ibis
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from assets.resources import SettingsResource, WarehouseResource
+from assets.rules import model_rules
+from kpi import model
+from kpi.acquisition import acquisition
+from kpi.clv_models import (
+    discounted_clv,
+    expected_purchases,
+    fit_bgnbd,
+    fit_gamma_gamma,
+    probability_alive,
+)
+from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
+from pipelines.config import Config
+from pipelines.privacy import PseudonymKeyError, pseudonym_key
+from pipelines.sources.factory import demo_end, yesterday
+from pipelines.sources.orders import OrdersFileError, demo_orders, read_orders
+from pipelines.warehouse.store import replace_with_arrow
+
+ORDERS_TABLE = "raw_orders"
+MODEL_TABLE = "clv_model"
+CUSTOMERS_TABLE = "customer_clv"
+COHORTS_TABLE = "clv_cohorts"
+ACQUISITION_TABLE = "clv_by_acquisition"
+WEEKS_PER_MONTH = 52 / 12
+ORDERS_SCHEMA = pa.schema([
+    ("customer_key", pa.string()), ("order_id", pa.string()), ("order_date", pa.date32()),
+    ("ordered_at", pa.timestamp("us", tz="UTC")), ("revenue", pa.float64()),
+    ("currency", pa.string()), ("source", pa.string()), ("medium", pa.string()),
+    ("campaign", pa.string()), ("campaign_id", pa.string())])
+NOTHING = pa.schema([("note", pa.string())])
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    return (pa.Table.from_pandas(frame, preserve_index=False) if not frame.empty
+            else NOTHING.empty_table())
+
+
+def _orders(config: Config) -> tuple[pd.DataFrame, dt.date]:
+    """The configured orders (revenue still in each order's currency) and the last day."""
+    source = config.sources.orders
+    if source.kind == "demo":
+        end = demo_end(config)
+        return demo_orders(config.history_start, end, config.demo.seed), end
+    if source.kind == "file":
+        try:
+            frame = read_orders(source.path, key=pseudonym_key(),
+                                time_zone=config.reporting.time_zone)
+        except (OrdersFileError, PseudonymKeyError) as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+        return frame, yesterday(config)
+    return pd.DataFrame(columns=ORDERS_SCHEMA.names), yesterday(config)
+
+
+@dg.asset(
+    name=ORDERS_TABLE,
+    group_name="raw",
+    kinds={"duckdb"},
+    description="One row per order: pseudonymous customer key, order id, time, revenue and "
+    "currency, acquisition UTM values and Google Ads campaign id.",
+)
+def raw_orders(warehouse: WarehouseResource, settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    frame, end = _orders(config)
+    table = pa.Table.from_pandas(frame[list(ORDERS_SCHEMA.names)], schema=ORDERS_SCHEMA,
+                                 preserve_index=False)
+    count = replace_with_arrow(warehouse.connect(), {ORDERS_TABLE: table})[ORDERS_TABLE]
+    return dg.MaterializeResult(metadata={
+        "dagster/row_count": count, "source": config.sources.orders.kind,
+        "customers": int(frame["customer_key"].nunique()), "observation_end": end.isoformat()})
+
+
+def _in_reporting_currency(con, config: Config) -> ibis.Table:
+    orders = con.table(ORDERS_TABLE)
+    rules = model_rules(config)
+    codes = con.execute(orders.select("currency").distinct())["currency"].tolist()
+    return orders.mutate(revenue=model.to_reporting(orders.revenue, orders.currency, rules,
+                                                    codes))
+
+
+def _predict(summary: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, dict]:
+    """Fit both models on one segment; add P(alive), expected purchases and discounted future
+    value (the segment's parameters, or why a model could not be fitted, in the dict)."""
+    c = config.clv
+    weeks = round(c.horizon_months * WEEKS_PER_MONTH)
+    weekly_rate = (1 + c.annual_discount_rate) ** (1 / 52) - 1
+    f, r, t, m = (summary[k].to_numpy(float) for k in ("frequency", "recency", "T",
+                                                       "monetary_value"))
+    params = {"customers": len(summary), "horizon_weeks": weeks,
+              "weekly_discount_rate": weekly_rate, "gross_margin": c.gross_margin}
+    try:
+        bg = fit_bgnbd(f, r, t)
+    except ValueError as exc:  # e.g. nobody bought twice yet: value = revenue to date only
+        zero = np.zeros(len(summary))
+        return (summary.assign(p_alive=np.nan, expected_purchases=np.nan, future_value=zero),
+                {**params, "spend_model": None, "message": f"BG/NBD: {exc}"})
+    params |= {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b,
+               "bgnbd_log_likelihood": bg.log_likelihood, "spend_model": "gamma_gamma",
+               "message": None}
+    try:
+        gg = fit_gamma_gamma(f[f > 0], m[f > 0])
+        params |= {"p": gg.p, "q": gg.q, "v": gg.v,
+                   "gamma_gamma_log_likelihood": gg.log_likelihood,
+                   "repeat_customers": gg.n_customers, "mean_order_value": gg.mean_value}
+    except ValueError as exc:
+        # Spend Gamma-Gamma cannot describe (too few repeat buyers, or very mixed baskets):
+        # value each future purchase at the customer's own mean order value.
+        gg = None
+        m = (summary["revenue_to_date"] / summary["orders"]).to_numpy(float)
+        params |= {"spend_model": "own_mean_order_value", "message": f"Gamma-Gamma: {exc}",
+                   "mean_order_value": float(m.mean())}
+    out = summary.assign(
+        p_alive=probability_alive(bg, f, r, t),
+        expected_purchases=expected_purchases(bg, weeks, f, r, t),
+        future_value=discounted_clv(bg, gg, f, r, t, m, weeks, weekly_rate) * c.gross_margin)
+    return out, params
+
+
+def _segments(customers: pd.DataFrame, config: Config) -> pd.Series:
+    """``standard``, or ``high_value`` for a first order at or above the configured amount."""
+    threshold = config.clv.high_value_first_order
+    if threshold is None:
+        return pd.Series("all", index=customers.index)
+    return pd.Series(np.where(customers["first_order_value"] >= threshold, "high_value",
+                              "standard"), index=customers.index)
+
+
+def _acquisition_cost(con, first: dt.date, by: str) -> pd.Series:
+    """Media cost per campaign key or channel since ``first`` (reporting currency)."""
+    facts, dims = con.table(model.MODEL_TABLE), con.table(model.CAMPAIGN_DIM)
+    facts = facts.filter(facts.date >= first)
+    joined = facts.join(dims.select("campaign_key", "channel"), "campaign_key")
+    cost = con.execute(joined.group_by(by).aggregate(cost=joined.cost.sum()))
+    return cost.set_index(by)["cost"]
+
+
+@dg.multi_asset(
+    name="clv_tables",
+    specs=[
+        dg.AssetSpec(MODEL_TABLE, group_name="clv", deps=[ORDERS_TABLE],
+                     kinds={"duckdb", "scipy"},
+                     description="The fitted BG/NBD and Gamma-Gamma parameters (weeks), or why "
+                     "they could not be fitted."),
+        dg.AssetSpec(CUSTOMERS_TABLE, group_name="clv",
+                     deps=[ORDERS_TABLE, model.CAMPAIGN_DIM], kinds={"duckdb", "ibis"},
+                     description="Per pseudonymous customer: acquisition, purchase history "
+                     "(frequency, recency, T in weeks), revenue to date, P(alive), expected "
+                     "purchases and discounted future value over the horizon, CLV."),
+        dg.AssetSpec(COHORTS_TABLE, group_name="clv", deps=[ORDERS_TABLE],
+                     kinds={"duckdb", "ibis"},
+                     description="Cumulative revenue per customer by acquisition month and "
+                     "months since acquisition."),
+        dg.AssetSpec(ACQUISITION_TABLE, group_name="clv",
+                     deps=[CUSTOMERS_TABLE, model.MODEL_TABLE], kinds={"duckdb", "pandas"},
+                     description="CLV per acquisition channel and campaign against media cost: "
+                     "CAC and CLV:CAC."),
+    ],
+)
+def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
+    config = settings.load()
+    con = warehouse.connect()
+    orders = _in_reporting_currency(con, config)
+    bounds = con.execute(orders.aggregate(first=orders.order_date.min(),
+                                          last=orders.order_date.max()))
+    if bounds["first"].isna().all():
+        counts = replace_with_arrow(con, {t: NOTHING.empty_table() for t in (
+            MODEL_TABLE, CUSTOMERS_TABLE, COHORTS_TABLE, ACQUISITION_TABLE)})
+        for table, rows in counts.items():
+            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows,
+                                                                  "note": "no orders"})
+        return
+    first = pd.Timestamp(bounds["first"][0]).date()
+    end = pd.Timestamp(bounds["last"][0]).date()
+    # purchase days and months in the reporting time zone (order_date), weeks as the unit
+    summary = con.execute(rfm_summary(orders, "customer_key", "order_date", "revenue", end,
+                                      "W"))
+    ranked = orders.mutate(_first=ibis.row_number().over(
+        group_by="customer_key", order_by=[orders.ordered_at, orders.order_id]) == 0)
+    history = con.execute(ranked.group_by("customer_key").aggregate(
+        orders=ranked.count(), revenue_to_date=ranked.revenue.sum(),
+        first_order_value=ranked.revenue.max(where=ranked._first)))
+    who = con.execute(acquisition(orders, con.table(model.CAMPAIGN_DIM), model_rules(config)))
+    customers = who.merge(history, on="customer_key").merge(summary, on="customer_key")
+    customers["segment"] = _segments(customers, config)
+    parts, fits = [], []
+    for segment, group in customers.groupby("segment", sort=True):
+        predicted, params = _predict(group, config)
+        parts.append(predicted)
+        fits.append({"segment": segment, **params, "observation_end": pd.Timestamp(end)})
+    customers = pd.concat(parts).sort_values("customer_key").reset_index(drop=True)
+    customers["clv"] = (customers["revenue_to_date"] * config.clv.gross_margin
+                        + customers["future_value"])
+    fitted = pd.DataFrame(fits).astype({"message": "string"})
+    cohorts = cohort_clv(orders, "customer_key", "order_date", "revenue", end)
+    clv, groups = customers.set_index("customer_key")["clv"], []
+    for level, column in (("channel", "channel"), ("campaign", "campaign_key")):
+        cost = _acquisition_cost(con, first, column)
+        table = clv_by_group(clv, customers.set_index("customer_key")[column], cost)
+        groups.append(table.assign(level=level))
+    by_group = pd.concat(groups, ignore_index=True)
+    by_group.insert(0, "level", by_group.pop("level"))
+    by_group["since"] = pd.Timestamp(first)
+    counts = replace_with_arrow(con, {MODEL_TABLE: _arrow(fitted),
+                                      CUSTOMERS_TABLE: _arrow(customers),
+                                      COHORTS_TABLE: _arrow(cohorts),
+                                      ACQUISITION_TABLE: _arrow(by_group)})
+    meta = {"observation_end": end.isoformat(), "customers": len(customers),
+            "mean_clv": float(np.round(customers["clv"].mean(), 2))}
+    notes = fitted["message"].dropna()
+    if len(notes):
+        meta["model"] = "; ".join(notes)
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows, **meta})
+
+
+CLV_ASSETS = [raw_orders, clv_tables]

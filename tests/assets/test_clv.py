@@ -1,0 +1,118 @@
+"""Orders and CLV through the pipeline on the demo: pseudonymous orders, per-segment models
+close to the demo's true process, CLV by cohort and acquisition against its cost; an orders
+file with e-mail addresses stores none of them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from assets.runner import failure_reason, run_nightly
+from pipelines.config import Config
+from pipelines.sources.orders import demo
+from pipelines.warehouse.store import connect
+from tests.assets.conftest import END, START, copy_of, demo_config, tables
+
+
+@pytest.fixture(scope="module")
+def warehouse(built):
+    paths, _ = built
+    return connect(paths.warehouse)
+
+
+def read(con, table: str) -> pd.DataFrame:
+    return con.execute(con.table(table))
+
+
+def test_orders_are_stored_pseudonymous(warehouse) -> None:
+    orders = read(warehouse, "raw_orders")
+    assert orders.customer_key.str.fullmatch(r"c_\d{6}").all()
+    assert orders.order_id.is_unique
+    days = pd.to_datetime(orders.order_date)
+    assert days.min() >= pd.Timestamp(START) and days.max() <= pd.Timestamp(END)
+
+
+def test_each_segment_gets_its_own_model_near_the_true_process(warehouse) -> None:
+    fitted = read(warehouse, "clv_model").set_index("segment")
+    assert list(fitted.index) == ["high_value", "standard"]
+    assert fitted.message.isna().all() and (fitted.spend_model == "gamma_gamma").all()
+    def mean_value(segment: str) -> float:  # p v / (q - 1) of the demo's spend process
+        return demo.TRUE_P[segment] * demo.TRUE_V[segment] / (demo.TRUE_Q[segment] - 1)
+
+    webshop = fitted.loc["standard"]  # first orders below 1,000 EUR: the webshop's customers
+    # 10 weeks of history; orders in one ISO week count as one purchase (their sum), which
+    # lifts the per-purchase value a little (+3,6 % over the demo's 14 months)
+    assert webshop.mean_order_value == pytest.approx(mean_value("webshop"), rel=0.12)
+    rate = demo.TRUE_R["webshop"] / demo.TRUE_ALPHA["webshop"]  # mean purchases per week
+    assert webshop.r / webshop.alpha == pytest.approx(rate, rel=0.3)
+    installs = fitted.loc["high_value"]
+    assert installs.repeat_customers < 100  # few repeat installations in 10 weeks: rough
+    assert installs.mean_order_value == pytest.approx(mean_value("installation"), rel=0.35)
+
+
+def test_customer_values_add_up(warehouse) -> None:
+    customers = read(warehouse, "customer_clv")
+    orders = read(warehouse, "raw_orders")
+    assert len(customers) == orders.customer_key.nunique()
+    assert customers.revenue_to_date.sum() == pytest.approx(orders.revenue.sum())
+    assert customers.p_alive.between(0, 1).all()
+    assert (customers.future_value >= 0).all()
+    assert customers.clv.tolist() == pytest.approx(
+        (customers.revenue_to_date + customers.future_value).tolist())
+    repeaters = customers[customers.frequency > 0]
+    assert (repeaters.recency <= repeaters["T"]).all()
+
+
+def test_cohorts_accumulate(warehouse) -> None:
+    cohorts = read(warehouse, "clv_cohorts")
+    for _, rows in cohorts.groupby("cohort"):
+        assert rows.sort_values("months_since").cumulative_revenue.is_monotonic_increasing
+    last = cohorts.sort_values("months_since").groupby("cohort").tail(1)
+    orders = read(warehouse, "raw_orders")
+    assert last.cumulative_revenue.sum() == pytest.approx(orders.revenue.sum())
+
+
+def test_clv_to_cac_is_a_ratio_of_sums_and_ranks_the_inefficient_campaign_low(warehouse):
+    groups = read(warehouse, "clv_by_acquisition")
+    channels = groups[groups.level == "channel"]
+    customers = read(warehouse, "customer_clv")
+    assert channels.customers.sum() == len(customers)
+    paid = channels[channels.acquisition_cost > 0]
+    assert paid.clv_to_cac.tolist() == pytest.approx(
+        (paid.total_clv / paid.acquisition_cost).tolist())
+    campaigns = groups[(groups.level == "campaign") & groups.group.str.startswith("gads:")]
+    campaigns = campaigns[campaigns.customers >= 20].set_index("group")
+    display = campaigns.loc["gads:2087345011"]
+    assert display.cac > 2 * campaigns.cac.median()  # the planted inefficient campaign
+
+
+def test_an_orders_file_with_emails_stores_only_pseudonyms(built, tmp_path, monkeypatch):
+    orders = pd.DataFrame({  # two guest orders by e-mail, one customer with a CRM id
+        "customer_id": ["", "", "CRM-77"],
+        "email": ["Jan.Peeters@Example.be", "jan.peeters@example.be ", "marie@example.be"],
+        "order_id": ["A1", "A2", "A3"],
+        "timestamp": ["2026-01-10T10:00:00", "2026-02-14T19:30:00+01:00", "2026-02-01 12:00"],
+        "revenue": [120.0, 80.5, 40.0], "currency": ["EUR", "EUR", "EUR"],
+        "source": ["google", "(direct)", "google"], "medium": ["cpc", "(none)", "organic"],
+        "campaign": ["Search – Merk – NL", "(not set)", "(organic)"],
+        "campaign_id": ["2087345001", "", ""]})
+    path = tmp_path / "orders.csv"
+    orders.to_csv(path, index=False)
+    copy = copy_of(built, tmp_path / "copy")
+    base = demo_config()
+    config = Config.model_validate({**base.model_dump(), "sources": {
+        **base.sources.model_dump(), "orders": {"kind": "file", "path": str(path)}}})
+    monkeypatch.delenv("CAMPAIGN_KPI_PSEUDONYM_KEY", raising=False)
+    failed = run_nightly(copy, config, END, END)
+    assert not failed.success and "CAMPAIGN_KPI_PSEUDONYM_KEY" in failure_reason(failed)
+    monkeypatch.setenv("CAMPAIGN_KPI_PSEUDONYM_KEY", "a-test-key-that-is-long-enough-0123")
+    assert run_nightly(copy, config, END, END).success
+    con = connect(copy.warehouse)
+    stored = read(con, "raw_orders")
+    assert stored.customer_key.nunique() == 2  # the same address, however written
+    assert stored.customer_key.str.fullmatch(r"p_[0-9a-f]{16}").all()
+    customers = read(con, "customer_clv").set_index("customer_key")
+    assert set(customers.channel) == {"Paid Search", "Organic Search"}
+    for name, frame in tables(con).items():  # no address anywhere in the warehouse
+        text = frame.astype(str)
+        assert not text.apply(lambda c: c.str.contains("@|CRM-77")).any().any(), name
