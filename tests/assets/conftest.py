@@ -9,6 +9,7 @@ import pytest
 from assets.runner import run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
 from pipelines.config import Config, load_config
+from pipelines.warehouse.store import connect
 
 START, END = dt.date(2026, 1, 5), dt.date(2026, 3, 15)
 # The sample's experiment dates are written around this day (the demo's end when it was made).
@@ -60,6 +61,18 @@ def built(tmp_path_factory):
     result = run_nightly(paths, demo_config(), START, END)
     assert result.success
     return paths, result
+
+
+@pytest.fixture(scope="module")
+def warehouse(built):
+    """The built warehouse, opened once per module (read it, don't change it)."""
+    paths, _ = built
+    return connect(paths.warehouse)
+
+
+def read(con, table: str) -> pd.DataFrame:
+    """A whole table as a frame."""
+    return con.execute(con.table(table))
 
 
 def copy_of(built, folder) -> Paths:

@@ -10,20 +10,10 @@ from assets.runner import check_descriptions, failed_checks, failure_reason, run
 from pipelines.config import Config
 from pipelines.sources.demo.world import BUDGET_LIMITED_CAMPAIGN_ID, INEFFICIENT_CAMPAIGN_ID
 from pipelines.warehouse.store import connect
-from tests.assets.conftest import END, copy_of, demo_config, tables
+from tests.assets.conftest import END, copy_of, demo_config, read, tables
 
 INEFFICIENT = f"gads:{INEFFICIENT_CAMPAIGN_ID}"
 BUDGET_LIMITED = f"gads:{BUDGET_LIMITED_CAMPAIGN_ID}"
-
-
-@pytest.fixture(scope="module")
-def warehouse(built):
-    paths, _ = built
-    return connect(paths.warehouse)
-
-
-def read(con, table: str) -> pd.DataFrame:
-    return con.execute(con.table(table))
 
 
 def test_the_plan_is_stored_and_the_current_month_paced(warehouse) -> None:

@@ -11,17 +11,7 @@ from assets.runner import failure_reason, run_nightly
 from pipelines.config import Config
 from pipelines.sources.orders import demo
 from pipelines.warehouse.store import connect
-from tests.assets.conftest import END, START, copy_of, demo_config, tables
-
-
-@pytest.fixture(scope="module")
-def warehouse(built):
-    paths, _ = built
-    return connect(paths.warehouse)
-
-
-def read(con, table: str) -> pd.DataFrame:
-    return con.execute(con.table(table))
+from tests.assets.conftest import END, START, copy_of, demo_config, read, tables
 
 
 def test_orders_are_stored_pseudonymous(warehouse) -> None:

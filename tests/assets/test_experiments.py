@@ -21,12 +21,6 @@ AS_OF = pd.Timestamp(END)
 
 
 @pytest.fixture(scope="module")
-def warehouse(built):
-    paths, _ = built
-    return connect(paths.warehouse)
-
-
-@pytest.fixture(scope="module")
 def results(warehouse) -> pd.DataFrame:
     return warehouse.execute(warehouse.table("experiment_results"))
 
