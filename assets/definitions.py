@@ -7,7 +7,7 @@ import dagster as dg
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
-from assets.dashboards import overview_dashboard
+from assets.dashboards import PAGE_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
@@ -30,7 +30,7 @@ def build_definitions(config: Config, resources: dict | None = None,
             raw_assets("ga4", partitions),
             *model_assets(partitions),
             kpi_tables,
-            overview_dashboard,
+            *PAGE_ASSETS,
             *EXPERIMENT_ASSETS,
             *BUDGET_ASSETS,
             *CLV_ASSETS,

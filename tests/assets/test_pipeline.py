@@ -24,9 +24,10 @@ def test_a_range_run_materialises_everything_and_passes_its_checks(built):
         assert counts.get(table, 0) > 0, table
     days = con.execute(con.table("campaign_daily").select("date").distinct())
     assert len(days) == (END - START).days + 1
-    for lang in ("nl", "fr", "en"):
-        assert (paths.output / f"overview.{lang}.html").stat().st_size > 1_000_000
-    assert (paths.output / "overview.html").exists()
+    for page in ("overview", "experiments", "budget", "clv"):
+        for lang in ("nl", "fr", "en"):
+            assert (paths.output / f"{page}.{lang}.html").stat().st_size > 1_000_000, page
+        assert (paths.output / f"{page}.html").exists()
 
 
 def test_rerunning_a_partition_gives_identical_tables(built, tmp_path):

@@ -93,7 +93,8 @@ def test_check_config_accepts_the_sample(tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["overview.html", "overview.fr.html"])
+@pytest.mark.parametrize("name", ["overview.html", "overview.fr.html", "budget.en.html",
+                                  "clv.nl.html"])
 def test_the_pipeline_dashboard_renders_offline_in_chromium(demo_dir, open_page, name):
     report = open_page(demo_dir / "out" / name, name=f"e2e-{name.removesuffix('.html')}")
     assert report.problems == []  # no console error, dialog or network request

@@ -1,0 +1,625 @@
+"""The customer lifetime value page: headline figures, CLV against acquisition cost per channel
+and campaign, cumulative revenue per acquisition cohort, and the fitted models.
+
+Reads the four tables of ``assets/clv.py`` (see :mod:`kpi.clv_summary` and
+:mod:`kpi.clv_models`): ``customer_clv`` (one row per pseudonymous customer), ``clv_model`` (the
+BG/NBD and Gamma-Gamma parameters per segment, or why a model could not be fitted),
+``clv_cohorts`` and ``clv_by_acquisition``. Customers are shown in aggregate only: no customer
+key reaches the page. Channel and campaign names are user input: escaped for HTML and Plotly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.dates import format_skeleton
+from babel.numbers import format_decimal, format_percent
+
+from dashboards.formatting import (
+    MISSING,
+    as_number,
+    axis_affixes,
+    format_date,
+    format_value,
+    locale_for,
+)
+from dashboards.i18n import t
+from dashboards.page import ACCENT, GRID, chart_layout, esc, plot_div, render_page
+
+MIN_CAMPAIGN_CUSTOMERS = 20  # campaigns with fewer customers are too small to compare
+MAX_LABEL = 32  # characters of a channel name on the chart axis (hover shows it all)
+WEEKS_PER_MONTH = 52 / 12
+UNASSIGNED = "(unassigned)"  # kpi.clv_summary.clv_by_group's label for customers without group
+COHORT_LIGHT, COHORT_DARK = (147, 197, 253), (30, 58, 138)  # oldest cohort light, newest dark
+PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "v")
+PARAMETER_LABELS = {"r": "r", "alpha": "α", "a": "a", "b": "b", "p": "p", "q": "q", "v": "ν"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "clv_title": {"nl": "Klantwaarde (CLV)", "fr": "Valeur client (CLV)",
+                  "en": "Customer lifetime value"},
+    "clv_as_of": {
+        "nl": "Bestellingen tot en met {day}",
+        "fr": "Commandes jusqu'au {day} inclus",
+        "en": "Orders up to and including {day}",
+    },
+    "clv_no_orders": {"nl": "Geen bestellingen", "fr": "Aucune commande", "en": "No orders"},
+    "clv_no_orders_hint": {
+        "nl": "Er zijn nog geen bestellingen om klantwaarde uit te berekenen. Stel een bron in "
+        "onder 'sources: orders:' in het configuratiebestand (zie README).",
+        "fr": "Aucune commande ne permet encore de calculer la valeur client. Configurez une "
+        "source sous «\u202fsources: orders:\u202f» dans le fichier de configuration (voir le "
+        "README).",
+        "en": "There are no orders to compute customer value from yet. Configure a source "
+        "under 'sources: orders:' in the configuration file (see the README).",
+    },
+    "clv_customers": {"nl": "Klanten", "fr": "Clients", "en": "Customers"},
+    "clv_customers_line": {"nl": "verworven sinds {day}", "fr": "acquis depuis le {day}",
+                           "en": "acquired since {day}"},
+    "clv_mean": {"nl": "Gemiddelde CLV", "fr": "CLV moyenne", "en": "Mean CLV"},
+    "clv_mean_line": {
+        "nl": "waarvan {future} verwachte toekomstige waarde",
+        "fr": "dont {future} de valeur future attendue",
+        "en": "of which {future} expected future value",
+    },
+    "clv_alive": {"nl": "Nog actief", "fr": "Encore actifs", "en": "Still active"},
+    "clv_alive_line": {
+        "nl": "gemiddelde kans dat een klant nog koopt (P(alive))",
+        "fr": "probabilité moyenne qu'un client achète encore (P(alive))",
+        "en": "mean chance that a customer still buys (P(alive))",
+    },
+    "clv_alive_missing": {
+        "nl": "geen model: zie hieronder",
+        "fr": "pas de modèle\u00a0: voir plus bas",
+        "en": "no model: see below",
+    },
+    "clv_repeat": {"nl": "Terugkerende klanten", "fr": "Clients récurrents",
+                   "en": "Repeat customers"},
+    "clv_repeat_line": {
+        "nl": "{share} van de klanten bestelde meer dan eens",
+        "fr": "{share} des clients ont commandé plus d'une fois",
+        "en": "{share} of customers ordered more than once",
+    },
+    "clv_by_channel": {
+        "nl": "CLV:CAC per acquisitiekanaal",
+        "fr": "CLV:CAC par canal d'acquisition",
+        "en": "CLV:CAC by acquisition channel",
+    },
+    "clv_chart_desc": {
+        "nl": "Totale CLV ÷ mediakosten van het kanaal sinds {day}. Stippellijn: CLV = CAC "
+        "(daaronder kost een klant meer dan hij oplevert).",
+        "fr": "CLV totale ÷ coûts média du canal depuis le {day}. Pointillés\u00a0: CLV = CAC "
+        "(en dessous, un client coûte plus qu'il ne rapporte).",
+        "en": "Total CLV ÷ the channel's media cost since {day}. Dotted line: CLV = CAC "
+        "(below it a customer costs more than they bring).",
+    },
+    "clv_col_channel": {"nl": "Kanaal", "fr": "Canal", "en": "Channel"},
+    "clv_col_campaign": {"nl": "Campagne", "fr": "Campagne", "en": "Campaign"},
+    "clv_col_customers": {"nl": "Klanten", "fr": "Clients", "en": "Customers"},
+    "clv_col_clv": {"nl": "CLV (gemiddeld)", "fr": "CLV (moyenne)", "en": "CLV (mean)"},
+    "clv_col_cost": {"nl": "Mediakosten", "fr": "Coûts média", "en": "Media cost"},
+    "clv_col_cac": {"nl": "CAC", "fr": "CAC", "en": "CAC"},
+    "clv_col_ratio": {"nl": "CLV:CAC", "fr": "CLV:CAC", "en": "CLV:CAC"},
+    "clv_no_cost_note": {
+        "nl": "CAC en CLV:CAC '–': geen mediakosten geregistreerd (bv. organisch, direct, "
+        "e-mail).",
+        "fr": "CAC et CLV:CAC «\u202f–\u202f»\u00a0: aucun coût média enregistré (p. ex. "
+        "organique, direct, e-mail).",
+        "en": "CAC and CLV:CAC '–': no media cost recorded (e.g. organic, direct, e-mail).",
+    },
+    "clv_unassigned": {"nl": "(niet toegewezen)", "fr": "(non attribué)",
+                       "en": "(unassigned)"},
+    "clv_no_groups": {
+        "nl": "Geen acquisitiegegevens",
+        "fr": "Aucune donnée d'acquisition",
+        "en": "No acquisition data",
+    },
+    "clv_by_campaign": {"nl": "CLV:CAC per campagne", "fr": "CLV:CAC par campagne",
+                        "en": "CLV:CAC by campaign"},
+    "clv_campaign_note": {
+        "nl": "Campagnes met minstens {min} klanten, hoogste CLV:CAC eerst; campagnes zonder "
+        "mediakosten onderaan. Kleinere campagnes niet getoond: {hidden}.",
+        "fr": "Campagnes d'au moins {min} clients, meilleur CLV:CAC d'abord\u202f; campagnes "
+        "sans coût média à la fin. Campagnes plus petites non affichées\u00a0: {hidden}.",
+        "en": "Campaigns with at least {min} customers, highest CLV:CAC first; campaigns "
+        "without media cost last. Smaller campaigns not shown: {hidden}.",
+    },
+    "clv_no_campaigns": {
+        "nl": "Geen campagne met minstens {min} klanten",
+        "fr": "Aucune campagne d'au moins {min} clients",
+        "en": "No campaign with at least {min} customers",
+    },
+    "clv_cohorts": {
+        "nl": "Cumulatieve omzet per klant, per acquisitiemaand",
+        "fr": "Chiffre d'affaires cumulé par client, par mois d'acquisition",
+        "en": "Cumulative revenue per customer, by acquisition month",
+    },
+    "clv_cohorts_desc": {
+        "nl": "Eén lijn per maand van de eerste bestelling; alleen afgelopen maanden.",
+        "fr": "Une ligne par mois de première commande\u202f; mois terminés uniquement.",
+        "en": "One line per month of first order; finished months only.",
+    },
+    "clv_months_since": {
+        "nl": "Maanden sinds de eerste bestelling",
+        "fr": "Mois depuis la première commande",
+        "en": "Months since the first order",
+    },
+    "clv_cohort_hover": {
+        "nl": "{cohort} · maand {month}: {value} per klant",
+        "fr": "{cohort} · mois {month}\u00a0: {value} par client",
+        "en": "{cohort} · month {month}: {value} per customer",
+    },
+    "clv_no_cohorts": {
+        "nl": "Nog geen afgelopen maand",
+        "fr": "Pas encore de mois terminé",
+        "en": "No finished month yet",
+    },
+    "clv_model": {"nl": "Het model per segment", "fr": "Le modèle par segment",
+                  "en": "The model by segment"},
+    "clv_col_segment": {"nl": "Segment", "fr": "Segment", "en": "Segment"},
+    "clv_col_repeaters": {"nl": "Herhaalkopers", "fr": "Clients ayant racheté",
+                          "en": "Repeat buyers"},
+    "clv_col_order_value": {"nl": "Gem. bestelwaarde", "fr": "Panier moyen",
+                            "en": "Mean order value"},
+    "clv_col_spend_model": {"nl": "Bestedingsmodel", "fr": "Modèle de dépense",
+                            "en": "Spend model"},
+    "clv_segment_standard": {"nl": "Standaard", "fr": "Standard", "en": "Standard"},
+    "clv_segment_high_value": {
+        "nl": "Grote eerste bestelling",
+        "fr": "Première commande importante",
+        "en": "Large first order",
+    },
+    "clv_segment_all": {"nl": "Alle klanten", "fr": "Tous les clients", "en": "All customers"},
+    "clv_spend_gamma_gamma": {"nl": "Gamma-Gamma", "fr": "Gamma-Gamma", "en": "Gamma-Gamma"},
+    "clv_spend_own_mean_order_value": {
+        "nl": "Eigen gemiddelde bestelwaarde",
+        "fr": "Panier moyen propre",
+        "en": "Own mean order value",
+    },
+    "clv_spend_none": {"nl": "Geen (alleen omzet tot nu)", "fr": "Aucun (CA à ce jour)",
+                       "en": "None (revenue to date)"},
+    "clv_failed_bgnbd": {
+        "nl": "{segment}: BG/NBD kon niet geschat worden ({message}). Deze klanten tellen "
+        "alleen met hun omzet tot nu, zonder toekomstige waarde.",
+        "fr": "{segment}\u00a0: le modèle BG/NBD n'a pas pu être estimé ({message}). Ces "
+        "clients ne comptent que pour leur chiffre d'affaires à ce jour, sans valeur future.",
+        "en": "{segment}: BG/NBD could not be fitted ({message}). These customers count with "
+        "their revenue to date only, without future value.",
+    },
+    "clv_failed_gamma_gamma": {
+        "nl": "{segment}: Gamma-Gamma kon niet geschat worden ({message}). Toekomstige "
+        "aankopen worden gewaardeerd aan de eigen gemiddelde bestelwaarde van elke klant.",
+        "fr": "{segment}\u00a0: le modèle Gamma-Gamma n'a pas pu être estimé ({message}). Les "
+        "achats futurs sont valorisés au panier moyen propre de chaque client.",
+        "en": "{segment}: Gamma-Gamma could not be fitted ({message}). Future purchases are "
+        "valued at each customer's own mean order value.",
+    },
+    "clv_no_model": {
+        "nl": "Geen modelparameters beschikbaar.",
+        "fr": "Aucun paramètre de modèle disponible.",
+        "en": "No model parameters available.",
+    },
+    "clv_method_title": {
+        "nl": "Hoe de CLV berekend wordt",
+        "fr": "Comment la CLV est calculée",
+        "en": "How CLV is computed",
+    },
+    "clv_method": {
+        "nl": "Per klant telt de aankoopgeschiedenis in weken: het aantal weken met een "
+        "herhaalaankoop, de week van de laatste aankoop en hoe lang de klant al klant is. "
+        "Per segment schat BG/NBD hoe vaak klanten kopen en hoe groot de kans is dat ze nog "
+        "actief zijn (P(alive)); Gamma-Gamma schat hoeveel ze per aankoop besteden. CLV = "
+        "omzet tot nu × brutomarge ({margin}) + de verwachte waarde van de aankopen in de "
+        "komende {weeks} weken (ongeveer {months} maanden), verdisconteerd tegen {discount} "
+        "per jaar. CAC = mediakosten van het kanaal of de campagne sinds {since} ÷ de klanten "
+        "die ze verwierven; CLV:CAC = totale CLV ÷ totale kosten. Klanten verschijnen alleen "
+        "in totalen.",
+        "fr": "Pour chaque client, l'historique d'achat est compté en semaines\u00a0: le "
+        "nombre de semaines avec un nouvel achat, la semaine du dernier achat et l'ancienneté "
+        "du client. Par segment, BG/NBD estime la fréquence d'achat et la probabilité que le "
+        "client soit encore actif (P(alive))\u202f; Gamma-Gamma estime le montant dépensé par "
+        "achat. CLV = chiffre d'affaires à ce jour × marge brute ({margin}) + la valeur "
+        "attendue des achats des {weeks} prochaines semaines (environ {months} mois), "
+        "actualisée à {discount} par an. CAC = coûts média du canal ou de la campagne depuis "
+        "le {since} ÷ les clients acquis\u202f; CLV:CAC = CLV totale ÷ coût total. Les clients "
+        "n'apparaissent qu'en agrégat.",
+        "en": "Each customer's purchase history is counted in weeks: the number of weeks with "
+        "a repeat purchase, the week of the last purchase and how long they have been a "
+        "customer. Per segment, BG/NBD estimates how often customers buy and the chance they "
+        "are still active (P(alive)); Gamma-Gamma estimates how much they spend per purchase. "
+        "CLV = revenue to date × gross margin ({margin}) + the expected value of their "
+        "purchases over the next {weeks} weeks (about {months} months), discounted at "
+        "{discount} a year. CAC = the channel's or campaign's media cost since {since} ÷ the "
+        "customers it acquired; CLV:CAC = total CLV ÷ total cost. Customers appear only in "
+        "aggregate.",
+    },
+}
+
+
+def _t(key: str, lang: str) -> str:
+    """This page's text ``key`` in ``lang``, else the shared dashboard text."""
+    if key in TEXTS:
+        try:
+            return TEXTS[key][lang]
+        except KeyError:
+            raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
+    return t(key, lang)
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+def _day(value: object) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _money(value: object, lang: str, currency: str) -> str:
+    return format_value(value, "currency", lang, currency)
+
+
+def _count(value: object, lang: str) -> str:
+    return format_value(value, "count", lang)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _empty(title: str, hint: str = "") -> str:
+    extra = f"<span>{esc(hint)}</span>" if hint else ""
+    return f'<div class="empty"><strong>{esc(title)}</strong>{extra}</div>'
+
+
+def _table(heads: list[str], rows: list[list[str]], left: int = 1) -> str:
+    """An HTML table; ``heads`` are plain text, cells already-escaped HTML; the first
+    ``left`` columns are text (left-aligned), the others numbers."""
+    def align(i: int) -> str:
+        return ' style="text-align:left"' if 0 < i < left else ""
+
+    head = "".join(f"<th{align(i)}>{esc(h)}</th>" for i, h in enumerate(heads))
+    body = "".join("<tr>" + "".join(f"<td{align(i)}>{c}</td>" for i, c in enumerate(row))
+                   + "</tr>" for row in rows)
+    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def _tile(label: str, value: str, line: str) -> str:
+    return (f'<div class="card tile"><div class="label">{esc(label)}</div>'
+            f'<div class="value">{esc(value)}</div><div class="line">{esc(line)}</div></div>')
+
+
+def _group_name(group: object, lang: str) -> str:
+    return _t("clv_unassigned", lang) if group == UNASSIGNED else str(group)
+
+
+def _segment_name(segment: object, lang: str) -> str:
+    key = f"clv_segment_{segment}"
+    return _t(key, lang) if key in TEXTS else str(segment)
+
+
+def _has(frame: pd.DataFrame, *columns: str) -> bool:
+    return not frame.empty and all(c in frame.columns for c in columns)
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+def _tiles(customers: pd.DataFrame, lang: str, currency: str) -> str:
+    n = len(customers)
+    clv = pd.to_numeric(customers["clv"], errors="coerce")
+    future = (pd.to_numeric(customers["future_value"], errors="coerce")
+              if "future_value" in customers.columns else pd.Series(dtype=float))
+    alive = (pd.to_numeric(customers["p_alive"], errors="coerce")
+             if "p_alive" in customers.columns else pd.Series(dtype=float))
+    repeat = int((pd.to_numeric(customers["orders"], errors="coerce") > 1).sum())
+    first = (_day(pd.to_datetime(customers["acquired_on"]).min())
+             if "acquired_on" in customers.columns else None)
+    alive_mean = float(alive.mean()) if alive.notna().any() else None
+    tiles = [
+        _tile(_t("clv_customers", lang), _count(n, lang),
+              _t("clv_customers_line", lang).format(day=format_date(first, lang))
+              if first else ""),
+        _tile(_t("clv_mean", lang), _money(clv.mean(), lang, currency),
+              _t("clv_mean_line", lang).format(future=_money(future.mean(), lang, currency))
+              if future.notna().any() else ""),
+        _tile(_t("clv_alive", lang), format_value(alive_mean, "percent", lang),
+              _t("clv_alive_line" if alive_mean is not None else "clv_alive_missing", lang)),
+        _tile(_t("clv_repeat", lang), _count(repeat, lang),
+              _t("clv_repeat_line", lang).format(
+                  share=format_value(repeat / n if n else None, "percent", lang))),
+    ]
+    return f'<div class="grid tiles">{"".join(tiles)}</div>'
+
+
+def _ratio(row: Mapping[str, Any], lang: str) -> str:
+    cost = as_number(row.get("acquisition_cost"))
+    return format_value(row.get("clv_to_cac"), "multiple", lang) if cost else MISSING
+
+
+def _cac(row: Mapping[str, Any], lang: str, currency: str) -> str:
+    cost = as_number(row.get("acquisition_cost"))
+    return _money(row.get("cac"), lang, currency) if cost else MISSING
+
+
+def _channel_figure(channels: pd.DataFrame, lang: str, currency: str) -> go.Figure | None:
+    """Horizontal bars of CLV:CAC per channel with media cost, highest at the top."""
+    paid = channels[channels["acquisition_cost"].map(as_number).fillna(0) > 0]
+    paid = paid[paid["clv_to_cac"].map(as_number).notna()]
+    if paid.empty:
+        return None
+    paid = paid.sort_values("clv_to_cac")  # plotly draws the first category at the bottom
+    full = [_group_name(g, lang) for g in paid["group"]]
+    y = [str(i) for i in range(len(full))]
+    x = [float(v) for v in paid["clv_to_cac"]]
+    rows = [r.to_dict() for _, r in paid.iterrows()]
+    text = [esc(_ratio(r, lang)) for r in rows]
+    hover = [f"{esc(name)}<br><b>CLV:CAC {esc(_ratio(r, lang))}</b><br>"
+             f"{esc(_t('clv_col_clv', lang))}: {esc(_money(r['clv'], lang, currency))}<br>"
+             f"CAC: {esc(_cac(r, lang, currency))}<br>"
+             f"{esc(_t('clv_col_customers', lang))}: {esc(_count(r['customers'], lang))}"
+             for name, r in zip(full, rows, strict=True)]
+    fig = go.Figure(go.Bar(x=x, y=y, orientation="h", marker={"color": ACCENT}, text=text,
+                           textposition="outside", cliponaxis=False, hovertext=hover,
+                           hoverinfo="text", name=""))
+    even = {"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
+            "line": {"color": "#b42318", "width": 1.25, "dash": "dot"}}
+    prefix, suffix = axis_affixes("multiple", lang)
+    base = chart_layout(lang, height=70 + 36 * len(full), bargap=0.35, shapes=[even])
+    fig.update_layout(base, xaxis={**base["xaxis"], "range": [0, max(x) * 1.15],
+                                   "showgrid": True, "gridcolor": GRID, "tickprefix": prefix,
+                                   "ticksuffix": suffix, "exponentformat": "none",
+                                   "separatethousands": True},
+                      yaxis={**base["yaxis"], "type": "category", "tickvals": y,
+                             "ticktext": [esc(_short(n)) for n in full],
+                             "tickfont": {"size": 12}})
+    return fig
+
+
+def _group_rows(groups: pd.DataFrame, lang: str, currency: str,
+                names: Mapping[str, str] | None = None,
+                channels: Mapping[str, str] | None = None) -> list[list[str]]:
+    labels = [_group_name(g, lang) if names is None else names.get(str(g), _group_name(g, lang))
+              for g in groups["group"]]
+    twice = {label for label in labels if labels.count(label) > 1}
+    rows = []
+    for label, (_, row) in zip(labels, groups.iterrows(), strict=True):
+        r = row.to_dict()
+        cells = [esc(label) + (f'<div class="meta">{esc(r["group"])}</div>' if label in twice
+                               else "")]
+        if channels is not None:
+            cells.append(esc(channels.get(str(r["group"]), "")))
+        cells += [esc(_count(r["customers"], lang)), esc(_money(r["clv"], lang, currency)),
+                  esc(_money(r["acquisition_cost"], lang, currency)),
+                  esc(_cac(r, lang, currency)), esc(_ratio(r, lang))]
+        rows.append(cells)
+    return rows
+
+
+def _by_ratio(groups: pd.DataFrame) -> pd.DataFrame:
+    """Highest CLV:CAC first; groups without media cost after them, largest first."""
+    cost = groups["acquisition_cost"].map(as_number).fillna(0)
+    ratio = groups["clv_to_cac"].map(as_number)
+    return groups.assign(_paid=cost > 0, _ratio=ratio.where(cost > 0)).sort_values(
+        ["_paid", "_ratio", "customers"], ascending=[False, False, False],
+        na_position="last", kind="stable").drop(columns=["_paid", "_ratio"])
+
+
+def _acquisition(by_acquisition: pd.DataFrame, customers: pd.DataFrame, lang: str,
+                 currency: str, names: Mapping[str, str],
+                 figures: dict[str, go.Figure]) -> str:
+    heads = [_t(k, lang) for k in ("clv_col_customers", "clv_col_clv", "clv_col_cost",
+                                   "clv_col_cac", "clv_col_ratio")]
+    if not _has(by_acquisition, "level", "group", "customers", "clv", "acquisition_cost",
+                "cac", "clv_to_cac"):
+        return (f'<h2>{esc(_t("clv_by_channel", lang))}</h2>'
+                f'<div class="card">{_empty(_t("clv_no_groups", lang))}</div>')
+    since = (_day(pd.to_datetime(by_acquisition["since"]).min())
+             if "since" in by_acquisition.columns else None)
+    channels = _by_ratio(by_acquisition[by_acquisition["level"] == "channel"])
+    parts = [f'<h2>{esc(_t("clv_by_channel", lang))}</h2><div class="grid">']
+    fig = _channel_figure(channels, lang, currency)
+    if fig is not None:
+        figures["clv-cac"] = fig
+        desc = _t("clv_chart_desc", lang).format(day=format_date(since, lang) if since else "–")
+        parts.append(f'<div class="card"><p class="desc meta" style="margin:0 0 6px">'
+                     f'{esc(desc)}</p>{plot_div("clv-cac", height=int(fig.layout.height))}'
+                     "</div>")
+    if not channels.empty:
+        parts.append('<div class="card">'
+                     + _table([_t("clv_col_channel", lang), *heads],
+                              _group_rows(channels, lang, currency))
+                     + f'<p class="meta">{esc(_t("clv_no_cost_note", lang))}</p></div>')
+    parts.append("</div>")
+
+    campaigns = by_acquisition[by_acquisition["level"] == "campaign"]
+    big = _by_ratio(campaigns[pd.to_numeric(campaigns["customers"], errors="coerce")
+                              >= MIN_CAMPAIGN_CUSTOMERS])
+    parts.append(f'<h2>{esc(_t("clv_by_campaign", lang))}</h2>')
+    if big.empty:
+        text = _t("clv_no_campaigns", lang).format(min=MIN_CAMPAIGN_CUSTOMERS)
+        parts.append(f'<div class="card">{_empty(text)}</div>')
+        return "".join(parts)
+    channel_of: dict[str, str] = {}
+    if _has(customers, "campaign_key", "channel"):
+        pairs = customers[["campaign_key", "channel"]].dropna()
+        channel_of = {str(k): str(v.mode().iloc[0])
+                      for k, v in pairs.groupby("campaign_key")["channel"]}
+    note = _t("clv_campaign_note", lang).format(min=MIN_CAMPAIGN_CUSTOMERS,
+                                                hidden=len(campaigns) - len(big))
+    parts.append('<div class="card">'
+                 + _table([_t("clv_col_campaign", lang), _t("clv_col_channel", lang), *heads],
+                          _group_rows(big, lang, currency, names, channel_of), left=2)
+                 + f'<p class="meta">{esc(note)}</p></div>')
+    return "".join(parts)
+
+
+def _month(day: dt.date, lang: str) -> str:
+    return format_skeleton("yMMM", day, locale=locale_for(lang))
+
+
+def _shade(i: int, n: int) -> str:
+    w = i / (n - 1) if n > 1 else 1.0
+    r, g, b = (round(lo + (hi - lo) * w) for lo, hi in zip(COHORT_LIGHT, COHORT_DARK,
+                                                            strict=True))
+    return f"rgb({r},{g},{b})"
+
+
+def _cohort_figure(cohorts: pd.DataFrame, lang: str, currency: str) -> go.Figure | None:
+    """Cumulative revenue per customer by months since acquisition, one line per cohort."""
+    if not _has(cohorts, "cohort", "months_since", "clv", "complete"):
+        return None
+    done = cohorts[cohorts["complete"].fillna(False).astype(bool)
+                   & pd.to_numeric(cohorts["clv"], errors="coerce").notna()]
+    if done.empty:
+        return None
+    done = done.assign(cohort=pd.to_datetime(done["cohort"]).dt.date).sort_values(
+        ["cohort", "months_since"])
+    groups = list(done.groupby("cohort", sort=True))
+    traces = []
+    for i, (cohort, rows) in enumerate(groups):
+        name = esc(_month(cohort, lang))
+        months = [int(m) for m in rows["months_since"]]
+        values = [float(v) for v in rows["clv"]]
+        hover = [esc(_t("clv_cohort_hover", lang).format(
+            cohort=_month(cohort, lang), month=m, value=_money(v, lang, currency)))
+            for m, v in zip(months, values, strict=True)]
+        colour = _shade(i, len(groups))
+        traces.append(go.Scatter(x=months, y=values, mode="lines+markers", name=name,
+                                 line={"color": colour, "width": 2},
+                                 marker={"size": 4, "color": colour}, hovertext=hover,
+                                 hoverinfo="text"))
+    fig = go.Figure(traces)
+    prefix, suffix = axis_affixes("currency", lang, currency)
+    base = chart_layout(lang, height=360, showlegend=True,
+                        legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 11}},
+                        margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    fig.update_layout(base, xaxis={**base["xaxis"], "title": {"text": esc(
+        _t("clv_months_since", lang)), "font": {"size": 11}}, "dtick": 1 if len(
+        set(done["months_since"])) <= 13 else 3, "rangemode": "tozero"},
+        yaxis={**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
+               "separatethousands": True, "exponentformat": "none", "rangemode": "tozero"})
+    return fig
+
+
+def _cohorts(cohorts: pd.DataFrame, lang: str, currency: str,
+             figures: dict[str, go.Figure]) -> str:
+    fig = _cohort_figure(cohorts, lang, currency)
+    head = (f'<h2>{esc(_t("clv_cohorts", lang))}</h2><div class="card">'
+            f'<p class="desc meta" style="margin:0 0 6px">{esc(_t("clv_cohorts_desc", lang))}'
+            "</p>")
+    if fig is None:
+        return head + _empty(_t("clv_no_cohorts", lang)) + "</div>"
+    figures["cohorts"] = fig
+    return head + plot_div("cohorts", height=360) + "</div>"
+
+
+def _parameter(value: object, lang: str) -> str:
+    number = as_number(value)
+    if number is None:
+        return MISSING
+    return format_decimal(number, "#,##0.###", locale=locale_for(lang))
+
+
+def _model(model: pd.DataFrame, lang: str, currency: str) -> str:
+    head = f'<h2>{esc(_t("clv_model", lang))}</h2>'
+    if not _has(model, "segment"):
+        note = esc(_t("clv_no_model", lang))
+        return head + f'<div class="card"><p class="meta">{note}</p></div>'
+    rows, notes = [], []
+    for _, row in model.iterrows():
+        r = row.to_dict()
+        segment = _segment_name(r["segment"], lang)
+        spend = r.get("spend_model")
+        spend_key = f"clv_spend_{spend}" if isinstance(spend, str) else "clv_spend_none"
+        repeaters = r.get("repeat_customers")
+        rows.append([esc(segment), esc(_count(r.get("customers"), lang)),
+                     *(esc(_parameter(r.get(p), lang)) for p in PARAMETERS),
+                     esc(_count(repeaters, lang)) if as_number(repeaters) is not None
+                     else MISSING,
+                     esc(_money(r.get("mean_order_value"), lang, currency)),
+                     esc(_t(spend_key, lang) if spend_key in TEXTS else str(spend))])
+        message = r.get("message")
+        if isinstance(message, str) and message.strip():
+            failed = "bgnbd" if not isinstance(spend, str) else "gamma_gamma"
+            detail = message.removeprefix("BG/NBD: ").removeprefix("Gamma-Gamma: ")
+            notes.append(_t(f"clv_failed_{failed}", lang).format(segment=segment,
+                                                               message=detail))
+    heads = [_t("clv_col_segment", lang), _t("clv_col_customers", lang),
+             *(PARAMETER_LABELS[p] for p in PARAMETERS), _t("clv_col_repeaters", lang),
+             _t("clv_col_order_value", lang), _t("clv_col_spend_model", lang)]
+    warn = "".join(f'<div class="card" style="border-color:#f5c26b;background:var(--warn-bg);'
+                   f'margin-top:10px">{esc(n)}</div>' for n in notes)
+    return head + f'<div class="card">{_table(heads, rows)}</div>' + warn
+
+
+def _method(model: pd.DataFrame, since: dt.date | None, lang: str) -> str:
+    if not _has(model, "horizon_weeks", "weekly_discount_rate", "gross_margin"):
+        return ""
+    first = model.iloc[0]
+    weeks = as_number(first["horizon_weeks"])
+    weekly = as_number(first["weekly_discount_rate"])
+    loc = locale_for(lang)
+    annual = (1 + weekly) ** 52 - 1 if weekly is not None else None
+    text = _t("clv_method", lang).format(
+        margin=format_percent(as_number(first["gross_margin"]) or 0, locale=loc),
+        weeks=_count(weeks, lang),
+        months=_count(round(weeks / WEEKS_PER_MONTH) if weeks is not None else None, lang),
+        discount=format_value(annual, "percent", lang),
+        since=format_date(since, lang) if since else MISSING)
+    return (f'<h2>{esc(_t("clv_method_title", lang))}</h2>'
+            f'<div class="card"><p style="margin:0">{esc(text)}</p></div>')
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+def render_clv(customers: pd.DataFrame, model: pd.DataFrame, cohorts: pd.DataFrame,
+               by_acquisition: pd.DataFrame, *, lang: str = "en", account: str = "",
+               as_of: dt.date, currency: str = "EUR",
+               campaign_names: Mapping[str, str] | None = None) -> str:
+    """The CLV page as one self-contained HTML string.
+
+    The frames are the ``customer_clv``, ``clv_model``, ``clv_cohorts`` and
+    ``clv_by_acquisition`` tables (money in ``currency``); ``campaign_names`` (campaign key ->
+    name) labels the campaign table, which shows keys otherwise. Only aggregates are shown.
+    """
+    locale_for(lang)  # fail early on an unsupported language
+    figures: dict[str, go.Figure] = {}
+    meta = [f"{_t('account', lang)}: {account}"] if account else []
+    meta.append(_t("clv_as_of", lang).format(day=format_date(as_of, lang)))
+    meta.append(_t("currency_note", lang).format(currency=currency))
+    parts = [f'<header class="page"><div><h1>{esc(_t("clv_title", lang))}</h1>'
+             f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>']
+    if not _has(customers, "clv", "orders"):
+        empty = _empty(_t("clv_no_orders", lang), _t("clv_no_orders_hint", lang))
+        parts.append(f'<div class="card">{empty}</div>')
+    else:
+        since = None
+        if "since" in by_acquisition.columns and by_acquisition["since"].notna().any():
+            since = _day(pd.to_datetime(by_acquisition["since"]).min())
+        elif "acquired_on" in customers.columns:
+            since = _day(pd.to_datetime(customers["acquired_on"]).min())
+        parts += [_tiles(customers, lang, currency),
+                  _acquisition(by_acquisition, customers, lang, currency,
+                               dict(campaign_names or {}), figures),
+                  _cohorts(cohorts, lang, currency, figures),
+                  _model(model, lang, currency), _method(model, since, lang)]
+    parts.append(f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>')
+    title = f"{_t('clv_title', lang)}{' · ' + account if account else ''}"
+    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+
+
+def write_clv(path: str | Path, customers: pd.DataFrame, model: pd.DataFrame,
+              cohorts: pd.DataFrame, by_acquisition: pd.DataFrame, **kw: Any) -> Path:
+    """Render (keywords as :func:`render_clv`), then swap the file in atomically (a failure
+    keeps the previous page)."""
+    target = Path(path)
+    page = render_clv(customers, model, cohorts, by_acquisition, **kw)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target

@@ -1,0 +1,276 @@
+"""The CLV page: headline figures, CLV:CAC per channel and campaign, cohorts of finished months,
+the model per segment with why a fit failed, a clear "no orders" state, hostile names as text
+and no customer key anywhere; opened in Chromium.
+
+The frames copy the column names and types of the warehouse tables ``customer_clv``,
+``clv_model``, ``clv_cohorts`` and ``clv_by_acquisition`` (as DuckDB returns them to pandas);
+the acquisition table is built with the same function as the asset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from string import Formatter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboards.clv import (
+    MIN_CAMPAIGN_CUSTOMERS,
+    TEXTS,
+    _cohort_figure,
+    _t,
+    render_clv,
+    write_clv,
+)
+from dashboards.page import esc
+from kpi.clv_summary import clv_by_group
+from kpi.registry import LANGUAGES
+from tests.browser import PageReport
+from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+AS_OF = dt.date(2026, 11, 22)
+SINCE = pd.Timestamp("2026-09-01")
+RENDER_BUDGET_MS = 10_000  # catches hangs, not regressions (~1,3 s here; see benchmarks)
+NNBSP, NBSP = "\u202f", "\u00a0"
+EUR = "€" + NBSP  # nl_BE puts the symbol first
+NAMES = {"gads:1": HOSTILE_SCRIPT, "gads:2": "Search – Merk – NL",
+         "gads:3": "Display – Prospecting"}
+HOVER_BARS = """async () => {
+  const gd = document.getElementById('clv-cac'), out = [];
+  for (let i = 0; i < gd.data[0].y.length; i++) {
+    Plotly.Fx.hover(gd, [{curveNumber: 0, pointNumber: i}]);
+    await new Promise(r => setTimeout(r, 80));
+    out.push(Array.from(gd.querySelectorAll('.hoverlayer text')).map(e => e.textContent).join(' '));
+  }
+  return out;
+}"""
+# campaign key, channel, customers, CLV, P(alive), how many ordered twice, future value
+GROUPS = [("gads:1", "Paid Search", 30, 100.0, 0.8, 15, 20.0),
+          ("gads:2", HOSTILE_IMG, 25, 200.0, 0.6, 0, 40.0),
+          ("ga4:google/organic/(organic)", "Organic Search", 20, 50.0, 0.5, 5, 10.0),
+          ("gads:3", HOSTILE_MARKUP, 5, 400.0, 1.0, 0, 100.0)]
+CHANNEL_COST = {"Paid Search": 1500.0, HOSTILE_IMG: 2000.0, HOSTILE_MARKUP: 4000.0}
+CAMPAIGN_COST = {"gads:1": 1500.0, "gads:2": 2000.0, "gads:3": 4000.0}
+
+
+@pytest.fixture(scope="module")
+def customers() -> pd.DataFrame:
+    """80 customers: mean CLV 137,50, mean P(alive) 67,5 %, 20 who ordered more than once."""
+    rows, n = [], 0
+    for key, channel, count, clv, alive, repeat, future in GROUPS:
+        for i in range(count):
+            n += 1
+            orders = 2 if i < repeat else 1
+            acquired = SINCE + pd.Timedelta(days=n % 70)
+            rows.append({
+                "customer_key": f"c_{n:06d}", "acquired_on": acquired,
+                "cohort": acquired.to_period("M").to_timestamp(), "campaign_key": key,
+                "channel": channel, "orders": orders, "revenue_to_date": clv - future,
+                "first_order_value": (clv - future) / orders, "frequency": orders - 1,
+                "recency": 3.0 * (orders - 1), "T": 10.0,
+                "monetary_value": (clv - future) / orders if orders > 1 else 0.0,
+                "segment": "high_value" if clv >= 400 else "standard", "p_alive": alive,
+                "expected_purchases": 0.5, "future_value": future, "clv": clv})
+    return pd.DataFrame(rows).astype({"acquired_on": "datetime64[s]", "cohort": "datetime64[s]",
+                                      "orders": "int64", "frequency": "int64"})
+
+
+@pytest.fixture(scope="module")
+def by_acquisition(customers: pd.DataFrame) -> pd.DataFrame:
+    """Channel and campaign rows as ``assets.clv`` builds them."""
+    clv = customers.set_index("customer_key")["clv"]
+    parts = []
+    for level, column, cost in (("channel", "channel", CHANNEL_COST),
+                                ("campaign", "campaign_key", CAMPAIGN_COST)):
+        table = clv_by_group(clv, customers.set_index("customer_key")[column], cost)
+        parts.append(table.assign(level=level))
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "level", frame.pop("level"))
+    frame["since"] = SINCE
+    return frame.astype({"since": "datetime64[s]"})
+
+
+@pytest.fixture(scope="module")
+def model() -> pd.DataFrame:
+    """A fitted standard segment; a high-value segment whose BG/NBD could not be fitted."""
+    weekly = 1.1 ** (1 / 52) - 1
+    common = {"horizon_weeks": 52, "weekly_discount_rate": weekly, "gross_margin": 1.0,
+              "observation_end": pd.Timestamp(AS_OF)}
+    nan = {k: np.nan for k in ("r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "v",
+                               "gamma_gamma_log_likelihood", "mean_order_value")}
+    rows = [
+        {"segment": "high_value", "customers": 5, **common, **nan, "spend_model": None,
+         "message": "BG/NBD: nobody bought twice yet", "repeat_customers": pd.NA},
+        {"segment": "standard", "customers": 75, **common, "r": 0.997243, "alpha": 23.335897,
+         "a": 0.547471, "b": 2.809524, "bgnbd_log_likelihood": -731.4485,
+         "spend_model": "gamma_gamma", "message": None, "p": 5.492006, "q": 3.833299,
+         "v": 51.552695, "gamma_gamma_log_likelihood": -447.1347, "repeat_customers": 20,
+         "mean_order_value": 99.928625},
+    ]
+    columns = ["segment", "customers", "horizon_weeks", "weekly_discount_rate", "gross_margin",
+               "r", "alpha", "a", "b", "bgnbd_log_likelihood", "spend_model", "message", "p",
+               "q", "v", "gamma_gamma_log_likelihood", "repeat_customers", "mean_order_value",
+               "observation_end"]
+    return pd.DataFrame(rows)[columns].astype({"customers": "int64", "message": "object",
+                                               "repeat_customers": "Int64",
+                                               "observation_end": "datetime64[s]"})
+
+
+@pytest.fixture(scope="module")
+def cohorts() -> pd.DataFrame:
+    """September (two finished months), October (one), November (none finished yet)."""
+    rows = [("2026-09-01", 0, 30, 2400.0, True), ("2026-09-01", 1, 30, 600.0, True),
+            ("2026-09-01", 2, 30, 300.0, False), ("2026-10-01", 0, 35, 3500.0, True),
+            ("2026-10-01", 1, 35, 350.0, False), ("2026-11-01", 0, 15, 1200.0, False)]
+    frame = pd.DataFrame(rows, columns=["cohort", "months_since", "customers", "revenue",
+                                        "complete"])
+    frame["cohort"] = pd.to_datetime(frame["cohort"]).astype("datetime64[us]")
+    frame["cumulative_revenue"] = frame.groupby("cohort")["revenue"].cumsum()
+    frame["clv"] = frame["cumulative_revenue"] / frame["customers"]
+    return frame[["cohort", "months_since", "customers", "revenue", "cumulative_revenue", "clv",
+                  "complete"]]
+
+
+def page(customers, model, cohorts, by_acquisition, lang: str, **kw) -> str:
+    return render_clv(customers, model, cohorts, by_acquisition, lang=lang, as_of=AS_OF,
+                      **{"campaign_names": NAMES, **kw})
+
+
+EXPECTED = {
+    "nl": ["Bestellingen tot en met 22 nov 2026", "80", "verworven sinds 1 sep 2026",
+           f"{EUR}137,50", f"waarvan {EUR}28,75 verwachte toekomstige waarde", "67,5%",
+           "25,0% van de klanten bestelde meer dan eens", "2,5×", "2,0×", "0,5×",
+           f"{EUR}80,00", f"{EUR}800,00", f"{EUR}2.000,00", "Totale CLV ÷ mediakosten van het "
+           "kanaal sinds 1 sep 2026", "Campagnes met minstens 20 klanten",
+           "Kleinere campagnes niet getoond: 1.", "sep 2026", "Grote eerste bestelling",
+           "Standaard", "23,336", "0,547", "51,553", f"{EUR}99,93", "Gamma-Gamma",
+           "Geen (alleen omzet tot nu)", "Grote eerste bestelling: BG/NBD kon niet geschat "
+           "worden (nobody bought twice yet).", "komende 52 weken (ongeveer 12 maanden), "
+           "verdisconteerd tegen 10,0% per jaar", "brutomarge (100%)"],
+    "fr": ["Commandes jusqu'au 22 nov. 2026 inclus", f"137,50{NBSP}€",
+           f"dont 28,75{NBSP}€ de valeur future attendue", f"67,5{NBSP}%",
+           f"25,0{NBSP}% des clients ont commandé plus d'une fois", "2,5×",
+           f"2{NNBSP}000,00{NBSP}€", f"800,00{NBSP}€", "Première commande importante",
+           f"Première commande importante{NBSP}: le modèle BG/NBD n'a pas pu être estimé "
+           "(nobody bought twice yet).", f"actualisée à 10,0{NBSP}% par an",
+           f"marge brute (100{NBSP}%)", "Panier moyen"],
+    "en": ["Orders up to and including 22 Nov 2026", "acquired since 01 Sept 2026",
+           f"137,50{NBSP}€", f"of which 28,75{NBSP}€ expected future value", "67,5%",
+           "25,0% of customers ordered more than once", "2,5×", f"2.000,00{NBSP}€",
+           "Large first order: BG/NBD could not be fitted (nobody bought twice yet). These "
+           "customers count with their revenue to date only, without future value.",
+           "over the next 52 weeks (about 12 months), discounted at 10,0% a year",
+           "Smaller campaigns not shown: 1.", "(organic)"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_exact_numbers_in_each_language(customers, model, cohorts, by_acquisition,
+                                        lang: str) -> None:
+    html = page(customers, model, cohorts, by_acquisition, lang,
+                campaign_names={**NAMES, "ga4:google/organic/(organic)": "(organic)"})
+    missing = [text for text in EXPECTED[lang] if esc(text) not in html]
+    assert missing == []
+
+
+def test_campaigns_sorted_by_clv_to_cac_small_ones_left_out(customers, model, cohorts,
+                                                            by_acquisition) -> None:
+    html = page(customers, model, cohorts, by_acquisition, "en")
+    section = html[html.index("CLV:CAC by campaign"):html.index("Cumulative revenue")]
+    # 2,5× before 2,0× before the organic campaign without media cost
+    assert (section.index("Search – Merk – NL") < section.index(esc(HOSTILE_SCRIPT))
+            < section.index("ga4:google/organic/(organic)"))
+    assert "Display – Prospecting" not in section  # 5 customers < 20
+    assert MIN_CAMPAIGN_CUSTOMERS == 20
+    assert "gads:1" not in section and "gads:2" not in section  # names, not keys
+
+
+def test_no_customer_key_on_the_page(customers, model, cohorts, by_acquisition) -> None:
+    html = page(customers, model, cohorts, by_acquisition, "nl")
+    assert "c_0000" not in html
+
+
+def test_hostile_names_are_escaped(customers, model, cohorts, by_acquisition) -> None:
+    html = page(customers, model, cohorts, by_acquisition, "fr", account=HOSTILE_IMG)
+    for hostile in (HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_MARKUP):
+        assert hostile not in html and esc(hostile) in html
+    assert "<b>Bold</b>" not in html and "<script>alert" not in html
+
+
+def test_cohorts_show_finished_months_only(customers, model, cohorts, by_acquisition) -> None:
+    html = page(customers, model, cohorts, by_acquisition, "en")
+    assert 'id="cohorts"' in html
+    fig = _cohort_figure(cohorts, "en", "EUR")
+    assert [trace.name for trace in fig.data] == ["Sept 2026", "Oct 2026"]  # November: none
+    assert [list(trace.x) for trace in fig.data] == [[0, 1], [0]]
+    assert [list(trace.y) for trace in fig.data] == [[80.0, 100.0], [100.0]]
+    unfinished = cohorts.assign(complete=False)
+    html = page(customers, model, unfinished, by_acquisition, "en")
+    assert _t("clv_no_cohorts", "en") in html and 'id="cohorts"' not in html
+
+
+NOTHING = pd.DataFrame({"note": pd.Series(dtype="str")})  # an empty warehouse table
+
+
+@pytest.mark.parametrize("empty", [pd.DataFrame(), NOTHING], ids=["no-columns", "note-only"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_orders(empty: pd.DataFrame, lang: str) -> None:
+    html = render_clv(empty, empty, empty, empty, lang=lang, as_of=AS_OF)
+    assert esc(_t("clv_no_orders", lang)) in html
+    assert esc(_t("clv_no_orders_hint", lang)) in html and "sources: orders:" in html
+    assert len(html) < 50_000  # no chart, so no plotly.js
+
+
+def test_without_acquisition_or_model_tables(customers, cohorts) -> None:
+    html = render_clv(customers, NOTHING, cohorts, NOTHING, lang="en", as_of=AS_OF)
+    assert _t("clv_no_groups", "en") in html and _t("clv_no_model", "en") in html
+    assert "Mean CLV" in html
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_text_in_every_language(key: str) -> None:
+    assert set(TEXTS[key]) == set(LANGUAGES), key
+    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
+    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
+              for lang in LANGUAGES}
+    assert fields["nl"] == fields["fr"] == fields["en"], fields
+
+
+def test_shared_texts_come_from_the_dashboard_texts() -> None:
+    assert _t("offline_note", "en").startswith("Self-contained file")
+    with pytest.raises(KeyError, match=r"'clv_title'.*'de'"):
+        _t("clv_title", "de")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_opens_cleanly_in_chromium(customers, model, cohorts, by_acquisition,
+                                            open_page: Callable[..., PageReport],
+                                            tmp_path: Path, lang: str) -> None:
+    path = write_clv(tmp_path / f"clv.{lang}.html", customers, model, cohorts, by_acquisition,
+                     lang=lang, account=f"Zonnig Huis {HOSTILE_SCRIPT}", as_of=AS_OF,
+                     campaign_names=NAMES)
+    report = open_page(path, name=f"clv-{lang}", probe=HOVER_BARS)
+    assert report.problems == []
+    assert report.plots == {"clv-cac": 1, "cohorts": 2}  # September and October lines
+    assert report.render_ms < RENDER_BUDGET_MS, report.render_ms
+    for hostile in (HOSTILE_IMG, HOSTILE_SCRIPT, HOSTILE_MARKUP):
+        assert hostile in report.body_text  # tables and header: literal text
+    for hostile in (HOSTILE_IMG, HOSTILE_MARKUP):  # channels with media cost: bars
+        assert hostile in report.svg_texts
+        assert any(hostile in text for text in report.probe), report.probe
+    assert "c_0000" not in report.body_text
+
+
+@pytest.mark.browser
+def test_the_no_orders_page_opens_cleanly(open_page: Callable[..., PageReport],
+                                          tmp_path: Path) -> None:
+    path = write_clv(tmp_path / "clv-empty.html", NOTHING, NOTHING, NOTHING, NOTHING,
+                     lang="fr", as_of=AS_OF)
+    report = open_page(path, name="clv-empty-fr")
+    assert report.problems == [] and report.plots == {}
+    assert _t("clv_no_orders", "fr") in report.body_text
