@@ -6,12 +6,19 @@ import dagster as dg
 import pandas as pd
 
 from assets import budget, clv
+from assets.checks import CHECKS
+from assets.jobs import NIGHTLY_JOB
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
 from dashboards.overview import write_overview
+from dashboards.quality import write_quality
+from dashboards.trends import write_trends
 from kpi import model, rollup
 from kpi.registry import LANGUAGES
+from pipelines.sources.factory import lookback_days
+from pipelines.warehouse.freshness import latest_pulled, provisional_since
+from pipelines.warehouse.store import EXTRACTS_TABLE
 
 DASHBOARD_GRAINS = ("week", "month")
 DASHBOARD_LEVELS = ("total", "channel")
@@ -112,4 +119,78 @@ def clv_dashboard(warehouse: WarehouseResource,
                                           "bytes": path.stat().st_size})
 
 
-PAGE_ASSETS = [overview_dashboard, budget_dashboard, clv_dashboard]
+@dg.asset(
+    name="trends_dashboard",
+    group_name="dashboards",
+    deps=[rollup.VALUES_TABLE],
+    kinds={"plotly", "html"},
+    description="trends.html: daily (13 weeks) and weekly KPI trends with targets, provisional "
+    "points and Belgian public holidays named in the page's language.",
+)
+def trends_dashboard(warehouse: WarehouseResource,
+                     settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    con = warehouse.connect()
+    values = con.table(rollup.VALUES_TABLE)
+    frame = con.execute(values.filter((values.level == "total")
+                                      & values.grain.isin(["day", "week"])))
+    path = _each_language(write_trends, settings.output(), "trends", config, frame)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "bytes": path.stat().st_size})
+
+
+def _check_results(instance: dg.DagsterInstance) -> list[dict]:
+    """The latest evaluation of every asset check (``passed`` None when not run yet)."""
+    keys = [spec.key for check in CHECKS for spec in check.check_specs]
+    records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    out = []
+    for key in keys:
+        record = records.get(key)
+        entry = record.event if record is not None else None
+        event = entry.dagster_event if entry is not None else None
+        data = getattr(event, "event_specific_data", None)
+        evaluated = getattr(data, "passed", None) is not None
+        out.append({"name": key.name, "asset": key.asset_key.to_user_string(),
+                    "passed": data.passed if evaluated else None,
+                    "severity": data.severity.value if evaluated else "ERROR",
+                    "description": (data.description or "") if evaluated else ""})
+    return out
+
+
+def _runs(instance: dg.DagsterInstance) -> list[dict]:
+    """Finished nightly runs, newest first."""
+    done = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(job_name=NIGHTLY_JOB, statuses=done), limit=20)
+    return [{"finished_at": dt.datetime.fromtimestamp(r.end_time, dt.UTC),
+             "success": r.dagster_run.status == dg.DagsterRunStatus.SUCCESS}
+            for r in records if r.end_time is not None]
+
+
+@dg.asset(
+    name="quality_dashboard",
+    group_name="dashboards",
+    deps=[rollup.VALUES_TABLE, budget.RECOMMENDATIONS_TABLE, clv.CUSTOMERS_TABLE],
+    kinds={"plotly", "html"},
+    description="quality.html: per source the last pull and provisional window, a 60-day "
+    "calendar per stream, GA4 thresholding / sampling flags, asset-check results, last runs.",
+)
+def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                      settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    con = warehouse.connect()
+    extracts = con.execute(con.table(EXTRACTS_TABLE))
+    latest = latest_pulled(con)
+    windows = {p: provisional_since({p: day}, {p: lookback_days(config, p)})
+               for p, day in latest.items()}
+    as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()
+    path = _each_language(write_quality, settings.output(), "quality", config, extracts,
+                          _check_results(context.instance), _runs(context.instance),
+                          as_of=as_of, provisional_since=windows,
+                          time_zone=config.reporting.time_zone)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "bytes": path.stat().st_size})
+
+
+PAGE_ASSETS = [overview_dashboard, budget_dashboard, clv_dashboard, trends_dashboard,
+               quality_dashboard]

@@ -16,6 +16,8 @@ from assets.resources import resources_for
 from assets.settings import Paths
 from pipelines.config import Config
 
+DAGSTER_HOME = "dagster_home"  # the CLI's Dagster instance (runs, check results) in the data dir
+
 
 def write_resolved_config(paths: Paths, config: Config) -> Path:
     """The configuration actually used (with command-line overrides), next to the warehouse."""
@@ -69,8 +71,10 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
     if instance is not None:
         return job.execute_in_process(run_config=run_config, instance=instance,
                                       raise_on_error=False, **target)
-    with dg.DagsterInstance.ephemeral() as ephemeral:
-        return job.execute_in_process(run_config=run_config, instance=ephemeral,
+    home = paths.data_dir / DAGSTER_HOME  # run history kept next to the warehouse
+    home.mkdir(parents=True, exist_ok=True)
+    with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
+        return job.execute_in_process(run_config=run_config, instance=kept,
                                       raise_on_error=False, **target)
 
 

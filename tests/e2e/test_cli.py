@@ -87,6 +87,12 @@ def test_a_failing_step_says_why_and_nothing_is_touched(demo_dir, tmp_path):
     assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
 
 
+def test_the_quality_page_knows_the_earlier_runs(demo_dir):
+    page = (demo_dir / "out" / "quality.en.html").read_text(encoding="utf-8")
+    assert "Last successful run" in page  # the fixture's demo, then the reruns above
+    assert (demo_dir / "dagster_home" / "history" / "runs.db").exists()
+
+
 def test_check_config_accepts_the_sample(tmp_path):
     result = campaign_kpi("check-config", cwd=tmp_path)
     assert result.returncode == 0 and "OK" in result.stdout
@@ -94,7 +100,7 @@ def test_check_config_accepts_the_sample(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["overview.html", "overview.fr.html", "budget.en.html",
-                                  "clv.nl.html"])
+                                  "clv.nl.html", "trends.fr.html", "quality.en.html"])
 def test_the_pipeline_dashboard_renders_offline_in_chromium(demo_dir, open_page, name):
     report = open_page(demo_dir / "out" / name, name=f"e2e-{name.removesuffix('.html')}")
     assert report.problems == []  # no console error, dialog or network request
