@@ -30,8 +30,8 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.i18n import t
-from dashboards.page import GRID, MUTED, chart_layout, esc, plot_div, render_page
+from dashboards.i18n import t, translator
+from dashboards.page import GRID, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from kpi.pacing import ON_TRACK, WATCH, status_of
 from kpi.registry import KPIS, MEASURES
 
@@ -261,14 +261,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    """This page's text ``key`` in ``lang``, else the shared dashboard text."""
-    if key in TEXTS:
-        try:
-            return TEXTS[key][lang]
-        except KeyError:
-            raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
-    return t(key, lang)
+_t = translator(TEXTS)  # this page's texts first, then the shared ones
 
 
 # --- small formatting helpers ------------------------------------------------------------------
@@ -745,10 +738,4 @@ def write_budget(path: str | Path, pacing: pd.DataFrame, recommendations: pd.Dat
                  scenarios: pd.DataFrame, **kw: Any) -> Path:
     """Render (keywords as :func:`render_budget`), then swap the file in atomically (a failure
     keeps the previous page)."""
-    target = Path(path)
-    page = render_budget(pacing, recommendations, scenarios, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_budget(pacing, recommendations, scenarios, **kw))

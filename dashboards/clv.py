@@ -28,8 +28,8 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.i18n import t
-from dashboards.page import ACCENT, GRID, chart_layout, esc, plot_div, render_page
+from dashboards.i18n import translator
+from dashboards.page import ACCENT, GRID, chart_layout, esc, plot_div, render_page, write_page
 
 MIN_CAMPAIGN_CUSTOMERS = 20  # campaigns with fewer customers are too small to compare
 MAX_LABEL = 32  # characters of a channel name on the chart axis (hover shows it all)
@@ -240,14 +240,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    """This page's text ``key`` in ``lang``, else the shared dashboard text."""
-    if key in TEXTS:
-        try:
-            return TEXTS[key][lang]
-        except KeyError:
-            raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
-    return t(key, lang)
+_t = translator(TEXTS)  # this page's texts first, then the shared ones
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -616,10 +609,4 @@ def write_clv(path: str | Path, customers: pd.DataFrame, model: pd.DataFrame,
               cohorts: pd.DataFrame, by_acquisition: pd.DataFrame, **kw: Any) -> Path:
     """Render (keywords as :func:`render_clv`), then swap the file in atomically (a failure
     keeps the previous page)."""
-    target = Path(path)
-    page = render_clv(customers, model, cohorts, by_acquisition, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_clv(customers, model, cohorts, by_acquisition, **kw))

@@ -18,7 +18,7 @@ from babel.numbers import format_decimal, format_percent
 
 from dashboards.formatting import format_change, format_date, locale_for
 from dashboards.i18n import t
-from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page
+from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from experiments.spec import ExperimentSpec
 from experiments.table import status
 from experiments.wording import format_p, summary
@@ -259,10 +259,4 @@ def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
 def write_experiments(path: str | Path, results: pd.DataFrame, effects: pd.DataFrame,
                       specs: Sequence[ExperimentSpec], **kw: Any) -> Path:
     """Render, then swap the file in atomically (a failure keeps the previous page)."""
-    target = Path(path)
-    page = render_experiments(results, effects, specs, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_experiments(results, effects, specs, **kw))

@@ -213,3 +213,21 @@ def t(key: str, lang: str) -> str:
         return TEXTS[key][lang]
     except KeyError:
         raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
+
+
+def translator(own: dict[str, dict[str, str]]):
+    """``t`` for a page with its own texts: ``own`` first, then the shared ones.
+
+    >>> translator({"x": {"en": "X"}})("x", "en"), translator({})("no_data", "en")
+    ('X', 'No data')
+    """
+
+    def lookup(key: str, lang: str) -> str:
+        if key in own:
+            try:
+                return own[key][lang]
+            except KeyError:
+                raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
+        return t(key, lang)
+
+    return lookup

@@ -27,7 +27,17 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import t
-from dashboards.page import ACCENT, GRID, MUTED, TEAL, chart_layout, esc, plot_div, render_page
+from dashboards.page import (
+    ACCENT,
+    GRID,
+    MUTED,
+    TEAL,
+    chart_layout,
+    esc,
+    plot_div,
+    render_page,
+    write_page,
+)
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
@@ -287,10 +297,4 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
 def write_overview(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:
     """Render (keywords as :func:`render_overview`), then swap the UTF-8 file in atomically:
     a failure leaves the previous page in place."""
-    target = Path(path)
-    page = render_overview(values, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_overview(values, **kw))

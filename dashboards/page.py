@@ -17,6 +17,7 @@ import html
 import json
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -207,3 +208,14 @@ def render_page(*, lang: str, title: str, body: str,
         + "".join(f"<script>{js}</script>\n" for js in scripts)
         + "</body>\n</html>\n"
     )
+
+
+def write_page(path: str | Path, page: str) -> Path:
+    """Write a rendered page as UTF-8, swapped in atomically: a failure (or a crash half-way)
+    leaves the previous file in place."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target

@@ -33,7 +33,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import i18n
 from dashboards.formatting import (
     format_date,
     format_datetime,
@@ -42,7 +41,8 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.page import chart_layout, esc, plot_div, render_page
+from dashboards.i18n import translator
+from dashboards.page import chart_layout, esc, plot_div, render_page, write_page
 
 CALENDAR_DAYS = 60
 EXTRACT_COLUMNS = ("stream", "scope", "date", "rows", "extracted_at", "metadata")
@@ -255,14 +255,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    """This page's text ``key`` in ``lang``, else the shared dashboard text (KeyError if none)."""
-    if key in TEXTS:
-        try:
-            return TEXTS[key][lang]
-        except KeyError:
-            raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
-    return i18n.t(key, lang)
+_t = translator(TEXTS)  # this page's texts first, then the shared ones
 
 
 # -- the extract log, normalised ------------------------------------------------------------------
@@ -700,10 +693,4 @@ def write_quality(path: str | Path, extracts: pd.DataFrame, checks: Sequence[Map
                   runs: Sequence[Mapping[str, Any]], **kw: Any) -> Path:
     """Render (keywords as :func:`render_quality`), then swap the UTF-8 file in atomically:
     a failure leaves the previous page in place."""
-    target = Path(path)
-    page = render_quality(extracts, checks, runs, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_quality(extracts, checks, runs, **kw))

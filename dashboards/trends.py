@@ -28,7 +28,6 @@ import plotly.graph_objects as go
 from babel import Locale
 from babel.dates import format_skeleton
 
-from dashboards import i18n
 from dashboards.formatting import (
     as_number,
     axis_affixes,
@@ -39,7 +38,8 @@ from dashboards.formatting import (
     format_week,
     locale_for,
 )
-from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page
+from dashboards.i18n import translator
+from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 TREND_METRICS = ("cost", "conversions", "cpa", "cpl", "roas", "conversion_rate")
@@ -113,14 +113,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    """This page's text ``key`` in ``lang``, else the shared dashboard text (KeyError if none)."""
-    if key in TEXTS:
-        try:
-            return TEXTS[key][lang]
-        except KeyError:
-            raise KeyError(f"no dashboard text {key!r} in language {lang!r}") from None
-    return i18n.t(key, lang)
+_t = translator(TEXTS)  # this page's texts first, then the shared ones
 
 
 # -- public holidays -----------------------------------------------------------------------------
@@ -400,10 +393,4 @@ def _weekly(weeks: pd.DataFrame, lang: str, currency: str, country: str,
 def write_trends(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:
     """Render (keywords as :func:`render_trends`), then swap the UTF-8 file in atomically:
     a failure leaves the previous page in place."""
-    target = Path(path)
-    page = render_trends(values, **kw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(target)
-    return target
+    return write_page(path, render_trends(values, **kw))
