@@ -186,7 +186,11 @@ def experiments(
         err.print(f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
         raise typer.Exit(2)
     paths = resolve_paths(data_dir, config_path)
-    con = connect(paths.warehouse) if paths.warehouse.exists() else None
+    try:
+        con = connect(paths.warehouse, read_only=True) if paths.warehouse.exists() else None
+    except WarehouseError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     if con is None or "experiment_results" not in con.list_tables():
         err.print(f"[red]No experiment results in {paths.warehouse}[/red]: run campaign-kpi "
                   "demo or campaign-kpi run --date first")

@@ -6,20 +6,24 @@ import dagster as dg
 import pandas as pd
 
 from assets import budget, clv
+from assets import experiments as experiment_assets
 from assets.checks import CHECKS
 from assets.jobs import NIGHTLY_JOB
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
+from dashboards.experiments import write_experiments
 from dashboards.overview import write_overview
 from dashboards.quality import write_quality
 from dashboards.trends import write_trends
 from kpi import model, rollup
 from kpi.registry import LANGUAGES
-from pipelines.sources.factory import lookback_days
+from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since
 from pipelines.warehouse.store import EXTRACTS_TABLE
 
+EXPERIMENT_TABLES = (experiment_assets.RESULTS_TABLE, experiment_assets.EFFECTS_TABLE,
+                     experiment_assets.HISTORY_TABLE)
 DASHBOARD_GRAINS = ("week", "month")
 DASHBOARD_LEVELS = ("total", "channel")
 
@@ -40,19 +44,8 @@ def overview_dashboard(warehouse: WarehouseResource,
     wanted = values.filter(
         values.grain.isin(DASHBOARD_GRAINS) & values.level.isin(DASHBOARD_LEVELS))
     frame = con.execute(wanted)
-    out = settings.output()
-    written = {}
-    for lang in LANGUAGES:
-        path = write_overview(out / f"overview.{lang}.html", frame, lang=lang,
-                              account=config.account_name)
-        written[lang] = path
-    default = write_overview(out / "overview.html", frame, lang=config.reporting.language,
-                             account=config.account_name)
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(default)),
-        "bytes": default.stat().st_size,
-        "languages": ", ".join(written),
-    })
+    path = _each_language(write_overview, settings.output(), "overview", config, frame)
+    return _page_result(path)
 
 
 def _each_language(write, out, name: str, config, *frames, **kw):
@@ -62,6 +55,30 @@ def _each_language(write, out, name: str, config, *frames, **kw):
               **kw)
     return write(out / f"{name}.html", *frames, lang=config.reporting.language,
                  account=config.account_name, **kw)
+
+
+def _page_result(path) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "bytes": path.stat().st_size})
+
+
+@dg.asset(
+    name="experiments_dashboard",
+    group_name="dashboards",
+    deps=list(EXPERIMENT_TABLES),
+    kinds={"plotly", "html"},
+    description="experiments.html: decisions in words, SRM warnings first, a confidence-interval "
+    "forest plot per metric, day-by-day history; one self-contained file per language.",
+)
+def experiments_dashboard(warehouse: WarehouseResource,
+                          settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    con = warehouse.connect()
+    results, effects, past = (con.execute(con.table(t)) for t in EXPERIMENT_TABLES)
+    path = _each_language(write_experiments, settings.output(), "experiments", config,
+                          results, effects, [d.spec() for d in config.experiments],
+                          as_of=experiments_as_of(config), history=past)
+    return _page_result(path)
 
 
 def _campaign_names(con) -> dict[str, str]:
@@ -93,8 +110,7 @@ def budget_dashboard(warehouse: WarehouseResource,
     path = _each_language(write_budget, settings.output(), "budget", config, *frames,
                           as_of=_as_of(con), currency=config.reporting.currency,
                           campaign_names=_campaign_names(con))
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
-                                          "bytes": path.stat().st_size})
+    return _page_result(path)
 
 
 @dg.asset(
@@ -115,8 +131,7 @@ def clv_dashboard(warehouse: WarehouseResource,
     path = _each_language(write_clv, settings.output(), "clv", config, *frames,
                           as_of=_as_of(con), currency=config.reporting.currency,
                           campaign_names=_campaign_names(con))
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
-                                          "bytes": path.stat().st_size})
+    return _page_result(path)
 
 
 @dg.asset(
@@ -135,8 +150,7 @@ def trends_dashboard(warehouse: WarehouseResource,
     frame = con.execute(values.filter((values.level == "total")
                                       & values.grain.isin(["day", "week"])))
     path = _each_language(write_trends, settings.output(), "trends", config, frame)
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
-                                          "bytes": path.stat().st_size})
+    return _page_result(path)
 
 
 def _check_results(instance: dg.DagsterInstance) -> list[dict]:
@@ -188,9 +202,8 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                           _check_results(context.instance), _runs(context.instance),
                           as_of=as_of, provisional_since=windows,
                           time_zone=config.reporting.time_zone)
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
-                                          "bytes": path.stat().st_size})
+    return _page_result(path)
 
 
-PAGE_ASSETS = [overview_dashboard, budget_dashboard, clv_dashboard, trends_dashboard,
-               quality_dashboard]
+PAGE_ASSETS = [overview_dashboard, experiments_dashboard, budget_dashboard, clv_dashboard,
+               trends_dashboard, quality_dashboard]

@@ -5,11 +5,9 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.resources import SettingsResource, WarehouseResource
-from dashboards.experiments import write_experiments
 from experiments.history import DAY, history
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame, started
-from kpi.registry import LANGUAGES
 from pipelines.privacy import PseudonymKeyError
 from pipelines.sources.exposures import (
     GA4_STATS_TABLE,
@@ -134,33 +132,4 @@ def evaluate_experiments(warehouse: WarehouseResource, settings: SettingsResourc
                                    metadata={"dagster/row_count": counts[table]})
 
 
-@dg.asset(
-    name="experiments_dashboard",
-    group_name="dashboards",
-    deps=[RESULTS_TABLE, EFFECTS_TABLE, HISTORY_TABLE],
-    kinds={"plotly", "html"},
-    description="experiments.html: decisions in words, SRM warnings first, a confidence-interval "
-    "forest plot per metric; one self-contained file per language.",
-)
-def experiments_dashboard(warehouse: WarehouseResource,
-                          settings: SettingsResource) -> dg.MaterializeResult:
-    config = settings.load()
-    con = warehouse.connect()
-    results = con.execute(con.table(RESULTS_TABLE))
-    effects = con.execute(con.table(EFFECTS_TABLE))
-    past = con.execute(con.table(HISTORY_TABLE))
-    specs = [d.spec() for d in config.experiments]
-    as_of = experiments_as_of(config)
-    out = settings.output()
-    for lang in LANGUAGES:
-        write_experiments(out / f"experiments.{lang}.html", results, effects, specs,
-                          lang=lang, account=config.account_name, as_of=as_of, history=past)
-    default = write_experiments(out / "experiments.html", results, effects, specs,
-                                lang=config.reporting.language, account=config.account_name,
-                                as_of=as_of, history=past)
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(default)),
-                                          "bytes": default.stat().st_size})
-
-
-EXPERIMENT_ASSETS = [pull_experiments, reduce_experiments, evaluate_experiments,
-                     experiments_dashboard]
+EXPERIMENT_ASSETS = [pull_experiments, reduce_experiments, evaluate_experiments]

@@ -23,6 +23,7 @@ import datetime as dt
 import math
 from functools import cache
 
+import pandas as pd
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_interval, format_skeleton, format_time
@@ -70,6 +71,17 @@ def _percent_pattern(loc: str, signed: bool) -> NumberPattern:
     if signed:
         pattern.prefix = (get_plus_sign_symbol(loc) + pattern.prefix[0], pattern.prefix[1])
     return pattern
+
+
+def as_day(value: object) -> dt.date | None:
+    """A date from a date, timestamp or ISO string; None when missing.
+
+    >>> as_day("2026-11-23T06:00"), as_day(None)
+    (datetime.date(2026, 11, 23), None)
+    """
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def format_value(value: object, unit: str, lang: str, currency: str = "EUR") -> str:

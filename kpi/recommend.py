@@ -47,9 +47,14 @@ from typing import Literal, Protocol
 import pandas as pd
 from babel.numbers import format_currency, format_decimal, format_percent
 from scipy.optimize import brentq
-from scipy.stats import gamma
 
 from kpi.allocate import Allocation, allocate
+from kpi.confidence import (
+    KpiEstimate,
+    better_than_target,
+    estimate,
+    worse_than_target,
+)
 from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
 from kpi.response import ResponseFit, fit_response
 
@@ -120,70 +125,6 @@ class Settings:
     recent_days: int = 14  # current spend = mean daily spend of the last days
     judge_days: int | None = None  # the KPI is judged on the last days only (None: all)
     curve_grain: Literal["day", "week"] = "day"  # "week": fit on each ISO week's daily means
-
-
-# --- the statistics ---------------------------------------------------------------------------
-
-def poisson_bounds(count: float, confidence: float = 0.95) -> tuple[float, float]:
-    """One-sided exact (Garwood) bounds on a Poisson mean after observing ``count``.
-
-    >>> [round(b, 4) for b in poisson_bounds(10, 0.95)]
-    [5.4254, 16.9622]
-    >>> [round(b, 4) for b in poisson_bounds(0, 0.95)]
-    [0.0, 2.9957]
-    """
-    if count < 0 or not 0 < confidence < 1:
-        raise ValueError(f"poisson_bounds: need count ≥ 0 and 0 < confidence < 1, got "
-                         f"{count}, {confidence}")
-    lower = float(gamma.ppf(1 - confidence, count)) if count > 0 else 0.0
-    return lower, float(gamma.ppf(confidence, count + 1))
-
-
-@dataclass(frozen=True)
-class KpiEstimate:
-    """A goal KPI with one-sided confidence bounds; ``volume`` is the Poisson count."""
-
-    kpi: str
-    value: float | None
-    lower: float | None
-    upper: float | None
-    confidence: float
-    cost: float
-    volume: float
-    revenue: float
-    aov: float | None  # average order value used for ROAS bounds
-
-
-def estimate(kpi: str, cost: float, volume: float, revenue: float = 0.0,
-             confidence: float = 0.95, fallback_aov: float | None = None) -> KpiEstimate:
-    """The KPI and its bounds: cost-per KPIs from the count; ROAS from the purchase count times
-    the average order value (``fallback_aov``, e.g. the account's, when there are none)."""
-    mu_low, mu_high = poisson_bounds(volume, confidence)
-    if kpi != "roas":
-        return KpiEstimate(kpi, cost / volume if volume > 0 else None,
-                           cost / mu_high, cost / mu_low if mu_low > 0 else math.inf,
-                           confidence, cost, volume, revenue, None)
-    aov = revenue / volume if volume > 0 else fallback_aov
-    if cost <= 0:
-        return KpiEstimate(kpi, None, None, None, confidence, cost, volume, revenue, aov)
-    lower = mu_low * aov / cost if aov is not None else None
-    upper = mu_high * aov / cost if aov is not None else None
-    return KpiEstimate(kpi, revenue / cost, lower, upper, confidence, cost, volume, revenue, aov)
-
-
-def worse_than_target(est: KpiEstimate, target: float, margin: float = 0.0) -> bool:
-    """True when the KPI misses ``target`` by more than ``margin`` (0.2 = 20 %) with
-    confidence."""
-    if est.kpi == "roas":
-        return est.upper is not None and est.upper < target / (1 + margin)
-    return est.lower is not None and est.lower > target * (1 + margin)
-
-
-def better_than_target(est: KpiEstimate, target: float) -> bool:
-    """True when the KPI beats ``target`` with confidence."""
-    if est.kpi == "roas":
-        return est.lower is not None and est.lower > target
-    return est.upper is not None and est.upper < target
 
 
 # --- goals and campaign facts -----------------------------------------------------------------

@@ -51,17 +51,18 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or written; the message says which file and why."""
 
 
-def connect(path: Path | str) -> Backend:
-    """Open (creating if needed) the DuckDB warehouse file through Ibis.
+def connect(path: Path | str, read_only: bool = False) -> Backend:
+    """Open (creating if needed) the DuckDB warehouse file through Ibis; ``read_only`` for
+    readers, which may share the file with other readers.
 
     >>> con = connect(":memory:")
     >>> sorted(con.list_tables())
     []
     """
-    if str(path) != ":memory:":
+    if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return ibis.duckdb.connect(str(path))
+        return ibis.duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():

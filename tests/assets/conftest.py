@@ -65,9 +65,9 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def warehouse(built):
-    """The built warehouse, opened once per module (read it, don't change it)."""
+    """The built warehouse, opened read-only once per module (other readers may share it)."""
     paths, _ = built
-    return connect(paths.warehouse)
+    return connect(paths.warehouse, read_only=True)
 
 
 def read(con, table: str) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from assets.settings import EXAMPLE_CONFIG
 from dashboards.formatting import format_value
 from kpi import model, recommend
 from kpi.allocate import allocate
+from kpi.confidence import poisson_bounds
 from kpi.recommend import (
     TEMPLATES,
     Goal,
@@ -26,7 +27,6 @@ from kpi.recommend import (
     estimate,
     fmt,
     placeholders,
-    poisson_bounds,
     reallocation_moves,
     recommendations_frame,
 )

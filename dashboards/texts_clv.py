@@ -1,0 +1,204 @@
+"""The nl / fr / en texts of the CLV page (dashboards/clv.py).
+
+Shared texts live in dashboards/i18n.py.
+"""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "clv_title": {"nl": "Klantwaarde (CLV)", "fr": "Valeur client (CLV)",
+                  "en": "Customer lifetime value"},
+    "clv_as_of": {
+        "nl": "Bestellingen tot en met {day}",
+        "fr": "Commandes jusqu'au {day} inclus",
+        "en": "Orders up to and including {day}",
+    },
+    "clv_no_orders": {"nl": "Geen bestellingen", "fr": "Aucune commande", "en": "No orders"},
+    "clv_no_orders_hint": {
+        "nl": "Er zijn nog geen bestellingen om klantwaarde uit te berekenen. Stel een bron in "
+        "onder 'sources: orders:' in het configuratiebestand (zie README).",
+        "fr": "Aucune commande ne permet encore de calculer la valeur client. Configurez une "
+        "source sous «\u202fsources: orders:\u202f» dans le fichier de configuration (voir le "
+        "README).",
+        "en": "There are no orders to compute customer value from yet. Configure a source "
+        "under 'sources: orders:' in the configuration file (see the README).",
+    },
+    "clv_customers": {"nl": "Klanten", "fr": "Clients", "en": "Customers"},
+    "clv_customers_line": {"nl": "verworven sinds {day}", "fr": "acquis depuis le {day}",
+                           "en": "acquired since {day}"},
+    "clv_mean": {"nl": "Gemiddelde CLV", "fr": "CLV moyenne", "en": "Mean CLV"},
+    "clv_mean_line": {
+        "nl": "waarvan {future} verwachte toekomstige waarde",
+        "fr": "dont {future} de valeur future attendue",
+        "en": "of which {future} expected future value",
+    },
+    "clv_alive": {"nl": "Nog actief", "fr": "Encore actifs", "en": "Still active"},
+    "clv_alive_line": {
+        "nl": "gemiddelde kans dat een klant nog koopt (P(alive))",
+        "fr": "probabilité moyenne qu'un client achète encore (P(alive))",
+        "en": "mean chance that a customer still buys (P(alive))",
+    },
+    "clv_alive_missing": {
+        "nl": "geen model: zie hieronder",
+        "fr": "pas de modèle\u00a0: voir plus bas",
+        "en": "no model: see below",
+    },
+    "clv_repeat": {"nl": "Terugkerende klanten", "fr": "Clients récurrents",
+                   "en": "Repeat customers"},
+    "clv_repeat_line": {
+        "nl": "{share} van de klanten bestelde meer dan eens",
+        "fr": "{share} des clients ont commandé plus d'une fois",
+        "en": "{share} of customers ordered more than once",
+    },
+    "clv_by_channel": {
+        "nl": "CLV:CAC per acquisitiekanaal",
+        "fr": "CLV:CAC par canal d'acquisition",
+        "en": "CLV:CAC by acquisition channel",
+    },
+    "clv_chart_desc": {
+        "nl": "Totale CLV ÷ mediakosten van het kanaal sinds {day}. Stippellijn: CLV = CAC "
+        "(daaronder kost een klant meer dan hij oplevert).",
+        "fr": "CLV totale ÷ coûts média du canal depuis le {day}. Pointillés\u00a0: CLV = CAC "
+        "(en dessous, un client coûte plus qu'il ne rapporte).",
+        "en": "Total CLV ÷ the channel's media cost since {day}. Dotted line: CLV = CAC "
+        "(below it a customer costs more than they bring).",
+    },
+    "clv_col_channel": {"nl": "Kanaal", "fr": "Canal", "en": "Channel"},
+    "clv_col_campaign": {"nl": "Campagne", "fr": "Campagne", "en": "Campaign"},
+    "clv_col_customers": {"nl": "Klanten", "fr": "Clients", "en": "Customers"},
+    "clv_col_clv": {"nl": "CLV (gemiddeld)", "fr": "CLV (moyenne)", "en": "CLV (mean)"},
+    "clv_col_cost": {"nl": "Mediakosten", "fr": "Coûts média", "en": "Media cost"},
+    "clv_col_cac": {"nl": "CAC", "fr": "CAC", "en": "CAC"},
+    "clv_col_ratio": {"nl": "CLV:CAC", "fr": "CLV:CAC", "en": "CLV:CAC"},
+    "clv_no_cost_note": {
+        "nl": "CAC en CLV:CAC '–': geen mediakosten geregistreerd (bv. organisch, direct, "
+        "e-mail).",
+        "fr": "CAC et CLV:CAC «\u202f–\u202f»\u00a0: aucun coût média enregistré (p. ex. "
+        "organique, direct, e-mail).",
+        "en": "CAC and CLV:CAC '–': no media cost recorded (e.g. organic, direct, e-mail).",
+    },
+    "clv_unassigned": {"nl": "(niet toegewezen)", "fr": "(non attribué)",
+                       "en": "(unassigned)"},
+    "clv_no_groups": {
+        "nl": "Geen acquisitiegegevens",
+        "fr": "Aucune donnée d'acquisition",
+        "en": "No acquisition data",
+    },
+    "clv_by_campaign": {"nl": "CLV:CAC per campagne", "fr": "CLV:CAC par campagne",
+                        "en": "CLV:CAC by campaign"},
+    "clv_campaign_note": {
+        "nl": "Campagnes met minstens {min} klanten, hoogste CLV:CAC eerst; campagnes zonder "
+        "mediakosten onderaan. Kleinere campagnes niet getoond: {hidden}.",
+        "fr": "Campagnes d'au moins {min} clients, meilleur CLV:CAC d'abord\u202f; campagnes "
+        "sans coût média à la fin. Campagnes plus petites non affichées\u00a0: {hidden}.",
+        "en": "Campaigns with at least {min} customers, highest CLV:CAC first; campaigns "
+        "without media cost last. Smaller campaigns not shown: {hidden}.",
+    },
+    "clv_no_campaigns": {
+        "nl": "Geen campagne met minstens {min} klanten",
+        "fr": "Aucune campagne d'au moins {min} clients",
+        "en": "No campaign with at least {min} customers",
+    },
+    "clv_cohorts": {
+        "nl": "Cumulatieve omzet per klant, per acquisitiemaand",
+        "fr": "Chiffre d'affaires cumulé par client, par mois d'acquisition",
+        "en": "Cumulative revenue per customer, by acquisition month",
+    },
+    "clv_cohorts_desc": {
+        "nl": "Eén lijn per maand van de eerste bestelling; alleen afgelopen maanden.",
+        "fr": "Une ligne par mois de première commande\u202f; mois terminés uniquement.",
+        "en": "One line per month of first order; finished months only.",
+    },
+    "clv_months_since": {
+        "nl": "Maanden sinds de eerste bestelling",
+        "fr": "Mois depuis la première commande",
+        "en": "Months since the first order",
+    },
+    "clv_cohort_hover": {
+        "nl": "{cohort} · maand {month}: {value} per klant",
+        "fr": "{cohort} · mois {month}\u00a0: {value} par client",
+        "en": "{cohort} · month {month}: {value} per customer",
+    },
+    "clv_no_cohorts": {
+        "nl": "Nog geen afgelopen maand",
+        "fr": "Pas encore de mois terminé",
+        "en": "No finished month yet",
+    },
+    "clv_model": {"nl": "Het model per segment", "fr": "Le modèle par segment",
+                  "en": "The model by segment"},
+    "clv_col_segment": {"nl": "Segment", "fr": "Segment", "en": "Segment"},
+    "clv_col_repeaters": {"nl": "Herhaalkopers", "fr": "Clients ayant racheté",
+                          "en": "Repeat buyers"},
+    "clv_col_order_value": {"nl": "Gem. bestelwaarde", "fr": "Panier moyen",
+                            "en": "Mean order value"},
+    "clv_col_spend_model": {"nl": "Bestedingsmodel", "fr": "Modèle de dépense",
+                            "en": "Spend model"},
+    "clv_segment_standard": {"nl": "Standaard", "fr": "Standard", "en": "Standard"},
+    "clv_segment_high_value": {
+        "nl": "Grote eerste bestelling",
+        "fr": "Première commande importante",
+        "en": "Large first order",
+    },
+    "clv_segment_all": {"nl": "Alle klanten", "fr": "Tous les clients", "en": "All customers"},
+    "clv_spend_gamma_gamma": {"nl": "Gamma-Gamma", "fr": "Gamma-Gamma", "en": "Gamma-Gamma"},
+    "clv_spend_own_mean_order_value": {
+        "nl": "Eigen gemiddelde bestelwaarde",
+        "fr": "Panier moyen propre",
+        "en": "Own mean order value",
+    },
+    "clv_spend_none": {"nl": "Geen (alleen omzet tot nu)", "fr": "Aucun (CA à ce jour)",
+                       "en": "None (revenue to date)"},
+    "clv_failed_bgnbd": {
+        "nl": "{segment}: BG/NBD kon niet geschat worden ({message}). Deze klanten tellen "
+        "alleen met hun omzet tot nu, zonder toekomstige waarde.",
+        "fr": "{segment}\u00a0: le modèle BG/NBD n'a pas pu être estimé ({message}). Ces "
+        "clients ne comptent que pour leur chiffre d'affaires à ce jour, sans valeur future.",
+        "en": "{segment}: BG/NBD could not be fitted ({message}). These customers count with "
+        "their revenue to date only, without future value.",
+    },
+    "clv_failed_gamma_gamma": {
+        "nl": "{segment}: Gamma-Gamma kon niet geschat worden ({message}). Toekomstige "
+        "aankopen worden gewaardeerd aan de eigen gemiddelde bestelwaarde van elke klant.",
+        "fr": "{segment}\u00a0: le modèle Gamma-Gamma n'a pas pu être estimé ({message}). Les "
+        "achats futurs sont valorisés au panier moyen propre de chaque client.",
+        "en": "{segment}: Gamma-Gamma could not be fitted ({message}). Future purchases are "
+        "valued at each customer's own mean order value.",
+    },
+    "clv_no_model": {
+        "nl": "Geen modelparameters beschikbaar.",
+        "fr": "Aucun paramètre de modèle disponible.",
+        "en": "No model parameters available.",
+    },
+    "clv_method_title": {
+        "nl": "Hoe de CLV berekend wordt",
+        "fr": "Comment la CLV est calculée",
+        "en": "How CLV is computed",
+    },
+    "clv_method": {
+        "nl": "Per klant telt de aankoopgeschiedenis in weken: het aantal weken met een "
+        "herhaalaankoop, de week van de laatste aankoop en hoe lang de klant al klant is. "
+        "Per segment schat BG/NBD hoe vaak klanten kopen en hoe groot de kans is dat ze nog "
+        "actief zijn (P(alive)); Gamma-Gamma schat hoeveel ze per aankoop besteden. CLV = "
+        "omzet tot nu × brutomarge ({margin}) + de verwachte waarde van de aankopen in de "
+        "komende {weeks} weken (ongeveer {months} maanden), verdisconteerd tegen {discount} "
+        "per jaar. CAC = mediakosten van het kanaal of de campagne sinds {since} ÷ de klanten "
+        "die ze verwierven; CLV:CAC = totale CLV ÷ totale kosten. Klanten verschijnen alleen "
+        "in totalen.",
+        "fr": "Pour chaque client, l'historique d'achat est compté en semaines\u00a0: le "
+        "nombre de semaines avec un nouvel achat, la semaine du dernier achat et l'ancienneté "
+        "du client. Par segment, BG/NBD estime la fréquence d'achat et la probabilité que le "
+        "client soit encore actif (P(alive))\u202f; Gamma-Gamma estime le montant dépensé par "
+        "achat. CLV = chiffre d'affaires à ce jour × marge brute ({margin}) + la valeur "
+        "attendue des achats des {weeks} prochaines semaines (environ {months} mois), "
+        "actualisée à {discount} par an. CAC = coûts média du canal ou de la campagne depuis "
+        "le {since} ÷ les clients acquis\u202f; CLV:CAC = CLV totale ÷ coût total. Les clients "
+        "n'apparaissent qu'en agrégat.",
+        "en": "Each customer's purchase history is counted in weeks: the number of weeks with "
+        "a repeat purchase, the week of the last purchase and how long they have been a "
+        "customer. Per segment, BG/NBD estimates how often customers buy and the chance they "
+        "are still active (P(alive)); Gamma-Gamma estimates how much they spend per purchase. "
+        "CLV = revenue to date × gross margin ({margin}) + the expected value of their "
+        "purchases over the next {weeks} weeks (about {months} months), discounted at "
+        "{discount} a year. CAC = the channel's or campaign's media cost since {since} ÷ the "
+        "customers it acquired; CLV:CAC = total CLV ÷ total cost. Customers appear only in "
+        "aggregate.",
+    },
+}
