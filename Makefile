@@ -1,5 +1,6 @@
 # campaign-kpi: `make demo` and `make test` set everything up from the lock file, idempotently.
-# Needs only Python 3.11+ (and, for the browser tests, Debian's chromium, installed on demand).
+# Needs only Python 3.11+ (and Debian's chromium for the report PDFs and browser tests, installed
+# on demand).
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -16,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 .PHONY: help setup demo test lint dev browser benchmark clean
 
 help:
-	@echo "make demo       install, then run the whole pipeline offline on the demo account"
+	@echo "make demo       install, then run the whole pipeline offline on the demo account (and its weekly report)"
 	@echo "make test       install, then run ruff and every test (browser tests included)"
 	@echo "make dev        open the Dagster UI on the same definitions"
 	@echo "make benchmark  time a warm demo and one nightly partition"
@@ -36,7 +37,7 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-demo: setup
+demo: setup browser
 	$(BIN)/campaign-kpi demo
 
 lint: setup

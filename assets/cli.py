@@ -13,9 +13,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assets.runner import check_descriptions, failed_checks, failure_reason, run_nightly
+from assets.report import report_paths
+from assets.runner import (
+    RESOLVED_CONFIG,
+    check_descriptions,
+    failed_checks,
+    failure_reason,
+    run_nightly,
+    run_weekly_report,
+)
 from assets.settings import Paths, resolve_paths
 from experiments.wording import LANGS, summary
+from kpi.weekly import IsoWeek
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.sources.base import Window
 from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
@@ -78,6 +87,31 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> 
     console.print(f"Took {seconds:.1f} s")
 
 
+def _weekly_report(paths: Paths, config: Config, week: IsoWeek,
+                   languages: tuple[str, ...] | None = None) -> None:
+    """Write the weekly report of ``week``; print where, or why not."""
+    try:
+        with console.status(f"writing the weekly report for {week.label}", spinner="dots"):
+            result = run_weekly_report(paths, config, week, languages)
+    except (ValueError, WarehouseError) as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    if not result.success:
+        reason = failure_reason(result) or "see the log above"
+        err.print(f"[red]No weekly report for {week.label}.[/red] {escape(reason)}")
+        raise typer.Exit(1)
+    metadata = {}
+    for event in result.get_asset_materialization_events():
+        metadata.update(event.event_specific_data.materialization.metadata)
+    for lang in languages or LANGS:
+        html, pdf = report_paths(paths.output, week, lang)
+        console.print(f"Report {week.label} ({lang})  {html}")
+        if f"pdf_{lang}" in metadata:
+            console.print(f"Report {week.label} ({lang})  {pdf}")
+    if "pdf" in metadata:
+        console.print(f"[yellow]PDF[/yellow] {escape(metadata['pdf'].value)}")
+
+
 def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
     started = time.perf_counter()
     try:
@@ -116,6 +150,8 @@ def demo(
     last = demo_end(config)
     console.print(f"Demo account {config.account_name!r}: {config.history_start} to {last}")
     _run(paths, config, config.history_start, last)
+    used = Paths(paths.data_dir, paths.data_dir / RESOLVED_CONFIG)  # what the demo ran with
+    _weekly_report(used, config, IsoWeek.ended_by(last))
 
 
 @app.command()
@@ -134,6 +170,33 @@ def run(
         err.print(f"--date {day} is before history_start ({config.history_start})")
         raise typer.Exit(2)
     _run(paths, config, day, day)
+
+
+@app.command()
+def report(
+    week: Annotated[str | None, typer.Option(
+        help="ISO week, e.g. 2026-W47 [default: the last week that has ended].")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="nl, fr or en [default: all three].")] = None,
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+) -> None:
+    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is."""
+    if lang is not None and lang not in LANGS:
+        err.print(f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
+        raise typer.Exit(2)
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    try:
+        chosen = IsoWeek.parse(week) if week else IsoWeek.ended_by(yesterday(config))
+    except ValueError as exc:
+        err.print(f"--week: {exc}")
+        raise typer.Exit(2) from None
+    if not paths.warehouse.exists():
+        err.print(f"[red]No warehouse at {paths.warehouse}[/red]: run campaign-kpi demo or "
+                  "campaign-kpi run --date first")
+        raise typer.Exit(1)
+    _weekly_report(paths, config, chosen, (lang,) if lang else None)
 
 
 @app.command("check-connection")

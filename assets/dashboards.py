@@ -12,6 +12,7 @@ from assets.jobs import NIGHTLY_JOB
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
+from dashboards.drilldown import write_drilldown
 from dashboards.experiments import write_experiments
 from dashboards.overview import write_overview
 from dashboards.quality import write_quality
@@ -26,6 +27,7 @@ EXPERIMENT_TABLES = (experiment_assets.RESULTS_TABLE, experiment_assets.EFFECTS_
                      experiment_assets.HISTORY_TABLE)
 DASHBOARD_GRAINS = ("week", "month")
 DASHBOARD_LEVELS = ("total", "channel")
+DRILLDOWN_LEVELS = ("total", "channel", "campaign", "ad_group")
 
 
 @dg.asset(
@@ -45,6 +47,26 @@ def overview_dashboard(warehouse: WarehouseResource,
         values.grain.isin(DASHBOARD_GRAINS) & values.level.isin(DASHBOARD_LEVELS))
     frame = con.execute(wanted)
     path = _each_language(write_overview, settings.output(), "overview", config, frame)
+    return _page_result(path)
+
+
+@dg.asset(
+    name="drilldown_dashboard",
+    group_name="dashboards",
+    deps=[rollup.VALUES_TABLE],
+    kinds={"plotly", "html"},
+    description="drilldown.html: channel → campaign → ad group for the last week, 4 and 13 "
+    "weeks and the month to date, with filters, search and a cost treemap; one file per "
+    "language.",
+)
+def drilldown_dashboard(warehouse: WarehouseResource,
+                        settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    con = warehouse.connect()
+    values = con.table(rollup.VALUES_TABLE)
+    frame = con.execute(values.filter((values.grain == "week")
+                                      & values.level.isin(DRILLDOWN_LEVELS)))
+    path = _each_language(write_drilldown, settings.output(), "drilldown", config, frame)
     return _page_result(path)
 
 
@@ -153,7 +175,14 @@ def trends_dashboard(warehouse: WarehouseResource,
     return _page_result(path)
 
 
-def _check_results(instance: dg.DagsterInstance) -> list[dict]:
+def provisional_windows(con, config, latest: dict | None = None) -> dict:
+    """Per source platform, the first day its restatement window may still change."""
+    latest = latest_pulled(con) if latest is None else latest
+    return {p: provisional_since({p: day}, {p: lookback_days(config, p)})
+            for p, day in latest.items()}
+
+
+def check_results(instance: dg.DagsterInstance) -> list[dict]:
     """The latest evaluation of every asset check (``passed`` None when not run yet)."""
     keys = [spec.key for check in CHECKS for spec in check.check_specs]
     records = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
@@ -171,7 +200,7 @@ def _check_results(instance: dg.DagsterInstance) -> list[dict]:
     return out
 
 
-def _runs(instance: dg.DagsterInstance) -> list[dict]:
+def finished_runs(instance: dg.DagsterInstance) -> list[dict]:
     """Finished nightly runs, newest first."""
     done = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
     records = instance.get_run_records(
@@ -195,15 +224,14 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     con = warehouse.connect()
     extracts = con.execute(con.table(EXTRACTS_TABLE))
     latest = latest_pulled(con)
-    windows = {p: provisional_since({p: day}, {p: lookback_days(config, p)})
-               for p, day in latest.items()}
+    windows = provisional_windows(con, config, latest)
     as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()
     path = _each_language(write_quality, settings.output(), "quality", config, extracts,
-                          _check_results(context.instance), _runs(context.instance),
+                          check_results(context.instance), finished_runs(context.instance),
                           as_of=as_of, provisional_since=windows,
                           time_zone=config.reporting.time_zone)
     return _page_result(path)
 
 
-PAGE_ASSETS = [overview_dashboard, experiments_dashboard, budget_dashboard, clv_dashboard,
-               trends_dashboard, quality_dashboard]
+PAGE_ASSETS = [overview_dashboard, drilldown_dashboard, experiments_dashboard, budget_dashboard,
+               clv_dashboard, trends_dashboard, quality_dashboard]

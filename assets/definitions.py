@@ -14,6 +14,12 @@ from assets.kpis import kpi_tables
 from assets.model import model_assets
 from assets.partitions import daily_partitions
 from assets.raw import raw_assets
+from assets.report import (
+    build_weekly_report_asset,
+    weekly_partitions,
+    weekly_report_job,
+    weekly_report_schedule,
+)
 from assets.resources import resources_for
 from assets.settings import resolve_paths
 from pipelines.config import Config, load_config
@@ -21,9 +27,11 @@ from pipelines.config import Config, load_config
 
 def build_definitions(config: Config, resources: dict | None = None,
                       loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
-    """All assets, checks, the nightly job and schedule for one configuration."""
+    """All assets, checks, the nightly and weekly-report jobs and their schedules for one
+    configuration."""
     partitions = daily_partitions(config)
-    job = nightly_job()
+    weeks = weekly_partitions(config)
+    job, report_job = nightly_job(), weekly_report_job()
     return dg.Definitions(
         assets=[
             raw_assets("google_ads", partitions),
@@ -34,10 +42,12 @@ def build_definitions(config: Config, resources: dict | None = None,
             *EXPERIMENT_ASSETS,
             *BUDGET_ASSETS,
             *CLV_ASSETS,
+            build_weekly_report_asset(weeks),
         ],
         asset_checks=CHECKS,
-        jobs=[job],
-        schedules=[nightly_schedule(job, config.reporting.time_zone)],
+        jobs=[job, report_job],
+        schedules=[nightly_schedule(job, config.reporting.time_zone),
+                   weekly_report_schedule(report_job, config.reporting.time_zone)],
         resources=resources if resources is not None else resources_for(resolve_paths()),
         executor=dg.in_process_executor,
         loggers=loggers,

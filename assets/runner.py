@@ -12,17 +12,20 @@ import yaml
 
 from assets.definitions import build_definitions
 from assets.jobs import NIGHTLY_JOB
+from assets.report import REPORT_ASSET, REPORT_JOB, ReportConfig, week_of, weekly_partitions
 from assets.resources import resources_for
 from assets.settings import Paths
+from kpi.weekly import IsoWeek
 from pipelines.config import Config
 
+RESOLVED_CONFIG = ".campaign-kpi.resolved.yaml"  # the configuration a run actually used
 DAGSTER_HOME = "dagster_home"  # the CLI's Dagster instance (runs, check results) in the data dir
 
 
 def write_resolved_config(paths: Paths, config: Config) -> Path:
     """The configuration actually used (with command-line overrides), next to the warehouse."""
     paths.data_dir.mkdir(parents=True, exist_ok=True)
-    path = paths.data_dir / ".campaign-kpi.resolved.yaml"
+    path = paths.data_dir / RESOLVED_CONFIG
     path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False,
                                    allow_unicode=True), encoding="utf-8")
     return path
@@ -68,14 +71,36 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
     else:
         target = {"tags": {"dagster/asset_partition_range_start": first.isoformat(),
                            "dagster/asset_partition_range_end": last.isoformat()}}
+    return _execute(job, paths, instance, run_config=run_config, **target)
+
+
+def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
+                      languages: tuple[str, ...] | None = None, pdf: bool = True,
+                      instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """Materialise the weekly report of ``week`` (every language unless ``languages``);
+    ValueError naming the weeks there are when ``week`` is not one of them."""
+    keys = weekly_partitions(config).get_partition_keys()
+    if week.start.isoformat() not in keys:
+        span = f"{week_of(keys[0]).label} to {week_of(keys[-1]).label}" if keys else "none yet"
+        raise ValueError(f"no weekly report for {week.label}: the weeks are {span}")
+    resources = resources_for(paths, from_env=False)  # the configuration file as it is
+    job = build_definitions(config, resources).resolve_job_def(REPORT_JOB)
+    chosen = ReportConfig(pdf=pdf, **({"languages": list(languages)} if languages else {}))
+    run_config = {"ops": {REPORT_ASSET: {"config": chosen.model_dump()}},
+                  "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    return _execute(job, paths, instance, run_config=run_config,
+                    partition_key=week.start.isoformat())
+
+
+def _execute(job: dg.JobDefinition, paths: Paths, instance: dg.DagsterInstance | None,
+             **kw) -> dg.ExecuteInProcessResult:
+    """Run in process on ``instance``, else on the instance kept in the data folder."""
     if instance is not None:
-        return job.execute_in_process(run_config=run_config, instance=instance,
-                                      raise_on_error=False, **target)
+        return job.execute_in_process(instance=instance, raise_on_error=False, **kw)
     home = paths.data_dir / DAGSTER_HOME  # run history kept next to the warehouse
     home.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
-        return job.execute_in_process(run_config=run_config, instance=kept,
-                                      raise_on_error=False, **target)
+        return job.execute_in_process(instance=kept, raise_on_error=False, **kw)
 
 
 def failed_checks(result: dg.ExecuteInProcessResult,

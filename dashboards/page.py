@@ -1,9 +1,12 @@
-"""The self-contained HTML shell shared by every dashboard page.
+"""The HTML shell shared by every dashboard page.
 
-One file per page: inline CSS, plotly.js inlined once, each figure a ``<div>`` filled by one
-``Plotly.newPlot`` call. A Content-Security-Policy meta forbids every network request and allows
-only the page's own scripts (by SHA-256 hash), so the file is safe to mail or put on a share.
-Figure JSON is escaped so that no string in it can close the ``<script>`` element.
+One file per page with inline CSS, each figure a ``<div>`` filled by one ``Plotly.newPlot``
+call; plotly.js is not inlined but loaded from one local file beside the pages
+(:data:`PLOTLY_FILE`, written by :func:`write_page`), so 24 pages cost 4.8 MB of plotly.js once
+instead of 24 times. A Content-Security-Policy meta forbids every network request and allows
+only scripts from the page's own folder (``'self'``) and the page's inline scripts (by SHA-256
+hash). Figure JSON is escaped so that no string in it can close the ``<script>`` element. To
+share the dashboards, copy the output folder (pages and ``plotly-*.min.js`` together).
 
 >>> script_json({"name": "</script><b>&"})
 '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
@@ -21,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from dashboards.formatting import locale_for, plotly_separators
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#eceff3"
+PLOTLY_FILE = f"plotly-{get_plotlyjs_version()}.min.js"  # beside the pages, shared by all
 ACCENT, TEAL = "#2563eb", "#0d9488"  # series colours (the CSS --accent is the same blue)
 PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
@@ -147,12 +151,22 @@ def plot_div(fig_id: str, *, height: int | None = None) -> str:
 
 
 @cache
-def _plotlyjs() -> str:
-    """plotly.js, checked once per process to be safe to inline."""
-    js = get_plotlyjs()
-    if "</script" in js.lower():  # would end the inline <script> early
-        raise ValueError("the plotly.js bundle contains '</script' and cannot be inlined")
-    return js
+def _plotlyjs_bytes() -> bytes:
+    """The plotly.js bundle that plotly.py ships (one version, pinned by the lock file)."""
+    return get_plotlyjs().encode("utf-8")
+
+
+def write_plotlyjs(folder: str | Path) -> Path:
+    """Write :data:`PLOTLY_FILE` into ``folder`` unless the same bytes are already there."""
+    target = Path(folder) / PLOTLY_FILE
+    bundle = _plotlyjs_bytes()
+    if not (target.is_file() and target.stat().st_size == len(bundle)
+            and target.read_bytes() == bundle):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(bundle)
+        partial.replace(target)
+    return target
 
 
 def _csp_hash(script: str) -> str:
@@ -181,20 +195,23 @@ def _render_script(figures: Mapping[str, go.Figure]) -> str:
 
 
 def render_page(*, lang: str, title: str, body: str,
-                figures: Mapping[str, go.Figure] | None = None) -> str:
+                figures: Mapping[str, go.Figure] | None = None, script: str = "") -> str:
     """A complete HTML document around ``body`` (already-escaped HTML) and its figures.
 
-    Every key of ``figures`` must be the id of a :func:`plot_div` inside ``body``; plotly.js
-    is inlined only when there is at least one figure.
+    Every key of ``figures`` must be the id of a :func:`plot_div` inside ``body``; the page
+    loads :data:`PLOTLY_FILE` only when there is at least one figure. ``script`` is the page's
+    own JavaScript (filters, toggles), run after the figures are drawn and allowed by its hash.
     """
     figures = dict(figures or {})
     missing = [fid for fid in figures if f'id="{esc(fid)}"' not in body]
     if missing:
         raise ValueError(f"figures without a placeholder div in the page body: {missing}")
-    render_js = _render_script(figures)
-    scripts = [_plotlyjs()] if figures else []  # no chart, no 4.8 MB of plotly.js
-    scripts.append(render_js)
-    csp = (f"default-src 'none'; script-src {' '.join(_csp_hash(js) for js in scripts)}; "
+    if "</script" in script.lower():
+        raise ValueError("a page script cannot contain '</script'")
+    scripts = [_render_script(figures)] + ([script] if script else [])
+    loader = f'<script src="{esc(PLOTLY_FILE)}"></script>\n' if figures else ""
+    sources = (["'self'"] if figures else []) + [_csp_hash(js) for js in scripts]
+    csp = (f"default-src 'none'; script-src {' '.join(sources)}; "
            "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
            "base-uri 'none'; form-action 'none'")
     html_lang = locale_for(lang).replace("_", "-")
@@ -204,7 +221,7 @@ def render_page(*, lang: str, title: str, body: str,
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<main>\n{body}\n</main>\n"
+        f"<main>\n{body}\n</main>\n" + loader
         + "".join(f"<script>{js}</script>\n" for js in scripts)
         + "</body>\n</html>\n"
     )
@@ -212,9 +229,11 @@ def render_page(*, lang: str, title: str, body: str,
 
 def write_page(path: str | Path, page: str) -> Path:
     """Write a rendered page as UTF-8, swapped in atomically: a failure (or a crash half-way)
-    leaves the previous file in place."""
+    leaves the previous file in place. The shared plotly.js is written beside it first."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if f'<script src="{PLOTLY_FILE}">' in page:
+        write_plotlyjs(target.parent)
     partial = target.with_name(target.name + ".partial")
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)

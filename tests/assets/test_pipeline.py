@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from assets.runner import failed_checks, run_nightly
+from dashboards.page import PLOTLY_FILE
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import END, START, assert_same_tables, copy_of, demo_config, tables
 
@@ -24,10 +25,11 @@ def test_a_range_run_materialises_everything_and_passes_its_checks(built):
         assert counts.get(table, 0) > 0, table
     days = con.execute(con.table("campaign_daily").select("date").distinct())
     assert len(days) == (END - START).days + 1
-    for page in ("overview", "experiments", "budget", "clv", "trends", "quality"):
+    for page in ("overview", "drilldown", "experiments", "budget", "clv", "trends", "quality"):
         for lang in ("nl", "fr", "en"):
-            assert (paths.output / f"{page}.{lang}.html").stat().st_size > 1_000_000, page
+            assert (paths.output / f"{page}.{lang}.html").stat().st_size > 5_000, page
         assert (paths.output / f"{page}.html").exists()
+    assert (paths.output / PLOTLY_FILE).stat().st_size > 4_000_000  # shared by every page
 
 
 def test_rerunning_a_partition_gives_identical_tables(built, tmp_path):

@@ -1,4 +1,4 @@
-"""The page shell: script-safe JSON, escaping, CSP hashes, no network URL outside plotly.js."""
+"""The page shell: script-safe JSON, escaping, CSP hashes, one shared local plotly.js."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from dashboards.page import esc, escape_json, plot_div, render_page, script_json
+from dashboards.page import (
+    PLOTLY_FILE,
+    esc,
+    escape_json,
+    plot_div,
+    render_page,
+    script_json,
+    write_page,
+)
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
 
 URL_ATTRS = {"src", "href", "action", "formaction", "srcset", "poster", "data", "background"}
@@ -51,9 +59,10 @@ def parse(page: str) -> _Collect:
 
 
 def without_plotlyjs(page: str) -> str:
-    bundle = get_plotlyjs()
-    assert page.count(bundle) == 1, "plotly.js must be inlined exactly once"
-    return page.replace(bundle, "")
+    """The page, checked to load plotly.js from the shared local file rather than inline it."""
+    assert get_plotlyjs()[:2000] not in page, "plotly.js must not be inlined"
+    assert page.count(f'<script src="{PLOTLY_FILE}"></script>') == 1
+    return page
 
 
 def sample_page(name: str = HOSTILE_SCRIPT) -> str:
@@ -75,7 +84,7 @@ def test_page_has_lang_charset_and_two_scripts_only() -> None:
     collected = parse(page)
     assert {"charset": "utf-8"} in collected.metas
     assert len(collected.scripts) == 2  # plotly.js, then the render script: nothing injected
-    assert collected.scripts[0] == get_plotlyjs()
+    assert collected.scripts[0] == "" and collected.urls == [PLOTLY_FILE]
     rest = without_plotlyjs(page)
     assert rest.lower().count("<script") == 2 and rest.lower().count("</script") == 2
 
@@ -86,7 +95,8 @@ def test_csp_forbids_network_and_allows_only_the_page_scripts() -> None:
               if m.get("http-equiv") == "Content-Security-Policy"]
     assert csp is not None and "default-src 'none'" in csp and "unsafe-eval" not in csp
     assert "connect-src" not in csp and "http" not in csp  # nothing re-opens the network
-    for script in collected.scripts:
+    assert "script-src 'self' " in csp  # the shared plotly.js beside the page
+    for script in collected.scripts[1:]:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
 
@@ -98,13 +108,37 @@ def test_user_strings_are_escaped_and_no_network_url_outside_plotlyjs() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in rest
     assert "http://" not in rest and "https://" not in rest
     assert "url(" not in rest and "@import" not in rest
-    assert parse(page).urls == []
+    assert parse(page).urls == [PLOTLY_FILE]  # a relative path: the file beside the page
 
 
 def test_page_without_figures_has_no_plotlyjs() -> None:
     page = render_page(lang="nl", title="leeg", body="<p>Geen gegevens</p>")
-    assert len(page) < 20_000 and "Plotly.newPlot" in page
+    assert len(page) < 20_000 and "Plotly.newPlot" in page and PLOTLY_FILE not in page
     assert len(parse(page).scripts) == 1
+    assert "'self'" not in page  # nothing to load: only the inline script's hash is allowed
+
+
+def test_page_script_is_allowed_by_its_hash_and_cannot_close_the_element() -> None:
+    own = "document.title='ok';"
+    page = render_page(lang="en", title="x", body="<p>x</p>", script=own)
+    digest = base64.b64encode(hashlib.sha256(own.encode()).digest()).decode()
+    assert parse(page).scripts[-1] == own and f"&#x27;sha256-{digest}&#x27;" in page
+    with pytest.raises(ValueError, match="</script"):
+        render_page(lang="en", title="x", body="", script="a='</SCRIPT>'")
+
+
+def test_write_page_puts_one_plotlyjs_beside_the_pages(tmp_path) -> None:
+    write_page(tmp_path / "a.html", sample_page())
+    bundle = tmp_path / PLOTLY_FILE
+    assert bundle.read_text(encoding="utf-8") == get_plotlyjs()
+    first = bundle.stat().st_mtime_ns
+    write_page(tmp_path / "b.html", sample_page("b"))  # same bytes: not rewritten
+    assert bundle.stat().st_mtime_ns == first
+    bundle.write_text("tampered", encoding="utf-8")
+    write_page(tmp_path / "c.html", sample_page("c"))
+    assert bundle.read_text(encoding="utf-8") == get_plotlyjs()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.html", "b.html", "c.html", PLOTLY_FILE]  # no .partial left behind
 
 
 def test_figures_need_their_placeholder() -> None:

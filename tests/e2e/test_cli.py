@@ -30,6 +30,7 @@ def demo_dir(tmp_path_factory) -> Path:
     assert f"Warehouse  {folder / 'warehouse.duckdb'}" in result.stdout
     assert f"Dashboard  {folder / 'out' / 'overview.html'}" in result.stdout
     assert "kpi_values" in result.stdout and result.stderr == ""
+    assert f"Report 2026-W11 (fr)  {folder / 'out' / 'reports' / '2026-W11'}" in result.stdout
     return folder
 
 
@@ -91,6 +92,69 @@ def test_the_quality_page_knows_the_earlier_runs(demo_dir):
     page = (demo_dir / "out" / "quality.en.html").read_text(encoding="utf-8")
     assert "Last successful run" in page  # the fixture's demo, then the reruns above
     assert (demo_dir / "dagster_home" / "history" / "runs.db").exists()
+
+
+def test_the_demo_writes_the_weekly_report_in_three_languages(demo_dir):
+    folder = demo_dir / "out" / "reports" / "2026-W11"  # the demo ends on Sunday 15 March
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"weekly-report.{lang}.{ext}" for lang in ("en", "fr", "nl") for ext in ("html", "pdf")]
+    assert "Semaine 11 · 9–15 mars 2026" in (folder / "weekly-report.fr.html").read_text(
+        encoding="utf-8")
+    assert all((folder / f"weekly-report.{lang}.pdf").read_bytes().startswith(b"%PDF-")
+               for lang in ("nl", "fr", "en"))
+
+
+def test_report_for_one_week_in_one_language(demo_dir, tmp_path):
+    result = campaign_kpi("report", "--week", "2026-W10", "--lang", "fr", "--data-dir",
+                          str(demo_dir), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = demo_dir / "out" / "reports" / "2026-W10"
+    assert f"Report 2026-W10 (fr)  {folder / 'weekly-report.fr.pdf'}" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["weekly-report.fr.html",
+                                                       "weekly-report.fr.pdf"]
+    page = (folder / "weekly-report.fr.html").read_text(encoding="utf-8")
+    assert "Rapport KPI hebdomadaire" in page and "Semaine 10 · 2–8 mars 2026" in page
+
+
+@pytest.mark.parametrize(("week", "said"), [
+    ("2026-W30", "no complete data for 2026-W30: complete weeks are 2026-W02 to 2026-W11"),
+    ("2025-W30", "no weekly report for 2025-W30: the weeks are 2026-W02 to"),
+    ("2026-W60", "--week: 2026 has no ISO week 60"),
+])
+def test_report_for_a_week_without_data_says_which_weeks_exist(demo_dir, tmp_path, week, said):
+    resolved = demo_dir / ".campaign-kpi.resolved.yaml"  # history from 2026-01-05
+    result = campaign_kpi("report", "--week", week, "--data-dir", str(demo_dir), "--config",
+                          str(resolved), cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    assert said in " ".join(result.stderr.split())
+    assert not (demo_dir / "out" / "reports" / week).exists()
+
+
+def test_outputs_keep_their_size_budget(demo_dir):
+    """One shared plotly.js; every page's own markup and data under 1 MB; all under 12 MB."""
+    out = demo_dir / "out"
+    bundles = list(out.glob("plotly-*.min.js"))
+    assert len(bundles) == 1
+    pages = list(out.glob("*.html"))
+    assert len(pages) >= 24 and all(p.stat().st_size < 1_000_000 for p in pages), {
+        p.name: p.stat().st_size for p in pages if p.stat().st_size >= 1_000_000}
+    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    assert total < 12_000_000, f"{total:,} bytes"
+
+
+@pytest.mark.browser
+def test_the_drilldown_renders_the_demo_tree_in_chromium(demo_dir, open_page):
+    probe = "() => document.querySelector('.js-plotly-plot').data[0].ids.length"
+    report = open_page(demo_dir / "out" / "drilldown.nl.html", name="e2e-drilldown-nl",
+                       probe=probe)
+    assert report.problems == [] and report.probe > 20  # account, channels, campaigns, ...
+
+
+@pytest.mark.browser
+def test_the_weekly_report_opens_offline_in_chromium(demo_dir, open_page):
+    path = demo_dir / "out" / "reports" / "2026-W11" / "weekly-report.nl.html"
+    report = open_page(path, name="e2e-weekly-report-nl", width=760)
+    assert report.problems == [] and "Wekelijks KPI-rapport" in report.body_text
 
 
 def test_check_config_accepts_the_sample(tmp_path):

@@ -1,0 +1,410 @@
+"""The drill-down page: channel → campaign → ad group for four periods, with filters.
+
+Reads ``kpi_values`` at week grain (levels total, channel, campaign, ad_group). Every period is
+precomputed here, so Babel formats every number: the latest complete ISO week, the last 4 and
+13 complete weeks, and the month to date (the complete weeks whose Thursday falls in the month
+of the latest one), each against the preceding weeks of equal length. Multi-week measures are
+summed and KPIs are sum(numerator) / sum(denominator) × scale, never a mean of weekly ratios.
+The page script only shows and hides rendered rows and swaps precomputed treemap data
+(``Plotly.react``); its state lives in the URL hash (``#period=4w&channel=Paid%20Search&q=heat
+&off=1&kpi=roas``) so other pages can deep-link. Names are user input: escaped everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.dates import format_skeleton
+
+from dashboards.drilldown_data import (
+    ROOT,
+    Period,
+    Records,
+    View,
+    currency_of,
+    definition,
+    delta,
+    entities,
+    latest_targets,
+    period_sums,
+    periods,
+    records,
+    tree_order,
+    value_of,
+    vs_target,
+    week_rows,
+)
+from dashboards.drilldown_static import CSS, JS
+from dashboards.formatting import (
+    MISSING,
+    format_change,
+    format_datetime,
+    format_range,
+    format_value,
+    format_week,
+    iso_week,
+    locale_for,
+)
+from dashboards.i18n import translator
+from dashboards.page import (
+    PLOT_CONFIG,
+    chart_layout,
+    esc,
+    plot_div,
+    render_page,
+    script_json,
+    write_page,
+)
+from dashboards.texts_drilldown import TEXTS
+from kpi.registry import KPIS, MEASURES, Kpi
+
+TABLE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
+                 "cpc")
+KPI_CHOICES = ("cpa", "cpl", "roas", "conversion_rate", "ctr", "cpc")
+TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas")
+BAD, EVEN, GOOD, NO_VALUE = (217, 72, 65), (241, 243, 246), (22, 163, 110), "#c5cbd3"
+SATURATE = math.log(1.5)  # 50 % better or worse than the reference is the full colour
+MAP_HEIGHT = 560
+
+_t = translator(TEXTS)  # this page's texts first, then the shared ones
+
+# -- html -------------------------------------------------------------------------------------
+
+
+def _short(metric: str, lang: str) -> str:
+    if metric == "conversion_rate":
+        return _t("dd_short_conversion_rate", lang)
+    return metric.upper() if metric in KPIS else MEASURES[metric].label(lang)
+
+
+def _pill(change: float | None, good: bool | None, lang: str, title: str = "") -> str:
+    """A signed change as a coloured pill (good / bad / neutral), ``–`` without a value."""
+    if change is None:
+        return f'<span class="na">{MISSING}</span>'
+    text = format_change(change, lang)
+    arrow = "" if text == format_change(0, lang) else "▲ " if change > 0 else "▼ "
+    cls = "flat" if good is None else "good" if good else "bad"
+    tip = f' title="{esc(title)}"' if title else ""
+    return f'<span class="pill {cls}"{tip}>{arrow}{esc(text)}</span>'
+
+
+def _period_label(weeks: tuple[dt.date, ...], lang: str) -> str:
+    """``Week 47 · 16–22 Nov 2026`` or ``Weeks 44–47 · 26 Oct – 22 Nov 2026``."""
+    end = weeks[-1] + dt.timedelta(days=6)
+    if len(weeks) == 1:
+        return format_week(weeks[0], end, lang)
+    first, last = iso_week(weeks[0])[1], iso_week(weeks[-1])[1]
+    return (f"{_t('dd_weeks', lang).format(first=first, last=last)} · "
+            f"{format_range(weeks[0], end, lang)}")
+
+
+def _option_label(p: Period, lang: str) -> str:
+    """The period selector's text, e.g. ``Last 4 weeks`` or ``November 2026 to date``."""
+    if p.key != "mtd":
+        return _t(f"dd_period_{p.key}", lang)
+    month = format_skeleton("yMMMM", p.weeks[-1] + dt.timedelta(days=3), locale=locale_for(lang))
+    return _t("dd_period_mtd", lang).format(month=month[:1].upper() + month[1:])
+
+
+def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
+               currency: str) -> str:
+    """Per focus KPI: change vs the previous period and gap to target (CSS shows one pair)."""
+    cells = []
+    for k in KPI_CHOICES:
+        value, target = value_of(cur, key, k), value_of(tgt, key, k)
+        change = _pill(*delta(k, value, value_of(prev, key, k)), lang)
+        gap, on = vs_target(k, value, target)
+        title = f"{_t('target', lang)} {format_value(target, KPIS[k].unit, lang, currency)}"
+        cells.append(f'<td class="x k-{k}">{change}</td><td class="x k-{k}">'
+                     f'{_pill(gap, on, lang, title if target is not None else "")}</td>')
+    return "".join(cells)
+
+
+def _value_cells(key: str, cur: Records, share: float | None, lang: str,
+                 currency: str) -> str:
+    """The metric cells; the cost cell carries a bar of its share of the parent's cost."""
+    cells = []
+    for m in TABLE_METRICS:
+        text = esc(format_value(value_of(cur, key, m), definition(m).unit, lang, currency))
+        if m == "cost" and share is not None:
+            text += f'<i class="bar" style="width:{max(0.0, min(share, 1.0)) * 100:.1f}%"></i>'
+        cells.append(f'<td class="m-{m}">{text}</td>')
+    return "".join(cells)
+
+
+def _row(key: str, ents: Records, view: View, has_kids: bool,
+         hidden: bool, lang: str, currency: str) -> str:
+    """One table row with the data-* attributes the page script filters on."""
+    cur, prev, tgt = view
+    e = ents[key]
+    name = esc(e["name"])
+    label = (f'<button type="button" class="tog" aria-expanded="false">{name}</button>'
+             if has_kids else f'<span class="leaf">{name}</span>')
+    parent_cost = value_of(cur, e["parent"], "cost")
+    cost = value_of(cur, key, "cost")
+    share = cost / parent_cost if cost is not None and parent_cost else None
+    off = " ".join(k for k in KPI_CHOICES
+                   if vs_target(k, value_of(cur, key, k), value_of(tgt, key, k))[1] is False)
+    parent = "" if e["parent"] == ROOT else ents[e["parent"]]["id"]
+    query = "" if e["level"] == "channel" else name
+    return (f'<tr class="{e["level"]}" data-id="{e["id"]}" data-parent="{parent}" '
+            f'data-level="{e["level"]}" data-channel="{esc(e["channel"])}" data-q="{query}" '
+            f'data-off="{off}"{" hidden" if hidden else ""}><td>{label}</td>'
+            f"{_value_cells(key, cur, share, lang, currency)}"
+            f"{_kpi_cells(key, cur, prev, tgt, lang, currency)}</tr>")
+
+
+def _table(p: Period, keys: list[str], ents: Records, view: View,
+           hidden: bool, lang: str, currency: str) -> str:
+    """One period's table: header, rows in tree order, a no-match row, the account total."""
+    heads = "".join(f'<th class="m-{m}" title="{esc(definition(m).label(lang))}">'
+                    f"{esc(_short(m, lang))}</th>" for m in TABLE_METRICS)
+    heads += "".join(f'<th class="x k-{k}">{esc(_t(col, lang).format(kpi=_short(k, lang)))}</th>'
+                     for k in KPI_CHOICES for col in ("dd_col_change", "dd_col_target"))
+    parents = {ents[k]["parent"] for k in keys}
+    body = "".join(_row(k, ents, view, k in parents, ents[k]["level"] != "channel", lang,
+                        currency) for k in keys)
+    span = 1 + len(TABLE_METRICS) + 2
+    total = (f'<tr><td>{esc(_t("dd_total_all", lang))}</td>'
+             f"{_value_cells(ROOT, view[0], None, lang, currency)}"
+             f"{_kpi_cells(ROOT, *view, lang, currency)}</tr>")
+    return (f'<table id="dd-t-{p.key}" class="pv dd-table" data-period="{p.key}"'
+            f'{" hidden" if hidden else ""}><thead><tr><th>{esc(_t("dd_col_name", lang))}</th>'
+            f'{heads}</tr></thead><tbody>{body}<tr class="none" hidden><td colspan="{span}">'
+            f'{esc(_t("dd_no_match", lang))}</td></tr></tbody><tfoot>{total}</tfoot></table>')
+
+
+def _tiles(p: Period, view: View, hidden: bool, lang: str,
+           currency: str) -> str:
+    """The account's key figures for one period, with change and target pills."""
+    cur, prev, tgt = view
+    tiles = []
+    for m in TILE_METRICS:
+        d, value = definition(m), value_of(cur, ROOT, m)
+        change = _pill(*delta(m, value, value_of(prev, ROOT, m)), lang)
+        lines = [change if p.previous else esc(_t("dd_no_previous", lang))]
+        target = value_of(tgt, ROOT, m) if m in KPIS else None
+        if target is not None:
+            lines.append(f"{_pill(*vs_target(m, value, target), lang)} {esc(_t('target', lang))} "
+                         f"{esc(format_value(target, d.unit, lang, currency))}")
+        tiles.append(f'<div class="card tile"><div class="label" title="{esc(d.label(lang))}">'
+                     f"{esc(d.label(lang))}</div>"
+                     f'<div class="value">{esc(format_value(value, d.unit, lang, currency))}'
+                     "</div>" + "".join(f'<div class="line">{x}</div>' for x in lines) + "</div>")
+    return (f'<div class="pv grid tiles" data-period="{p.key}"{" hidden" if hidden else ""}>'
+            f'{"".join(tiles)}</div>')
+
+
+# -- treemap ----------------------------------------------------------------------------------
+
+
+def colour(kpi: Kpi, value: float | None, reference: float | None) -> str:
+    """Tile colour: green when better than the reference, red when worse, grey without one."""
+    if value is None or reference is None or reference <= 0 or value < 0:
+        return NO_VALUE
+    sign = 1.0 if kpi.direction == "higher" else -1.0
+    score = -sign if value == 0 else sign * math.log(value / reference) / SATURATE
+    s = max(-1.0, min(1.0, score))
+    end = GOOD if s > 0 else BAD
+    return "#" + "".join(f"{round(a + (b - a) * abs(s)):02x}" for a, b in zip(EVEN, end,
+                                                                             strict=True))
+
+
+def _compare(k: str, value: float | None, target: float | None, account: float | None,
+             lang: str, currency: str) -> str:
+    """The hover line comparing a value with its target, or with the account without one."""
+    unit = KPIS[k].unit
+    if value is None:
+        return ""
+    if target is not None and target != 0:
+        return _t("dd_vs_target", lang).format(change=format_change(value / target - 1, lang),
+                                               target=format_value(target, unit, lang, currency))
+    if not account:
+        return ""
+    return _t("dd_vs_account", lang).format(change=format_change(value / account - 1, lang),
+                                            value=format_value(account, unit, lang, currency))
+
+
+def map_data(keys: list[str], ents: Records, view: View, lang: str,
+             currency: str) -> dict[str, Any]:
+    """One period's treemap: the hierarchy, cost areas (each node's own remainder, so parents
+    are exactly the sum of their tiles) and, per focus KPI, colours and texts."""
+    cur, _, tgt = view
+    nodes = [ROOT, *keys]
+    cost = {k: max(0.0, value_of(cur, k, "cost") or 0.0) for k in nodes}
+    below: dict[str, float] = {}
+    for k in keys:
+        below[ents[k]["parent"]] = below.get(ents[k]["parent"], 0.0) + cost[k]
+
+    def name(k: str) -> str:
+        return _t("dd_all_channels", lang) if k == ROOT else str(ents[k]["name"])
+
+    custom = []
+    for k in nodes:
+        parent = ents[k]["parent"]
+        share = "" if k == ROOT or not cost[parent] else "(" + _t("dd_share", lang).format(
+            share=format_value(cost[k] / cost[parent], "percent", lang), parent=name(parent)) + ")"
+        custom.append([
+            esc(format_value(value_of(cur, k, "cost"), "currency", lang, currency)),
+            esc(format_value(value_of(cur, k, "conversions"), "count", lang)), esc(share)])
+    per_kpi = {}
+    for k in KPI_CHOICES:
+        account, unit = value_of(cur, ROOT, k), KPIS[k].unit
+        values = [(value_of(cur, n, k), value_of(tgt, n, k)) for n in nodes]
+        per_kpi[k] = {
+            "colors": ["#f8fafc" if n == ROOT else colour(KPIS[k], v, account if g is None else g)
+                       for n, (v, g) in zip(nodes, values, strict=True)],
+            "text": [esc(f"{_short(k, lang)} {format_value(v, unit, lang, currency)}")
+                     for v, _ in values],
+            "hover": [esc(_compare(k, v, g, account, lang, currency)) for v, g in values]}
+    ids = {k: str(ents[k]["id"]) for k in nodes}
+    level = {k: ents[k]["level"] for k in nodes}
+    return {"ids": [ids[k] for k in nodes], "labels": [esc(name(k)) for k in nodes],
+            "parents": ["" if k == ROOT else ids[ents[k]["parent"]] for k in nodes],
+            "values": [round(max(0.0, cost[k] - below.get(k, 0.0)), 2) for k in nodes],
+            "custom": custom, "kpi": per_kpi,
+            "chan": {str(ents[k]["channel"]): ids[k] for k in keys
+                     if level[k] == "channel" and cost[k] > 0},
+            "owner": {ids[k]: "" if k == ROOT else str(ents[k]["channel"]) for k in nodes
+                      if level[k] != "ad_group"}}
+
+
+def _static_trace(lang: str) -> dict[str, Any]:
+    """The treemap attributes shared by every period and KPI (templates, layout of tiles)."""
+    cost, conv = (esc(MEASURES[m].label(lang)) for m in ("cost", "conversions"))
+    return {"type": "treemap", "branchvalues": "remainder", "maxdepth": 3,
+            "textposition": "top left", "textfont": {"size": 13}, "root": {"color": "#f8fafc"},
+            "texttemplate": "<b>%{label}</b><br>%{customdata[0]}<br>%{text}",
+            "hovertemplate": (f"<b>%{{label}}</b><br>{cost}: %{{customdata[0]}} "
+                              f"%{{customdata[2]}}<br>{conv}: %{{customdata[1]}}<br>"
+                              "<b>%{text}</b><br>%{hovertext}<extra></extra>"),
+            "pathbar": {"thickness": 22, "textfont": {"size": 12.5}}, "tiling": {"pad": 2},
+            "marker": {"line": {"color": "#fff", "width": 1},
+                       "pad": {"t": 24, "l": 4, "r": 4, "b": 4}}}
+
+
+def _trace(static: dict[str, Any], m: dict[str, Any], kpi: str) -> dict[str, Any]:
+    """The treemap trace of one period and focus KPI (the page script does the same in JS)."""
+    return {**static, "ids": m["ids"], "labels": m["labels"], "parents": m["parents"],
+            "values": m["values"], "customdata": m["custom"], "text": m["kpi"][kpi]["text"],
+            "hovertext": m["kpi"][kpi]["hover"],
+            "marker": {**static["marker"], "colors": m["kpi"][kpi]["colors"]}}
+
+
+# -- page -------------------------------------------------------------------------------------
+
+def _css() -> str:
+    base = CSS.replace("__NONE__", NO_VALUE)
+    for name, rgb in (("__BAD__", BAD), ("__EVEN__", EVEN), ("__GOOD__", GOOD)):
+        base = base.replace(name, "#" + "".join(f"{c:02x}" for c in rgb))
+    return base + "".join(f'.dd[data-kpi="{k}"] .k-{k}{{display:table-cell}}'
+                          f'.dd[data-kpi="{k}"] .m-{k}{{background:#f2f6ff}}' for k in KPI_CHOICES)
+
+
+def _filters(ps: list[Period], channels: list[str], kpi: str, lang: str) -> str:
+    """The filter bar: period, channel, search, focus KPI and the off-target switch."""
+    def label(key: str, control: str, cls: str = "") -> str:
+        return f'<label{cls}>{esc(_t(key, lang))}{control}</label>'
+
+    opts = "".join(f'<option value="{p.key}">{esc(_option_label(p, lang))}</option>' for p in ps)
+    chans = "".join(f'<option value="{esc(c)}">{esc(c)}</option>' for c in channels)
+    kpis = "".join(f'<option value="{k}"{" selected" if k == kpi else ""}>'
+                   f"{esc(KPIS[k].label(lang))}</option>" for k in KPI_CHOICES)
+    return ('<div class="card dd-filters" role="search">'
+            + label("dd_period", f'<select id="dd-period">{opts}</select>')
+            + label("dd_channel", f'<select id="dd-channel"><option value="">'
+                    f'{esc(_t("dd_all_channels", lang))}</option>{chans}</select>')
+            + label("dd_search", f'<input id="dd-q" type="search" autocomplete="off" '
+                    f'placeholder="{esc(_t("dd_search_hint", lang))}">')
+            + label("dd_colour_by", f'<select id="dd-kpi">{kpis}</select>')
+            + f'<label class="chk"><input id="dd-off" type="checkbox">'
+            f'{esc(_t("dd_off_target", lang))}</label></div>')
+
+
+def _when(p: Period, hidden: bool, lang: str) -> str:
+    """The header's period line (with the provisional badge) and what it is compared with."""
+    attrs = f'class="pv" data-period="{p.key}"{" hidden" if hidden else ""}'
+    badge = (f'<span class="badge">{esc(_t("provisional", lang))}</span>' if p.provisional
+             else "")
+    vs = (_t("dd_vs", lang).format(period=_period_label(p.previous, lang)) if p.previous
+          else _t("dd_no_previous", lang))
+    return (f'<div {attrs}><div class="period">{esc(_period_label(p.weeks, lang))}{badge}</div>'
+            f'<div class="meta">{esc(vs)}</div></div>')
+
+
+def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
+             currency: str) -> tuple[str, str, dict[str, go.Figure], str]:
+    """(header periods, page sections, figures, script) for data with campaign rows."""
+    ents, tgt = entities(rows), records(latest_targets(rows))
+    kpi = next((k for k in KPI_CHOICES if value_of(tgt, ROOT, k) is not None), "cpa")
+    static, maps, when, tiles, tables = _static_trace(lang), {}, [], [], []
+    for i, p in enumerate(ps):
+        cur = records(period_sums(rows, p.weeks))
+        prev = records(period_sums(rows, p.previous)) if p.previous else {}
+        view, keys = (cur, prev, tgt), tree_order(ents, cur)
+        when.append(_when(p, i > 0, lang))
+        tiles.append(_tiles(p, view, i > 0, lang, currency))
+        tables.append(_table(p, keys, ents, view, i > 0, lang, currency))
+        maps[p.key] = map_data(keys, ents, view, lang, currency)
+    base = chart_layout(lang, margin={"l": 0, "r": 0, "t": 25, "b": 0})
+    fig = go.Figure({"data": [_trace(static, maps[ps[0].key], kpi)],
+                     "layout": {k: v for k, v in base.items() if k not in ("xaxis", "yaxis")}})
+    channels = sorted({str(e["channel"]) for e in ents.values() if e["level"] == "channel"},
+                      key=str.casefold)
+    scale = "".join(f"<{tag}>{esc(_t(key, lang))}</{tag}>" if key else f'<i class="{tag}"></i>'
+                    for tag, key in (("span", "dd_worse"), ("grad", ""), ("span", "dd_better"),
+                                     ("sw", ""), ("span", "dd_no_value")))
+    sections = (
+        f"<style>{_css()}</style>{_filters(ps, channels, kpi, lang)}"
+        f'<section id="dd" class="dd" data-kpi="{kpi}">{"".join(tiles)}'
+        f'<div class="card"><h2>{esc(_t("dd_map_title", lang))}</h2>'
+        f'<p class="desc">{esc(_t("dd_map_desc", lang))}</p><div class="dd-scale">{scale}</div>'
+        f'{plot_div("dd-map", height=MAP_HEIGHT)}</div>'
+        f'<div class="card"><h2>{esc(_t("dd_table_title", lang))}</h2>'
+        f'<p class="desc">{esc(_t("dd_table_desc", lang))}</p>'
+        f'<div class="table-wrap">{"".join(tables)}</div></div></section>')
+    data = {"period": ps[0].key, "kpi": kpi, "config": PLOT_CONFIG, "trace": static,
+            "layout": fig.to_dict()["layout"], "map": maps}
+    return "".join(when), sections, {"dd-map": fig}, JS.replace("__DATA__", script_json(data))
+
+
+def _state(title: str, hint: str) -> str:
+    return (f'<div class="card"><div class="empty"><strong>{esc(title)}</strong>'
+            f"<span>{esc(hint)}</span></div></div>")
+
+
+def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "",
+                     generated_at: dt.datetime | None = None) -> str:
+    """The drill-down page as one HTML string (see the module docstring)."""
+    locale_for(lang)  # fail early on an unsupported language
+    rows = week_rows(values)
+    currency = currency_of(rows)
+    ps = periods(rows) if not rows.empty else []
+    when, figures, script = "", {}, ""
+    if rows.empty or not ps:
+        sections = _state(_t("no_data", lang), _t("dd_no_data_hint", lang))
+    elif not (rows["level"] == "campaign").any():
+        sections = _state(_t("dd_no_campaigns", lang), _t("dd_no_campaigns_hint", lang))
+    else:
+        when, sections, figures, script = _content(rows, ps, lang, currency)
+    meta = [f"{_t('account', lang)}: {account}"] if account else []
+    meta.append(_t("currency_note", lang).format(currency=currency))
+    foot = [_t("dd_method", lang), _t("provisional_note", lang), _t("offline_note", lang)]
+    if generated_at is not None:
+        foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
+    body = (f'<header class="page"><div><h1>{esc(_t("dd_title", lang))}</h1>'
+            f'<div class="meta">{esc(" · ".join(meta))}</div></div><div>{when}</div></header>'
+            f"{sections}<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
+    title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
+    return render_page(lang=lang, title=title, body=body, figures=figures, script=script)
+
+
+def write_drilldown(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:
+    """Render (keywords as :func:`render_drilldown`), then swap the UTF-8 file in atomically:
+    a failure leaves the previous page in place."""
+    return write_page(path, render_drilldown(values, **kw))

@@ -1,0 +1,195 @@
+"""The drill-down page's numbers: whole-week periods, their sums (ratio of sums for KPIs), the
+previous period of equal length, targets, and the channel → campaign → ad group tree.
+
+Pure pandas; no HTML here (dashboards/drilldown.py renders).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboards.formatting import as_number
+from kpi.registry import KPIS, MEASURES, Kpi, Measure
+
+PERIOD_WEEKS = {"1w": 1, "4w": 4, "13w": 13}  # plus "mtd", the month to date
+LEVELS = ("total", "channel", "campaign", "ad_group")
+REQUIRED_COLUMNS = ("grain", "level", "period_start", "period_end", "complete", "provisional",
+                    "channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name",
+                    "metric", "value", "numerator", "denominator", "target", "currency")
+ROOT, SEP = "all", "\x1f"  # the account's node key; separator inside node keys
+Records = dict[str, dict[str, Any]]  # node key -> column -> value
+View = tuple[Records, Records, Records]  # a period's sums, the previous period's, targets
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole ISO weeks (their Mondays) and the preceding weeks of equal length (empty when the
+    data do not reach back that far)."""
+
+    key: str
+    weeks: tuple[dt.date, ...]
+    previous: tuple[dt.date, ...]
+    provisional: bool
+
+
+def definition(metric: str) -> Kpi | Measure:
+    return KPIS[metric] if metric in KPIS else MEASURES[metric]
+
+
+def _is_true(flag: object) -> bool:
+    return False if flag is None or pd.isna(flag) else bool(flag)
+
+
+def week_rows(values: pd.DataFrame) -> pd.DataFrame:
+    """Week rows of the four levels with dates, floats, a ``node`` key, its ``parent`` and the
+    node's ``name``; ValueError naming missing columns."""
+    if values.empty:
+        return pd.DataFrame(columns=[*REQUIRED_COLUMNS, "node", "parent", "name"])
+    missing = [c for c in REQUIRED_COLUMNS if c not in values.columns]
+    if missing:
+        raise ValueError(f"kpi_values is missing column(s) {missing}")
+    rows = values[(values["grain"] == "week") & values["level"].isin(LEVELS)].copy()
+    for col in ("period_start", "period_end"):
+        rows[col] = pd.to_datetime(rows[col]).dt.date
+    for col in ("value", "numerator", "denominator", "target"):
+        rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
+    ch, camp, adg = (rows[c].fillna("").astype(str) for c in ("channel", "campaign_key",
+                                                              "ad_group_key"))
+    level = rows["level"]
+    is_total, is_channel, is_campaign = (level == "total", level == "channel",
+                                         level == "campaign")
+    c_key, p_key = "c" + SEP + ch, "p" + SEP + ch + SEP + camp
+    rows["node"] = np.select([is_total, is_channel, is_campaign],
+                             [ROOT, c_key, p_key], "a" + SEP + p_key + SEP + adg)
+    rows["parent"] = np.select([is_total, is_channel, is_campaign], ["", ROOT, c_key], p_key)
+    campaign = rows["campaign_name"].fillna(rows["campaign_key"]).fillna("").astype(str)
+    ad_group = rows["ad_group_name"].fillna(rows["ad_group_key"]).fillna("").astype(str)
+    rows["name"] = np.select([is_total, is_channel, is_campaign], ["", ch, campaign], ad_group)
+    if not is_total.any():  # the account from its channels: sums of sums are still sums
+        rows = pd.concat([rows, rows[is_channel].assign(level="total", node=ROOT, parent="",
+                                                        name="")], ignore_index=True)
+    return rows
+
+
+def currency_of(rows: pd.DataFrame) -> str:
+    found = sorted({str(c) for c in rows["currency"].dropna().unique()})
+    if len(found) > 1:
+        raise ValueError(f"kpi_values mixes currencies {found}; convert to one reporting currency")
+    return found[0] if found else "EUR"
+
+
+def _month(monday: dt.date) -> tuple[int, int]:
+    """The month a week belongs to: the one holding its Thursday (most of its days)."""
+    thursday = monday + dt.timedelta(days=3)
+    return thursday.year, thursday.month
+
+
+def periods(rows: pd.DataFrame) -> list[Period]:
+    """The page's periods, latest complete week last; weeks before the first complete one are
+    outside the data, so a period (or its comparison) needing them is left out (or empty)."""
+    flags = pd.DataFrame({"start": rows["period_start"], "complete": rows["complete"].map(_is_true),
+                          "provisional": rows["provisional"].map(_is_true)}).groupby("start")
+    complete, provisional = flags["complete"].all(), flags["provisional"].any().to_dict()
+    done = sorted(complete.index[complete])
+    if not done:
+        return []
+    first, latest = done[0], done[-1]
+
+    def make(key: str, n: int) -> Period:
+        weeks = tuple(latest - dt.timedelta(weeks=i) for i in reversed(range(n)))
+        previous = tuple(w - dt.timedelta(weeks=n) for w in weeks)
+        return Period(key, weeks, previous if previous[0] >= first else (),
+                      any(provisional.get(w, False) for w in weeks))
+
+    out = [make(k, n) for k, n in PERIOD_WEEKS.items()
+           if latest - dt.timedelta(weeks=n - 1) >= first]
+    n = 1
+    while (latest - dt.timedelta(weeks=n) >= first
+           and _month(latest - dt.timedelta(weeks=n)) == _month(latest)):
+        n += 1
+    return [*out, make("mtd", n)]
+
+
+def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
+    """One row per node active in ``weeks``: measures summed, KPIs as sum(numerator) /
+    sum(denominator) × scale (numerators missing on KPI rows come from the summed measures)."""
+    sub = rows[rows["period_start"].isin(weeks)]
+    grouped = sub.groupby(["node", "metric"])[["value", "numerator", "denominator"]].sum(
+        min_count=1)
+    nodes = pd.Index(sub["node"].unique(), name="node")
+
+    def wide(col: str) -> pd.DataFrame:
+        return grouped[col].unstack().reindex(index=nodes, columns=[*MEASURES, *KPIS])
+
+    out = wide("value")[list(MEASURES)].copy()
+    num, den = wide("numerator"), wide("denominator")
+    for k in KPIS.values():
+        n = num[k.id].combine_first(out[k.numerator])
+        d = den[k.id].combine_first(out[k.denominator])
+        out[k.id] = n / d.where(d != 0) * k.scale
+    return out
+
+
+def latest_targets(rows: pd.DataFrame) -> pd.DataFrame:
+    """node × KPI: each series' latest non-null target."""
+    rows = rows[rows["metric"].isin(list(KPIS)) & rows["target"].notna()]
+    last = rows.sort_values("period_start").groupby(["node", "metric"])["target"].last()
+    return last.unstack().reindex(columns=list(KPIS))
+
+
+def records(frame: pd.DataFrame) -> Records:
+    """node -> column -> finite float or None, for fast lookups while rendering."""
+    return {k: {c: as_number(v) for c, v in row.items()}
+            for k, row in frame.to_dict("index").items()}
+
+
+def entities(rows: pd.DataFrame) -> Records:
+    """node -> level, parent, name (the latest), channel and a short page ``id``."""
+    ents = rows.sort_values("period_start").groupby("node")[["level", "parent", "name",
+                                                             "channel"]].last()
+    ents["id"] = [ROOT if k == ROOT else f"n{i}" for i, k in enumerate(ents.index)]
+    return ents.to_dict("index")
+
+
+def tree_order(ents: Records, cur: Records) -> list[str]:
+    """The period's nodes (without ROOT) depth first, by cost descending within each parent."""
+    present = sorted((k for k in cur if k != ROOT and k in ents),
+                     key=lambda k: (-(cur[k]["cost"] or 0), -(cur[k]["conversions"] or 0),
+                                    ents[k]["name"]))
+    kids: dict[str, list[str]] = {}
+    for key in present:
+        kids.setdefault(ents[key]["parent"], []).append(key)
+    out: list[str] = []
+
+    def walk(key: str) -> None:
+        for child in kids.get(key, []):
+            out.append(child)
+            walk(child)
+
+    walk(ROOT)
+    return out
+
+
+def value_of(rec: Records, key: str, col: str) -> float | None:
+    return rec.get(key, {}).get(col)
+
+
+def delta(metric: str, value: object, before: object) -> tuple[float | None, bool | None]:
+    """(relative change, better?) vs the previous value; better is None without a direction."""
+    v, b, d = as_number(value), as_number(before), definition(metric)
+    if v is None or b is None or b == 0:
+        return None, None
+    return v / b - 1, None if d.direction is None or v == b else d.is_better(v, b)
+
+
+def vs_target(metric: str, value: object, target: object) -> tuple[float | None, bool | None]:
+    """(relative gap to target, on target?); (None, None) without a value or a target."""
+    v, g = as_number(value), as_number(target)
+    if v is None or g is None or g == 0:
+        return None, None
+    return v / g - 1, not KPIS[metric].is_better(g, v)

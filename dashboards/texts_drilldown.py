@@ -1,0 +1,123 @@
+"""The nl / fr / en texts of the drill-down page (dashboards/drilldown.py).
+
+Shared texts live in dashboards/i18n.py; KPI and measure names in kpi.registry.
+"""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "dd_title": {"nl": "Drill-down: kanalen en campagnes", "fr": "Détail par canal et campagne",
+                 "en": "Drill-down: channels and campaigns"},
+    "dd_period": {"nl": "Periode", "fr": "Période", "en": "Period"},
+    "dd_period_1w": {"nl": "Laatste volledige week", "fr": "Dernière semaine complète",
+                     "en": "Latest complete week"},
+    "dd_period_4w": {"nl": "Laatste 4 weken", "fr": "4 dernières semaines",
+                     "en": "Last 4 weeks"},
+    "dd_period_13w": {"nl": "Laatste 13 weken", "fr": "13 dernières semaines",
+                      "en": "Last 13 weeks"},
+    "dd_period_mtd": {
+        "nl": "{month} tot nu (hele weken)",
+        "fr": "{month} à ce jour (semaines entières)",
+        "en": "{month} to date (whole weeks)",
+    },
+    "dd_weeks": {"nl": "Weken {first}–{last}", "fr": "Semaines {first} à {last}",
+                 "en": "Weeks {first}–{last}"},
+    "dd_vs": {"nl": "t.o.v. {period}", "fr": "vs {period}", "en": "vs {period}"},
+    "dd_no_previous": {
+        "nl": "geen vergelijkbare vorige periode",
+        "fr": "pas de période précédente comparable",
+        "en": "no comparable previous period",
+    },
+    "dd_vs_previous": {"nl": "t.o.v. vorige periode", "fr": "vs période précédente",
+                       "en": "vs previous period"},
+    "dd_channel": {"nl": "Kanaal", "fr": "Canal", "en": "Channel"},
+    "dd_all_channels": {"nl": "Alle kanalen", "fr": "Tous les canaux", "en": "All channels"},
+    "dd_search": {"nl": "Zoeken", "fr": "Rechercher", "en": "Search"},
+    "dd_search_hint": {
+        "nl": "Campagne of advertentiegroep",
+        "fr": "Campagne ou groupe d'annonces",
+        "en": "Campaign or ad group",
+    },
+    "dd_off_target": {"nl": "Alleen naast doel", "fr": "Hors objectif seulement",
+                      "en": "Only off target"},
+    "dd_colour_by": {"nl": "Kleur en focus-KPI", "fr": "Couleur et KPI suivi",
+                     "en": "Colour and focus KPI"},
+    "dd_map_title": {"nl": "Waar gaat het budget naartoe?", "fr": "Où va le budget\u202f?",
+                     "en": "Where does the budget go?"},
+    "dd_map_desc": {
+        "nl": "Oppervlakte = kosten. Kleur = de gekozen KPI t.o.v. het doel, of t.o.v. de hele "
+        "account als er geen doel is. Klik op een vlak om in te zoomen; kanalen zonder kosten "
+        "staan alleen in de tabel.",
+        "fr": "Surface = coût. Couleur = le KPI choisi par rapport à l'objectif, ou au compte "
+        "entier faute d'objectif. Cliquez sur une zone pour zoomer\u202f; les canaux sans coût "
+        "n'apparaissent que dans le tableau.",
+        "en": "Area = cost. Colour = the chosen KPI against its target, or against the whole "
+        "account where there is no target. Click a tile to zoom in; channels without cost "
+        "appear only in the table.",
+    },
+    "dd_worse": {"nl": "slechter", "fr": "moins bon", "en": "worse"},
+    "dd_better": {"nl": "beter", "fr": "meilleur", "en": "better"},
+    "dd_no_value": {"nl": "geen waarde", "fr": "pas de valeur", "en": "no value"},
+    "dd_vs_target": {"nl": "{change} t.o.v. doel {target}", "fr": "{change} vs objectif {target}",
+                     "en": "{change} vs target {target}"},
+    "dd_vs_account": {
+        "nl": "{change} t.o.v. account ({value})",
+        "fr": "{change} vs compte ({value})",
+        "en": "{change} vs account ({value})",
+    },
+    "dd_share": {"nl": "{share} van {parent}", "fr": "{share} de {parent}",
+                 "en": "{share} of {parent}"},
+    "dd_table_title": {
+        "nl": "Kanalen, campagnes en advertentiegroepen",
+        "fr": "Canaux, campagnes et groupes d'annonces",
+        "en": "Channels, campaigns and ad groups",
+    },
+    "dd_table_desc": {
+        "nl": "Klik op een kanaal of campagne om het open te klappen. Gesorteerd op kosten.",
+        "fr": "Cliquez sur un canal ou une campagne pour le déplier. Trié par coût.",
+        "en": "Click a channel or campaign to expand it. Sorted by cost.",
+    },
+    "dd_col_name": {
+        "nl": "Kanaal / campagne / advertentiegroep",
+        "fr": "Canal / campagne / groupe d'annonces",
+        "en": "Channel / campaign / ad group",
+    },
+    "dd_col_change": {"nl": "{kpi} t.o.v. vorige", "fr": "{kpi} vs précédente",
+                      "en": "{kpi} vs previous"},
+    "dd_col_target": {"nl": "{kpi} t.o.v. doel", "fr": "{kpi} vs objectif",
+                      "en": "{kpi} vs target"},
+    "dd_short_conversion_rate": {"nl": "Conv.-ratio", "fr": "Taux de conv.",
+                                 "en": "Conv. rate"},
+    "dd_total_all": {"nl": "Totaal, alle kanalen", "fr": "Total, tous les canaux",
+                     "en": "Total, all channels"},
+    "dd_no_match": {
+        "nl": "Geen enkele rij voldoet aan de filters.",
+        "fr": "Aucune ligne ne correspond aux filtres.",
+        "en": "No row matches the filters.",
+    },
+    "dd_no_data_hint": {
+        "nl": "Er is nog geen volledige week met gegevens.",
+        "fr": "Aucune semaine complète de données n'est encore disponible.",
+        "en": "There is no complete week of data yet.",
+    },
+    "dd_no_campaigns": {"nl": "Geen campagnegegevens", "fr": "Aucune donnée de campagne",
+                        "en": "No campaign data"},
+    "dd_no_campaigns_hint": {
+        "nl": "kpi_values bevat geen rijen op campagneniveau; de roll-up moet de niveaus "
+        "'campaign' en 'ad_group' bevatten.",
+        "fr": "kpi_values ne contient aucune ligne au niveau campagne\u202f; le cumul doit "
+        "inclure les niveaux «\u202fcampaign\u202f» et «\u202fad_group\u202f».",
+        "en": "kpi_values has no campaign-level rows; the roll-up must include the 'campaign' "
+        "and 'ad_group' levels.",
+    },
+    "dd_method": {
+        "nl": "Periodes zijn hele ISO-weken (maandag–zondag); een week hoort bij de maand van "
+        "haar donderdag. KPI's over meerdere weken zijn som van de tellers ÷ som van de "
+        "noemers, nooit een gemiddelde van weekcijfers.",
+        "fr": "Les périodes sont des semaines ISO entières (lundi–dimanche)\u202f; une semaine "
+        "appartient au mois de son jeudi. Sur plusieurs semaines, un KPI vaut la somme des "
+        "numérateurs ÷ la somme des dénominateurs, jamais une moyenne de valeurs "
+        "hebdomadaires.",
+        "en": "Periods are whole ISO weeks (Monday–Sunday); a week belongs to the month of its "
+        "Thursday. Multi-week KPIs are the sum of numerators ÷ the sum of denominators, never "
+        "an average of weekly values.",
+    },
+}
