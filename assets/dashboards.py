@@ -15,6 +15,7 @@ from dashboards.clv import write_clv
 from dashboards.drilldown import write_drilldown
 from dashboards.experiments import write_experiments
 from dashboards.overview import write_overview
+from dashboards.page import write_page
 from dashboards.quality import write_quality
 from dashboards.trends import write_trends
 from kpi import model, rollup
@@ -71,12 +72,13 @@ def drilldown_dashboard(warehouse: WarehouseResource,
 
 
 def _each_language(write, out, name: str, config, *frames, **kw):
-    """Write ``name``.<lang>.html for every language and ``name``.html in the configured one."""
+    """Write ``name``.<lang>.html for every language, and ``name``.html as a copy of the one in
+    the configured language (rendered once, swapped in atomically)."""
     for lang in LANGUAGES:
         write(out / f"{name}.{lang}.html", *frames, lang=lang, account=config.account_name,
               **kw)
-    return write(out / f"{name}.html", *frames, lang=config.reporting.language,
-                 account=config.account_name, **kw)
+    chosen = out / f"{name}.{config.reporting.language}.html"
+    return write_page(out / f"{name}.html", chosen.read_text(encoding="utf-8"))
 
 
 def _page_result(path) -> dg.MaterializeResult:

@@ -34,6 +34,7 @@ from dashboards.page import (
     TEAL,
     chart_layout,
     esc,
+    label_margin,
     plot_div,
     render_page,
     write_page,
@@ -162,12 +163,14 @@ def _trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str) -> go.
                     name=esc(t("legend_actual", lang)))
     prefix, suffix = axis_affixes(kpi.unit, lang, currency)
     ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // 6))]  # ≤ 6, the latest included
-    base = chart_layout(lang)
-    fig.update_layout(base, xaxis={**base["xaxis"], "type": "date",
+    base = chart_layout(lang, margin={"b": 28, "r": 12, "t": 8, "l": label_margin(
+        values, targets, unit=kpi.unit, lang=lang, currency=currency)})
+    fig.update_layout(base, xaxis={**base["xaxis"], "type": "date", "automargin": False,
                                    "tickvals": [d.isoformat() for d in ticks],
                                    "ticktext": [esc(format_day_month(d, lang)) for d in ticks]},
                       yaxis={**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
-                             "separatethousands": True, "exponentformat": "none", "nticks": 5})
+                             "separatethousands": True, "exponentformat": "none", "nticks": 5,
+                             "automargin": False})
     return fig
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-from dashboards.formatting import locale_for, plotly_separators
+from dashboards.formatting import format_value, locale_for, plotly_separators
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#eceff3"
@@ -142,6 +142,16 @@ def chart_layout(lang: str, **overrides: Any) -> dict[str, Any]:
     }
     layout.update(overrides)
     return layout
+
+
+def label_margin(*series: list[float | None], unit: str | None = None, lang: str = "en",
+                 currency: str = "EUR") -> int:
+    """Pixels for the widest y tick label of a chart showing ``series`` in ``unit``: a fixed
+    margin instead of Plotly's automargin, which redraws a chart until its labels fit (about
+    a third of the drawing time of a page of small multiples)."""
+    top = max((abs(v) for values in series for v in values if v is not None), default=0.0)
+    label = format_value(top * 1.25, unit or "count", lang, currency)  # axis may pass the data
+    return 16 + 7 * len(label)
 
 
 def plot_div(fig_id: str, *, height: int | None = None) -> str:

@@ -39,7 +39,16 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
-from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
+from dashboards.page import (
+    ACCENT,
+    MUTED,
+    chart_layout,
+    esc,
+    label_margin,
+    plot_div,
+    render_page,
+    write_page,
+)
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 TREND_METRICS = ("cost", "conversions", "cpa", "cpl", "roas", "conversion_rate")
@@ -276,15 +285,19 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
         ticks = [s for s in starts if s.weekday() == 0][::-1][::3][::-1]  # every third Monday
     else:
         ticks = starts[::-1][:: max(1, -(-n // MAX_TICKS))]  # ≤ 6, the latest included
-    base = chart_layout(lang, margin={"l": 8, "r": 12, "t": 8 if daily else 16, "b": 8})
+    base = chart_layout(lang, margin={"l": label_margin(values, targets, unit=d.unit, lang=lang,
+                                                     currency=currency),
+                                      "r": 12, "t": 8 if daily else 16, "b": 28})
     fig.update_layout(base, shapes=shapes, annotations=notes,
-                      xaxis={**base["xaxis"], "type": "date",
+                      xaxis={**base["xaxis"], "type": "date", "automargin": False,
                              "tickvals": [s.isoformat() for s in ticks],
                              "ticktext": [esc(format_day_month(s, lang)) for s in ticks]},
                       yaxis={**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
                              "separatethousands": True, "exponentformat": "none", "nticks": 5,
-                             "rangemode": "tozero" if d.unit != "multiple" else "normal"})
+                             "rangemode": "tozero" if d.unit != "multiple" else "normal",
+                             "automargin": False})
     return fig
+
 
 
 # -- page ---------------------------------------------------------------------------------------
