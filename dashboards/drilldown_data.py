@@ -117,7 +117,8 @@ def periods(rows: pd.DataFrame) -> list[Period]:
 
 def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     """One row per node active in ``weeks``: measures summed, KPIs as sum(numerator) /
-    sum(denominator) × scale (numerators missing on KPI rows come from the summed measures)."""
+    sum(denominator) × scale (numerators missing on KPI rows come from the summed measures);
+    no cost per lead, purchase or click where nothing was spent (organic, direct, e-mail)."""
     sub = rows[rows["period_start"].isin(weeks)]
     grouped = sub.groupby(["node", "metric"])[["value", "numerator", "denominator"]].sum(
         min_count=1)
@@ -131,6 +132,8 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     for k in KPIS.values():
         n = num[k.id].combine_first(out[k.numerator])
         d = den[k.id].combine_first(out[k.denominator])
+        if k.numerator == "cost":  # a cost per … of unpaid traffic is not 0 €: it has no price
+            n = n.where(n != 0)
         out[k.id] = n / d.where(d != 0) * k.scale
     return out
 

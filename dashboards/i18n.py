@@ -65,9 +65,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Provisional: the period contains days that sources may still restate.",
     },
     "offline_note": {
-        "nl": "Zelfstandig bestand: werkt offline en maakt geen netwerkverbindingen.",
-        "fr": "Fichier autonome\u00a0: fonctionne hors ligne, sans aucune connexion réseau.",
-        "en": "Self-contained file: works offline and makes no network requests.",
+        "nl": "Werkt offline en maakt geen netwerkverbindingen (plotly.js staat in dezelfde "
+        "map).",
+        "fr": "Fonctionne hors ligne, sans aucune connexion réseau (plotly.js est dans le même "
+        "dossier).",
+        "en": "Works offline and makes no network requests (plotly.js sits in the same folder).",
     },
     "exp_title": {"nl": "Experimenten", "fr": "Expériences", "en": "Experiments"},
     "exp_as_of": {

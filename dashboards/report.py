@@ -214,8 +214,9 @@ def _channels(values: pd.DataFrame, week: IsoWeek, lang: str, currency: str) -> 
     for channel, row in table.iterrows():
         if not (as_number(row.get("cost")) or as_number(row.get("conversions"))):
             continue
-        cells = [esc(format_value(as_number(row.get(m)), _unit(m), lang, currency))
-                 for m in CHANNEL_METRICS]
+        unpaid = not as_number(row.get("cost"))  # no cost per conversion without cost
+        cells = [esc(format_value(None if unpaid and m == "cpa" else as_number(row.get(m)),
+                                  _unit(m), lang, currency)) for m in CHANNEL_METRICS]
         conv, prev = as_number(row.get("conversions")), as_number(previous.get(channel))
         change = None if conv is None or not prev else conv / prev - 1
         body.append([esc(channel), *cells, _change_pill(change, "conversions", lang)])

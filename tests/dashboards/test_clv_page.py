@@ -241,7 +241,7 @@ def test_every_text_in_every_language(key: str) -> None:
 
 
 def test_shared_texts_come_from_the_dashboard_texts() -> None:
-    assert _t("offline_note", "en").startswith("Self-contained file")
+    assert _t("offline_note", "en").startswith("Works offline")
     with pytest.raises(KeyError, match=r"'clv_title'.*'de'"):
         _t("clv_title", "de")
 

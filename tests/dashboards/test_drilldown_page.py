@@ -281,6 +281,19 @@ def test_multi_week_kpis_are_ratios_of_sums(values: pd.DataFrame) -> None:
     assert sums.at[node, "ctr"] == pytest.approx(clicks / impressions)
 
 
+def test_unpaid_traffic_has_no_cost_per_conversion(values: pd.DataFrame) -> None:
+    rows, four = week_rows(values), weeks(LATEST, 4)
+    node = rows["node"].iloc[0]
+    free = rows.copy()
+    mine = free["node"] == node
+    free.loc[mine & (free["metric"] == "cost"), "value"] = 0.0
+    free.loc[mine & free["metric"].isin(["cpa", "cpl", "cpc", "cpm"]), "numerator"] = 0.0
+    sums = period_sums(free, four)
+    assert sums.at[node, "cost"] == 0
+    assert sums.loc[node, ["cpa", "cpl", "cpc", "cpm"]].isna().all()  # shown as "–", not 0 €
+    assert sums.at[node, "ctr"] == pytest.approx(period_sums(rows, four).at[node, "ctr"])
+
+
 def test_the_table_shows_ratio_of_sums_and_channels_sum_their_campaigns(page_en: str,
                                                                         values: pd.DataFrame
                                                                         ) -> None:

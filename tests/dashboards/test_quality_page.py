@@ -143,7 +143,7 @@ def test_every_text_in_every_language_with_the_same_fields(key: str) -> None:
 
 def test_texts_fall_back_to_the_shared_dashboard_texts() -> None:
     assert _t("q_title", "fr") == "Qualité des données"
-    assert _t("offline_note", "nl").startswith("Zelfstandig bestand")  # from dashboards.i18n
+    assert _t("offline_note", "nl").startswith("Werkt offline")  # from dashboards.i18n
     with pytest.raises(KeyError, match=r"'q_title'.*'de'"):
         _t("q_title", "de")
     with pytest.raises(KeyError, match=r"'no_such_text'.*'en'"):
