@@ -22,7 +22,7 @@ from kpi import model, rollup
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since
-from pipelines.warehouse.store import EXTRACTS_TABLE
+from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
 
 EXPERIMENT_TABLES = (experiment_assets.RESULTS_TABLE, experiment_assets.EFFECTS_TABLE,
                      experiment_assets.HISTORY_TABLE)
@@ -224,7 +224,7 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                       settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    extracts = con.execute(con.table(EXTRACTS_TABLE))
+    extracts = con.execute(read_table(con, EXTRACTS_TABLE))
     latest = latest_pulled(con)
     windows = provisional_windows(con, config, latest)
     as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()

@@ -22,7 +22,7 @@ from kpi import model, rollup
 from kpi.registry import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
-from pipelines.warehouse.store import EXTRACTS_TABLE
+from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
 
 REPORT_ASSET = "weekly_report"
 REPORT_JOB = "weekly_report_job"
@@ -58,7 +58,7 @@ class ReportConfig(dg.Config):
 
 
 def _table(con, name: str) -> pd.DataFrame:
-    return con.execute(con.table(name)) if name in con.list_tables() else pd.DataFrame()
+    return con.execute(read_table(con, name)) if name in con.list_tables() else pd.DataFrame()
 
 
 def definitions(config: Config) -> Definitions:

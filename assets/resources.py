@@ -11,26 +11,24 @@ import os
 from pathlib import Path
 
 import dagster as dg
-from ibis.backends.duckdb import Backend
+from ibis.backends import BaseBackend
 
 from assets.settings import CONFIG_ENV, DATA_DIR_ENV, Paths
 from pipelines.config import Config, load_config
-from pipelines.warehouse.store import connect
+from pipelines.warehouse.engines import open_warehouse
 
-WAREHOUSE_FILE = "warehouse.duckdb"
 OUTPUT_FOLDER = "out"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file in the data folder."""
+    """The warehouse on the configured engine: by default the DuckDB file in the data folder."""
 
     data_dir: str
+    config_path: str
 
-    def path(self) -> Path:
-        return Path(self.data_dir) / WAREHOUSE_FILE
-
-    def connect(self) -> Backend:
-        return connect(self.path())
+    def connect(self) -> BaseBackend:
+        engine = load_config(Path(self.config_path)).engine
+        return open_warehouse(engine, Path(self.data_dir))
 
 
 class SettingsResource(dg.ConfigurableResource):
@@ -57,6 +55,6 @@ def resources_for(paths: Paths, from_env: bool = True) -> dict[str, dg.Configura
     data_dir = _env_or(DATA_DIR_ENV, paths.data_dir) if from_env else str(paths.data_dir)
     config = _env_or(CONFIG_ENV, paths.config) if from_env else str(paths.config)
     return {
-        "warehouse": WarehouseResource(data_dir=data_dir),
+        "warehouse": WarehouseResource(data_dir=data_dir, config_path=config),
         "settings": SettingsResource(config_path=config, data_dir=data_dir),
     }

@@ -81,8 +81,15 @@ def _label(start: ir.DateValue, grain: Grain) -> ir.StringValue:
 
 
 def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: RollupSpec) -> ir.Table:
-    """Sum every fact per grain x period x level x series (``kpi_rollup``)."""
-    named = model.join(campaigns.select("campaign_key", "channel", "campaign_name"),
+    """Sum every fact per grain x period x level x series (``kpi_rollup``).
+
+    The facts are summed once per day and ad group before the names are joined, and each
+    coarser level is summed from the finer one of the same grain (ad group -> campaign ->
+    channel -> total), so only the first sum reads every fact row.
+    """
+    daily = model.group_by("date", "campaign_key", "ad_group_key").aggregate(
+        **{f: model[f].sum() for f in FACTS})
+    named = daily.join(campaigns.select("campaign_key", "channel", "campaign_name"),
                        "campaign_key", how="left").join(
         ad_groups.select("ad_group_key", "ad_group_name"), "ad_group_key", how="left")
     named = named.mutate(channel=named.channel.fill_null(spec.other_channel),
@@ -91,16 +98,19 @@ def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: Roll
     parts = []
     for grain in spec.grains:
         start, end, previous = period(named.date, grain)
-        dated = named.mutate(period_start=start, period_end=end, previous_start=previous)
-        for level in spec.levels:
+        finer = named.mutate(period_start=start, period_end=end, previous_start=previous)
+        for level in reversed(LEVELS):  # finest first: each level sums the one before
             dims = list(_LEVEL_DIMS[level])
             names = [n for n, d in (("campaign_name", "campaign_key"),
                                     ("ad_group_name", "ad_group_key")) if d in dims]
             keys = ["period_start", "period_end", "previous_start", *dims]
-            sums = dated.group_by(keys).aggregate(
-                **{f: dated[f].sum() for f in FACTS},
-                **{n: dated[n].max() for n in names},
+            sums = finer.group_by(keys).aggregate(
+                **{f: finer[f].sum() for f in FACTS},
+                **{n: finer[n].max() for n in names},
             )
+            finer = sums
+            if level not in spec.levels:
+                continue
             fill = {d: ibis.null("string") for d in _DIMS if d not in sums.columns}
             parts.append(sums.mutate(grain=ibis.literal(grain), level=ibis.literal(level),
                                      period_label=_label(sums.period_start, grain), **fill))

@@ -20,10 +20,12 @@ from pathlib import Path
 import duckdb
 import ibis
 import pyarrow as pa
+from ibis.backends import BaseBackend
 from ibis.backends.duckdb import Backend
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.streams import STREAMS, Stream
+from pipelines.warehouse import portable
 from pipelines.warehouse.conform import ARROW_TYPES, to_arrow
 
 EXTRACTS_TABLE = "raw_extracts"
@@ -45,6 +47,22 @@ def _identifier(name: str) -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise ValueError(f"not a table or column name this warehouse creates: {name!r}")
     return f'"{name}"'
+
+
+def _is_duckdb(con: BaseBackend) -> bool:
+    """DuckDB gets transactions and bound parameters; other engines the portable writes."""
+    return con.name == "duckdb"
+
+
+def read_table(con: BaseBackend, name: str) -> ibis.Table:
+    """Table ``name`` with its timestamps in UTC on every engine: DuckDB stores them as
+    TIMESTAMPTZ already; Spark's TIMESTAMP carries no zone (the session's, UTC) and is
+    declared UTC here."""
+    table = con.table(name)
+    naive = {column: table[column].cast(ibis.dtype("timestamp('UTC')"))
+             for column, kind in table.schema().items()
+             if kind.is_timestamp() and kind.timezone is None}
+    return table.mutate(**naive) if naive else table
 
 
 class WarehouseError(RuntimeError):
@@ -102,6 +120,9 @@ def ensure_raw_tables(con: Backend) -> None:
 
     schemas = {s.table: arrow_schema(s) for s in STREAMS.values()}
     schemas[EXTRACTS_TABLE] = EXTRACTS_SCHEMA
+    if not _is_duckdb(con):
+        portable.ensure_tables(con, schemas)
+        return
     for table, schema in schemas.items():
         columns = ", ".join(f"{_identifier(f.name)} {_ddl_type(f.type)}" for f in schema)
         con.con.execute(f"CREATE TABLE IF NOT EXISTS {_identifier(table)} ({columns})")
@@ -161,6 +182,10 @@ def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
     """
     checked = [_checked(extract) for extract in extracts]
     ensure_raw_tables(con)
+    if not _is_duckdb(con):
+        for extract, (table, log) in zip(extracts, checked, strict=True):
+            _replace_extract_portably(con, extract, table, log)
+        return [table.num_rows for table, _ in checked]
     log_table = _identifier(EXTRACTS_TABLE)
     with transaction(con) as raw:
         for extract, (table, log) in zip(extracts, checked, strict=True):
@@ -183,6 +208,20 @@ def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
     return [table.num_rows for table, _ in checked]
 
 
+def _replace_extract_portably(con: BaseBackend, extract: Extract, table: pa.Table,
+                              log: pa.Table) -> None:
+    """:func:`write_extracts`' replacement of one window, on an engine without transactions:
+    the raw rows first, the extract log (which says the window was pulled) last."""
+    start, end, scope = extract.window.start, extract.window.end, extract.scope
+    column = _SCOPE_COLUMN[extract.stream.source]
+    portable.replace_rows(con, extract.stream.table,
+                          lambda t: t.date.between(start, end) & (t[column] == scope), table)
+    portable.replace_rows(
+        con, EXTRACTS_TABLE,
+        lambda t: (t.stream == extract.stream.name) & (t.scope == scope)
+        & t.date.between(start, end), log)
+
+
 def write_extract(con: Backend, extract: Extract) -> int:
     """:func:`write_extracts` for one extract."""
     return write_extracts(con, [extract])[0]
@@ -193,6 +232,8 @@ STATE_TABLE = "pipeline_state"
 
 def read_state(con: Backend, key: str) -> str | None:
     """A value the pipeline stored about a derived table (e.g. the rules it was built with)."""
+    if not _is_duckdb(con):
+        return portable.read_state(con, STATE_TABLE, key)
     if STATE_TABLE not in con.list_tables():
         return None
     rows = con.con.execute(
@@ -207,6 +248,10 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
     ``expr`` must produce only dates inside the window; the table is created on first use.
     ``state`` (key -> value) is recorded in the same transaction, see :func:`read_state`.
     """
+    if not _is_duckdb(con):
+        count = portable.replace_window(con, table, expr, window.start, window.end)
+        portable.write_state(con, STATE_TABLE, state or {})
+        return count
     sql, name = con.compile(expr), _identifier(table)
     dates = [window.start, window.end]
     with transaction(con) as raw:
@@ -225,6 +270,8 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
 
 def replace_tables(con: Backend, tables: Mapping[str, ibis.Table]) -> dict[str, int]:
     """Rebuild whole derived tables from Ibis expressions, all in one transaction."""
+    if not _is_duckdb(con):
+        return portable.replace_tables(con, tables)
     compiled = {name: con.compile(expr) for name, expr in tables.items()}
     counts: dict[str, int] = {}
     with transaction(con) as raw:
@@ -237,6 +284,8 @@ def replace_tables(con: Backend, tables: Mapping[str, ibis.Table]) -> dict[str, 
 
 def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table]) -> dict[str, int]:
     """Replace whole tables by in-memory Arrow tables (their schema kept), in one transaction."""
+    if not _is_duckdb(con):
+        return portable.replace_tables(con, tables)
     counts: dict[str, int] = {}
     with transaction(con) as raw:
         for name, table in tables.items():

@@ -160,6 +160,7 @@ def test_the_weekly_report_opens_offline_in_chromium(demo_dir, open_page):
 def test_check_config_accepts_the_sample(tmp_path):
     result = campaign_kpi("check-config", cwd=tmp_path)
     assert result.returncode == 0 and "OK" in result.stdout
+    assert "warehouse: " in result.stdout and "warehouse.duckdb" in result.stdout
 
 
 @pytest.mark.browser
