@@ -25,12 +25,14 @@ from assets.runner import (
 from assets.settings import Paths, resolve_paths
 from experiments.wording import LANGS, summary
 from kpi.weekly import IsoWeek
+from pipelines import retention
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.sources.base import Window
 from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
 from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
-from pipelines.warehouse.store import WarehouseError, connect
+from pipelines.warehouse.engines import describe, open_warehouse
+from pipelines.warehouse.store import WarehouseError
 
 app = typer.Typer(
     help="Campaign KPIs from GA4 and Google Ads: pull, model, KPIs, dashboards.",
@@ -64,7 +66,8 @@ def _execute(paths: Paths, config: Config, first: dt.date,
                            on_step=lambda step: status.update(f"[bold]running[/bold] {step}"))
 
 
-def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> None:
+def _report(result: dg.ExecuteInProcessResult, paths: Paths, config: Config,
+            seconds: float) -> None:
     table = Table(title="Materialized", show_lines=False)
     table.add_column("asset")
     table.add_column("rows", justify="right")
@@ -81,7 +84,7 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, seconds: float) -> 
         err.print(f"[red]Check failed[/red] {name}: {said[name]}")
     for name in failed_checks(result, "WARN"):
         console.print(f"[yellow]Warning[/yellow] {name}: {said[name]}")
-    console.print(f"Warehouse  {paths.warehouse}")
+    console.print(f"Warehouse  {describe(config.engine, paths.data_dir)}")
     console.print(f"Dashboard  {paths.output / 'overview.html'}")
     console.print(f"Experiments  {paths.output / 'experiments.html'}")
     console.print(f"Took {seconds:.1f} s")
@@ -123,7 +126,7 @@ def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
         reason = failure_reason(result) or "see the log above"
         err.print(f"[red]The run failed; the last good tables are unchanged.[/red] {reason}")
         raise typer.Exit(1)
-    _report(result, paths, time.perf_counter() - started)
+    _report(result, paths, config, time.perf_counter() - started)
 
 
 @app.command()
@@ -192,7 +195,7 @@ def report(
     except ValueError as exc:
         err.print(f"--week: {exc}")
         raise typer.Exit(2) from None
-    if not paths.warehouse.exists():
+    if config.engine.name == "duckdb" and not paths.warehouse.exists():
         err.print(f"[red]No warehouse at {paths.warehouse}[/red]: run campaign-kpi demo or "
                   "campaign-kpi run --date first")
         raise typer.Exit(1)
@@ -236,6 +239,7 @@ def check_config(config_path: ConfigPath = None, data_dir: DataDir = None) -> No
                   f"GA4={config.sources.ga4.kind}, experiments="
                   f"{config.sources.experiments.kind}; {len(config.targets)} targets, "
                   f"{len(config.experiments)} experiments")
+    console.print(f"warehouse: {describe(config.engine, paths.data_dir)}")
 
 
 @app.command()
@@ -249,13 +253,16 @@ def experiments(
         err.print(f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
         raise typer.Exit(2)
     paths = resolve_paths(data_dir, config_path)
+    engine = _load(paths).engine
+    exists = engine.name != "duckdb" or paths.warehouse.exists()
     try:
-        con = connect(paths.warehouse, read_only=True) if paths.warehouse.exists() else None
+        con = open_warehouse(engine, paths.data_dir, read_only=True) if exists else None
     except WarehouseError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     if con is None or "experiment_results" not in con.list_tables():
-        err.print(f"[red]No experiment results in {paths.warehouse}[/red]: run campaign-kpi "
+        err.print(f"[red]No experiment results in {describe(engine, paths.data_dir)}[/red]: "
+                  "run campaign-kpi "
                   "demo or campaign-kpi run --date first")
         raise typer.Exit(1)
     results = con.execute(con.table("experiment_results"))
@@ -276,3 +283,78 @@ def experiments(
         for sentence in (mine[f"sentence_{lang}"] if len(mine) else []):
             console.print(f"  ◦ {escape(sentence)}")
 
+
+
+def _cutoff(older_than: str | None, config: Config, config_path: Path) -> dt.date:
+    """The day before which everything goes: ``--older-than``, else privacy.retention_days."""
+    today = retention.today_in(config.reporting.time_zone)
+    if older_than is None:
+        days = config.privacy.retention_days
+        if days is None:
+            err.print("[red]Nothing says how long to keep data:[/red] give --older-than (400d or "
+                      f"a date like 2025-01-01), or set privacy.retention_days in "
+                      f"{escape(str(config_path))}")
+            raise typer.Exit(2)
+        return today - dt.timedelta(days=days)
+    try:
+        cutoff = retention.parse_older_than(older_than, today)
+        retention.check_cutoff(cutoff, today)
+    except ValueError as exc:
+        err.print(f"--older-than: {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    return cutoff
+
+
+def _purged(summary: retention.PurgeSummary, where: str, output: Path) -> None:
+    """Rows per dated table, the tables kept whole, the report folders."""
+    verb = "to delete" if summary.dry_run else "deleted"
+    table = Table(title=f"Rows dated before {summary.cutoff} in {escape(where)}")
+    table.add_column("table")
+    table.add_column("dated by")
+    table.add_column(f"rows {verb}", justify="right")
+    for t in summary.tables:
+        table.add_row(t.table, t.column, f"{t.rows:,}")
+    table.add_row("[bold]total[/bold]", "", f"[bold]{summary.total_rows:,}[/bold]")
+    console.print(table)
+    console.print(f"Kept whole (no dated rows): {', '.join(name for name, _ in summary.kept)}")
+    reports = output / retention.REPORTS_FOLDER
+    weeks = sorted({p.relative_to(reports).parts[0] for p in summary.files})
+    files = f"{len(summary.files)} file" + ("" if len(summary.files) == 1 else "s")
+    console.print(f"Weekly reports {verb}: " + (
+        f"{', '.join(weeks)} ({files}) in {escape(str(reports))}" if weeks else "none"))
+    if summary.dry_run:
+        console.print("[yellow]Dry run:[/yellow] nothing was deleted.")
+
+
+@app.command()
+def purge(
+    older_than: Annotated[str | None, typer.Option(
+        "--older-than", help="Delete what is dated before this: a number of days like 400d, or "
+        "a date like 2025-01-01 (default: privacy.retention_days of the configuration).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Count what would be deleted; change nothing.")] = False,
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+) -> None:
+    """Delete every row dated before a cutoff from every table of the warehouse, and the weekly
+    reports of those weeks (retention of personal data; see the README)."""
+    paths = resolve_paths(data_dir, config_path)
+    config = _load(paths)
+    cutoff = _cutoff(older_than, config, paths.config)
+    where = describe(config.engine, paths.data_dir)
+    if config.engine.name == "duckdb" and not paths.warehouse.exists():
+        err.print(f"[red]No warehouse at {escape(where)}[/red]: nothing to purge")
+        raise typer.Exit(1)
+    try:
+        con = open_warehouse(config.engine, paths.data_dir, read_only=dry_run)
+    except WarehouseError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    try:
+        summary = retention.purge(con, cutoff, paths.output, dry_run=dry_run)
+    except retention.RetentionError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        con.disconnect()
+    _purged(summary, where, paths.output)

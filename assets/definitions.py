@@ -21,6 +21,7 @@ from assets.report import (
     weekly_report_schedule,
 )
 from assets.resources import resources_for
+from assets.retention import build_retention_asset
 from assets.settings import resolve_paths
 from pipelines.config import Config, load_config
 
@@ -28,22 +29,22 @@ from pipelines.config import Config, load_config
 def build_definitions(config: Config, resources: dict | None = None,
                       loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
     """All assets, checks, the nightly and weekly-report jobs and their schedules for one
-    configuration."""
+    configuration; retention runs after every other nightly asset."""
     partitions = daily_partitions(config)
     weeks = weekly_partitions(config)
     job, report_job = nightly_job(), weekly_report_job()
+    nightly = [
+        raw_assets("google_ads", partitions),
+        raw_assets("ga4", partitions),
+        *model_assets(partitions),
+        kpi_tables,
+        *PAGE_ASSETS,
+        *EXPERIMENT_ASSETS,
+        *BUDGET_ASSETS,
+        *CLV_ASSETS,
+    ]
     return dg.Definitions(
-        assets=[
-            raw_assets("google_ads", partitions),
-            raw_assets("ga4", partitions),
-            *model_assets(partitions),
-            kpi_tables,
-            *PAGE_ASSETS,
-            *EXPERIMENT_ASSETS,
-            *BUDGET_ASSETS,
-            *CLV_ASSETS,
-            build_weekly_report_asset(weeks),
-        ],
+        assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],
         asset_checks=CHECKS,
         jobs=[job, report_job],
         schedules=[nightly_schedule(job, config.reporting.time_zone),

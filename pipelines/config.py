@@ -37,7 +37,9 @@ from pipelines.budget_config import (
     OrdersSource,
     RecommendationSettings,
 )
+from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
+from pipelines.privacy_config import Privacy
 
 
 class ConfigError(ValueError):
@@ -286,6 +288,8 @@ class Config(_Strict):
     budget: BudgetSettings = BudgetSettings()
     recommendations: RecommendationSettings = RecommendationSettings()
     clv: ClvSettings = ClvSettings()
+    engine: Engine = Engine()
+    privacy: Privacy = Privacy()
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:
