@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 from google.ads.googleads.client import GoogleAdsClient
 from google.ads.googleads.errors import GoogleAdsException
 from google.api_core import exceptions
@@ -40,6 +41,17 @@ class GoogleAdsSettings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
+def _env_settings() -> dict[str, Any]:
+    """The client settings from the GOOGLE_ADS_* variables (the library's own loader also
+    insists on GOOGLE_ADS_USE_PROTO_PLUS, which we always set: the connector reads proto-plus
+    messages)."""
+    names = {name: name.removeprefix("GOOGLE_ADS_").lower()
+             for name in (*ENV_KEYS, ENV_KEY_FILE, "GOOGLE_ADS_LOGIN_CUSTOMER_ID",
+                          "GOOGLE_ADS_IMPERSONATED_EMAIL")}
+    found = {key: os.environ[name] for name, key in names.items() if os.environ.get(name)}
+    return {**found, "use_proto_plus": True}
+
+
 def make_client(settings: GoogleAdsSettings) -> GoogleAdsClient:
     """A client from google-ads.yaml, the GOOGLE_ADS_* variables, or (tests) anonymously."""
     common: dict[str, Any] = {"version": settings.api_version, "use_proto_plus": True}
@@ -57,14 +69,15 @@ def make_client(settings: GoogleAdsSettings) -> GoogleAdsClient:
                                                        version=settings.api_version)
         elif all(os.environ.get(k) for k in ENV_KEYS[:1]) and (
                 all(os.environ.get(k) for k in ENV_KEYS) or os.environ.get(ENV_KEY_FILE)):
-            client = GoogleAdsClient.load_from_env(version=settings.api_version)
+            client = GoogleAdsClient.load_from_dict(_env_settings(), version=settings.api_version)
         else:
             missing = [k for k in ENV_KEYS if not os.environ.get(k)]
             raise SourceError(
                 "Google Ads: no credentials. Set sources.google_ads.credentials_file to a "
                 "google-ads.yaml, or the environment variables " + ", ".join(missing) +
                 f" (or {ENV_KEY_FILE} for a service account).")
-    except (ValueError, OSError, GoogleAuthError) as exc:
+    except (ValueError, OSError, GoogleAuthError, yaml.YAMLError) as exc:
+        # First line only: a YAML error's later lines quote the file (a secret's line).
         raise SourceError(f"Google Ads: the credentials could not be loaded "
                           f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
     if settings.endpoint:
