@@ -27,6 +27,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,7 +75,8 @@ def _money(value: object) -> float:
     try:
         number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"must be a number such as 1250.50, got {value!r}") from None
+        hint = " (use a point as the decimal separator)" if "," in str(value) else ""
+        raise ValueError(f"must be a number such as 1250.50, got {value!r}{hint}") from None
     if not math.isfinite(number):
         raise ValueError(f"must be a finite number, got {value!r}")
     if number < 0:
@@ -324,7 +326,10 @@ def _read(path: Path, columns: Sequence[str]) -> tuple[list[Mapping[str, object]
         raise PlanError(f"{path.name}: cannot read the file ({exc.strerror})") from exc
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.DictReader(text.splitlines())
+        # Separated by commas, semicolons (Excel in Belgium) or tabs: whichever the header has
+        # most of. StringIO, not splitlines(), which also splits at U+2028 inside a name.
+        sep = max(",;\t", key=text.partition("\n")[0].count)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sep)
         header = [(name or "").strip() for name in reader.fieldnames or []]
         unknown = [name for name in header if name not in columns]
         if not header:

@@ -32,6 +32,7 @@ _LEVEL_DIMS: dict[Level, tuple[str, ...]] = {
     "campaign": ("channel", "campaign_key"),
     "ad_group": ("channel", "campaign_key", "ad_group_key"),
 }
+_BLANK = r"^[\t\n\v\f\r\pZ]*$"  # RE2 and Java: \pZ is every Unicode space and separator
 _DIMS = ("channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name")
 
 
@@ -80,6 +81,11 @@ def _label(start: ir.DateValue, grain: Grain) -> ir.StringValue:
     return start.strftime("%Y-%m")
 
 
+def _unless_blank(name: ir.StringValue) -> ir.StringValue:
+    """The name, or null when it is empty or only white space (then the key is shown)."""
+    return ibis.ifelse(name.re_search(_BLANK), ibis.null("string"), name)
+
+
 def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: RollupSpec) -> ir.Table:
     """Sum every fact per grain x period x level x series (``kpi_rollup``).
 
@@ -89,9 +95,11 @@ def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: Roll
     """
     daily = model.group_by("date", "campaign_key", "ad_group_key").aggregate(
         **{f: model[f].sum() for f in FACTS})
-    named = daily.join(campaigns.select("campaign_key", "channel", "campaign_name"),
+    named = daily.join(campaigns.select("campaign_key", "channel",
+                                        campaign_name=_unless_blank(campaigns.campaign_name)),
                        "campaign_key", how="left").join(
-        ad_groups.select("ad_group_key", "ad_group_name"), "ad_group_key", how="left")
+        ad_groups.select("ad_group_key", ad_group_name=_unless_blank(ad_groups.ad_group_name)),
+        "ad_group_key", how="left")
     named = named.mutate(channel=named.channel.fill_null(spec.other_channel),
                          campaign_name=named.campaign_name.fill_null(named.campaign_key),
                          ad_group_name=named.ad_group_name.fill_null(named.ad_group_key))

@@ -10,6 +10,7 @@ unknown KPI 'cpx' (known: ...)``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -55,7 +56,7 @@ def _currency(code: str) -> str:
 def _time_zone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a folder
         raise ValueError(f"{name!r} is not an IANA time zone such as Europe/Brussels") from exc
     return name
 
@@ -304,10 +305,10 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _unique_targets(self) -> Config:
         seen: set[tuple[str, str | None, str | None]] = set()
-        for target in self.targets:
+        for n, target in enumerate(self.targets):
             key = (target.kpi, target.channel, target.campaign)
             if key in seen:
-                raise ValueError(f"two targets for the same KPI and scope: {key}")
+                raise ValueError(f"targets.{n}: two targets for the same KPI and scope: {key}")
             seen.add(key)
         return self
 
@@ -334,7 +335,9 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     for section in sections:
         for key in ("credentials_file", "path", "plan", "costs"):
             if isinstance(section, dict) and isinstance(section.get(key), str):
-                named = Path(section[key]).expanduser()
+                named = Path(section[key])
+                with contextlib.suppress(RuntimeError):  # ~someone unknown: kept as written
+                    named = named.expanduser()
                 section[key] = str(named if named.is_absolute() else folder / named)
 
 
@@ -344,6 +347,9 @@ def load_config(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file (not UTF-8 text, byte "
+                          f"{exc.start}); save it as UTF-8") from None
     try:
         raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
