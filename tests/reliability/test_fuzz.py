@@ -248,8 +248,8 @@ def _plan_csv(rows: list[dict[str, str]], sep: str, bom: bool) -> bytes:
 
 
 def _check_plan_error(message: str, file: str, defects: dict[int, str], first_row: int) -> None:
-    """Every defective row is named with its column; overlapping rows (checked once every
-    row is valid) as a pair."""
+    """Every defective row is named with its column; an overlapping row (checked once every
+    row is valid) in a pair with an earlier row."""
     assert message.startswith(file), message
     fields_bad = any(column != "overlapping" for column in defects.values())
     for index, column in defects.items():
@@ -257,7 +257,9 @@ def _check_plan_error(message: str, file: str, defects: dict[int, str], first_ro
             continue
         row = index + first_row
         if column == "overlapping":
-            assert re.search(rf"rows {row - 1} and {row}\b.*overlapping", message), message
+            # Paired with an earlier row it overlaps (of three equal rows, 2 and 4 may be the
+            # pair named rather than 3 and 4).
+            assert re.search(rf"rows \d+ and {row}\b: overlapping", message), message
         else:
             pattern = rf"\brow {row}, ({column}|month): "
             assert re.search(pattern, message), (pattern, message)
