@@ -365,13 +365,7 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
     print(f"[{rows:,}] generated in {generate_s:.1f} s", flush=True)
     if args.rss_only:
         con.disconnect()
-        for side in args.rss_sides:
-            result[f"rss_{side}"] = peak_rss(side, path, args.rss_memory_limit)
-            print(f"[{rows:,}] peak RSS {side}: {result[f'rss_{side}']}", flush=True)
-        result["db_file_mb"] = round(path.stat().st_size / 2**20)
-        if not args.keep:
-            path.unlink(missing_ok=True)
-        return result
+        return finish(result, path, args, measure_rss=True)
     # Interleave the sides per repeat so background noise hits them alike.
     sides: dict[str, Callable[[], int]] = {
         "ours_mem": lambda: ours_mem(con, spec),
@@ -433,10 +427,17 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
     else:
         result["pandas"] = (f"not run: above --pandas-max-rows {args.pandas_max_rows:,}")
     con.disconnect()
-    if rows >= args.rss_min_rows:
+    return finish(result, path, args, measure_rss=rows >= args.rss_min_rows)
+
+
+def finish(result: dict[str, Any], path: Path, args: argparse.Namespace,
+           measure_rss: bool) -> dict[str, Any]:
+    """The peak-RSS runs (when asked), the database file's size, then the file removed unless
+    ``--keep``."""
+    if measure_rss:
         for side in args.rss_sides:
             result[f"rss_{side}"] = peak_rss(side, path, args.rss_memory_limit)
-            print(f"[{rows:,}] peak RSS {side}: {result[f'rss_{side}']}", flush=True)
+            print(f"[{result['rows']:,}] peak RSS {side}: {result[f'rss_{side}']}", flush=True)
     result["db_file_mb"] = round(path.stat().st_size / 2**20)
     if not args.keep:
         path.unlink(missing_ok=True)
