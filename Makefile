@@ -44,7 +44,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 test: setup browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope --durations=20
 
 dev: setup
 	mkdir -p data/dagster_home data/out

@@ -31,6 +31,7 @@ from pipelines.sources.base import Window
 from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
 from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
+from pipelines.warehouse import disk
 from pipelines.warehouse.engines import describe, open_warehouse
 from pipelines.warehouse.store import WarehouseError
 
@@ -41,7 +42,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages keep paths whole (no wrapping)
+RUN_LOG_HINT = "make dev (or dagster dev with DAGSTER_HOME=<data dir>/dagster_home), then Runs"
 
 DataDir = Annotated[Path | None, typer.Option(
     "--data-dir", help="Folder for the warehouse and outputs [default: ./data of the repo, or "
@@ -120,11 +122,16 @@ def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
     try:
         result = _execute(paths, config, first, last)
     except (WarehouseError, ConfigError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    except OSError as exc:  # the data folder or the run history refused a write
+        err.print("[red]The run stopped; every table keeps its last good data.[/red] "
+                  f"{escape(disk.explain(exc))}")
         raise typer.Exit(1) from None
     if not result.success:
-        reason = failure_reason(result) or "see the log above"
-        err.print(f"[red]The run failed; the last good tables are unchanged.[/red] {reason}")
+        reason = failure_reason(result) or "no reason was recorded"
+        err.print("[red]The run failed; every table keeps its last good data.[/red] "
+                  f"{escape(reason)}\nThe run's full log: {RUN_LOG_HINT}")
         raise typer.Exit(1)
     _report(result, paths, config, time.perf_counter() - started)
 

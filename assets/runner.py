@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
+import sqlalchemy.exc
 import yaml
 
 from assets.definitions import build_definitions
@@ -17,6 +20,10 @@ from assets.resources import resources_for
 from assets.settings import Paths
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
+from pipelines.warehouse import disk
+
+if TYPE_CHECKING:
+    from dagster._utils.error import SerializableErrorInfo
 
 RESOLVED_CONFIG = ".campaign-kpi.resolved.yaml"  # the configuration a run actually used
 DAGSTER_HOME = "dagster_home"  # the CLI's Dagster instance (runs, check results) in the data dir
@@ -26,8 +33,12 @@ def write_resolved_config(paths: Paths, config: Config) -> Path:
     """The configuration actually used (with command-line overrides), next to the warehouse."""
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     path = paths.data_dir / RESOLVED_CONFIG
-    path.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False,
-                                   allow_unicode=True), encoding="utf-8")
+    text = yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    # Readable by its owner only: it may hold what the user put in their own file.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                   encoding="utf-8") as file:
+        file.write(text)
+    path.chmod(0o600)  # an older copy may have been created with wider permissions
     return path
 
 
@@ -49,6 +60,15 @@ def _progress_logger(on_step: Callable[[str], None]) -> dg.LoggerDefinition:
     return progress
 
 
+def nightly_definitions(paths: Paths, config: Config,
+                        loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
+    """The definitions of a run over ``config``: its resources read the configuration as
+    resolved (written next to the warehouse), not the user's file."""
+    resolved = write_resolved_config(paths, config)
+    resources = resources_for(Paths(paths.data_dir, resolved), from_env=False)
+    return build_definitions(config, resources, loggers)
+
+
 def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
                 instance: dg.DagsterInstance | None = None,
                 on_step: Callable[[str], None] | None = None) -> dg.ExecuteInProcessResult:
@@ -56,16 +76,16 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
 
     One day is what the nightly schedule does; a range is a single-run backfill (each source
     pulls the whole range plus its restatement window once). With ``on_step`` the run is quiet
-    (errors only on the console) and ``on_step`` hears of each step as it starts.
+    (the caller reports the outcome; the run's log in the Dagster instance keeps every event,
+    tracebacks included) and ``on_step`` hears of each step as it starts.
     """
-    resolved = write_resolved_config(paths, config)
-    resources = resources_for(Paths(paths.data_dir, resolved), from_env=False)
+    disk.check_writable(paths.data_dir)  # before anything is changed
     loggers, run_config = None, {}
     if on_step is not None:
         loggers = {"console": dg.colored_console_logger, "progress": _progress_logger(on_step)}
-        run_config = {"loggers": {"console": {"config": {"log_level": "ERROR"}},
+        run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}},
                                   "progress": {}}}
-    job = build_definitions(config, resources, loggers).resolve_job_def(NIGHTLY_JOB)
+    job = nightly_definitions(paths, config, loggers).resolve_job_def(NIGHTLY_JOB)
     if first == last:
         target: dict = {"partition_key": first.isoformat()}
     else:
@@ -99,8 +119,13 @@ def _execute(job: dg.JobDefinition, paths: Paths, instance: dg.DagsterInstance |
         return job.execute_in_process(instance=instance, raise_on_error=False, **kw)
     home = paths.data_dir / DAGSTER_HOME  # run history kept next to the warehouse
     home.mkdir(parents=True, exist_ok=True)
-    with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
-        return job.execute_in_process(instance=kept, raise_on_error=False, **kw)
+    try:
+        with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
+            return job.execute_in_process(instance=kept, raise_on_error=False, **kw)
+    except sqlalchemy.exc.OperationalError as exc:  # SQLite could not write the run history
+        said = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
+        raise OSError(disk.errno_of(said, home), f"cannot write the run history ({said})",
+                      str(home)) from exc
 
 
 def failed_checks(result: dg.ExecuteInProcessResult,
@@ -130,5 +155,26 @@ def failure_reason(result: dg.ExecuteInProcessResult) -> str | None:
     if data.user_failure_data is not None and data.user_failure_data.description:
         return f"{failure.step_key}: {data.user_failure_data.description}"
     if data.error is not None:
-        return f"{failure.step_key}: {data.error.message.strip()}"
+        said = _error_text(_raised(data.error))
+        advice = disk.hint(said)
+        return f"{failure.step_key}: {said}" + (f" ({advice})" if advice else "")
     return failure.message
+
+
+# Errors whose message is written for the user: shown without their class name.
+_OUR_ERRORS = ("WarehouseError", "SourceError", "ConfigError", "RetentionError")
+
+
+def _raised(error: SerializableErrorInfo) -> SerializableErrorInfo:
+    """The error the step's code raised, under Dagster's wrappers."""
+    while error.cls_name and error.cls_name.startswith("Dagster") and error.cause is not None:
+        error = error.cause
+    return error
+
+
+def _error_text(error: SerializableErrorInfo) -> str:
+    message = error.message.strip()
+    if error.cls_name in _OUR_ERRORS:
+        return message.split(": ", 1)[-1] if message.split(": ", 1)[0].endswith(
+            error.cls_name) else message
+    return message

@@ -25,7 +25,7 @@ from ibis.backends.duckdb import Backend
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.streams import STREAMS, Stream
-from pipelines.warehouse import portable
+from pipelines.warehouse import disk, portable
 from pipelines.warehouse.conform import ARROW_TYPES, to_arrow
 
 EXTRACTS_TABLE = "raw_extracts"
@@ -84,10 +84,15 @@ def connect(path: Path | str, read_only: bool = False) -> Backend:
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
+            holder = re.search(r"\(PID (\d+)\)", message)
+            who = f"process {holder.group(1)}" if holder else "another process"
             raise WarehouseError(
-                f"{path}: the warehouse is locked by another process (a running pipeline, "
-                "'dagster dev' or a notebook); close it and try again"
+                f"{path}: the warehouse is locked by {who} (a running pipeline, 'dagster dev' "
+                "or a notebook); close it and try again. Nothing was changed."
             ) from exc
+        advice = disk.hint(message)
+        if advice:
+            raise WarehouseError(f"{path}: cannot open the warehouse: {advice}") from exc
         raise WarehouseError(f"{path}: cannot open the warehouse: {message}") from exc
 
 

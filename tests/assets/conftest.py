@@ -54,10 +54,10 @@ def paths(tmp_path) -> Paths:
     return Paths(data_dir=tmp_path / "data", config=EXAMPLE_CONFIG)
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """A warehouse holding the short demo history, built by one range run."""
-    paths = Paths(data_dir=tmp_path_factory.mktemp("built"), config=EXAMPLE_CONFIG)
+def build_demo_warehouse(folder) -> tuple[Paths, object]:
+    """A warehouse holding the short demo history, built by one range run (the session's
+    ``built`` fixture, in tests/conftest.py, shares one with every suite)."""
+    paths = Paths(data_dir=folder, config=EXAMPLE_CONFIG)
     result = run_nightly(paths, demo_config(), START, END)
     assert result.success
     return paths, result

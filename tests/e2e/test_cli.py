@@ -82,7 +82,7 @@ def test_a_failing_step_says_why_and_nothing_is_touched(demo_dir, tmp_path):
     result = campaign_kpi("run", "--date", END, "--data-dir", str(demo_dir), "--config",
                           str(config), cwd=tmp_path)
     assert result.returncode == 1
-    assert "the last good tables are unchanged" in result.stderr
+    assert "every table keeps its last good data" in result.stderr
     assert "budget_pacing_tables: plan.csv row 2, media_budget: must be ≥ 0, got -5" in " ".join(
         result.stderr.split())  # rich wraps long lines
     assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 ROOTS_ENV = "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"
+SHARED_ENV = "CAMPAIGN_KPI_FAKE_TLS_DIR"  # the certificate's folder, for child processes
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,14 @@ class LocalhostCert:
 
 @functools.cache
 def localhost_cert() -> LocalhostCert:
-    """The process's certificate (one per process: gRPC caches the roots it trusts)."""
+    """The certificate of this process and the processes it starts (pytest-xdist's workers):
+    gRPC reads its roots once, possibly before a worker's own set-up runs, so the workers
+    serve the certificate their parent already made them trust."""
+    shared = os.environ.get(SHARED_ENV)
+    if shared and (Path(shared) / "localhost.pem").is_file():
+        folder = Path(shared)
+        return LocalhostCert((folder / "localhost.pem").read_bytes(),
+                             (folder / "localhost.key").read_bytes(), folder / "localhost.pem")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
@@ -71,6 +79,8 @@ def localhost_cert() -> LocalhostCert:
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = folder / "localhost.pem"
     path.write_bytes(cert_pem)
+    (folder / "localhost.key").write_bytes(key_pem)
+    os.environ[SHARED_ENV] = str(folder)
     return LocalhostCert(cert_pem, key_pem, path)
 
 

@@ -104,7 +104,8 @@ def test_a_locked_warehouse_says_so(tmp_path):
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseError, match="locked by another process"):
+        with pytest.raises(WarehouseError, match=f"locked by process {holder.pid} .*Nothing was "
+                           "changed"):
             connect(path)
     finally:
         holder.kill()

@@ -521,3 +521,12 @@ def test_blank_campaign_names_fall_back_to_the_campaign_key(name: str) -> None:
     assert frame is not None
     expected = "gads:1" if _blank(name) else name
     assert frame["campaign_name"].tolist() == [expected]
+
+
+def test_zz_fuzz_figure(record_property) -> None:
+    """The number of cases this module ran (its last test: pytest-xdist's ``loadscope`` keeps
+    a module on one worker, in order), for the figures after the run."""
+    counts = ", ".join(f"{kind} {CASES[kind]}" for kind in KINDS)
+    record_property("figure", f"fuzz: {sum(CASES.values())} cases ({counts}), "
+                    f"{len(UNEXPECTED)} unexpected errors")
+    assert not UNEXPECTED

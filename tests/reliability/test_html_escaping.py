@@ -108,7 +108,8 @@ def markup_problems(page: str) -> tuple[list[str], dict[str, str]]:
     return problems, shown
 
 
-def test_every_page_and_report_escapes_every_user_string(run: HostileRun) -> None:
+def test_every_page_and_report_escapes_every_user_string(run: HostileRun,
+                                                          record_property) -> None:
     found = sorted(str(p.relative_to(run.output)) for p in run.output.rglob("*.html"))
     assert found == sorted(FILES)  # a new page must join this test
     problems, shown = {}, {}
@@ -116,6 +117,8 @@ def test_every_page_and_report_escapes_every_user_string(run: HostileRun) -> Non
         wrong, shown[name] = markup_problems((run.output / name).read_text(encoding="utf-8"))
         if wrong:
             problems[name] = wrong
+    record_property("figure", f"html: {len(STRINGS)} hostile strings on {len(FILES)} pages "
+                    f"and reports, {len(problems)} with unescaped markup")
     assert problems == {}
     for what, kinds in MUST_SHOW.items():  # not vacuous: the strings did reach the pages
         missing = [n for n in FILES if kind_of(n) in kinds and what not in shown[n]]
@@ -174,7 +177,7 @@ PROBE = """() => {
 
 @pytest.mark.browser
 def test_pages_and_reports_show_the_strings_as_text_in_chromium(
-        run: HostileRun, open_page: Callable[..., PageReport]) -> None:
+        run: HostileRun, open_page: Callable[..., PageReport], record_property) -> None:
     probe = PROBE.replace("__NAMES__", json.dumps(STRINGS))
     failures: dict[str, list[str]] = {}
     for name in IN_BROWSER:
@@ -197,6 +200,8 @@ def test_pages_and_reports_show_the_strings_as_text_in_chromium(
                 wrong.append(f"{what} is not literal {'text' if where == 'markup' else 'data'}")
         if wrong:
             failures[name] = wrong
+    record_property("figure", f"html in Chromium: {len(IN_BROWSER)} pages and reports opened, "
+                    f"{len(failures)} with a dialog, console error, request or injected node")
     assert failures == {}
 
 

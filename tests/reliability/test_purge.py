@@ -256,7 +256,8 @@ def test_a_locked_warehouse_is_named(built, tmp_path):
                            str(paths.data_dir), "--config", str(paths.config))
     finally:
         holder.communicate("")
-    assert code == 1 and "the warehouse is locked by another process" in " ".join(err.split())
+    assert code == 1 and f"{paths.warehouse}: the warehouse is locked by process {holder.pid}" \
+        in err
 
 
 def test_other_engines_delete_the_same_rows_through_ibis(built, tmp_path):

@@ -549,7 +549,8 @@ def test_what_each_failure_says(runs: Runs) -> None:
     assert f"pull_google_ads: Google Ads: {typo}" in " ".join(runs.cli.stderr.split())
 
 
-def test_no_secret_anywhere(scan: Scan) -> None:
+def test_no_secret_anywhere(scan: Scan, record_property) -> None:
+    record_property("figure", scan.summary)
     assert scan.hits == [], scan.summary
     assert scan.files >= 30 and scan.cells > 10_000 and scan.pdf_streams > 5, scan.summary
     assert scan.texts["Dagster runs"] == 5 and scan.texts["Dagster events"] > 300, scan.summary
