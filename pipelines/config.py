@@ -332,6 +332,9 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     sources = raw.get("sources")
     sections = list(sources.values()) if isinstance(sources, dict) else []
     sections.append(raw.get("budget"))
+    engine = raw.get("engine")
+    if isinstance(engine, dict):
+        sections.append(engine.get("bigquery"))
     for section in sections:
         for key in ("credentials_file", "path", "plan", "costs"):
             if isinstance(section, dict) and isinstance(section.get(key), str):

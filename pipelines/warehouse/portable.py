@@ -1,18 +1,21 @@
-"""The warehouse writes of :mod:`pipelines.warehouse.store` for engines other than DuckDB (Spark),
-through Ibis alone.
+"""The warehouse writes of :mod:`pipelines.warehouse.store` for engines other than DuckDB (Spark,
+BigQuery), through Ibis alone.
 
-These engines have no multi-statement transaction, so every write builds the table's new
+These engines have no transaction across our writes, so every write builds the table's new
 content under a staging name first and then replaces the table by it: a failure while staging
-leaves the table as it was. With ``table_format: delta`` or ``iceberg`` the final replacement
-is atomic too; with plain parquet a crash during that last step can leave the table
-incomplete, and the next run rebuilds it (derived tables) or re-pulls its window (raw tables).
+leaves the table as it was. On BigQuery, and with Spark's ``table_format: delta`` or
+``iceberg``, the final replacement is atomic too; with Spark's plain parquet a crash during that
+last step can leave the table incomplete, and the next run rebuilds it (derived tables) or
+re-pulls its window (raw tables).
 
-Values reach the engine as Ibis literals and in-memory tables, never pasted into SQL text.
+Values reach the engine as Ibis literals and Arrow tables (a Spark DataFrame, a BigQuery load
+job), never pasted into SQL text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +27,9 @@ from ibis.backends import BaseBackend
 
 TABLE_FORMAT_KEY = "spark.campaign_kpi.table_format"
 STAGING_SUFFIX = "__staging"
+INCOMING_PREFIX = "_incoming_"
+# BigQuery deletes an incoming table left behind by a crash after this long.
+INCOMING_LIFETIME = dt.timedelta(days=1)
 
 
 def table_format(con: BaseBackend) -> str:
@@ -32,13 +38,35 @@ def table_format(con: BaseBackend) -> str:
     return session.conf.get(TABLE_FORMAT_KEY, "parquet") if session is not None else "parquet"
 
 
+def _load_into_bigquery(con: BaseBackend, name: str, rows: pa.Table) -> None:
+    """Load ``rows`` into the new table ``name`` of the dataset through a Parquet load job (which
+    costs no query), the table set to expire after :data:`INCOMING_LIFETIME`."""
+    import pyarrow.parquet as pq
+    from google.cloud import bigquery
+    from ibis.backends.bigquery.datatypes import BigQuerySchema
+
+    schema = BigQuerySchema.from_ibis(ibis.Schema.from_pyarrow(rows.schema))
+    rows = rows.cast(BigQuerySchema.to_ibis(schema).to_pyarrow())  # int64, float64, µs
+    reference = bigquery.DatasetReference(con.project_id, con.dataset_id).table(name)
+    table = bigquery.Table(reference, schema=schema)
+    table.expires = dt.datetime.now(dt.UTC) + INCOMING_LIFETIME
+    con.client.create_table(table)
+    data = io.BytesIO()
+    pq.write_table(rows, data)
+    data.seek(0)
+    config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.PARQUET, schema=schema,
+                                    write_disposition=bigquery.WriteDisposition.WRITE_APPEND)
+    con.client.load_table_from_file(data, reference, job_config=config).result()
+
+
 @contextmanager
 def _incoming(con: BaseBackend, rows: pa.Table | ir.Table) -> Iterator[ir.Table]:
     """Arrow rows as a table of the engine, for as long as the block runs.
 
-    Spark gets them directly from Arrow (``ibis.memtable`` would pass them through pandas,
-    which turns a missing string into the text 'NaN'). Columns of Arrow's null type (every
-    value missing) become strings, as DuckDB stores them.
+    Spark gets them directly from Arrow, BigQuery as a Parquet file written from Arrow into a
+    table of its own (``ibis.memtable`` would pass them through pandas, which turns a missing
+    string into the text 'NaN' and a whole number with gaps into a float). Columns of Arrow's
+    null type (every value missing) become strings, as DuckDB stores them.
     """
     if isinstance(rows, ir.Table):
         yield rows
@@ -47,16 +75,23 @@ def _incoming(con: BaseBackend, rows: pa.Table | ir.Table) -> Iterator[ir.Table]
     for i in nulls:
         rows = rows.set_column(i, rows.schema.field(i).name,
                                pa.nulls(rows.num_rows, pa.string()))
+    name = f"{INCOMING_PREFIX}{uuid.uuid4().hex}"
+    if con.name == "bigquery":
+        try:
+            _load_into_bigquery(con, name, rows)
+            yield con.table(name)
+        finally:
+            con.drop_table(name, force=True)
+        return
     session = getattr(con, "_session", None)
     if session is None:
         yield ibis.memtable(rows)
         return
-    view = f"_incoming_{uuid.uuid4().hex}"
-    session.createDataFrame(rows).createOrReplaceTempView(view)
+    session.createDataFrame(rows).createOrReplaceTempView(name)
     try:
-        yield con.table(view)
+        yield con.table(name)
     finally:
-        session.catalog.dropTempView(view)
+        session.catalog.dropTempView(name)
 
 
 def _create(con: BaseBackend, name: str, obj: ir.Table | pa.Table | None = None,

@@ -51,8 +51,30 @@ def test_the_sample_configuration_loads():
          r"conversions: .*\['purchase'\] counted as both lead and purchase"),
         ("history_start: 2026-01-01\ntargets: [{kpi: cpa, value: 1}, {kpi: cpa, value: 2}]",
          r"two targets for the same KPI"),
+        ("history_start: 2026-01-01\nengine: {name: snowflake}",
+         r"engine\.name: Input should be 'duckdb', 'spark' or 'bigquery'"),
         ("history_start: 2026-01-01\nengine: {name: bigquery}",
-         r"engine\.name: Input should be 'duckdb' or 'spark'"),
+         r"engine: .*name is bigquery: add a bigquery section with at least the project"),
+        ("history_start: 2026-01-01\nengine: {name: bigquery, bigquery: {dataset: kpi}}",
+         r"engine\.bigquery\.project: Field required"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: Acme_Marketing}}",
+         r"engine\.bigquery\.project: .*'Acme_Marketing' is not a Google Cloud project ID"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, dataset: 'kpi; DROP'}}",
+         r"engine\.bigquery\.dataset: .*'kpi; DROP' is not a dataset name"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, location: Europe}}",
+         r"engine\.bigquery\.location: .*'Europe' is not a BigQuery location"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, datset: kpi}}",
+         r"engine\.bigquery\.datset: Extra inputs are not permitted"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, endpoint: bq.acme}}",
+         r"engine\.bigquery\.endpoint: .*'bq\.acme' is not an endpoint address"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, anonymous: true}}",
+         r"engine\.bigquery: .*anonymous: only allowed with a local endpoint"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, anonymous: true, "
+         "endpoint: 'http://localhost:9050', credentials_file: key.json}}",
+         r"engine\.bigquery: .*credentials_file and anonymous: choose one"),
+        ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, "
+         "endpoint: 'http://bq.acme.example:9050'}}",
+         r"engine\.bigquery: .*plain http on another machine; use https"),
         ("history_start: 2026-01-01\nengine: {name: spark, spark: {database: 'kpi; DROP'}}",
          r"engine\.spark\.database: .*'kpi; DROP' is not a database name"),
         ("history_start: 2026-01-01\nengine: {spark: {conf: {spark.sql.session.timeZone: CET}}}",
@@ -73,3 +95,16 @@ def test_mistakes_name_the_file_and_the_field(tmp_path, text, message):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match=r"nope\.yaml: cannot read"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_the_bigquery_settings_default_to_the_eu_and_find_the_key_beside_the_config(tmp_path):
+    path = write(tmp_path, "history_start: 2026-01-01\nengine:\n  name: bigquery\n"
+                 "  bigquery: {project: acme-marketing, credentials_file: keys/bq.json, "
+                 "location: europe-west1}\n")
+    bq = load_config(path).engine.bigquery
+    assert (bq.project, bq.dataset, bq.location) == ("acme-marketing", "campaign_kpi",
+                                                     "europe-west1")
+    assert bq.credentials_file == tmp_path / "keys" / "bq.json"
+    eu = load_config(write(tmp_path, "history_start: 2026-01-01\nengine: {name: bigquery, "
+                                     "bigquery: {project: acme-marketing, location: eu}}"))
+    assert eu.engine.bigquery.location == "EU"

@@ -125,8 +125,10 @@ CASES = {
         ["ad_group_key", "campaign_key", "ad_group_id", "ad_group_name"]),
     "kpi_rollup": (
         sums, {model.MODEL_TABLE, model.CAMPAIGN_DIM, model.AD_GROUP_DIM},
-        [ROLLUP_KEYS, (*ROLLUP_KEYS, "channel"), (*ROLLUP_KEYS, "channel", "campaign_key"),
-         (*ROLLUP_KEYS, "channel", "campaign_key", "ad_group_key")],
+        [ROLLUP_KEYS, (*ROLLUP_KEYS, "channel"),
+         (*ROLLUP_KEYS, "channel", "campaign_key", "campaign_name"),  # names are grouped on
+         (*ROLLUP_KEYS, "channel", "campaign_key", "ad_group_key", "campaign_name",
+          "ad_group_name")],
         ROLLUP_COLUMNS),
     "kpi_values": (
         lambda: rollup.kpi_values(stored(sums(), rollup.ROLLUP_TABLE), SPEC,

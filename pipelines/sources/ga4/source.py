@@ -9,13 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import google.auth
 from google.analytics.data_v1beta import BetaAnalyticsDataClient, types
 from google.api_core import exceptions
-from google.auth.credentials import AnonymousCredentials, Credentials
-from google.auth.exceptions import DefaultCredentialsError, GoogleAuthError
-from google.oauth2 import service_account
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
 
+from pipelines import google_credentials
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.ga4.reports import REPORTS, quality_flags, rows_frame
 from pipelines.sources.retry import RetryCounter, RetryPolicy, SourceError
@@ -43,25 +42,13 @@ class Ga4Settings:
 def credentials(settings: Ga4Settings) -> Credentials:
     """Anonymous (local servers), a service-account key file, or application default
     credentials; a clear :class:`SourceError` says what to set when none work."""
-    if settings.anonymous:
-        return AnonymousCredentials()
-    if settings.credentials_file is not None:
-        try:
-            return service_account.Credentials.from_service_account_file(
-                str(settings.credentials_file), scopes=SCOPES)
-        except (OSError, ValueError) as exc:
-            raise SourceError(
-                f"sources.ga4.credentials_file: cannot read a service-account key from "
-                f"{settings.credentials_file} ({type(exc).__name__})") from None
-    try:
-        found, _ = google.auth.default(scopes=SCOPES)
-    except DefaultCredentialsError:
-        raise SourceError(
-            "GA4: no credentials found. Set sources.ga4.credentials_file to a service-account "
-            "key (JSON) with Viewer access to the property, or GOOGLE_APPLICATION_CREDENTIALS, "
-            "or run 'gcloud auth application-default login' with the analytics.readonly "
-            "scope.") from None
-    return found
+    return google_credentials.load(
+        anonymous=settings.anonymous, credentials_file=settings.credentials_file, scopes=SCOPES,
+        setting="sources.ga4.credentials_file", error=SourceError,
+        none_found="GA4: no credentials found. Set sources.ga4.credentials_file to a "
+        "service-account key (JSON) with Viewer access to the property, or "
+        "GOOGLE_APPLICATION_CREDENTIALS, or run 'gcloud auth application-default login' with "
+        "the analytics.readonly scope.")
 
 
 def make_client(settings: Ga4Settings) -> BetaAnalyticsDataClient:
