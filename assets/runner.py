@@ -21,6 +21,7 @@ from assets.settings import Paths
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
 from pipelines.warehouse import disk
+from pipelines.warehouse.store import connect
 
 if TYPE_CHECKING:
     from dagster._utils.error import SerializableErrorInfo
@@ -80,6 +81,8 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
     tracebacks included) and ``on_step`` hears of each step as it starts.
     """
     disk.check_writable(paths.data_dir)  # before anything is changed
+    if config.engine.name == "duckdb":  # a warehouse another process holds: before any pull
+        connect(paths.warehouse).disconnect()
     loggers, run_config = None, {}
     if on_step is not None:
         loggers = {"console": dg.colored_console_logger, "progress": _progress_logger(on_step)}

@@ -78,6 +78,7 @@ def test_a_locked_warehouse_is_named_with_its_holder_and_left_alone(cli_demo, tm
                              cwd=tmp_path)
     said = assert_clear_failure(run, f"{data / WAREHOUSE}: the warehouse is locked by process "
                                 f"{pid}", "close it and try again")
+    assert "The run failed" not in said  # found before the run began: no source was pulled
     assert_clear_failure(purge, f"the warehouse is locked by process {pid}")
     assert_same_tables(warehouse_tables(data), before)
     assert nightly(cli_demo, data).returncode == 0  # once the holder has gone
