@@ -176,8 +176,7 @@ def _raised(error: SerializableErrorInfo) -> SerializableErrorInfo:
 
 
 def _error_text(error: SerializableErrorInfo) -> str:
+    """The error's message; ours without the ``module.ClassName: `` in front."""
     message = error.message.strip()
-    if error.cls_name in _OUR_ERRORS:
-        return message.split(": ", 1)[-1] if message.split(": ", 1)[0].endswith(
-            error.cls_name) else message
-    return message
+    head, _, rest = message.partition(": ")
+    return rest if error.cls_name in _OUR_ERRORS and head.endswith(error.cls_name) else message
