@@ -10,9 +10,9 @@ from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model, quality, rollup
 from pipelines.sources.exposures import UNITS_TABLE
-from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY
+from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY, STREAMS
 from pipelines.warehouse import quality as raw_quality
-from pipelines.warehouse.freshness import as_date
+from pipelines.warehouse.freshness import as_date, last_pulled_dates, pulled_by_every_stream
 
 _SAMPLE = 5
 
@@ -61,22 +61,31 @@ def ads_ad_groups_add_up(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 
 
 @dg.asset_check(asset=model.MODEL_TABLE, blocking=True,
-                description="Every day between the first and the last day of data has data.")
+                description="Every day between the first and the last day of data has data, or "
+                "was pulled by every source and found empty.")
 def model_no_missing_days(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     con = warehouse.connect()
     facts = con.table(model.MODEL_TABLE)
     dates = [as_date(d) for d in con.execute(facts.select("date").distinct())["date"]]
     if not dates:
-        return dg.AssetCheckResult(passed=False, description="the model is empty")
-    missing = quality.missing_days(dates, min(dates), max(dates))
+        pulled = last_pulled_dates(con, list(STREAMS))
+        return dg.AssetCheckResult(
+            passed=bool(pulled), metadata={"pulled_accounts": len(pulled)},
+            description="no data yet: every source was pulled and returned no rows" if pulled
+            else "the model is empty: no source has been pulled")
+    first, last = min(dates), max(dates)
+    empty = set(pulled_by_every_stream(con, first, last)) - set(dates)
+    missing = quality.missing_days([*dates, *empty], first, last)
     return dg.AssetCheckResult(
         passed=not missing,
-        metadata={"first_day": min(dates).isoformat(), "last_day": max(dates).isoformat(),
-                  "missing_days": len(missing),
-                  "first_missing": [d.isoformat() for d in missing[:_SAMPLE]]},
-        description="no missing days" if not missing else
-        f"{len(missing)} days without any data: backfill them (a Dagster backfill of the "
-        "nightly job, or campaign-kpi run --date for each)",
+        metadata={"first_day": first.isoformat(), "last_day": last.isoformat(),
+                  "missing_days": len(missing), "empty_days": len(empty),
+                  "first_missing": [d.isoformat() for d in missing[:_SAMPLE]],
+                  "first_empty": [d.isoformat() for d in sorted(empty)[:_SAMPLE]]},
+        description=("no missing days" + (f" ({len(empty)} pulled and empty)" if empty else ""))
+        if not missing else
+        f"{len(missing)} days without any data, first {missing[0]}: backfill them (a Dagster "
+        "backfill of the nightly job, or campaign-kpi run --date for each)",
     )
 
 

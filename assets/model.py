@@ -9,7 +9,18 @@ from kpi import model
 from pipelines.sources.base import Window
 from pipelines.sources.factory import lookback_days
 from pipelines.sources.streams import STREAMS
-from pipelines.warehouse.store import read_state, replace_tables, replace_window
+from pipelines.warehouse.freshness import (
+    MODEL_INPUTS_TABLE,
+    model_inputs,
+    rebuild_windows,
+    unmodelled_dates,
+)
+from pipelines.warehouse.store import (
+    EXTRACTS_TABLE,
+    read_state,
+    replace_tables,
+    replace_window,
+)
 
 RULES_STATE = f"{model.MODEL_TABLE}.rules"
 RAW_KEYS = [dg.AssetKey(s.table) for s in STREAMS.values()]
@@ -38,20 +49,31 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
         window = pull_window(partition_dates(context), widest, config.history_start)
         con = warehouse.connect()
         # Rules changed since the model was built (attribution, conversion lists, FX, channels):
-        # rebuild the whole history so that old and new days mean the same thing.
+        # rebuild the whole history so that old and new days mean the same thing. Otherwise
+        # rebuild this run's window plus every day the raw layer changed since the last build,
+        # however far back (a gap longer than the re-pull window, an interrupted run).
         rebuilt_all = read_state(con, RULES_STATE) != rules.fingerprint()
         if rebuilt_all:
-            window = Window(config.history_start, window.end)
+            windows = [Window(config.history_start, window.end)]
             context.log.info("model rules changed: rebuilding the whole history")
+        else:
+            windows = rebuild_windows(window, unmodelled_dates(con))
         raw = raw_tables(con)
+        log = con.table(EXTRACTS_TABLE)
         currencies = con.execute(model.currency_codes(raw))["currency_code"].tolist()
-        expr = model.campaign_daily(raw, rules, currencies, window.start, window.end)
-        rows = replace_window(con, model.MODEL_TABLE, expr, window,
-                              state={RULES_STATE: rules.fingerprint()})
+        rows = 0
+        for part in windows:
+            expr = model.campaign_daily(raw, rules, currencies, part.start, part.end)
+            inputs = model_inputs(log.filter(log.date.between(part.start, part.end)))
+            rows += replace_window(con, model.MODEL_TABLE, expr, part,
+                                   state={RULES_STATE: rules.fingerprint()},
+                                   companions={MODEL_INPUTS_TABLE: inputs})
         return dg.MaterializeResult(metadata={
             "dagster/row_count": rows,
-            "window_start": window.start.isoformat(),
-            "window_end": window.end.isoformat(),
+            "window_start": windows[0].start.isoformat(),
+            "window_end": windows[-1].end.isoformat(),
+            "windows": ", ".join(f"{w.start}..{w.end}" for w in windows),
+            "days_rebuilt": sum(w.days for w in windows),
             "rebuilt_whole_history": rebuilt_all,
             "rules_fingerprint": rules.fingerprint(),
             "currency": config.reporting.currency,

@@ -71,6 +71,16 @@ def to_reporting(amount: ir.FloatingValue, currency: ir.StringValue, rules: Mode
     return ibis.cases(*cases, else_=ibis.null("float64")) if cases else amount
 
 
+EXACT = ibis.dtype("decimal(38, 9)")  # BigQuery's NUMERIC; DuckDB and Spark add it exactly
+
+
+def exact_sum(value: ir.NumericValue) -> ir.FloatingValue:
+    """The sum of ``value`` added as DECIMAL(38, 9), then float64: floating-point addition
+    depends on the order rows arrive in (which a parallel engine does not fix), so re-running
+    the same window could change the last bits; decimal addition does not."""
+    return value.cast(EXACT).sum().cast("float64")
+
+
 def _zero_facts(**given: ir.Value) -> dict[str, ir.Value]:
     """All fact columns, with the given ones and zeros elsewhere (so branches stack)."""
     return {f: given.get(f, ibis.literal(0.0)).cast("float64") for f in FACTS}
@@ -209,7 +219,7 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
                   ads_ids, rules, currencies)
     )
     grouped = stacked.group_by(["date", "campaign_key", "ad_group_key"]).aggregate(
-        **{f: stacked[f].sum() for f in FACTS}
+        **{f: exact_sum(stacked[f]) for f in FACTS}
     )
     return grouped.mutate(currency=ibis.literal(rules.reporting_currency)).order_by(
         ["date", "campaign_key", "ad_group_key"]

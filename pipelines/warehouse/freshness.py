@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 from ibis.backends.duckdb import Backend
 
+from pipelines.sources.base import Window
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import EXTRACTS_TABLE
 
@@ -60,3 +63,62 @@ def last_pulled_dates(con: Backend, streams: Sequence[str]) -> dict[str, dt.date
         day = as_date(last)
         result[scope] = min(result.get(scope, day), day)
     return result
+
+
+MODEL_INPUTS_TABLE = "campaign_daily_inputs"
+_LOG_COLUMNS = ("stream", "scope", "date", "rows", "extracted_at")
+
+
+def model_inputs(log: ir.Table) -> ir.Table:
+    """The extract-log columns that say which pull of each day a model row was built from."""
+    return log.select(*_LOG_COLUMNS)
+
+
+def unmodelled_dates(con: BaseBackend) -> list[dt.date]:
+    """Days whose pulls the model has not been rebuilt from yet: extract-log rows (stream,
+    account, day, rows, pull time) missing from the copy the model keeps of the rows it was last
+    built from (:data:`MODEL_INPUTS_TABLE`). After a gap longer than a source's re-pull window,
+    or a run that stopped between the pulls and the model, these reach back as far as the raw
+    layer changed. Without the copy (a warehouse built before it existed), every day pulled."""
+    tables = con.list_tables()
+    if EXTRACTS_TABLE not in tables:
+        return []
+    current = model_inputs(con.table(EXTRACTS_TABLE))
+    if MODEL_INPUTS_TABLE in tables:
+        current = current.difference(model_inputs(con.table(MODEL_INPUTS_TABLE)))
+    days = con.execute(current.select("date").distinct().order_by("date"))["date"]
+    return [as_date(d) for d in days]
+
+
+def rebuild_windows(base: Window, changed: Sequence[dt.date]) -> list[Window]:
+    """``base`` and the runs of ``changed`` days, merged where they overlap or touch.
+
+    >>> d = dt.date
+    >>> rebuild_windows(Window(d(2026, 3, 8), d(2026, 3, 10)),
+    ...                 [d(2026, 1, 2), d(2026, 1, 3), d(2026, 3, 5), d(2026, 3, 7)])
+    [Window(start=datetime.date(2026, 1, 2), end=datetime.date(2026, 1, 3)), \
+Window(start=datetime.date(2026, 3, 5), end=datetime.date(2026, 3, 5)), \
+Window(start=datetime.date(2026, 3, 7), end=datetime.date(2026, 3, 10))]
+    """
+    one_day = dt.timedelta(days=1)
+    spans = sorted([(base.start, base.end), *((d, d) for d in changed)])
+    merged: list[list[dt.date]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + one_day:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Window(start, end) for start, end in merged]
+
+
+def pulled_by_every_stream(con: BaseBackend, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Days in [start, end] that every stream in the extract log has pulled (for some account),
+    whether or not rows came back: a day they all found empty is empty, not missing."""
+    if EXTRACTS_TABLE not in con.list_tables():
+        return []
+    log = con.table(EXTRACTS_TABLE)
+    streams = con.execute(log.select("stream").distinct().count())
+    dated = log.filter(log.date.between(start, end))
+    per_day = dated.group_by("date").aggregate(streams=dated.stream.nunique())
+    days = con.execute(per_day.filter(per_day.streams == streams).select("date"))["date"]
+    return sorted(as_date(d) for d in days)

@@ -39,6 +39,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "raw_experiment_ga4_stats": _ARM_METRIC,
     # the unified model and its dimensions
     "campaign_daily": ("date", "campaign_key", "ad_group_key"),
+    "campaign_daily_inputs": ("stream", "scope", "date"),
     "dim_campaign": ("campaign_key",),
     "dim_ad_group": ("ad_group_key",),
     # KPIs at every grain

@@ -247,17 +247,22 @@ def read_state(con: Backend, key: str) -> str | None:
 
 
 def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
-                   state: Mapping[str, str] | None = None) -> int:
+                   state: Mapping[str, str] | None = None,
+                   companions: Mapping[str, ibis.Table] | None = None) -> int:
     """Replace the rows of derived ``table`` whose ``date`` lies in ``window`` by ``expr``'s rows.
 
     ``expr`` must produce only dates inside the window; the table is created on first use.
-    ``state`` (key -> value) is recorded in the same transaction, see :func:`read_state`.
+    ``state`` (key -> value) is recorded in the same transaction, see :func:`read_state`;
+    each of ``companions`` (table -> rows, also dated inside the window) has the same window
+    replaced in that transaction too (e.g. which pulls the rows were built from).
     """
+    parts = {table: expr, **(companions or {})}
     if not _is_duckdb(con):
-        count = portable.replace_window(con, table, expr, window.start, window.end)
+        counts = {name: portable.replace_window(con, name, part, window.start, window.end)
+                  for name, part in parts.items()}
         portable.write_state(con, STATE_TABLE, state or {})
-        return count
-    sql, name = con.compile(expr), _identifier(table)
+        return counts[table]
+    compiled = {name: con.compile(part) for name, part in parts.items()}
     dates = [window.start, window.end]
     with transaction(con) as raw:
         state_table = _identifier(STATE_TABLE)
@@ -265,11 +270,13 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
                     "value VARCHAR)")
         for key, value in (state or {}).items():
             raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
-        raw.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM ({sql}) WHERE false")
-        raw.execute(f"DELETE FROM {name} WHERE date BETWEEN ? AND ?", dates)
-        raw.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ({sql})")
-        count = raw.execute(
-            f"SELECT count(*) FROM {name} WHERE date BETWEEN ? AND ?", dates).fetchall()[0][0]
+        for part, sql in compiled.items():
+            name = _identifier(part)
+            raw.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM ({sql}) WHERE false")
+            raw.execute(f"DELETE FROM {name} WHERE date BETWEEN ? AND ?", dates)
+            raw.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ({sql})")
+        count = raw.execute(f"SELECT count(*) FROM {_identifier(table)} WHERE date BETWEEN ? "
+                            "AND ?", dates).fetchall()[0][0]
     return int(count)
 
 

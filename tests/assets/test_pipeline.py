@@ -98,3 +98,22 @@ def test_changed_rules_rebuild_the_whole_model_history(built, tmp_path):
     meta = next(m for m in result.asset_materializations_for_node("campaign_daily"))
     assert meta.metadata["rebuilt_whole_history"].value is False
     assert leads_on(old_day) == ga4_leads
+
+
+def test_after_a_gap_longer_than_the_repull_window_the_model_rebuilds_what_changed(built,
+                                                                                  tmp_path):
+    copy = copy_of(built, tmp_path / "gap")
+    later = END + dt.timedelta(days=45)  # 45 nights without a run: more than the 30-day window
+    result = run_nightly(copy, demo_config(end=later), later, later)
+    assert result.success and failed_checks(result, "ERROR") == []
+    con = connect(copy.warehouse)
+    days = con.execute(con.table("campaign_daily").select("date").distinct())
+    assert len(days) == (later - START).days + 1
+    meta = next(m for m in result.asset_materializations_for_node("campaign_daily")).metadata
+    # The raw pulls reached back to the day after the last one pulled; so did the model, and
+    # no further: the nightly cost is what changed.
+    assert meta["windows"].value == f"{END + dt.timedelta(days=1)}..{later}"
+    assert meta["days_rebuilt"].value == 45
+    again = run_nightly(copy, demo_config(end=later), later, later)
+    meta = next(m for m in again.asset_materializations_for_node("campaign_daily")).metadata
+    assert meta["days_rebuilt"].value == 30  # caught up: only the re-pull window again
