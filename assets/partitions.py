@@ -10,13 +10,32 @@ from pipelines.config import Config
 from pipelines.sources.base import Window
 
 
+def last_day(config: Config) -> dt.date | None:
+    """The last day of data when it is fixed (a demo with ``demo.end``, whatever today is);
+    None when it is yesterday, moving with the clock."""
+    sources = config.sources
+    demo = sources.google_ads.kind == "demo" and sources.ga4.kind == "demo"
+    return config.demo.end if demo else None
+
+
 def daily_partitions(config: Config) -> dg.DailyPartitionsDefinition:
-    """One partition per day since ``history_start``; the last one is yesterday."""
+    """One partition per day since ``history_start``; the last one is yesterday, or the demo's
+    configured last day (before or after today)."""
+    last = last_day(config)
     return dg.DailyPartitionsDefinition(
         start_date=config.history_start.isoformat(),
+        end_date=None if last is None else (last + dt.timedelta(days=1)).isoformat(),
         timezone=config.reporting.time_zone,
-        end_offset=0,
+        end_offset=ahead(last),
     )
+
+
+def ahead(last: dt.date | None, days_per_partition: int = 1) -> int:
+    """How many partitions past the clock's own last one a fixed last day needs (``end_date``
+    caps them; Dagster stops at today without this)."""
+    if last is None:
+        return 0
+    return max(0, -(-(last - dt.date.today()).days // days_per_partition) + 2)
 
 
 def partition_dates(context: dg.AssetExecutionContext) -> Window:

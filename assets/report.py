@@ -15,6 +15,7 @@ from pydantic import Field
 from assets import budget
 from assets import experiments as experiment_assets
 from assets.dashboards import check_results, finished_runs, provisional_windows
+from assets.partitions import ahead, last_day
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.pdf import PdfError, print_pdfs
 from dashboards.report import Definitions, ReportInputs, write_report
@@ -35,8 +36,12 @@ def weekly_partitions(config: Config) -> dg.WeeklyPartitionsDefinition:
     """One partition per ISO week (keyed by its Monday) from the first full week of history;
     the last one is the latest week that has ended."""
     first = config.history_start + dt.timedelta(days=(7 - config.history_start.weekday()) % 7)
+    last = last_day(config)  # a fixed demo end: its last ended week, before or after today
+    end = None if last is None else IsoWeek.ended_by(last).start + dt.timedelta(days=7)
     return dg.WeeklyPartitionsDefinition(start_date=first.isoformat(), day_offset=1,
-                                         timezone=config.reporting.time_zone, end_offset=0)
+                                         end_date=None if end is None else end.isoformat(),
+                                         timezone=config.reporting.time_zone,
+                                         end_offset=ahead(last, days_per_partition=7))
 
 
 def week_of(partition_key: str) -> IsoWeek:
