@@ -4,6 +4,7 @@ back-off, errors that say what to fix."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from google.auth.exceptions import GoogleAuthError
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.google_ads.gaql import ROW_READERS, queries
+from pipelines.sources.google_ads.quota import asked_retry_delay
 from pipelines.sources.retry import RetryCounter, RetryPolicy, SourceError
 from pipelines.sources.streams import Stream
 
@@ -128,9 +130,12 @@ class GoogleAdsSource:
         cid = self.settings.customer_id
         rows: list[dict[str, Any]] = []
         try:
-            for query in queries(stream.name, window):
+            asked = functools.partial(
+                asked_retry_delay, failure_type=type(self.client.get_type("GoogleAdsFailure")),
+                api_version=self.settings.api_version)
+            for query in queries(stream.name, window):  # each query with its own retries
                 rows += self.settings.retry.call(
-                    lambda query=query: self._rows(query, stream), counter,
+                    lambda query=query: self._rows(query, stream), counter, asked_delay=asked,
                     what=f"Google Ads SearchStream ({stream.name}, customer {cid})")
         except GoogleAdsException as exc:
             raise SourceError(explain(exc, cid)) from exc
