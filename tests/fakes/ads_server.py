@@ -32,6 +32,7 @@ from pipelines.sources.base import Window
 from pipelines.sources.demo import DemoSource
 from pipelines.sources.streams import STREAMS
 from tests.fakes import Accounts, ScriptedServer
+from tests.fakes.shapes import Shape
 from tests.fakes.tls import trust_localhost_cert
 
 SERVICE = "google.ads.googleads.v26.services.GoogleAdsService"
@@ -262,7 +263,7 @@ class AdsServer(ScriptedServer[AdsFault]):
             raise _query_error("EXPECTED_FILTERS_ON_DATE_RANGE",
                                "A filter on segments.date with a finite date range is required.")
         actions = any(f.startswith("segments.conversion_action") for f in fields)
-        frame = self._frame(source, resource, actions)
+        frame = self._frame(source, resource, actions, self.shape(customer_id))
         for name, op, values in conditions:
             frame = frame[_OPS[op](self._typed(frame, name), values if op == "IN" else values[0])]
         missing = [f for f in fields if FIELDS[f][0] not in frame.columns]
@@ -299,10 +300,10 @@ class AdsServer(ScriptedServer[AdsFault]):
         return out
 
     @staticmethod
-    def _frame(source: DemoSource, resource: str, actions: bool) -> pd.DataFrame:
+    def _frame(source: DemoSource, resource: str, actions: bool, shape: Shape) -> pd.DataFrame:
         stream = "ads_conversion_action_daily" if actions else f"ads_{resource}_daily"
         everything = Window(source.settings.start, source.settings.end)
-        frame = source.pull(STREAMS[stream], everything).frame
+        frame = shape.apply(stream, source.pull(STREAMS[stream], everything).frame)
         if actions:
             if resource == "ad_group":
                 frame = frame[frame["ad_group_id"].notna()]

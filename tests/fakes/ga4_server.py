@@ -324,6 +324,7 @@ class GA4Server(ScriptedServer[GA4Fault]):
         if source is None:
             raise ApiError(403, "PERMISSION_DENIED",
                            "User does not have sufficient permissions for this property.")
+        shape = self.shape(request.property_id)
         spent = self.tokens_used.get(request.property_id, 0)
         if spent >= QUOTA_LIMITS["tokensPerHour"]:  # the fake's hour and day never roll over
             daily = spent >= QUOTA_LIMITS["tokensPerDay"]
@@ -358,6 +359,7 @@ class GA4Server(ScriptedServer[GA4Fault]):
             if stream is None:
                 raise ApiError(400, "INVALID_ARGUMENT", f"fake: cannot combine {dims} with {mets}")
             frame = source.pull(stream, Window(start, end)).frame
+            frame = shape.apply(stream.name, frame)
             frame = self._aggregate(frame, dim_cols, met_cols)
         frame = self._order(frame, request.body.get("orderBys", []), dims, mets,
                             dict(zip(dims, dim_cols, strict=True)), metrics)
@@ -369,7 +371,8 @@ class GA4Server(ScriptedServer[GA4Fault]):
                  "metricValues": [{"value": _number(v, metrics[m][1])}
                                   for m, v in zip(mets, row[len(dims):], strict=True)]}
                 for row in frame.iloc[offset:offset + limit].itertuples(index=False, name=None)]
-        metadata: dict[str, Any] = {"currencyCode": CURRENCY_CODE, "timeZone": TIME_ZONE}
+        metadata: dict[str, Any] = {"currencyCode": shape.currency_code or CURRENCY_CODE,
+                                    "timeZone": TIME_ZONE}
         if thresholded:
             metadata["subjectToThresholding"] = True
             self._thresholded += 1
