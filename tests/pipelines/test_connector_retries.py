@@ -4,12 +4,15 @@ where they happen: the fake servers' arrival times of the real clients' requests
 
 from __future__ import annotations
 
+import doctest
 import itertools
 import time
 
 import pandas as pd
 import pytest
 
+from pipelines.sources import retry
+from pipelines.sources.google_ads import quota, source
 from pipelines.sources.retry import QuotaExhausted, RetryPolicy, SourceError
 from pipelines.sources.streams import STREAMS
 from tests.fakes.ads_server import AdsFault
@@ -119,3 +122,8 @@ def test_ads_a_request_without_a_delay_backs_off_as_configured(ads_server):
     policy = RetryPolicy(max_retries=3, initial_s=0.01, maximum_s=0.05, deadline_s=30)
     extract = ads(ads_server, retry=policy).pull(STREAMS["ads_campaign_daily"], WINDOW)
     assert extract.metadata["retries"] == 1 and gaps(ads_server.requests)[0] < 0.3
+
+
+@pytest.mark.parametrize("module", [retry, quota, source])
+def test_doctests(module):
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0

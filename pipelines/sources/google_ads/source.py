@@ -100,6 +100,19 @@ def explain(exc: GoogleAdsException, customer_id: str) -> str:
             f"(request ID {exc.request_id}): {detail}")
 
 
+def described(frame: pd.DataFrame) -> dict[str, str]:
+    """The account currency and time zone its rows carry; nothing when no row says (a day or
+    a stream without rows: the extract is empty, not in an unknown currency).
+
+    >>> described(pd.DataFrame({"currency_code": ["USD"], "time_zone": ["America/New_York"]}))
+    {'currency_code': 'USD', 'time_zone': 'America/New_York'}
+    >>> described(pd.DataFrame(columns=["currency_code", "time_zone"]))
+    {}
+    """
+    return {column: ", ".join(sorted(set(frame[column])))
+            for column in ("currency_code", "time_zone") if len(frame)}
+
+
 class GoogleAdsSource:
     """One Google Ads customer account."""
 
@@ -150,8 +163,5 @@ class GoogleAdsSource:
                               "token may be revoked or expired: create a new one.") from None
         frame = pd.DataFrame(rows, columns=list(stream.column_names)).assign(
             extracted_at=pd.Timestamp(extracted_at))
-        currencies = sorted(set(frame["currency_code"]))
-        metadata = {"customer_id": cid, "retries": counter.retries,
-                    "currency_code": ", ".join(currencies),
-                    "time_zone": ", ".join(sorted(set(frame["time_zone"])))}
+        metadata = {"customer_id": cid, "retries": counter.retries, **described(frame)}
         return Extract(stream, window, frame, extracted_at, metadata, scope=cid)
