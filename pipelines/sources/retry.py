@@ -78,8 +78,8 @@ class RetryCounter:
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential back-off for transient errors: at most ``max_retries`` retries of each
-    request, waits of at most ``maximum_s``, and ``deadline_s`` seconds for the whole pull
-    (every request and wait of it); a daily quota is never retried."""
+    request, waits of at most ``maximum_s``, and no retry that would end after the pull (every
+    request and wait of it) has run ``deadline_s`` seconds; a daily quota is never retried."""
 
     max_retries: int = 5
     initial_s: float = 2.0
@@ -110,21 +110,20 @@ class _Request:
     def __init__(self, policy: RetryPolicy, counter: RetryCounter, what: str,
                  asked_delay: AskedDelay):
         self.policy, self.counter, self.what, self.asked_delay = policy, counter, what, asked_delay
-        self.retries = 0
+        self.calls = self.retries = 0
         self.reason = ""  # the last retryable error's type
         self.asked: float | None = None  # what the last error asked for
         self.wait = 0.0  # the wait chosen before the next attempt
 
     def attempts(self, fn: Callable[[], T]) -> Callable[[], T]:
         """``fn``, counting each call after the first as a retry (of this request and the pull)."""
-        calls: list[None] = []
 
         def attempt() -> T:
-            if calls:
+            if self.calls:
                 self.retries += 1
                 self.counter.retries += 1
                 self.counter.reasons.append(self.reason)
-            calls.append(None)
+            self.calls += 1
             return fn()
 
         return attempt
