@@ -177,10 +177,10 @@ class Ga4Source(_RealSource):
 class RetrySettings(_Strict):
     """Back-off for quotas and passing faults (google.api_core retries)."""
 
-    max_retries: int = Field(5, ge=0, le=20)
+    max_retries: int = Field(5, ge=0, le=20)  # of each request (a page, a query)
     initial_seconds: float = Field(2.0, ge=0)
-    max_seconds: float = Field(60.0, gt=0)
-    deadline_seconds: float = Field(600.0, gt=0)
+    max_seconds: float = Field(60.0, gt=0)  # the longest wait, also one the API asks for
+    deadline_seconds: float = Field(600.0, gt=0)  # no retry after a stream's pull ran this long
 
 
 class Sources(_Strict):

@@ -1,5 +1,7 @@
-"""How the real connectors survive quotas and passing faults: google.api_core retries with
-exponential back-off, bounded in attempts and time, counted, and a clear stop for a daily quota.
+"""How the real connectors survive quotas and passing faults, on google.api_core's retry loop
+(``retry_target`` with its exponential back-off): every request has its own bounded retries,
+the whole pull one time budget, a wait the API asks for is honoured up to the configured
+maximum, and a daily quota stops at once.
 
 >>> policy = RetryPolicy(max_retries=2, initial_s=0.0)
 >>> attempts = []
@@ -17,7 +19,9 @@ exponential back-off, bounded in attempts and time, counted, and a clear stop fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -25,16 +29,21 @@ import requests
 from google.api_core import exceptions, retry
 
 T = TypeVar("T")
+AskedDelay = Callable[[Exception], float | None]  # seconds an error asks us to wait, if any
 
-TRANSIENT: tuple[type[Exception], ...] = (
+QUOTA: tuple[type[Exception], ...] = (
     exceptions.TooManyRequests,  # HTTP 429 (GA4 over REST)
     exceptions.ResourceExhausted,  # gRPC RESOURCE_EXHAUSTED (GA4 gRPC, Google Ads)
+)
+TRANSIENT: tuple[type[Exception], ...] = (
+    *QUOTA,
     exceptions.ServiceUnavailable,
     exceptions.DeadlineExceeded,
     exceptions.InternalServerError,
     requests.exceptions.Timeout,  # GA4 over REST: a read timeout is not DeadlineExceeded
     requests.exceptions.ConnectionError,
 )
+_RESUME = "Nothing was written; the next run resumes from the last day pulled"
 
 
 class SourceError(RuntimeError):
@@ -48,21 +57,29 @@ class QuotaExhausted(SourceError):
 
 def is_daily_quota(exc: Exception) -> bool:
     """GA4 says 'Exhausted property tokens per day' (or 'per project per day')."""
-    return isinstance(exc, TRANSIENT[:2]) and "per day" in str(exc).lower()
+    return isinstance(exc, QUOTA) and "per day" in str(exc).lower()
+
+
+def no_delay_asked(exc: Exception) -> float | None:
+    """For APIs whose errors name no retry delay: back off as configured."""
+    return None
 
 
 @dataclass
 class RetryCounter:
-    """How many retries a pull needed, and why (shown in the asset's metadata)."""
+    """One pull's retries over all its requests, and why (shown in the asset's metadata);
+    ``started`` (``time.monotonic()``) starts the pull's time budget."""
 
     retries: int = 0
     reasons: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential back-off for transient errors: at most ``max_retries`` retries and
-    ``deadline_s`` seconds in all; a daily quota is never retried."""
+    """Exponential back-off for transient errors: at most ``max_retries`` retries of each
+    request, waits of at most ``maximum_s``, and no retry that would end after the pull (every
+    request and wait of it) has run ``deadline_s`` seconds; a daily quota is never retried."""
 
     max_retries: int = 5
     initial_s: float = 2.0
@@ -70,38 +87,95 @@ class RetryPolicy:
     multiplier: float = 2.0
     deadline_s: float = 600.0
 
-    def call(self, fn: Callable[[], T], counter: RetryCounter, *, what: str) -> T:
-        """``fn()`` with retries; a final failure becomes a :class:`SourceError` naming ``what``."""
+    def remaining_s(self, counter: RetryCounter) -> float:
+        """What is left of the pull's time budget."""
+        return self.deadline_s - (time.monotonic() - counter.started)
 
-        def retryable(exc: Exception) -> bool:
-            if not isinstance(exc, TRANSIENT) or is_daily_quota(exc):
-                return False
-            if counter.retries >= self.max_retries:
-                return False
-            counter.retries += 1
-            counter.reasons.append(type(exc).__name__)
-            return True
+    def call(self, fn: Callable[[], T], counter: RetryCounter, *, what: str,
+             asked_delay: AskedDelay = no_delay_asked) -> T:
+        """``fn()`` (one request) with retries; a final failure becomes a :class:`SourceError`
+        naming ``what``. ``asked_delay`` reads the wait an error asks for (e.g. Google Ads'
+        QuotaErrorDetails.retry_delay): never retried sooner, and not at all when it is
+        longer than ``maximum_s`` or than the budget left."""
+        request = _Request(self, counter, what, asked_delay)
+        return retry.retry_target(request.attempts(fn), request.retryable, request.sleeps(),
+                                  timeout=self.remaining_s(counter),
+                                  exception_factory=request.failure)
 
-        policy = retry.Retry(predicate=retryable, initial=self.initial_s, maximum=self.maximum_s,
-                             multiplier=self.multiplier, timeout=self.deadline_s)
-        try:
-            return policy(fn)()
-        except exceptions.RetryError as exc:  # the deadline ran out while retrying
-            raise SourceError(f"{what}: still failing after {self.deadline_s:.0f} s of retries "
-                              f"({counter.retries} retries): {exc.cause}") from exc
-        except TRANSIENT as exc:
-            if is_daily_quota(exc):
-                raise QuotaExhausted(
-                    f"{what}: the daily quota is exhausted ({_first_line(exc)}). Nothing was "
-                    "written; the next nightly run resumes from the last day pulled.") from exc
-            if isinstance(exc, TRANSIENT[:2]):
-                raise QuotaExhausted(
-                    f"{what}: quota still exhausted after {counter.retries} retries "
-                    f"({_first_line(exc)}). Nothing was written; the next run resumes from the "
-                    "last day pulled.") from exc
-            raise SourceError(f"{what}: failed after {counter.retries} retries: "
-                              f"{_first_line(exc)}") from exc
+
+class _Request:
+    """One request's way through ``retry_target``: whether to retry, how long to wait, and the
+    error to raise in the end."""
+
+    def __init__(self, policy: RetryPolicy, counter: RetryCounter, what: str,
+                 asked_delay: AskedDelay):
+        self.policy, self.counter, self.what, self.asked_delay = policy, counter, what, asked_delay
+        self.calls = self.retries = 0
+        self.reason = ""  # the last retryable error's type
+        self.asked: float | None = None  # what the last error asked for
+        self.wait = 0.0  # the wait chosen before the next attempt
+
+    def attempts(self, fn: Callable[[], T]) -> Callable[[], T]:
+        """``fn``, counting each call after the first as a retry (of this request and the pull)."""
+
+        def attempt() -> T:
+            if self.calls:
+                self.retries += 1
+                self.counter.retries += 1
+                self.counter.reasons.append(self.reason)
+            self.calls += 1
+            return fn()
+
+        return attempt
+
+    def retryable(self, exc: Exception) -> bool:
+        if not isinstance(exc, TRANSIENT) or is_daily_quota(exc):
+            return False
+        self.reason, self.asked = type(exc).__name__, self.asked_delay(exc)
+        return self.retries < self.policy.max_retries and (
+            self.asked is None or self.asked <= self.policy.maximum_s)
+
+    def sleeps(self) -> Iterator[float]:
+        """api_core's exponential back-off (full jitter), never shorter than the wait asked."""
+        p = self.policy
+        for backoff in retry.exponential_sleep_generator(p.initial_s, p.maximum_s, p.multiplier):
+            self.wait = max(backoff, self.asked or 0.0)
+            yield self.wait
+
+    def failure(self, errors: list[Exception], reason: retry.RetryFailureReason,
+                _timeout: float | None) -> tuple[Exception, Exception | None]:
+        """``retry_target``'s exception factory: what to raise when retrying ends."""
+        exc, p = errors[-1], self.policy
+        if not isinstance(exc, TRANSIENT):
+            return exc, exc.__cause__
+        retries = f"{self.retries} retr{'y' if self.retries == 1 else 'ies'}"
+        line, done = _first_line(exc), f"after {retries} of this request"
+        error = QuotaExhausted if isinstance(exc, QUOTA) else SourceError
+        if is_daily_quota(exc):
+            return QuotaExhausted(
+                f"{self.what}: the daily quota is exhausted ({line}). Nothing was written; the "
+                "next nightly run resumes from the last day pulled."), exc
+        if reason == retry.RetryFailureReason.TIMEOUT:
+            wait = (f"the API asked to wait {self.asked:g} s" if self.asked is not None
+                    else f"a back-off of {self.wait:.2f} s")
+            left = max(p.remaining_s(self.counter), 0.0)
+            return error(
+                f"{self.what}: the pull's time budget (sources.retry.deadline_seconds = "
+                f"{p.deadline_s:g} s) would run out before the next retry ({wait}; {left:.1f} s "
+                f"left), {done}: {line}. {_RESUME} (or raise deadline_seconds)."), exc
+        if self.asked is not None and self.asked > p.maximum_s:
+            return error(
+                f"{self.what}: the API asked to wait {self.asked:g} s before retrying, longer "
+                f"than sources.retry.max_seconds ({p.maximum_s:g} s), so it was not retried "
+                f"({line}). {_RESUME} (or raise max_seconds to wait that long)."), exc
+        if error is QuotaExhausted:
+            return error(f"{self.what}: quota still exhausted {done} ({line}). {_RESUME}."), exc
+        return error(f"{self.what}: failed {done}: {line}"), exc
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """The error's first line without its final full stop, and without the REST transport's
+    'POST <url>: ' after the status code."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return re.sub(r"^(\d{3} )?[A-Z]+ https?://\S+: ", r"\1", line).removesuffix(".")

@@ -13,13 +13,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 from pipelines.sources.demo import DemoSettings, DemoSource
+from tests.fakes.shapes import Shape
 
 FaultT = TypeVar("FaultT")
 Accounts = DemoSettings | Iterable[DemoSettings] | Mapping[str, DemoSettings]
 
 
 class ScriptedServer(Generic[FaultT]):
-    """What both fakes share: demo accounts by ID, scripted faults, a request log, a stop flag.
+    """What both fakes share: demo accounts by ID, each in a :class:`~tests.fakes.shapes.Shape`
+    (the demo's own by default), scripted faults, a request log, a stop flag.
 
     A fault fires for the ``nth`` .. ``nth + times - 1``-th request (1-based, counted from
     :meth:`script`) that its ``when`` predicate accepts (every request if ``when`` is None).
@@ -33,6 +35,7 @@ class ScriptedServer(Generic[FaultT]):
         if not isinstance(accounts, Mapping):
             accounts = {getattr(s, self.key): s for s in accounts}
         self._sources = {k: DemoSource(s) for k, s in accounts.items()}
+        self._shapes: dict[str, Shape] = {}
         self.requests: list[Any] = []
         self._faults: list[list[Any]] = []  # [fault, matching requests seen]
         self._lock = threading.Lock()
@@ -45,6 +48,14 @@ class ScriptedServer(Generic[FaultT]):
         """Serve ``settings`` for ``account`` (default: the settings' own ID) from now on."""
         with self._lock:
             self._sources[account or getattr(settings, self.key)] = DemoSource(settings)
+
+    def set_shape(self, shape: Shape, account: str | None = None) -> None:
+        """Serve ``account`` (default: the first) in ``shape`` from now on."""
+        with self._lock:
+            self._shapes[account or next(iter(self._sources))] = shape
+
+    def shape(self, account: str) -> Shape:
+        return self._shapes.get(account, Shape())
 
     def advance(self, days: int = 1, account: str | None = None) -> None:
         """Move ``end`` (and so ``as_of``) forward: late and restated data appear."""

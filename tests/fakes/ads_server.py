@@ -13,9 +13,10 @@ import datetime as dt
 import operator
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from concurrent import futures
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import grpc
@@ -31,6 +32,7 @@ from pipelines.sources.base import Window
 from pipelines.sources.demo import DemoSource
 from pipelines.sources.streams import STREAMS
 from tests.fakes import Accounts, ScriptedServer
+from tests.fakes.shapes import Shape
 from tests.fakes.tls import trust_localhost_cert
 
 SERVICE = "google.ads.googleads.v26.services.GoogleAdsService"
@@ -68,7 +70,8 @@ AdsFaultKind = Literal["query_error", "resource_exhausted", "unauthenticated", "
 
 @dataclass
 class AdsRequest:
-    """One logged SearchStream call: customer, GAQL, invocation metadata, outcome."""
+    """One logged SearchStream call: customer, GAQL, invocation metadata, outcome, and when it
+    arrived (``time.monotonic()``: measure the client's waits between calls)."""
 
     customer_id: str
     query: str
@@ -76,6 +79,7 @@ class AdsRequest:
     request_id: str
     code: str = "OK"  # the grpc.StatusCode name it ended with
     batches: int = 0
+    received: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -83,9 +87,11 @@ class AdsFault:
     """A scripted failure; ``nth``, ``times``, ``when``: see :class:`tests.fakes.ScriptedServer`.
 
     Kinds: ``query_error`` (INVALID_ARGUMENT + GoogleAdsFailure: ``code`` at ``field``),
-    ``resource_exhausted`` (+ quota_error, retry in 30 s), ``unauthenticated`` and
-    ``unavailable`` (bare status), ``mid_stream_unavailable`` (one batch, then UNAVAILABLE),
-    ``delay`` (answer after ``delay`` s: a DeadlineExceeded with a shorter client timeout).
+    ``resource_exhausted`` (+ quota_error RESOURCE_TEMPORARILY_EXHAUSTED whose
+    QuotaErrorDetails.retry_delay asks for ``retry_delay`` s; None: asks for none),
+    ``unauthenticated`` and ``unavailable`` (bare status), ``mid_stream_unavailable`` (one
+    batch, then UNAVAILABLE), ``delay`` (answer after ``delay`` s: a DeadlineExceeded with a
+    shorter client timeout).
     """
 
     kind: AdsFaultKind
@@ -96,6 +102,7 @@ class AdsFault:
     code: str = "UNRECOGNIZED_FIELD"
     message: str = ""
     delay: float = 2.0
+    retry_delay: float | None = 30.0
 
 
 class AdsAbort(Exception):
@@ -107,7 +114,7 @@ class AdsAbort(Exception):
 
 
 def failure(error: str, code: str, message: str, *, field: str | None = None,
-            trigger: str | None = None, retry_seconds: int | None = None) -> Any:
+            trigger: str | None = None, retry_delay: float | None = None) -> Any:
     """A GoogleAdsFailure pb with one error: ``failure("query_error", "BAD_FIELD_NAME", msg)``."""
     pb = GoogleAdsFailure.pb()()
     err = pb.errors.add(message=message)
@@ -117,8 +124,11 @@ def failure(error: str, code: str, message: str, *, field: str | None = None,
         err.location.field_path_elements.add(field_name=field)
     if trigger:
         err.trigger.string_value = trigger
-    if retry_seconds:
-        err.details.quota_error_details.retry_delay.seconds = retry_seconds
+    if retry_delay is not None:
+        quota = err.details.quota_error_details
+        quota.rate_scope = quota.QuotaRateScope.Value("ACCOUNT")
+        quota.rate_name = "Requests per account"
+        quota.retry_delay.FromNanoseconds(round(retry_delay * 1e9))
     return pb
 
 
@@ -134,9 +144,11 @@ def _fault_abort(fault: AdsFault) -> AdsAbort | None:
         return _query_error(fault.code, fault.message or
                             f"Unrecognized field in the query: '{fault.field}'.", field=fault.field)
     if fault.kind == "resource_exhausted":
+        wait = f" Retry in {fault.retry_delay:g} seconds." if fault.retry_delay is not None else ""
         return AdsAbort(code.RESOURCE_EXHAUSTED, "Resource has been exhausted (e.g. check quota).",
-                        failure("quota_error", "RESOURCE_EXHAUSTED",
-                                "Too many requests. Retry in 30 seconds.", retry_seconds=30))
+                        failure("quota_error", "RESOURCE_TEMPORARILY_EXHAUSTED",
+                                "Too many requests in a short amount of time." + wait,
+                                retry_delay=fault.retry_delay))
     return {"unauthenticated": AdsAbort(code.UNAUTHENTICATED,
                                         "Request had invalid authentication credentials."),
             "unavailable": AdsAbort(code.UNAVAILABLE, "The service is currently unavailable.")
@@ -251,7 +263,7 @@ class AdsServer(ScriptedServer[AdsFault]):
             raise _query_error("EXPECTED_FILTERS_ON_DATE_RANGE",
                                "A filter on segments.date with a finite date range is required.")
         actions = any(f.startswith("segments.conversion_action") for f in fields)
-        frame = self._frame(source, resource, actions)
+        frame = self._frame(source, resource, actions, self.shape(customer_id))
         for name, op, values in conditions:
             frame = frame[_OPS[op](self._typed(frame, name), values if op == "IN" else values[0])]
         missing = [f for f in fields if FIELDS[f][0] not in frame.columns]
@@ -288,10 +300,10 @@ class AdsServer(ScriptedServer[AdsFault]):
         return out
 
     @staticmethod
-    def _frame(source: DemoSource, resource: str, actions: bool) -> pd.DataFrame:
+    def _frame(source: DemoSource, resource: str, actions: bool, shape: Shape) -> pd.DataFrame:
         stream = "ads_conversion_action_daily" if actions else f"ads_{resource}_daily"
         everything = Window(source.settings.start, source.settings.end)
-        frame = source.pull(STREAMS[stream], everything).frame
+        frame = shape.apply(stream, source.pull(STREAMS[stream], everything).frame)
         if actions:
             if resource == "ad_group":
                 frame = frame[frame["ad_group_id"].notna()]

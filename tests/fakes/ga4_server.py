@@ -18,8 +18,9 @@ import json
 import operator
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -56,13 +57,15 @@ _TOTAL = (1, "TOTAL")  # MetricAggregation.TOTAL; the REST transport sends enums
 _MATCH_TYPES = {0: "EXACT", 1: "EXACT", 2: "BEGINS_WITH", 3: "ENDS_WITH", 4: "CONTAINS",
                 5: "FULL_REGEXP", 6: "PARTIAL_REGEXP", "MATCH_TYPE_UNSPECIFIED": "EXACT"}
 
-GA4FaultKind = Literal["quota_hourly", "quota_daily", "unavailable", "unauthenticated", "delay",
-                       "restate", "thresholded", "sampled"]
+GA4FaultKind = Literal["quota_hourly", "quota_daily", "quota_concurrent", "unavailable",
+                       "unauthenticated", "delay", "restate", "thresholded", "sampled"]
 _ERRORS: dict[str, tuple[int, str, str]] = {
     "quota_hourly": (429, "RESOURCE_EXHAUSTED",
                      "Exhausted property tokens per hour for this property." + _QUOTA_HELP),
     "quota_daily": (429, "RESOURCE_EXHAUSTED",
                     "Exhausted property tokens per day for this property." + _QUOTA_HELP),
+    "quota_concurrent": (429, "RESOURCE_EXHAUSTED",
+                         "Exhausted concurrent requests quota." + _QUOTA_HELP),
     "unavailable": (503, "UNAVAILABLE", "The service is currently unavailable."),
     "unauthenticated": (401, "UNAUTHENTICATED",
                         "Request had invalid authentication credentials. Expected OAuth 2 access "
@@ -72,13 +75,15 @@ _ERRORS: dict[str, tuple[int, str, str]] = {
 
 @dataclass
 class GA4Request:
-    """One logged request: URL path, property, JSON body, headers (lower-case), status."""
+    """One logged request: URL path, property, JSON body, headers (lower-case), status, and
+    when it arrived (``time.monotonic()``: measure the client's waits between requests)."""
 
     path: str
     property_id: str
     body: dict[str, Any]
     headers: dict[str, str]
     status: int = 0
+    received: float = field(default_factory=time.monotonic)
 
     @property
     def dimensions(self) -> list[str]:
@@ -101,7 +106,8 @@ class GA4Request:
 class GA4Fault:
     """A scripted failure; ``nth``, ``times``, ``when``: see :class:`tests.fakes.ScriptedServer`.
 
-    Kinds: ``quota_hourly`` / ``quota_daily`` (429), ``unavailable`` (503), ``unauthenticated``
+    Kinds: ``quota_hourly`` / ``quota_daily`` / ``quota_concurrent`` (429: tokens per hour or
+    day, or more than 10 requests at once), ``unavailable`` (503), ``unauthenticated``
     (401), ``delay`` (answer after ``delay`` s), ``thresholded`` (subjectToThresholding=true),
     ``sampled`` (a samplingMetadatas entry), ``restate`` (answer, then serve ``settings``, by
     default ``end`` one day later).
@@ -318,6 +324,7 @@ class GA4Server(ScriptedServer[GA4Fault]):
         if source is None:
             raise ApiError(403, "PERMISSION_DENIED",
                            "User does not have sufficient permissions for this property.")
+        shape = self.shape(request.property_id)
         spent = self.tokens_used.get(request.property_id, 0)
         if spent >= QUOTA_LIMITS["tokensPerHour"]:  # the fake's hour and day never roll over
             daily = spent >= QUOTA_LIMITS["tokensPerDay"]
@@ -352,6 +359,7 @@ class GA4Server(ScriptedServer[GA4Fault]):
             if stream is None:
                 raise ApiError(400, "INVALID_ARGUMENT", f"fake: cannot combine {dims} with {mets}")
             frame = source.pull(stream, Window(start, end)).frame
+            frame = shape.apply(stream.name, frame)
             frame = self._aggregate(frame, dim_cols, met_cols)
         frame = self._order(frame, request.body.get("orderBys", []), dims, mets,
                             dict(zip(dims, dim_cols, strict=True)), metrics)
@@ -363,7 +371,8 @@ class GA4Server(ScriptedServer[GA4Fault]):
                  "metricValues": [{"value": _number(v, metrics[m][1])}
                                   for m, v in zip(mets, row[len(dims):], strict=True)]}
                 for row in frame.iloc[offset:offset + limit].itertuples(index=False, name=None)]
-        metadata: dict[str, Any] = {"currencyCode": CURRENCY_CODE, "timeZone": TIME_ZONE}
+        metadata: dict[str, Any] = {"currencyCode": shape.currency_code or CURRENCY_CODE,
+                                    "timeZone": TIME_ZONE}
         if thresholded:
             metadata["subjectToThresholding"] = True
             self._thresholded += 1

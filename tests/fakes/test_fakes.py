@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import requests
 from google.ads.googleads.errors import GoogleAdsException
+from google.ads.googleads.v26.errors.types.errors import GoogleAdsFailure
 from google.analytics.data_v1beta import BetaAnalyticsDataClient
 from google.analytics.data_v1beta.types import (
     DateRange,
@@ -24,7 +25,7 @@ from google.api_core import exceptions as gexc
 from pipelines.sources.base import Window
 from pipelines.sources.demo import DemoSettings, DemoSource
 from pipelines.sources.streams import STREAMS
-from tests.fakes.ads_server import FIELDS, AdsFault, AdsServer
+from tests.fakes.ads_server import FAILURE_KEY, FIELDS, AdsFault, AdsServer
 from tests.fakes.fixtures import (  # noqa: F401
     DEMO,
     SECOND,
@@ -140,6 +141,7 @@ def test_ga4_late_data_after_advance(ga4: BetaAnalyticsDataClient,
 @pytest.mark.parametrize(("kind", "error", "text"), [
     ("quota_hourly", gexc.TooManyRequests, "tokens per hour"),
     ("quota_daily", gexc.TooManyRequests, "tokens per day"),
+    ("quota_concurrent", gexc.TooManyRequests, "concurrent requests quota"),
     ("unavailable", gexc.ServiceUnavailable, "unavailable"),
 ])
 def test_ga4_faults(ga4: BetaAnalyticsDataClient, ga4_server: GA4Server,  # noqa: F811
@@ -313,6 +315,18 @@ def test_ads_status_faults(ads: Any, ads_server: AdsServer, kind: str,  # noqa: 
     with pytest.raises(error):
         ads_rows(ads, QUERIES["campaign"])
     assert ads_rows(ads, QUERIES["campaign"])  # only the first call fails
+
+
+def test_ads_resource_exhausted_asks_for_a_retry_delay(ads: Any,
+                                                      ads_server: AdsServer) -> None:  # noqa: F811
+    ads_server.script(AdsFault("resource_exhausted", retry_delay=1.5))
+    with pytest.raises(gexc.ResourceExhausted) as caught:
+        ads_rows(ads, QUERIES["campaign"])
+    metadata = dict(caught.value.response.trailing_metadata())
+    (error,) = GoogleAdsFailure.deserialize(metadata[FAILURE_KEY]).errors
+    assert error.error_code.quota_error.name == "RESOURCE_TEMPORARILY_EXHAUSTED"
+    assert error.details.quota_error_details.retry_delay == dt.timedelta(seconds=1.5)
+    assert error.message.endswith("Retry in 1.5 seconds.")
 
 
 def test_ads_fails_mid_stream(ads: Any, ads_server: AdsServer) -> None:  # noqa: F811

@@ -129,7 +129,7 @@ def test_ads_api_error_names_the_request_id_and_field(ads_server):
 
 @pytest.mark.parametrize("kind", ["resource_exhausted", "mid_stream_unavailable"])
 def test_ads_transient_faults_are_retried_without_doubling(ads_server, kind):
-    ads_server.script(AdsFault(kind, nth=1))
+    ads_server.script(AdsFault(kind, nth=1, retry_delay=0.01))
     extract = ads(ads_server).pull(STREAMS["ads_ad_group_daily"], WINDOW)
     assert extract.metadata["retries"] == 1
     pd.testing.assert_frame_equal(rows(extract.frame, "ads_ad_group_daily"),

@@ -198,6 +198,18 @@ def test_retries_are_bounded(server, demo):
     assert len(server.requests) == 4
 
 
+def test_each_report_has_its_own_retries(server, demo):
+    """Both reports of each experiment refused once: eight retries in all, none twice."""
+    specs, units = demo
+    server.script(GA4Fault("quota_concurrent", times=100,
+                           when=lambda r: sum(q.path == r.path and q.body == r.body
+                                              for q in server.requests) == 1))
+    once = RetryPolicy(max_retries=1, initial_s=0.01, maximum_s=0.05, deadline_s=30)
+    stats, meta = pull_experiment_stats(settings(server, retry=once), queries(specs), END)
+    pd.testing.assert_frame_equal(stats, expected(specs, units, END))
+    assert meta["retries"] == 8 and meta["by_experiment"][specs[0].id]["retries"] == 2
+
+
 def test_an_experiment_not_started_yields_no_rows(server, demo):
     specs, units = demo
     later = dataclasses.replace(queries(specs)[0], experiment_id="next-test",

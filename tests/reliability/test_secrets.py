@@ -538,7 +538,7 @@ def test_what_each_failure_says(runs: Runs) -> None:
     """The failures say what to fix, without the secret."""
     said = {name: failure_reason(run) or "" for name, run in runs.results.items()}
     errors = runs.exceptions
-    assert "failed after 1 retries: 503" in said["server_errors"]
+    assert "rows from 0): failed after 1 retry of this request: 503" in said["server_errors"]
     assert "Google Ads rejected the credentials for customer 4815162342" in \
         errors["server_errors"]
     assert "GA4 rejected the credentials" in said["revoked"]

@@ -130,14 +130,15 @@ class _Reader:
     def users(self, metric_id: str | None = None,
               events: tuple[str, ...] = ()) -> tuple[dict[str, int], int | None]:
         q, pid = self.query, self.settings.property_id
-        what = (f"GA4 runReport (experiment {q.experiment_id!r}, {q.variant_dimension}"
-                f"{f', metric {metric_id!r}' if metric_id else ''}, property {pid})")
+        detail = (f"experiment {q.experiment_id!r}, {q.variant_dimension}"
+                  f"{f', metric {metric_id!r}' if metric_id else ''}, property {pid}")
+        what = f"GA4 runReport ({detail})"
         try:
             for _ in range(self.settings.max_rereads + 1):
                 pages = read_pages(
                     self.client, self.settings,
                     lambda offset, limit: q.request(pid, self.window, offset, limit, events),
-                    self.counter, what=what)
+                    self.counter, what=detail)
                 if pages is not None:
                     break
             else:

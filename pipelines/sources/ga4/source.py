@@ -61,7 +61,9 @@ def read_pages(client: BetaAnalyticsDataClient, settings: Ga4Settings,
                request: Callable[[int, int], types.RunReportRequest], counter: RetryCounter, *,
                what: str) -> list[types.RunReportResponse] | None:
     """Every page of one report (``request(offset, limit)`` builds a page's request), each
-    retried by ``settings.retry``; None when the row count moved between pages."""
+    with its own retries by ``settings.retry`` within the pull's budget (``counter``); None
+    when the row count moved between pages. ``what`` names the report in errors, e.g.
+    ``ga4_sessions_daily, property 318004561``."""
     limit = min(settings.page_size, MAX_PAGE)
     pages: list[types.RunReportResponse] = []
     offset, total = 0, None
@@ -69,7 +71,7 @@ def read_pages(client: BetaAnalyticsDataClient, settings: Ga4Settings,
         page = request(offset, limit)
         response = settings.retry.call(
             lambda page=page: client.run_report(page, retry=None, timeout=settings.timeout_s),
-            counter, what=what)
+            counter, what=f"GA4 runReport ({what}, rows from {offset})")
         if total is None:
             total = response.row_count
         elif response.row_count != total:
@@ -111,7 +113,7 @@ class Ga4Source:
         report, pid = REPORTS[stream.name], self.settings.property_id
         return read_pages(self.client, self.settings,
                           lambda offset, limit: report.request(pid, window, offset, limit),
-                          counter, what=f"GA4 runReport ({stream.name}, property {pid})")
+                          counter, what=f"{stream.name}, property {pid}")
 
     def pull(self, stream: Stream, window: Window) -> Extract:
         if stream.name not in REPORTS:

@@ -4,6 +4,7 @@ back-off, errors that say what to fix."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from google.auth.exceptions import GoogleAuthError
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.google_ads.gaql import ROW_READERS, queries
+from pipelines.sources.google_ads.quota import asked_retry_delay
 from pipelines.sources.retry import RetryCounter, RetryPolicy, SourceError
 from pipelines.sources.streams import Stream
 
@@ -98,6 +100,19 @@ def explain(exc: GoogleAdsException, customer_id: str) -> str:
             f"(request ID {exc.request_id}): {detail}")
 
 
+def described(frame: pd.DataFrame) -> dict[str, str]:
+    """The account currency and time zone its rows carry; nothing when no row says (a day or
+    a stream without rows: the extract is empty, not in an unknown currency).
+
+    >>> described(pd.DataFrame({"currency_code": ["USD"], "time_zone": ["America/New_York"]}))
+    {'currency_code': 'USD', 'time_zone': 'America/New_York'}
+    >>> described(pd.DataFrame(columns=["currency_code", "time_zone"]))
+    {}
+    """
+    return {column: ", ".join(sorted(set(frame[column])))
+            for column in ("currency_code", "time_zone") if len(frame)}
+
+
 class GoogleAdsSource:
     """One Google Ads customer account."""
 
@@ -128,9 +143,12 @@ class GoogleAdsSource:
         cid = self.settings.customer_id
         rows: list[dict[str, Any]] = []
         try:
-            for query in queries(stream.name, window):
+            asked = functools.partial(
+                asked_retry_delay, failure_type=type(self.client.get_type("GoogleAdsFailure")),
+                api_version=self.settings.api_version)
+            for query in queries(stream.name, window):  # each query with its own retries
                 rows += self.settings.retry.call(
-                    lambda query=query: self._rows(query, stream), counter,
+                    lambda query=query: self._rows(query, stream), counter, asked_delay=asked,
                     what=f"Google Ads SearchStream ({stream.name}, customer {cid})")
         except GoogleAdsException as exc:
             raise SourceError(explain(exc, cid)) from exc
@@ -145,8 +163,5 @@ class GoogleAdsSource:
                               "token may be revoked or expired: create a new one.") from None
         frame = pd.DataFrame(rows, columns=list(stream.column_names)).assign(
             extracted_at=pd.Timestamp(extracted_at))
-        currencies = sorted(set(frame["currency_code"]))
-        metadata = {"customer_id": cid, "retries": counter.retries,
-                    "currency_code": ", ".join(currencies),
-                    "time_zone": ", ".join(sorted(set(frame["time_zone"])))}
+        metadata = {"customer_id": cid, "retries": counter.retries, **described(frame)}
         return Extract(stream, window, frame, extracted_at, metadata, scope=cid)
