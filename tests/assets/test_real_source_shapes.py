@@ -117,11 +117,6 @@ def test_a_day_without_key_events(tmp_path, ga4_server, ads_server):
     assert list(seen["rows"]) == [0]  # pulled, and found empty
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "downstream, the lead's: a day every source pulled and found empty leaves no row in "
-    "campaign_daily, and the blocking check model_no_missing_days fails the run ('1 days "
-    "without any data: backfill them'); the extract log knows the day was pulled (rows = 0 "
-    "per stream) but the check only reads the model"))
 def test_a_day_without_any_rows(tmp_path, ga4_server, ads_server):
     empty = Shape(empty_days=(EMPTY_DAY,))
     con = run(tmp_path, ga4_server, ads_server, ads=empty, ga4=empty)
