@@ -79,16 +79,19 @@ def _needed(spec: ExperimentSpec, metric: Metric, control: Moments) -> float:
 
 
 def decide(row: dict, alpha: float, ended: bool) -> str:
-    """srm > error > wins/loses (adjusted p < alpha) > no_difference (powered or ended) >
-    keep_running."""
+    """srm > error > wins/loses (adjusted p <= alpha) > no_difference (powered or ended) >
+    keep_running.
+
+    An adjusted p-value equal to alpha rejects (see :func:`experiments.multiple.rejects`). The
+    direction is that of the difference of means (it holds for negative means too)."""
     if row["srm_mismatch"]:
         return "srm"
     if row["is_control"]:
         return "control"
     if row["error"]:
         return "error"
-    if row["p_adjusted"] < alpha:
-        better = (row["rel_estimate"] > 0) == row["higher_is_better"]
+    if multiple.rejects(row["p_adjusted"], alpha):
+        better = (row["mean"] - row["control_mean"] > 0) == row["higher_is_better"]
         return "wins" if better else "loses"
     if ended or row["n_needed_per_arm"] <= min(row["n"], row["n_control"]):
         return "no_difference"
@@ -206,7 +209,8 @@ def evaluate_factorial(stats: pd.DataFrame, specs: Sequence[ExperimentSpec]) -> 
                 rows.append({"experiment_id": spec.id, "metric_id": metric.id,
                              "effect": e.name, "order": e.order, "estimate": e.estimate,
                              "ci_low": e.ci_low, "ci_high": e.ci_high, "p_value": e.p_value,
-                             "significant": bool(e.p_value < spec.alpha), "alpha": spec.alpha,
+                             "significant": bool(multiple.rejects(e.p_value, spec.alpha)),
+                             "alpha": spec.alpha,
                              "scale": "absolute", "error": e.error})
     return pd.DataFrame(rows)
 
