@@ -9,11 +9,13 @@ a loop of our scalar ``experiments.compare``. Writes ``results/experiments-<date
 ``boschloo_exact`` and ``barnard_exact`` (two-sided, as the engine called them before), scipy's
 ``fisher_exact``, our ``exact_test`` (``method="auto"``), and one ``evaluate()`` of a two-arm
 experiment with that table (every test of the engine). scipy's Boschloo and Barnard are skipped
-above ``--max-scipy-n`` units per arm (their cost grows roughly with n1 · n2 · n). Writes
+above ``--max-scipy-n`` units per arm (their cost grows roughly with n1 · n2 · n). Then the
+worst case of one ``exact_test`` call: Boschloo on tables of ``BOSCHLOO_MAX_N`` units in both
+arms together, across shapes (1 + 199, 10 + 190, 50 + 150, 100 + 100). Writes
 ``results/experiments-exact-<date>-<commit>.json``.
 
     .venv/bin/python benchmarks/experiments.py [--part all|welch|exact] [--rows 10000]
-        [--repeat 5] [--sizes 50 100 200 500 1000 10000 1000000] [--max-scipy-n 1000]
+        [--repeat 5] [--sizes 50 100 101 200 500 1000 10000 1000000] [--max-scipy-n 1000]
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from experiments import (  # noqa: E402
     evaluate,
     exact_test,
 )
+from experiments import exact as exact_module  # noqa: E402
 from experiments.vectorised import welch  # noqa: E402
 
 CONTROL_CONVERSIONS = 4  # the issue's table: 4 conversions in the control, 0 in the treatment
@@ -139,6 +142,24 @@ def _timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), out
 
 
+def worst_case_at_the_bound(repeat: int) -> dict:
+    """Our exact_test on the largest tables that still get Boschloo (both arms together at the
+    bound), across shapes: the slowest one is the worst case of one call."""
+    bound = getattr(exact_module, "BOSCHLOO_MAX_N", None)
+    shapes = {}
+    for n_c in (1, 10, 50, bound // 2 if bound else 0):
+        if not bound or n_c <= 0:
+            continue
+        control, treatment = ProportionStats(n_c, min(2, n_c)), ProportionStats(bound - n_c, 5)
+        seconds, res = _timed(lambda c=control, t=treatment: exact_test(c, t), repeat)
+        shapes[f"{n_c}+{bound - n_c}"] = {"seconds": seconds, "method": res.method}
+        print(json.dumps({"bound": bound, "shape": f"{n_c}+{bound - n_c}",
+                          "seconds": round(seconds, 4), "method": res.method}), flush=True)
+    worst = max(shapes.items(), key=lambda kv: kv[1]["seconds"]) if shapes else None
+    return {"boschloo_max_n": bound, "shapes": shapes,
+            "worst": None if worst is None else {"shape": worst[0], **worst[1]}}
+
+
 def exact_part(args: argparse.Namespace) -> None:
     rows = []
     spec = _spec()
@@ -166,8 +187,10 @@ def exact_part(args: argparse.Namespace) -> None:
         rows.append(row)
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v)
                           for k, v in row.items()}), flush=True)
+    bound = worst_case_at_the_bound(args.repeat)
     result = {"date": dt.date.today().isoformat(), "commit": commit(), "machine": machine(),
               "load_average": os.getloadavg(), "repeat": args.repeat, "rows": rows,
+              "worst_case_at_the_bound": bound,
               "notes": "seconds are medians (1 run above 200 units per arm); two-sided; "
                        "scipy Boschloo/Barnard skipped above --max-scipy-n units per arm."}
     name = f"experiments-exact-{result['date']}-{result['commit']}.json"
@@ -193,7 +216,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+",
-                        default=[50, 100, 200, 500, 1000, 10_000, 1_000_000])
+                        default=[50, 100, 101, 200, 500, 1000, 10_000, 1_000_000])
     parser.add_argument("--max-scipy-n", type=int, default=1000)
     args = parser.parse_args()
     if args.part in ("all", "welch"):
