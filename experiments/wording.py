@@ -210,11 +210,13 @@ def _signed(value: object, lang: str) -> str:
 
 def _counted(row: Mapping) -> bool:
     """A plain proportion decided on small counts or without a relative lift: told in counts."""
-    sizes = [as_number(row.get(k)) for k in ("n", "n_control", "mean", "control_mean")]
-    return (row.get("metric_kind") == "proportion" and not row.get("cuped_applied")
-            and (isinstance(row.get("exact_method"), str)
-                 or isinstance(row.get("null_reason"), str))
-            and all(x is not None for x in sizes) and sizes[0] > 0 and sizes[1] > 0)  # type: ignore[operator]
+    if row.get("metric_kind") != "proportion" or row.get("cuped_applied"):
+        return False
+    if not (isinstance(row.get("exact_method"), str) or isinstance(row.get("null_reason"), str)):
+        return False
+    n, n_c, mean, control_mean = (as_number(row.get(k))
+                                  for k in ("n", "n_control", "mean", "control_mean"))
+    return (n or 0) > 0 and (n_c or 0) > 0 and mean is not None and control_mean is not None
 
 
 def _counts(row: Mapping, lang: str, arm: str, metric: str) -> str:
