@@ -16,12 +16,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 
-from dashboards.formatting import format_change, format_date, locale_for
+from dashboards.formatting import as_number, format_change, format_date, locale_for
 from dashboards.i18n import t
 from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from experiments.spec import ExperimentSpec
 from experiments.table import status
-from experiments.wording import format_p, summary
+from experiments.wording import format_p, no_relative_lift, summary
 
 MAX_LABEL = 60
 COLOURS = {"wins": "#047857", "loses": "#b42318", "srm": "#9a5b00"}
@@ -120,11 +120,14 @@ def _table(rows: pd.DataFrame, lang: str, sequential: bool) -> str:
         if control:
             cells += ["", "", "", "", ""]
         else:
-            cells += [format_change(r.get("rel_estimate"), lang),
-                      f"{format_change(r.get('adj_ci_low'), lang)} … "
-                      f"{format_change(r.get('adj_ci_high'), lang)}",
-                      format_p(float(r.get("seq_p_value" if sequential else "rel_p_value",
-                                           math.nan)), lang).removeprefix("= "),
+            low, high = r.get("adj_ci_low"), r.get("adj_ci_high")
+            ci = (f"{format_change(low, lang)} … {format_change(high, lang)}"
+                  if as_number(low) is not None or as_number(high) is not None else "–")
+            # the p-value that decided (exact, relative, absolute or always-valid)
+            raw = as_number(r.get("decision_p_value", r.get(
+                "seq_p_value" if sequential else "rel_p_value")))
+            cells += [format_change(r.get("rel_estimate"), lang), ci,
+                      format_p(math.nan if raw is None else raw, lang).removeprefix("= "),
                       format_p(float(r.get("p_adjusted", math.nan)), lang).removeprefix("= "),
                       _share(r.get("chance_to_win"), lang)]
         cells.append(t(f"decision_{r['decision']}", lang))
@@ -210,6 +213,8 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
         figures[fid] = fig
         card.append(plot_div(fid, height=int(fig.layout.height)))
     card.append(_table(rows, lang, sequential))
+    missing = [no_relative_lift(r, lang) for r in rows.to_dict("records")]
+    card += [f'<p class="meta">{esc(m)}</p>' for m in missing if m]
     cuped = rows[rows["cuped_applied"].astype(bool) & ~rows["is_control"].astype(bool)]
     if not cuped.empty:
         labels = ", ".join(dict.fromkeys(_label(r, lang) for _, r in cuped.iterrows()))

@@ -18,7 +18,7 @@ from experiments.evaluate import evaluate, evaluate_factorial
 from experiments.exact import exact_test, needs_exact
 from experiments.factorial import Factor, effects
 from experiments.frequentist import compare, pooled_z_test
-from experiments.multiple import adjust, adjusted_alpha
+from experiments.multiple import adjust, adjusted_alpha, rejects
 from experiments.power import days_to_power, mde, sample_size, sequential_sample_size
 from experiments.results import (
     BayesResult,
@@ -48,7 +48,7 @@ __all__ = [
     "RegressionAdjustedStats", "SampleMeanStats", "SpecError", "SrmResult", "adjust",
     "adjust_arms", "adjusted_alpha", "bayes_compare", "compare", "confidence_sequence",
     "days_to_power", "describe", "effects", "evaluate", "evaluate_factorial", "exact_test",
-    "from_dict", "mde", "needs_exact", "pooled_z_test", "sample_size", "sequential_sample_size",
-    "srm_test",
+    "from_dict", "mde", "needs_exact", "pooled_z_test", "rejects", "sample_size",
+    "sequential_sample_size", "srm_test",
     "sufficient_statistics", "summary", "welch",
 ]

@@ -1,13 +1,18 @@
 """Sufficient-statistic rows + specs -> one result row per experiment × arm × metric.
 
 Per experiment: SRM over all arms; per metric: CUPED when the metric has a covariate; every
-treatment vs the control with Welch t (absolute and relative, delta method); the family of
-treatment arms × metrics adjusted by the spec's correction (on the relative p-values, or the
-always-valid ones for sequential designs) with matching adjusted intervals; Bayesian chance to
-win and risk (flat prior); the confidence sequence for sequential designs; an exact test for
-small proportions; units needed for the spec's power at the metric's MDE and days remaining;
-and a decision (see :func:`decide`). The control gets one row per metric too.
-Factorial specs also get :func:`evaluate_factorial` (main effects and interactions).
+treatment vs the control with Welch t (absolute and relative, delta method); an exact test for
+small proportions; the family of treatment arms × metrics adjusted by the spec's correction on
+each row's decision p-value (exact, relative or absolute, always-valid for sequential designs:
+see :mod:`experiments.decision`) with matching adjusted intervals; Bayesian chance to win and
+risk (flat prior); the confidence sequence for sequential designs; units needed for the spec's
+power at the metric's MDE and days remaining; and a decision (see :func:`decide`). The control
+gets one row per metric too. Factorial specs also get :func:`evaluate_factorial` (main effects
+and interactions).
+
+Degenerate input never raises: values that cannot be computed are NaN and ``null_reason`` says
+why (see :mod:`experiments.reasons`); ``error`` holds the engine's message when no test at all
+could decide (decision ``error``).
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ import pandas as pd
 
 from experiments import bayesian, multiple, power, sequential
 from experiments.cuped import adjust_arms
+from experiments.decision import decide, decision_p_values
 from experiments.exact import exact_test, needs_exact
 from experiments.factorial import effects
-from experiments.results import SRM_THRESHOLD
+from experiments.reasons import null_reason
+from experiments.results import SRM_THRESHOLD, ExactResult
 from experiments.spec import ExperimentSpec, Metric
 from experiments.srm import srm_test
 from experiments.stats import (
@@ -33,7 +40,7 @@ from experiments.stats import (
     RegressionAdjustedStats,
     SampleMeanStats,
 )
-from experiments.vectorised import interval, welch
+from experiments.vectorised import NOT_FINITE, interval, welch
 
 
 def arm_stats(row: pd.Series | None, metric: Metric):
@@ -78,23 +85,6 @@ def _needed(spec: ExperimentSpec, metric: Metric, control: Moments) -> float:
     return power.sample_size(control.mean, control.variance, two_sided=spec.two_sided, **kw)
 
 
-def decide(row: dict, alpha: float, ended: bool) -> str:
-    """srm > error > wins/loses (adjusted p < alpha) > no_difference (powered or ended) >
-    keep_running."""
-    if row["srm_mismatch"]:
-        return "srm"
-    if row["is_control"]:
-        return "control"
-    if row["error"]:
-        return "error"
-    if row["p_adjusted"] < alpha:
-        better = (row["rel_estimate"] > 0) == row["higher_is_better"]
-        return "wins" if better else "loses"
-    if ended or row["n_needed_per_arm"] <= min(row["n"], row["n_control"]):
-        return "no_difference"
-    return "keep_running"
-
-
 def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, as_of: dt.date | None) -> list[dict]:
     counts = [float(rows.loc[rows["arm"] == a, "n"].max()) if (rows["arm"] == a).any() else 0.0
               for a in spec.arm_ids]
@@ -111,7 +101,8 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, as_of: dt.date | None)
                 "metric_kind": metric.kind,
                 **{f"metric_label_{lang}": metric.label(lang) for lang in ("nl", "fr", "en")},
                 "higher_is_better": metric.higher_is_better,
-                "control": spec.control, "n_control": ctrl.n, "control_mean": ctrl.mean,
+                "control": spec.control, "control_label": spec.arm(spec.control).label,
+                "n_control": ctrl.n, "control_mean": ctrl.mean,
                 "design": spec.design, "alpha": spec.alpha, "two_sided": spec.two_sided,
                 "distribution": "t", "scale": "relative", "correction": spec.correction,
                 "srm_p_value": srm.p_value, "srm_mismatch": srm.mismatch,
@@ -119,8 +110,9 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, as_of: dt.date | None)
                 "power_mde": metric.mde, "cuped_applied": info["cuped_applied"],
                 "cuped_theta": info["cuped_theta"], "cuped_message": info["cuped_message"]}
         out.append({**base, "arm": spec.control, "arm_label": spec.arm(spec.control).label,
-                    "is_control": True, "n": ctrl.n,
-                    "mean": ctrl.mean, "error": None})
+                    "is_control": True, "n": ctrl.n, "mean": ctrl.mean, "error": None,
+                    "null_reason": "empty_arm" if not ctrl.n > 0 else None,
+                    "decision_test": None, "decision_p_value": math.nan})
         for arm in treatments:
             m = moments[arm]
             out.append({**base, "arm": arm, "arm_label": spec.arm(arm).label,
@@ -133,6 +125,15 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, as_of: dt.date | None)
         row.setdefault("p_adjusted", math.nan)
         row["decision"] = decide(row, spec.alpha, ended)
     return out
+
+
+def _exact(metric: Metric, control: object, treatment: object,
+           two_sided: bool) -> ExactResult | None:
+    """The exact test of a proportion with small counts (None when it does not apply)."""
+    if not (metric.kind == "proportion" and isinstance(control, ProportionStats)
+            and isinstance(treatment, ProportionStats) and needs_exact(control, treatment)):
+        return None
+    return exact_test(control, treatment, two_sided=two_sided)
 
 
 def _fill(spec: ExperimentSpec, out: list[dict], pairs: list, days: int, ended: bool) -> None:
@@ -150,7 +151,17 @@ def _fill(spec: ExperimentSpec, out: list[dict], pairs: list, days: int, ended: 
                                                        spec.sequential_tuning)
     seq_p = sequential.p_value(z.estimate, z.se, n_total, spec.sequential_tuning)
     is_seq = spec.design == "sequential"
-    family = seq_p if is_seq else rel.p_value
+    exact = [_exact(metric, c_raw, t_raw, spec.two_sided)
+             for _, metric, _c, _t, c_raw, t_raw in pairs]
+    exact_p = np.array([e.p_value if e else np.nan for e in exact], dtype=float)
+    if is_seq:
+        z_abs = welch(*args, relative=False, alpha=spec.alpha, distribution="z")
+        seq_abs_p = sequential.p_value(z_abs.estimate, z_abs.se, n_total, spec.sequential_tuning)
+        family, tests = decision_p_values(rel.p_value, ab.p_value, exact_p,
+                                          sequential_relative=seq_p,
+                                          sequential_absolute=seq_abs_p)
+    else:
+        family, tests = decision_p_values(rel.p_value, ab.p_value, exact_p)
     p_adj = multiple.adjust(family, spec.correction)
     adj_alpha = multiple.adjusted_alpha(family, spec.correction, spec.alpha)
     if is_seq:
@@ -161,24 +172,26 @@ def _fill(spec: ExperimentSpec, out: list[dict], pairs: list, days: int, ended: 
     post = bayesian.posterior(
         z.estimate, z.se, alpha=spec.alpha, prior_mean=spec.prior_mean,
         prior_variance=None if spec.prior_sd is None else spec.prior_sd ** 2)
-    for j, (i, metric, _c, _t, c_raw, t_raw) in enumerate(pairs):
+    for j, (i, *_rest) in enumerate(pairs):
         row = out[i]
         row.update({f"abs_{k}": float(getattr(ab, k)[j])
                     for k in ("estimate", "ci_low", "ci_high", "p_value")})
         row.update({f"rel_{k}": float(getattr(rel, k)[j])
                     for k in ("estimate", "ci_low", "ci_high", "p_value", "df")})
+        message = rel.error[j] or ab.error[j]
+        decided = bool(np.isfinite(family[j]))
         row.update(p_adjusted=p_adj[j], adj_alpha=adj_alpha, adj_ci_low=adj_low[j],
                    adj_ci_high=adj_high[j], chance_to_win=post.chance_to_win[j],
                    risk_treatment=post.risk_treatment[j], risk_control=post.risk_control[j],
                    seq_ci_low=seq_low[j] if is_seq else math.nan,
                    seq_ci_high=seq_high[j] if is_seq else math.nan,
                    seq_p_value=seq_p[j] if is_seq else math.nan,
-                   error=rel.error[j] or ab.error[j])
-        exact = (metric.kind == "proportion" and isinstance(c_raw, ProportionStats)
-                 and isinstance(t_raw, ProportionStats) and needs_exact(c_raw, t_raw))
-        result = exact_test(c_raw, t_raw, two_sided=spec.two_sided) if exact else None
-        row["exact_method"] = result.method if result else None
-        row["exact_p_value"] = result.p_value if result else math.nan
+                   decision_test=tests[j], decision_p_value=float(family[j]),
+                   null_reason=null_reason(message, row["n_control"], row["n"]),
+                   error=None if decided else (message or NOT_FINITE))
+        ran = exact[j] is not None and exact[j].error is None
+        row["exact_method"] = exact[j].method if ran else None
+        row["exact_p_value"] = exact_p[j]
         n_now = min(row["n"], row["n_control"])
         row["days_remaining"] = 0 if ended else power.days_to_power(
             row["n_needed_per_arm"], n_now, days)
@@ -206,7 +219,8 @@ def evaluate_factorial(stats: pd.DataFrame, specs: Sequence[ExperimentSpec]) -> 
                 rows.append({"experiment_id": spec.id, "metric_id": metric.id,
                              "effect": e.name, "order": e.order, "estimate": e.estimate,
                              "ci_low": e.ci_low, "ci_high": e.ci_high, "p_value": e.p_value,
-                             "significant": bool(e.p_value < spec.alpha), "alpha": spec.alpha,
+                             "significant": bool(multiple.rejects(e.p_value, spec.alpha)),
+                             "alpha": spec.alpha,
                              "scale": "absolute", "error": e.error})
     return pd.DataFrame(rows)
 

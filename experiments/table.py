@@ -46,7 +46,7 @@ def results_frame(stats: pd.DataFrame, specs: Sequence[ExperimentSpec],
     records = out.to_dict("records")
     for lang in LANGS:
         out[f"sentence_{lang}"] = [describe(r, lang) for r in records]
-    for column in ("error", "cuped_message", "exact_method"):
+    for column in ("error", "cuped_message", "exact_method", "null_reason", "decision_test"):
         if column in out:
             out[column] = out[column].astype("string")
     return out

@@ -7,6 +7,16 @@ variance V_t / m_c² + V_c m_t² / m_c⁴, tested on the relative scale (its own
 freedom are Welch–Satterthwaite for both scales (``distribution="z"`` uses df = inf). One-sided
 means H1: treatment > control. Degenerate rows get NaN and a message in ``error``.
 
+The relative lift is undefined (NaN, with a message) when the control mean is zero or negative,
+and when the treatment arm is all zeros (no conversions) against a control with some: the
+estimate is then −100 % and the delta-method variance V_t / m_c² + V_c m_t² / m_c⁴ is exactly 0
+(V_t = 0 and m_t = 0), so the "interval" would be the single point −100 % with p = 0. The
+absolute difference stays defined in both cases.
+
+>>> r = welch([1000], [0.004], [0.004 * 0.996], [1000], [0.0], [0.0], relative=True)
+>>> float(r.estimate[0]), r.error[0] == ZERO_TREATMENT
+(nan, True)
+
 >>> r = welch([10000], [0.10], [0.09], [10000], [0.11], [0.11 * 0.89], relative=True)
 >>> round(float(r.estimate[0]), 5), round(float(r.p_value[0]), 5)
 (0.1, 0.02789)
@@ -28,6 +38,8 @@ TOO_SMALL = "an arm has fewer than 2 units"
 ALL_ZERO = "all values are zero in both arms (e.g. no conversions)"
 NO_VARIANCE = "zero variance in both arms"
 BAD_CONTROL = "control mean is zero or negative: relative lift is undefined"
+ZERO_TREATMENT = ("the treatment has only zeros (e.g. no conversions): the delta-method "
+                  "relative lift has no interval")
 NOT_FINITE = "statistics are missing or not finite"
 
 
@@ -106,6 +118,7 @@ def welch(
     zero_var = (v_c == 0) & (v_t == 0)
     masks = [  # lowest priority first: later masks overwrite earlier ones
         (relative & (m_c <= 0), BAD_CONTROL),
+        (relative & (m_c > 0) & (m_t == 0) & (v_t == 0) & (v_c > 0), ZERO_TREATMENT),
         (zero_var, NO_VARIANCE),
         (zero_var & (m_c == 0) & (m_t == 0), ALL_ZERO),
         (~np.isfinite(n_c + m_c + v_c + n_t + m_t + v_t), NOT_FINITE),

@@ -2,12 +2,23 @@
 
 The sample-ratio mismatch comes before any lift: a row with an SRM says only that.
 
+A proportion decided on small counts (an exact test ran) or without a relative lift (a zero
+arm, see :mod:`experiments.reasons`) is told in counts, with what they allow: "too few to
+conclude" unless the test found a difference. A mean without a relative lift is told as an
+absolute difference, with the reason.
+
 >>> row = {"decision": "wins", "arm_label": "B", "metric_label": "conversion",
 ...        "rel_estimate": 0.081, "adj_ci_low": 0.023, "adj_ci_high": 0.139, "alpha": 0.05}
 >>> describe(row, "en")
 'B wins on conversion (+8,1%, 95% CI +2,3% to +13,9%)'
 >>> describe({"decision": "srm", "srm_p_value": 0.0004}, "nl")
 'afwijkende steekproefverhouding (p = 0,0004): vertrouw dit resultaat niet'
+>>> zero = {"decision": "no_difference", "arm_label": "B", "control_label": "A",
+...         "metric_label_nl": "conversie", "metric_kind": "proportion", "n": 1000, "mean": 0.0,
+...         "n_control": 1000, "control_mean": 0.004, "exact_method": "fisher",
+...         "null_reason": "zero_treatment"}
+>>> describe(zero, "nl")
+'B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets te besluiten'
 """
 
 from __future__ import annotations
@@ -17,8 +28,8 @@ from collections.abc import Mapping
 
 from babel.numbers import format_decimal, format_percent
 
-from dashboards.formatting import format_change, locale_for
-from experiments import vectorised
+from dashboards.formatting import as_number, format_change, locale_for
+from experiments.reasons import CODES
 
 LANGS = ("nl", "fr", "en")
 
@@ -77,6 +88,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "{effect} sur {metric}\u202f: {value} (IC à {level} de {low} à {high}, p {p})",
         "en": "{effect} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
     },
+    "counts": {
+        "nl": "{arm} haalde {count} op {n} voor {metric}, tegenover {control_count} op "
+        "{control_n} bij {control}; {conclusion}",
+        "fr": "{arm}\u202f: {count} sur {n} en {metric}, contre {control_count} sur {control_n} "
+        "pour {control}\u202f; {conclusion}",
+        "en": "{arm} had {count} out of {n} on {metric}, against {control_count} out of "
+        "{control_n} for {control}; {conclusion}",
+    },
+    "counts_wins": {"nl": "{arm} doet het beter", "fr": "{arm} fait mieux",
+                    "en": "{arm} does better"},
+    "counts_loses": {"nl": "{arm} doet het slechter", "fr": "{arm} fait moins bien",
+                     "en": "{arm} does worse"},
+    "counts_no_difference": {"nl": "te weinig om iets te besluiten",
+                             "fr": "trop peu pour conclure", "en": "too few to conclude"},
+    "counts_keep_running": {"nl": "nog te weinig om iets te besluiten",
+                            "fr": "encore trop peu pour conclure",
+                            "en": "too few to conclude yet"},
+    "absolute": {
+        "nl": "{sentence}, in absolute cijfers: {reason}",
+        "fr": "{sentence}, en valeur absolue\u202f: {reason}",
+        "en": "{sentence}, in absolute terms: {reason}",
+    },
+    "no_relative_lift": {
+        "nl": "geen relatieve lift voor {arm} op {metric}: {reason}",
+        "fr": "pas de hausse relative pour {arm} sur {metric}\u202f: {reason}",
+        "en": "no relative lift for {arm} on {metric}: {reason}",
+    },
+    "reason_empty_arm": {
+        "nl": "een variant heeft geen eenheden",
+        "fr": "une variante ne compte aucune unité",
+        "en": "an arm has no units",
+    },
     "reason_" + "too_small": {
         "nl": "een variant heeft minder dan 2 eenheden",
         "fr": "une variante compte moins de 2 unités",
@@ -92,22 +135,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "aucune variance dans les deux variantes",
         "en": "zero variance in both arms",
     },
-    "reason_bad_control": {
-        "nl": "het gemiddelde van de controlegroep is nul of negatief: relatieve lift "
-        "onbepaald",
-        "fr": "la moyenne du groupe témoin est nulle ou négative\u202f: hausse relative "
-        "indéfinie",
-        "en": "control mean is zero or negative: relative lift is undefined",
+    "reason_control_not_positive": {
+        "nl": "het gemiddelde van de controlegroep is nul of negatief, dus er is geen "
+        "relatieve lift",
+        "fr": "la moyenne du groupe témoin est nulle ou négative, il n'y a donc pas de hausse "
+        "relative",
+        "en": "the control mean is zero or negative, so there is no relative lift",
     },
-    "reason_other": {
+    "reason_zero_treatment": {
+        "nl": "de variant heeft enkel nullen (bv. geen conversies), dus de deltamethode geeft "
+        "de relatieve lift geen interval",
+        "fr": "la variante n'a que des zéros (p. ex. aucune conversion), la méthode delta ne "
+        "donne donc aucun intervalle pour la hausse relative",
+        "en": "the arm has only zeros (e.g. no conversions), so the delta method gives its "
+        "relative lift no interval",
+    },
+    "reason_not_finite": {
         "nl": "ongeldige of ontbrekende statistieken",
         "fr": "statistiques manquantes ou invalides",
         "en": "statistics are missing or invalid",
     },
 }
-REASONS = {vectorised.TOO_SMALL: "reason_too_small", vectorised.ALL_ZERO: "reason_all_zero",
-           vectorised.NO_VARIANCE: "reason_no_variance",
-           vectorised.BAD_CONTROL: "reason_bad_control"}
+REASONS = {message: f"reason_{code}" for message, code in CODES.items()}
 
 
 def text(key: str, lang: str) -> str:
@@ -137,6 +186,50 @@ def _level(alpha: float, lang: str) -> str:
     return _percent(1 - alpha, lang)
 
 
+def reason_text(row: Mapping, lang: str) -> str:
+    """Why the row's values are null, in words: from ``null_reason`` (a code of
+    :mod:`experiments.reasons`), else from the engine's ``error`` message."""
+    code = row.get("null_reason")
+    key = f"reason_{code}" if isinstance(code, str) else REASONS.get(row.get("error"))
+    return text(key if key in TEXTS else "reason_not_finite", lang)
+
+
+def _count(value: object, lang: str) -> str:
+    return format_decimal(value, "#,##0", locale=locale_for(lang))  # type: ignore[arg-type]
+
+
+def _signed(value: object, lang: str) -> str:
+    """An absolute difference with its sign: 2 decimals from 1 on (``-9,35``), else up to 3
+    significant digits (``+0,17``, ``+0,0041``); – when missing."""
+    number = as_number(value)
+    if number is None:
+        return "–"
+    pattern = "+#,##0.##;-#,##0.##" if abs(number) >= 1 else "+@##;-@##"
+    return format_decimal(number, pattern, locale=locale_for(lang))
+
+
+def _counted(row: Mapping) -> bool:
+    """A plain proportion decided on small counts or without a relative lift: told in counts."""
+    if row.get("metric_kind") != "proportion" or row.get("cuped_applied"):
+        return False
+    if not (isinstance(row.get("exact_method"), str) or isinstance(row.get("null_reason"), str)):
+        return False
+    n, n_c, mean, control_mean = (as_number(row.get(k))
+                                  for k in ("n", "n_control", "mean", "control_mean"))
+    return (n or 0) > 0 and (n_c or 0) > 0 and mean is not None and control_mean is not None
+
+
+def _counts(row: Mapping, lang: str, arm: str, metric: str) -> str:
+    n, n_c = float(row["n"]), float(row["n_control"])
+    decision = str(row.get("decision"))
+    conclusion = text(f"counts_{decision}", lang).format(arm=arm)
+    control = str(row.get("control_label") or row.get("control") or "")
+    return text("counts", lang).format(
+        arm=arm, metric=metric, count=_count(round(float(row["mean"]) * n), lang),
+        n=_count(n, lang), control_count=_count(round(float(row["control_mean"]) * n_c), lang),
+        control_n=_count(n_c, lang), control=control, conclusion=conclusion)
+
+
 def describe(row: Mapping, lang: str) -> str:
     """One evaluated row (see :func:`experiments.evaluate.evaluate`) as a sentence."""
     get = row.get
@@ -148,8 +241,9 @@ def describe(row: Mapping, lang: str) -> str:
     if decision == "control":
         return text("control", lang).format(arm=arm)
     if decision == "error":
-        reason = text(REASONS.get(get("error"), "reason_other"), lang)
-        return text("error", lang).format(arm=arm, metric=metric, reason=reason)
+        return text("error", lang).format(arm=arm, metric=metric, reason=reason_text(row, lang))
+    if decision in ("wins", "loses", "no_difference", "keep_running") and _counted(row):
+        return _counts(row, lang, arm, metric)
     power = _percent(float(get("power", 0.8)), lang)
     if decision == "keep_running":
         days = get("days_remaining", math.nan)
@@ -157,10 +251,27 @@ def describe(row: Mapping, lang: str) -> str:
             return text("keep_running_unknown", lang).format(arm=arm, metric=metric, power=power)
         return text("keep_running", lang).format(arm=arm, metric=metric, days=int(days),
                                                  power=power)
+    level = _level(float(get("alpha", 0.05)), lang)
+    if as_number(get("rel_estimate")) is None and as_number(get("abs_estimate")) is not None:
+        sentence = text(decision, lang).format(
+            arm=arm, metric=metric, lift=_signed(get("abs_estimate"), lang), level=level,
+            low=_signed(get("abs_ci_low"), lang), high=_signed(get("abs_ci_high"), lang))
+        return text("absolute", lang).format(sentence=sentence, reason=reason_text(row, lang))
     return text(decision, lang).format(
-        arm=arm, metric=metric, lift=format_change(get("rel_estimate"), lang),
-        level=_level(float(get("alpha", 0.05)), lang),
+        arm=arm, metric=metric, lift=format_change(get("rel_estimate"), lang), level=level,
         low=format_change(get("adj_ci_low"), lang), high=format_change(get("adj_ci_high"), lang))
+
+
+def no_relative_lift(row: Mapping, lang: str) -> str | None:
+    """Why a row told in counts has no relative lift (the page shows it under the table);
+    None for other rows (their sentence gives the reason, or nothing is missing)."""
+    told_in_counts = row.get("decision") in ("wins", "loses", "no_difference", "keep_running")
+    if not (told_in_counts and _counted(row) and isinstance(row.get("null_reason"), str)):
+        return None
+    arm = str(row.get("arm_label") or row.get("arm") or "")
+    metric = str(row.get(f"metric_label_{lang}") or row.get("metric_id") or "")
+    return text("no_relative_lift", lang).format(arm=arm, metric=metric,
+                                                 reason=reason_text(row, lang))
 
 
 def describe_effect(effect: Mapping, lang: str, metric_label: str | None = None) -> str:

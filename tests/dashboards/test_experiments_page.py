@@ -14,6 +14,7 @@ import pytest
 
 from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
+from dashboards.page import esc
 from experiments.history import history
 from experiments.spec import ExperimentSpec
 from experiments.sufficient import sufficient_statistics
@@ -90,3 +91,36 @@ def test_the_page_opens_cleanly_in_chromium(evaluated, open_page: Callable[..., 
     assert HOSTILE_MARKUP in report.body_text
     assert any(HOSTILE_MARKUP in text for text in report.svg_texts)  # axis label, literally
     assert t("exp_srm_title", lang) in report.body_text
+
+
+ZERO_ARM = {  # issue 15: 4 conversions out of 1,000 for A, none out of 1,000 for B
+    "nl": ("B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets "
+           "te besluiten", "geen relatieve lift voor B op conversie: de variant heeft enkel "
+           "nullen (bv. geen conversies), dus de deltamethode geeft de relatieve lift geen "
+           "interval"),
+    "fr": ("B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; trop "
+           "peu pour conclure", "pas de hausse relative pour B sur conversion\u202f: la variante "
+           "n'a que des zéros (p. ex. aucune conversion), la méthode delta ne donne donc "
+           "aucun intervalle pour la hausse relative"),
+    "en": ("B had 0 out of 1.000 on conversion, against 4 out of 1.000 for A; too few to "
+           "conclude", "no relative lift for B on conversion: the arm has only zeros (e.g. no "
+           "conversions), so the delta method gives its relative lift no interval"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_a_zero_conversion_arm_reads_as_counts_not_minus_100_percent(lang: str) -> None:
+    landing = demo.demo_experiments(START, END)[0][0]
+    metric = landing.metrics[0]
+    spec = dataclasses.replace(landing, metrics=(metric,), arms=(
+        dataclasses.replace(landing.arms[0], name="A"), dataclasses.replace(landing.arms[1],
+                                                                           name="B")))
+    stats = pd.DataFrame([{"experiment_id": spec.id, "arm": arm.id, "metric_id": metric.id,
+                           "n": 1000, "num_sum": s} for arm, s in zip(spec.arms, (4.0, 0.0),
+                                                                      strict=True)])
+    results = results_frame(stats, [spec], END)
+    page = render_experiments(results, pd.DataFrame(), [spec], lang=lang, as_of=END)
+    sentence, note = ZERO_ARM[lang]
+    assert esc(sentence) in page and esc(note) in page
+    assert "100,0" not in page
+    assert 'id="forest-0"' not in page  # no point to draw: the only lift is undefined

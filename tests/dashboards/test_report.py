@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboards.page import esc
 from dashboards.pdf import print_pdfs
 from dashboards.report import (
     Definitions,
@@ -21,6 +22,8 @@ from dashboards.report import (
     write_report,
 )
 from dashboards.texts_report import TEXTS
+from experiments.spec import Arm, ExperimentSpec, Metric
+from experiments.table import results_frame
 from kpi.weekly import IsoWeek
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
@@ -198,3 +201,32 @@ def test_report_opens_in_chromium_and_prints_to_pdf(
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert data.startswith(b"%PDF-") and 1 <= pages <= 5, pages
     assert not list(tmp_path.glob("*.partial"))
+
+
+def _degenerate_experiment() -> pd.DataFrame:
+    """The engine's own rows for issue 15's table: 4/1,000 conversions against 0/1,000."""
+    spec = ExperimentSpec("zero", "Zero arm", (Arm("a", "A"), Arm("b", "B")), "a",
+                          (Metric("conversion", "proportion", "converted",
+                                  labels={"nl": "conversie", "fr": "conversion",
+                                          "en": "conversion"}),),
+                          dt.date(2026, 11, 2), dt.date(2026, 11, 22))
+    stats = pd.DataFrame([{"experiment_id": "zero", "arm": a, "metric_id": "conversion",
+                           "n": 1000, "num_sum": s} for a, s in (("a", 4.0), ("b", 0.0))])
+    return results_frame(stats, [spec], dt.date(2026, 11, 22))
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nl", "B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets "
+           "te besluiten"),
+    ("fr", "B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; "
+           "trop peu pour conclure"),
+    ("en", "B had 0 out of 1.000 on conversion, against 4 out of 1.000 for A; too few to "
+           "conclude"),
+])
+def test_a_zero_conversion_arm_is_reported_in_counts(inputs: ReportInputs, lang: str,
+                                                     expected: str) -> None:
+    degenerate = ReportInputs(**{**inputs.__dict__, "experiments": _degenerate_experiment()})
+    page = render_report(degenerate, lang=lang)
+    section = page[page.index(TEXTS["r_experiments"][lang]):]
+    assert esc(expected) in section
+    assert "100,0" not in section

@@ -116,7 +116,8 @@ def test_degenerate_rows_get_an_error_decision() -> None:
     out = evaluate(stats, [spec], as_of=END)
     b = out.set_index("arm").loc["b"]
     assert b.decision in {"srm", "error"} and isinstance(b.error, str)
-    assert "fewer than 2 units" in describe({**b.to_dict(), "decision": "error"}, "en")
+    assert b.null_reason == "empty_arm"
+    assert "an arm has no units" in describe({**b.to_dict(), "decision": "error"}, "en")
 
 
 def test_spec_validation_names_the_field() -> None:
