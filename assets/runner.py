@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ import sqlalchemy.exc
 import yaml
 
 from assets.definitions import build_definitions
+from assets.instance import prepare_home
 from assets.jobs import NIGHTLY_JOB
 from assets.report import REPORT_ASSET, REPORT_JOB, ReportConfig, week_of, weekly_partitions
 from assets.resources import resources_for
@@ -115,17 +117,25 @@ def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
                     partition_key=week.start.isoformat())
 
 
+@contextlib.contextmanager
+def kept_instance(paths: Paths) -> Iterator[dg.DagsterInstance]:
+    """The Dagster instance kept next to the warehouse (run history, check results), created
+    with telemetry off (assets.instance)."""
+    home = prepare_home(paths.data_dir / DAGSTER_HOME)
+    with dg.DagsterInstance.local_temp(tempdir=str(home)) as instance:
+        yield instance
+
+
 def _execute(job: dg.JobDefinition, paths: Paths, instance: dg.DagsterInstance | None,
              **kw) -> dg.ExecuteInProcessResult:
     """Run in process on ``instance``, else on the instance kept in the data folder."""
     if instance is not None:
         return job.execute_in_process(instance=instance, raise_on_error=False, **kw)
-    home = paths.data_dir / DAGSTER_HOME  # run history kept next to the warehouse
-    home.mkdir(parents=True, exist_ok=True)
     try:
-        with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
+        with kept_instance(paths) as kept:
             return job.execute_in_process(instance=kept, raise_on_error=False, **kw)
     except sqlalchemy.exc.OperationalError as exc:  # SQLite could not write the run history
+        home = paths.data_dir / DAGSTER_HOME
         said = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
         raise OSError(disk.errno_of(said, home), f"cannot write the run history ({said})",
                       str(home)) from exc
