@@ -43,7 +43,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-command = app.command
 
 # "\[" is a literal "[" in rich markup: a bare "[default: ...]" would be read as a style tag.
 DataDir = Annotated[Path | None, typer.Option(
@@ -52,18 +51,18 @@ DataDir = Annotated[Path | None, typer.Option(
 ConfigPath = Annotated[Path | None, typer.Option(
     "--config", help="The YAML configuration. \\[default: $CAMPAIGN_KPI_CONFIG, else "
     "<data dir>/campaign-kpi.yaml, else the sample configuration]", dir_okay=False)]
-Day = "<YYYY-MM-DD>"
+DAY = "<YYYY-MM-DD>"  # shown instead of the datetime format
 
 
-@command(cls=_Command)
+@app.command(cls=_Command)
 def demo(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
     start: Annotated[dt.datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], metavar=Day,
+        formats=["%Y-%m-%d"], metavar=DAY,
         help="First day of demo data. \\[default: history_start of the configuration]")] = None,
     end: Annotated[dt.datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], metavar=Day,
+        formats=["%Y-%m-%d"], metavar=DAY,
         help="Last day of demo data. \\[default: demo.end of the configuration, else "
         "yesterday]")] = None,
     seed: Annotated[int | None, typer.Option(
@@ -77,10 +76,10 @@ def demo(
                   end.date() if end else None, seed)
 
 
-@command(cls=_Command)
+@app.command(cls=_Command)
 def run(
     date: Annotated[dt.datetime, typer.Option(
-        "--date", formats=["%Y-%m-%d"], metavar=Day,
+        "--date", formats=["%Y-%m-%d"], metavar=DAY,
         help="The day to process (the nightly schedule processes yesterday).")],
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
@@ -94,7 +93,7 @@ def run(
     commands.run(resolve_paths(data_dir, config_path), date.date())
 
 
-@command(cls=_Command)
+@app.command(cls=_Command)
 def report(
     week: Annotated[str | None, typer.Option(
         metavar="<YYYY-Www>",
@@ -110,7 +109,7 @@ def report(
     commands.report(resolve_paths(data_dir, config_path), week, lang)
 
 
-@command("check-connection", cls=_Command)
+@app.command("check-connection", cls=_Command)
 def check_connection(config_path: ConfigPath = None, data_dir: DataDir = None) -> None:
     """Verify access to every configured source (a one-day pull, nothing is stored)."""
     from assets import commands
@@ -118,7 +117,7 @@ def check_connection(config_path: ConfigPath = None, data_dir: DataDir = None) -
     commands.check_connection(resolve_paths(data_dir, config_path))
 
 
-@command("check-config", cls=_Command)
+@app.command("check-config", cls=_Command)
 def check_config(config_path: ConfigPath = None, data_dir: DataDir = None) -> None:
     """Validate the configuration file and show what it says."""
     from assets import commands
@@ -126,7 +125,7 @@ def check_config(config_path: ConfigPath = None, data_dir: DataDir = None) -> No
     commands.check_config(resolve_paths(data_dir, config_path))
 
 
-@command(cls=_Command)
+@app.command(cls=_Command)
 def experiments(
     lang: Annotated[str, typer.Option(help="Language of the sentences: nl, fr or en.")] = "en",
     data_dir: DataDir = None,
@@ -138,7 +137,7 @@ def experiments(
     commands.experiments(resolve_paths(data_dir, config_path), lang)
 
 
-@command(cls=_Command)
+@app.command(cls=_Command)
 def purge(
     older_than: Annotated[str | None, typer.Option(
         "--older-than", help="Delete what is dated before this: a number of days like 400d, or "

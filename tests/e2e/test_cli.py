@@ -97,6 +97,14 @@ def test_help_reads_well(tmp_path, args):
                 "$CAMPAIGN_KPI_DATA_DIR, else the data folder of the repository]") in joined
 
 
+def test_the_command_line_loads_no_heavy_library_until_a_command_runs(tmp_path):
+    heavy = ("dagster", "ibis", "pandas", "plotly", "duckdb", "scipy", "numpy")
+    script = f"import sys, assets.cli; print([m for m in {heavy} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert (done.stdout, done.stderr) == ("[]\n", "")
+
+
 def test_help_answers_in_under_two_seconds(tmp_path, record_property):
     """``--help`` loads no Dagster, Ibis or pandas: the median of 3 runs of each help."""
     medians = {}
