@@ -63,7 +63,7 @@ def _warnings_line(paths: Paths, result: dg.ExecuteInProcessResult) -> None:
         caught = run_warnings(instance, result.run_id)
     if caught:
         console.print(f"[yellow]{escape(describe_warnings(caught))}[/yellow], kept in the run's "
-                      f"log: {RUN_LOG_HINT}")
+                      f"log: {RUN_LOG_HINT}", soft_wrap=True)  # one line, however narrow
 
 
 def _execute(paths: Paths, config: Config, first: dt.date,

@@ -69,7 +69,7 @@ def test_a_runs_warnings_go_to_its_log_and_one_line_not_to_the_terminal(tmp_path
     """In a process of its own, as a user runs it (pytest would record the warnings itself)."""
     script = f"from tests.assets.test_run_log import run_noisy; run_noisy({str(tmp_path)!r})"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300, cwd=REPO, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200",
+                          timeout=300, cwd=REPO, env={"PATH": "/usr/bin:/bin", "COLUMNS": "80",
                                                       "HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no "RuntimeWarning: divide by zero" and its source line
