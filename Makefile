@@ -55,7 +55,8 @@ test: setup $(BQEMULATOR)/.synced browser lint
 	$(BIN)/python -m pytest -n auto --dist loadscope --durations=20
 
 dev: setup
-	mkdir -p data/dagster_home data/out
+	mkdir -p data/out
+	$(BIN)/python -m assets.instance data/dagster_home   # its dagster.yaml: telemetry off
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home \
 	CAMPAIGN_KPI_CONFIG=$(abspath $(CONFIG)) \
 	CAMPAIGN_KPI_DATA_DIR=$(CURDIR)/data \

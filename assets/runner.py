@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,12 @@ import sqlalchemy.exc
 import yaml
 
 from assets.definitions import build_definitions
+from assets.instance import prepare_home
 from assets.jobs import NIGHTLY_JOB
 from assets.report import REPORT_ASSET, REPORT_JOB, ReportConfig, week_of, weekly_partitions
 from assets.resources import resources_for
 from assets.settings import Paths
+from assets.warning_log import RunWarning, warnings_in, warnings_to_run_log
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
 from pipelines.warehouse import disk
@@ -109,26 +112,43 @@ def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
     resources = resources_for(paths, from_env=False)  # the configuration file as it is
     job = build_definitions(config, resources).resolve_job_def(REPORT_JOB)
     chosen = ReportConfig(pdf=pdf, **({"languages": list(languages)} if languages else {}))
+    # Quiet: the caller says why a run failed (failure_reason); the run's log keeps the rest.
     run_config = {"ops": {REPORT_ASSET: {"config": chosen.model_dump()}},
-                  "loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+                  "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     return _execute(job, paths, instance, run_config=run_config,
                     partition_key=week.start.isoformat())
 
 
+@contextlib.contextmanager
+def kept_instance(paths: Paths) -> Iterator[dg.DagsterInstance]:
+    """The Dagster instance kept next to the warehouse (run history, check results), created
+    with telemetry off (assets.instance)."""
+    home = prepare_home(paths.data_dir / DAGSTER_HOME)
+    with dg.DagsterInstance.local_temp(tempdir=str(home)) as instance:
+        yield instance
+
+
 def _execute(job: dg.JobDefinition, paths: Paths, instance: dg.DagsterInstance | None,
              **kw) -> dg.ExecuteInProcessResult:
-    """Run in process on ``instance``, else on the instance kept in the data folder."""
+    """Run in process on ``instance``, else on the instance kept in the data folder; Python
+    warnings go to the run's log (:func:`run_warnings`), not the terminal."""
     if instance is not None:
-        return job.execute_in_process(instance=instance, raise_on_error=False, **kw)
-    home = paths.data_dir / DAGSTER_HOME  # run history kept next to the warehouse
-    home.mkdir(parents=True, exist_ok=True)
+        with warnings_to_run_log():
+            return job.execute_in_process(instance=instance, raise_on_error=False, **kw)
     try:
-        with dg.DagsterInstance.local_temp(tempdir=str(home)) as kept:
+        with kept_instance(paths) as kept, warnings_to_run_log():
             return job.execute_in_process(instance=kept, raise_on_error=False, **kw)
     except sqlalchemy.exc.OperationalError as exc:  # SQLite could not write the run history
+        home = paths.data_dir / DAGSTER_HOME
         said = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
         raise OSError(disk.errno_of(said, home), f"cannot write the run history ({said})",
                       str(home)) from exc
+
+
+def run_warnings(instance: dg.DagsterInstance, run_id: str) -> tuple[RunWarning, ...]:
+    """The Python warnings run ``run_id`` raised, from its log in ``instance``: one
+    ``RunWarning(step, category, message, count)`` per step, category and message."""
+    return warnings_in(instance.all_logs(run_id))
 
 
 def failed_checks(result: dg.ExecuteInProcessResult,

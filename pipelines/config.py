@@ -1,7 +1,11 @@
 """The one YAML configuration file, validated with pydantic.
 
-Errors name the file and the field: ``ConfigError: data/campaign-kpi.yaml: targets.0.kpi:
-unknown KPI 'cpx' (known: ...)``.
+Errors name the file, the field, the line and, when it is likely, the value meant:
+``ConfigError: data/campaign-kpi.yaml: targets.0.kpi: unknown KPI 'cpx' (known: ...) (line 56)``,
+``sources.ga4.restatment_days: unknown setting 'restatment_days'; did you mean
+'restatement_days'? (line 12)``. Besides each field's own rules, :mod:`pipelines.config_checks`
+refuses what would silently give wrong numbers (a target for a channel that does not exist, a
+budget plan that is not there).
 
 >>> cfg = Config.model_validate({"history_start": "2026-01-01"})
 >>> cfg.reporting.currency, cfg.reporting.time_zone
@@ -27,6 +31,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -38,6 +43,8 @@ from pipelines.budget_config import (
     OrdersSource,
     RecommendationSettings,
 )
+from pipelines.config_checks import Problem, problems, settings_at, suggestion
+from pipelines.config_lines import compose, line_of
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 from pipelines.privacy_config import Privacy
@@ -275,6 +282,21 @@ class Target(_Strict):
             raise ValueError(f"unknown KPI {kpi!r}{hint} (known: {', '.join(KPIS)})")
         return kpi
 
+    @field_validator("value")
+    @classmethod
+    def _plausible(cls, value: float, info: ValidationInfo) -> float:
+        """No KPI is negative, and a rate is a fraction: 0.03 for 3 %."""
+        kpi = KPIS.get(info.data.get("kpi", ""))
+        rate = kpi is not None and kpi.unit == "percent"
+        meant = abs(value) / (100 if rate and abs(value) > 1 else 1)
+        did_you_mean = f"; did you mean {meant:g}?" if not rate or meant <= 1 else ""
+        if value < 0:
+            raise ValueError(f"a target cannot be negative ({value:g}){did_you_mean}")
+        if rate and value > 1:
+            raise ValueError(f"{kpi.id} is a rate, written as a fraction (0.03 for 3 %): "
+                             f"{value:g} would be {value * 100:g} %{did_you_mean}")
+        return value
+
 
 class Config(_Strict):
     account_name: str = "Demo account"
@@ -327,6 +349,28 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
+def _problem(error: dict) -> Problem:
+    """One pydantic error in our words: a setting that does not exist says which one was meant."""
+    loc = tuple(error["loc"])
+    if error["type"] != "extra_forbidden":
+        return Problem(loc, error["msg"].removeprefix("Value error, "))
+    known = settings_at(Config, loc[:-1])
+    meant = suggestion(str(loc[-1]), known)
+    return Problem(loc, f"unknown setting {loc[-1]!r}" + (
+        f"; did you mean {meant!r}?" if meant else f" (the settings here: {', '.join(known)})"))
+
+
+def _refusal(path: Path, text: str, found: list[Problem]) -> ConfigError:
+    """The error naming the file, each field, and the line it is written on."""
+    root = compose(text, _Loader)
+    said = []
+    for problem in found:
+        line = line_of(root, problem.loc)
+        said.append(f"{_field_path(problem.loc)}: {problem.message}"
+                    + (f" (line {line})" if line else ""))
+    return ConfigError(f"{path}: {'; '.join(said)}")
+
+
 def _resolve_relative_files(raw: dict, folder: Path) -> None:
     """Credential and data files named relative to the configuration file."""
     sources = raw.get("sources")
@@ -363,10 +407,10 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     _resolve_relative_files(raw, path.parent)
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{_field_path(err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors(include_url=False)
-        )
-        raise ConfigError(f"{path}: {problems}") from None
+        raise _refusal(path, text, [_problem(e) for e in exc.errors(include_url=False)]) from None
+    found = problems(config)
+    if found:
+        raise _refusal(path, text, list(found))
+    return config

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import pytest
 
+import pipelines.config_checks
+import pipelines.config_lines
 from assets.settings import EXAMPLE_CONFIG
 from pipelines.config import ConfigError, load_config
 
@@ -40,7 +43,8 @@ def test_the_sample_configuration_loads():
          r"sources\.google_ads\.conversion_window_days"),
         ("history_start: 2026-01-01\nsources: {ga4: {kind: bigquery}}",
          r"sources\.ga4\.kind"),
-        ("history_start: 2026-01-01\ntarget: []", r"target: Extra inputs are not permitted"),
+        ("history_start: 2026-01-01\ntarget: []",
+         r"target: unknown setting 'target'; did you mean 'targets'\? \(line 2\)"),
         ("reporting: {currency: EUR}", r"history_start: Field required"),
         ("history_start: 2026-02-30", r"history_start: "),
         ("history_start: 2026-01-01\nchannels: {ga4_rules: [{channel: X, medium: '(['}]}",
@@ -64,7 +68,7 @@ def test_the_sample_configuration_loads():
         ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, location: Europe}}",
          r"engine\.bigquery\.location: .*'Europe' is not a BigQuery location"),
         ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, datset: kpi}}",
-         r"engine\.bigquery\.datset: Extra inputs are not permitted"),
+         r"engine\.bigquery\.datset: unknown setting 'datset'; did you mean 'dataset'\?"),
         ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, endpoint: bq.acme}}",
          r"engine\.bigquery\.endpoint: .*'bq\.acme' is not an endpoint address"),
         ("history_start: 2026-01-01\nengine: {bigquery: {project: acme-kpi, anonymous: true}}",
@@ -108,3 +112,88 @@ def test_the_bigquery_settings_default_to_the_eu_and_find_the_key_beside_the_con
     eu = load_config(write(tmp_path, "history_start: 2026-01-01\nengine: {name: bigquery, "
                                      "bigquery: {project: acme-marketing, location: eu}}"))
     assert eu.engine.bigquery.location == "EU"
+
+
+# -- what validates field by field but would silently give wrong numbers ----------------------
+
+SAMPLE_TARGETS = """\
+history_start: 2026-01-01
+targets:
+  - {kpi: cpa, value: 45}
+  - {kpi: ctr, value: 0.03, channel: Paid Search}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (SAMPLE_TARGETS + "  - {kpi: cpl, value: -40}\n",
+         "targets.2.value: a target cannot be negative (-40); did you mean 40? (line 5)"),
+        (SAMPLE_TARGETS.replace("0.03", "3"),
+         "targets.1.value: ctr is a rate, written as a fraction (0.03 for 3 %): 3 would be "
+         "300 %; did you mean 0.03? (line 4)"),
+        (SAMPLE_TARGETS + "  - {kpi: engagement_rate, value: 60}\n",
+         "targets.2.value: engagement_rate is a rate, written as a fraction (0.03 for 3 %): 60 "
+         "would be 6000 %; did you mean 0.6? (line 5)"),
+        (SAMPLE_TARGETS + "  - {kpi: conversion_rate, value: -0.02}\n",
+         "targets.2.value: a target cannot be negative (-0.02); did you mean 0.02? (line 5)"),
+        (SAMPLE_TARGETS.replace("Paid Search", "Paid search"),
+         "targets.1.channel: no channel 'Paid search'; did you mean 'Paid Search'? (the channels "
+         "of channels.ads_channel_types, channels.ga4_rules and channels.other: Direct, Display, "
+         "Email, Organic Search, Other, Paid Search, Paid Social, Referral, Shopping & PMax, "
+         "Video) (line 4)"),
+        (SAMPLE_TARGETS.replace("Paid Search", "Dispaly"),
+         "targets.1.channel: no channel 'Dispaly'; did you mean 'Display'?"),
+        ("history_start: 2026-01-01\nsources:\n  ga4:\n    kind: demo\n    restatment_days: 3\n",
+         "sources.ga4.restatment_days: unknown setting 'restatment_days'; did you mean "
+         "'restatement_days'? (line 5)"),
+        ("history_start: 2026-01-01\ntargets:\n  - kpi: cpa\n    valeu: 45\n",
+         "targets.0.valeu: unknown setting 'valeu'; did you mean 'value'? (line 4)"),
+        ("history_start: 2026-01-01\nreporting: {currency: EUR, colour: blue}\n",
+         "reporting.colour: unknown setting 'colour' (the settings here: currency, time_zone, "
+         "language, fx_rates) (line 2)"),
+    ],
+)
+def test_what_would_give_wrong_numbers_is_refused_with_field_line_and_meaning(
+        tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert message in str(info.value)
+
+
+def test_rate_targets_as_fractions_and_channels_of_the_rules_load(tmp_path):
+    """The boundaries: a rate of exactly 100 %, a target of 0, a channel a GA4 rule makes."""
+    config = load_config(write(tmp_path, SAMPLE_TARGETS + (
+        "  - {kpi: engagement_rate, value: 1}\n  - {kpi: roas, value: 0}\n"
+        "  - {kpi: cpl, value: 12, channel: Paid Social}\n")))
+    assert [t.channel for t in config.targets][-1] == "Paid Social"
+    own = load_config(write(tmp_path, SAMPLE_TARGETS + (
+        "  - {kpi: cpl, value: 12, channel: Affiliates}\n"
+        "channels:\n  ga4_rules: [{channel: Affiliates, medium: '^affiliate$'}]\n")))
+    assert [t.channel for t in own.targets][-1] == "Affiliates"
+
+
+def test_a_budget_plan_that_is_not_there_is_named_with_the_file_meant(tmp_path):
+    (tmp_path / "budget-plan-2026.csv").write_text("month,level,name,media_budget,currency\n")
+    path = write(tmp_path, "history_start: 2026-01-01\nbudget:\n  plan: budget-plan-2062.csv\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        f"{path}: budget.plan: no file {tmp_path / 'budget-plan-2062.csv'} (a path relative to "
+        "the configuration file); did you mean 'budget-plan-2026.csv'? (line 3)")
+    path.write_text("history_start: 2026-01-01\nbudget:\n  plan: budget-plan-2026.csv\n")
+    assert load_config(path).budget.plan == tmp_path / "budget-plan-2026.csv"
+
+
+def test_a_missing_budget_file_in_a_missing_folder_is_named(tmp_path):
+    path = write(tmp_path, "history_start: 2026-01-01\nbudget: {costs: nope/costs.csv}\n")
+    with pytest.raises(ConfigError, match=r"budget\.costs: no file .*nope/costs\.csv \(a path "
+                                          r"relative to the configuration file\) \(line 2\)$"):
+        load_config(path)
+
+
+def test_the_helpers_examples_hold():
+    for module in (pipelines.config_checks, pipelines.config_lines):
+        assert doctest.testmod(module).failed == 0, module.__name__

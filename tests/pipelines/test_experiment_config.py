@@ -57,7 +57,8 @@ def test_the_sample_declares_the_demo_experiments() -> None:
          r"experiments\.0\.metrics\.0\.kind: "),
         ({"design": "bayesian"}, r"experiments\.0\.design: "),
         ({"id": "lp offer"}, r"experiments\.0\.id: .*pattern"),
-        ({"surprise": 1}, r"experiments\.0\.surprise: .*Extra inputs"),
+        ({"surprise": 1}, r"experiments\.0\.surprise: unknown setting 'surprise' \(the "
+                          r"settings here: id, name, "),
     ],
 )
 def test_mistakes_name_the_experiment_and_field(tmp_path, change, message) -> None:

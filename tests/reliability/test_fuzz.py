@@ -69,7 +69,12 @@ def _summary(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("fuzz")
+    """A folder for the mutated configurations, with the budget plan the sample names beside it
+    (as beside the sample: a plan that is not there is a configuration error)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    plan = EXAMPLE_CONFIG.parent / SAMPLE["budget"]["plan"]
+    (folder / plan.name).write_bytes(plan.read_bytes())
+    return folder
 
 
 def attempt(kind: str, call: Callable[[], T],
