@@ -170,10 +170,15 @@ def _evaluations(result: dg.ExecuteInProcessResult) -> list:
 
 
 def failure_reason(result: dg.ExecuteInProcessResult) -> str | None:
-    """What the first failed step said: its ``dg.Failure`` description, else its error."""
+    """What the first failed step said: a blocking check's own description (and advice), its
+    ``dg.Failure`` description, else its error."""
     failure = next((e for e in result.all_events if e.is_step_failure), None)
     if failure is None:
         return None
+    error = failure.step_failure_data.error
+    blocking = [e for e in _evaluations(result) if not e.passed and e.severity.value == "ERROR"]
+    if blocking and error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+        return "; ".join(f"{e.check_name}: {e.description or 'failed'}" for e in blocking)
     data = failure.step_failure_data
     if data.user_failure_data is not None and data.user_failure_data.description:
         return f"{failure.step_key}: {data.user_failure_data.description}"

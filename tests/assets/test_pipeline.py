@@ -7,8 +7,9 @@ import datetime as dt
 
 import pandas as pd
 
-from assets.runner import failed_checks, run_nightly
+from assets.runner import failed_checks, failure_reason, run_nightly
 from dashboards.page import PLOTLY_FILE
+from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import END, START, assert_same_tables, copy_of, demo_config, tables
 
@@ -117,3 +118,18 @@ def test_after_a_gap_longer_than_the_repull_window_the_model_rebuilds_what_chang
     again = run_nightly(copy, demo_config(end=later), later, later)
     meta = next(m for m in again.asset_materializations_for_node("campaign_daily")).metadata
     assert meta["days_rebuilt"].value == 30  # caught up: only the re-pull window again
+
+
+def test_a_blocking_check_stops_the_run_with_its_own_advice(built, tmp_path):
+    copy = copy_of(built, tmp_path / "hole")
+    hole = START + dt.timedelta(days=10)  # never pulled: gone from every raw table and the log
+    con = connect(copy.warehouse)
+    for table in [*(s.table for s in STREAMS.values()), "raw_extracts", "campaign_daily",
+                  "campaign_daily_inputs"]:
+        con.raw_sql(f"DELETE FROM {table} WHERE date = '{hole}'")
+    con.disconnect()
+    result = run_nightly(copy, demo_config(), END, END)
+    assert not result.success
+    assert failure_reason(result) == (
+        f"model_no_missing_days: 1 days without any data, first {hole}: backfill them (a "
+        "Dagster backfill of the nightly job, or campaign-kpi run --date for each)")
