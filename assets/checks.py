@@ -13,6 +13,8 @@ from pipelines.sources.exposures import UNITS_TABLE
 from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY, STREAMS
 from pipelines.warehouse import quality as raw_quality
 from pipelines.warehouse.freshness import as_date, last_pulled_dates, pulled_by_every_stream
+from pipelines.warehouse.skipped import NullReasons, count_skipped
+from pipelines.warehouse.skipped import describe as describe_skipped
 
 _SAMPLE = 5
 
@@ -164,6 +166,31 @@ def budget_on_pace(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         f"pacing to investigate: {', '.join(lines)}")
 
 
+# Tables that may leave a value null, and the column that says why (see
+# pipelines/warehouse/skipped.py): each gets a warning check, and the quality page lists them.
+NULL_REASONS = (
+    NullReasons(RESULTS_TABLE, "null_reason", "experiment_row"),
+)
+
+
+def values_computed_check(item: NullReasons) -> dg.AssetChecksDefinition:
+    """A warning check that counts ``item.table``'s rows left null, by reason."""
+
+    @dg.asset_check(asset=item.table, name=f"{item.table}_all_computed",
+                    description=f"Every {item.unit.replace('_', ' ')} of {item.table} has its "
+                    f"values (warns: rows left null, and why, in {item.column}).")
+    def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        counts = count_skipped(warehouse.connect(), [item])
+        return dg.AssetCheckResult(
+            passed=counts.empty, severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows": int(counts["rows"].sum()), "by_reason": dg.MetadataValue.json(
+                dict(zip(counts["reason"], counts["rows"].astype(int).tolist(), strict=True)))},
+            description=describe_skipped(counts))
+
+    return check
+
+
 CHECKS = [ads_no_negative_values, ads_one_currency_per_account, ads_ad_groups_add_up,
           model_no_missing_days, model_reconciles_with_raw, rollup_reconciles,
-          experiment_units_unique, experiments_sample_ratio, budget_on_pace]
+          experiment_units_unique, experiments_sample_ratio, budget_on_pace,
+          *(values_computed_check(item) for item in NULL_REASONS)]

@@ -1,5 +1,6 @@
 """Rendered HTML dashboards."""
 
+import dataclasses
 import datetime as dt
 
 import dagster as dg
@@ -7,9 +8,10 @@ import pandas as pd
 
 from assets import budget, clv
 from assets import experiments as experiment_assets
-from assets.checks import CHECKS
+from assets.checks import CHECKS, NULL_REASONS
 from assets.jobs import NIGHTLY_JOB
 from assets.resources import SettingsResource, WarehouseResource
+from assets.warning_log import warnings_in
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
 from dashboards.drilldown import write_drilldown
@@ -22,6 +24,7 @@ from kpi import model, rollup
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since
+from pipelines.warehouse.skipped import count_skipped
 from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
 
 EXPERIMENT_TABLES = (experiment_assets.RESULTS_TABLE, experiment_assets.EFFECTS_TABLE,
@@ -215,7 +218,8 @@ def finished_runs(instance: dg.DagsterInstance) -> list[dict]:
 @dg.asset(
     name="quality_dashboard",
     group_name="dashboards",
-    deps=[rollup.VALUES_TABLE, budget.RECOMMENDATIONS_TABLE, clv.CUSTOMERS_TABLE],
+    deps=[rollup.VALUES_TABLE, budget.RECOMMENDATIONS_TABLE, clv.CUSTOMERS_TABLE,
+          experiment_assets.RESULTS_TABLE],
     kinds={"plotly", "html"},
     description="quality.html: per source the last pull and provisional window, a 60-day "
     "calendar per stream, GA4 thresholding / sampling flags, asset-check results, last runs.",
@@ -228,10 +232,13 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     latest = latest_pulled(con)
     windows = provisional_windows(con, config, latest)
     as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()
+    warned = [dataclasses.asdict(w)
+              for w in warnings_in(context.instance.all_logs(context.run_id))]
     path = _each_language(write_quality, settings.output(), "quality", config, extracts,
                           check_results(context.instance), finished_runs(context.instance),
                           as_of=as_of, provisional_since=windows,
-                          time_zone=config.reporting.time_zone)
+                          time_zone=config.reporting.time_zone,
+                          skipped=count_skipped(con, NULL_REASONS), warnings=warned)
     return _page_result(path)
 
 

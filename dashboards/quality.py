@@ -449,6 +449,56 @@ def _checks(checks: Sequence[Mapping[str, Any]], lang: str) -> str:
             f'</tr></thead><tbody>{rows}</tbody></table></div></div>')
 
 
+def _known(key: str, lang: str, otherwise: str) -> str:
+    """The page's text for ``key``, or ``otherwise`` for a code this version has no words for."""
+    return _t(key, lang) if key in TEXTS else otherwise
+
+
+def _count(value: object, lang: str) -> str:
+    return format_value(value, "count", lang)
+
+
+def _skipped(skipped: pd.DataFrame, lang: str) -> str:
+    """What the run left null, per kind of row and reason (pipelines/warehouse/skipped.py)."""
+    head = f'<h2>{esc(_t("q_skipped", lang))}</h2>'
+    if skipped.empty:
+        return (head + f'<div class="card"><span class="pill good">✓</span>'
+                f'{esc(_t("q_skipped_none", lang))}</div>')
+    def what(r) -> str:
+        return _known("q_unit_" + r.unit, lang, "{count} " + r.unit).format(
+            count=_count(r.rows, lang))
+
+    rows = "".join(
+        f'<tr data-reason="{esc(r.reason)}"><td style="text-align:left">{esc(what(r))}</td>'
+        f'<td style="text-align:left;white-space:normal">'
+        f'{esc(_known("q_why_" + r.reason, lang, r.reason))}</td></tr>'
+        for r in skipped.itertuples())
+    heads = "".join(f'<th style="text-align:left">{esc(_t(k, lang))}</th>'
+                    for k in ("q_col_what", "q_col_why"))
+    return (f'{head}<div class="legend">{esc(_t("q_skipped_hint", lang))}</div>'
+            f'<div class="card"><div class="table-wrap"><table class="skipped"><thead><tr>'
+            f'{heads}</tr></thead><tbody>{rows}</tbody></table></div></div>')
+
+
+def _warnings(warnings: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """The run's warnings from the numerics, per step (assets/warning_log.py)."""
+    head = f'<h2>{esc(_t("q_warnings", lang))}</h2>'
+    if not warnings:
+        return (head + f'<div class="card"><span class="pill good">✓</span>'
+                f'{esc(_t("q_warnings_none", lang))}</div>')
+    rows = "".join(
+        f'<tr><td style="text-align:left">{esc(w.get("step") or "")}</td>'
+        f'<td style="text-align:left;white-space:normal">'
+        f'{esc(w.get("category", ""))}: {esc(w.get("message", ""))}</td>'
+        f'<td>{esc(_count(w.get("count", 1), lang))}</td></tr>' for w in warnings)
+    heads = "".join(
+        f'<th style="text-align:{"right" if k == "q_col_times" else "left"}">'
+        f"{esc(_t(k, lang))}</th>" for k in ("q_col_step", "q_col_warning", "q_col_times"))
+    return (f'{head}<div class="legend">{esc(_t("q_warnings_hint", lang))}</div>'
+            f'<div class="card"><div class="table-wrap"><table class="warnings"><thead><tr>'
+            f'{heads}</tr></thead><tbody>{rows}</tbody></table></div></div>')
+
+
 def _platforms(log: pd.DataFrame, provisional_since: Mapping[str, dt.date | None]) -> list[str]:
     found = set(log["platform"]) | set(provisional_since)
     known = [p for p in PLATFORM_NAMES if p in found]
@@ -459,8 +509,14 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                    runs: Sequence[Mapping[str, Any]], *, lang: str = "en", account: str = "",
                    as_of: dt.date, provisional_since: Mapping[str, dt.date | None],
                    time_zone: str = "Europe/Brussels",
-                   generated_at: dt.datetime | None = None) -> str:
+                   generated_at: dt.datetime | None = None,
+                   skipped: pd.DataFrame | None = None,
+                   warnings: Sequence[Mapping[str, Any]] = ()) -> str:
     """The data-quality page as one self-contained HTML string (see the module docstring).
+
+    ``skipped`` counts the values the run left null, per table, unit and reason
+    (``pipelines.warehouse.skipped.count_skipped``); ``warnings`` are the run's warnings from
+    the numerics (step, category, message, count).
 
     ``as_of`` is the day the page describes (normally the run date: data is expected up to the
     day before); ``provisional_since`` maps a platform (``google_ads``, ``ga4``) to the first
@@ -490,6 +546,9 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
         parts.append(_calendar(log, as_of, provisional_since, lang, zone, figures))
         parts.append(_flags(log, lang))
     parts.append(_checks(checks, lang))
+    if skipped is not None:
+        parts.append(_skipped(skipped, lang))
+    parts.append(_warnings(warnings, lang))
     foot = [_t("provisional_note", lang), _t("offline_note", lang)]
     if generated_at is not None:
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))

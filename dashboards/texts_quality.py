@@ -194,4 +194,94 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Ils apparaissent après la première exécution nocturne.",
         "en": "They appear after the first nightly run.",
     },
+    # What the last run could not compute (rows left null with a reason) and its warnings.
+    "q_skipped": {
+        "nl": "Niet berekend bij de laatste run",
+        "fr": "Non calculé lors de la dernière exécution",
+        "en": "Not computed in the last run",
+    },
+    "q_skipped_none": {
+        "nl": "Alle waarden zijn berekend.",
+        "fr": "Toutes les valeurs ont été calculées.",
+        "en": "Every value was computed.",
+    },
+    "q_skipped_hint": {
+        "nl": "Deze waarden blijven leeg; de rest van de run en alle pagina's gaan gewoon door.",
+        "fr": "Ces valeurs restent vides ; le reste de l'exécution et toutes les pages "
+        "suivent leur cours.",
+        "en": "These values are left empty; the rest of the run and every page went ahead.",
+    },
+    "q_col_what": {"nl": "Wat", "fr": "Quoi", "en": "What"},
+    "q_col_why": {"nl": "Waarom", "fr": "Pourquoi", "en": "Why"},
+    "q_unit_experiment_row": {
+        "nl": "{count} testresultaten (variant × metriek)",
+        "fr": "{count} résultats de test (variante × métrique)",
+        "en": "{count} test results (arm × metric)",
+    },
+    "q_unit_customer": {"nl": "{count} klanten", "fr": "{count} clients",
+                        "en": "{count} customers"},
+    "q_unit_segment": {"nl": "{count} klantsegmenten", "fr": "{count} segments de clients",
+                       "en": "{count} customer segments"},
+    "q_why_empty_arm": {
+        "nl": "een variant heeft nog geen bezoekers",
+        "fr": "une variante n'a encore aucun visiteur",
+        "en": "an arm has no visitors yet",
+    },
+    "q_why_too_small": {
+        "nl": "een variant heeft maar één bezoeker",
+        "fr": "une variante n'a qu'un seul visiteur",
+        "en": "an arm has only one visitor",
+    },
+    "q_why_all_zero": {
+        "nl": "nog geen conversies, in geen enkele variant",
+        "fr": "encore aucune conversion, dans aucune variante",
+        "en": "no conversions yet, in any arm",
+    },
+    "q_why_no_variance": {
+        "nl": "alle bezoekers hebben dezelfde waarde: niets om te vergelijken",
+        "fr": "tous les visiteurs ont la même valeur : rien à comparer",
+        "en": "every visitor has the same value: nothing to compare",
+    },
+    "q_why_control_not_positive": {
+        "nl": "het gemiddelde van de controlegroep is 0 of negatief: geen relatieve stijging, "
+        "beslist op het absolute verschil",
+        "fr": "la moyenne du groupe témoin est nulle ou négative : pas d'écart relatif, "
+        "décision sur l'écart absolu",
+        "en": "the control's mean is 0 or negative: no relative lift, decided on the absolute "
+        "difference",
+    },
+    "q_why_zero_treatment": {
+        "nl": "de variant heeft nog geen conversies, de controlegroep wel: geen relatieve "
+        "stijging, beslist op de aantallen",
+        "fr": "la variante n'a encore aucune conversion, le groupe témoin bien : pas "
+        "d'écart relatif, décision sur les effectifs",
+        "en": "the variant has no conversions yet while control has some: no relative lift, "
+        "decided on the counts",
+    },
+    "q_why_not_finite": {
+        "nl": "ontbrekende of ongeldige statistieken",
+        "fr": "statistiques manquantes ou invalides",
+        "en": "missing or invalid statistics",
+    },
+    "q_warnings": {
+        "nl": "Waarschuwingen uit de berekeningen",
+        "fr": "Avertissements des calculs",
+        "en": "Warnings from the calculations",
+    },
+    "q_warnings_none": {
+        "nl": "Geen waarschuwingen bij deze run.",
+        "fr": "Aucun avertissement lors de cette exécution.",
+        "en": "No warnings in this run.",
+    },
+    "q_warnings_hint": {
+        "nl": "Numerieke waarschuwingen (overloop, een fit die vroegtijdig stopte) staan in het "
+        "logboek van de run: make dev, dan Runs.",
+        "fr": "Les avertissements numériques (dépassement, ajustement interrompu) sont gardés "
+        "dans le journal de l'exécution : make dev, puis Runs.",
+        "en": "Numerical warnings (an overflow, a fit that stopped early) are kept in the run's "
+        "log: make dev, then Runs.",
+    },
+    "q_col_step": {"nl": "Stap", "fr": "Étape", "en": "Step"},
+    "q_col_warning": {"nl": "Waarschuwing", "fr": "Avertissement", "en": "Warning"},
+    "q_col_times": {"nl": "Aantal", "fr": "Nombre", "en": "Times"},
 }

@@ -70,3 +70,20 @@ def test_the_model_days_are_as_built(tmp_path):
     days = con.execute(con.table(model.MODEL_TABLE).select("date").distinct())["date"]
     assert sorted(pd.to_datetime(days).dt.date) == [
         handmade.D1, handmade.D2, handmade.D1 + SHIFT, handmade.D2 + SHIFT]
+
+
+def test_values_left_null_are_counted_by_a_warning_check(tmp_path):
+    from assets.checks import NULL_REASONS, values_computed_check
+
+    con = connect(tmp_path / "warehouse.duckdb")
+    con.raw_sql("CREATE TABLE experiment_results AS SELECT * FROM (VALUES ('a', NULL), "
+                "('b', 'zero_treatment'), ('c', 'zero_treatment'), ('d', 'empty_arm')) "
+                "t(arm, null_reason)")
+    con.disconnect()
+    warehouse = WarehouseResource(data_dir=str(tmp_path), config_path=str(EXAMPLE_CONFIG))
+    item = next(i for i in NULL_REASONS if i.table == "experiment_results")
+    result = values_computed_check(item)(warehouse)
+    assert not result.passed and result.severity.value == "WARN"
+    assert result.description == ("3 rows of experiment_results left null: "
+                                  "2 zero_treatment, 1 empty_arm")
+    assert result.metadata["by_reason"].value == {"zero_treatment": 2, "empty_arm": 1}

@@ -409,3 +409,48 @@ def test_the_empty_page_opens_cleanly(open_page: Callable[..., PageReport],
     assert report.problems == [] and report.plots == {}
     assert _t("q_no_extracts", "nl") in report.body_text
     assert _t("q_no_checks", "nl") in report.body_text and _t("q_no_runs", "nl") in report.body_text
+
+
+# -- what the run could not compute, and its warnings ----------------------------------------
+
+SKIPPED = pd.DataFrame({
+    "table": ["experiment_results", "experiment_results", "customer_clv"],
+    "unit": ["experiment_row", "experiment_row", "customer"],
+    "reason": ["zero_treatment", "empty_arm", "a_code_from_a_newer_version"],
+    "rows": [12, 3, 1_250]})
+WARNED = [{"step": "clv_tables", "category": "RuntimeWarning",
+           "message": "overflow encountered in multiply", "count": 3},
+          {"step": "budget_tables", "category": "OptimizeWarning",
+           "message": f"covariance {HOSTILE_MARKUP}", "count": 1}]
+
+
+@pytest.mark.parametrize(("lang", "what", "why"), [
+    ("nl", "12 testresultaten (variant × metriek)", "de variant heeft nog geen conversies"),
+    ("fr", "12 résultats de test (variante × métrique)",
+     "la variante n'a encore aucune conversion"),
+    ("en", "12 test results (arm × metric)", "the variant has no conversions yet"),
+])
+def test_what_was_not_computed_is_listed_in_words(extracts: pd.DataFrame, lang: str, what: str,
+                                                   why: str) -> None:
+    html = page(extracts, lang, skipped=SKIPPED, warnings=WARNED)
+    section = html[html.index(esc(_t("q_skipped", lang))):]
+    rows = section.split('<tr data-reason="')[1:]
+    assert [r.split('"')[0] for r in rows] == ["zero_treatment", "empty_arm",
+                                               "a_code_from_a_newer_version"]
+    assert esc(what) in rows[0] and esc(why) in rows[0]
+    grouped = {"nl": "1.250", "fr": "1\u202f250", "en": "1.250"}[lang]  # Babel's *_BE
+    assert esc(_t("q_unit_customer", lang).format(count=grouped)) in rows[2]
+    assert "a_code_from_a_newer_version" in rows[2]  # an unknown code shows as it is
+    warned = html[html.index(esc(_t("q_warnings", lang))):]
+    assert "overflow encountered in multiply" in warned and ">3<" in warned
+
+
+def test_an_empty_run_says_everything_was_computed(extracts: pd.DataFrame) -> None:
+    html = page(extracts, "nl", skipped=SKIPPED.iloc[0:0])
+    assert esc("Alle waarden zijn berekend.") in html
+    assert esc("Geen waarschuwingen bij deze run.") in html
+
+
+def test_warning_messages_are_escaped(extracts: pd.DataFrame) -> None:
+    html = page(extracts, "en", warnings=WARNED)
+    assert HOSTILE_MARKUP not in html and esc(HOSTILE_MARKUP) in html
