@@ -233,7 +233,7 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     windows = provisional_windows(con, config, latest)
     as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()
     warned = [dataclasses.asdict(w)
-              for w in warnings_in(context.instance.all_logs(context.run_id))]
+              for w in warnings_in(context.instance.all_logs(context.run.run_id))]
     path = _each_language(write_quality, settings.output(), "quality", config, extracts,
                           check_results(context.instance), finished_runs(context.instance),
                           as_of=as_of, provisional_since=windows,

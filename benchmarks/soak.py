@@ -9,7 +9,7 @@ date gets seeds from a fixed generator and cycles through the shapes (traffic sc
 history). Runs go two at a time (one per core), each in its own process and folder.
 
     .venv/bin/python benchmarks/soak.py                     # default: about 15 min here
-    .venv/bin/python benchmarks/soak.py --dates 4 --seeds 1 # a quick look
+    .venv/bin/python benchmarks/soak.py --limit 4           # a quick look
 
 Writes ``benchmarks/results/soak-<date>.json`` and prints the lines for RESULTS.md.
 """
@@ -82,8 +82,9 @@ def main() -> None:
     parser.add_argument("--dates", type=int, default=14, help="evenly spread end dates")
     parser.add_argument("--seeds", type=int, default=2, help="runs per end date")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=int, help="run only the first LIMIT of the plan")
     args = parser.parse_args()
-    runs = plan(args.dates, args.seeds)
+    runs = plan(args.dates, args.seeds)[:args.limit]
     started = time.perf_counter()
     results = []
     with concurrent.futures.ProcessPoolExecutor(args.workers, max_tasks_per_child=4) as pool:

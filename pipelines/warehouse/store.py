@@ -80,7 +80,7 @@ def connect(path: Path | str, read_only: bool = False) -> Backend:
     if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return ibis.duckdb.connect(str(path), read_only=read_only)
+        con = ibis.duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
@@ -94,6 +94,10 @@ def connect(path: Path | str, read_only: bool = False) -> Backend:
         if advice:
             raise WarehouseError(f"{path}: cannot open the warehouse: {advice}") from exc
         raise WarehouseError(f"{path}: cannot open the warehouse: {message}") from exc
+    # DuckDB draws a progress bar on the terminal for queries over 2 s; the command line
+    # reports progress itself.
+    con.raw_sql("SET enable_progress_bar = false")
+    return con
 
 
 @contextmanager
@@ -262,7 +266,7 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
                   for name, part in parts.items()}
         portable.write_state(con, STATE_TABLE, state or {})
         return counts[table]
-    compiled = {name: con.compile(part) for name, part in parts.items()}
+    compiled = {_identifier(target): con.compile(rows) for target, rows in parts.items()}
     dates = [window.start, window.end]
     with transaction(con) as raw:
         state_table = _identifier(STATE_TABLE)
@@ -270,11 +274,11 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
                     "value VARCHAR)")
         for key, value in (state or {}).items():
             raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
-        for part, sql in compiled.items():
-            name = _identifier(part)
-            raw.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM ({sql}) WHERE false")
-            raw.execute(f"DELETE FROM {name} WHERE date BETWEEN ? AND ?", dates)
-            raw.execute(f"INSERT INTO {name} BY NAME SELECT * FROM ({sql})")
+        for quoted, sql in compiled.items():
+            raw.execute(f"CREATE TABLE IF NOT EXISTS {quoted} AS SELECT * FROM ({sql}) "
+                        "WHERE false")
+            raw.execute(f"DELETE FROM {quoted} WHERE date BETWEEN ? AND ?", dates)
+            raw.execute(f"INSERT INTO {quoted} BY NAME SELECT * FROM ({sql})")
         count = raw.execute(f"SELECT count(*) FROM {_identifier(table)} WHERE date BETWEEN ? "
                             "AND ?", dates).fetchall()[0][0]
     return int(count)

@@ -110,3 +110,10 @@ def test_a_locked_warehouse_says_so(tmp_path):
     finally:
         holder.kill()
         holder.communicate()
+
+
+def test_the_warehouse_draws_no_progress_bar_on_the_terminal(tmp_path):
+    # DuckDB's own bar for queries over 2 s would cut through the command line's output.
+    con = connect(tmp_path / "w.duckdb")
+    assert con.con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [
+        (False,)]
