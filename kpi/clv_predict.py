@@ -116,10 +116,9 @@ def predict_clv(customers: pd.DataFrame, terms: ClvTerms, *,
 def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFrame, dict]:
     """One segment: its customers with the ``PREDICTED`` columns and ``clv_note``, and its model
     record (``MODEL_COLUMNS`` but ``segment``)."""
-    x, tx, t_end, m = (pd.to_numeric(summary[c], errors="coerce").to_numpy(np.float64)
-                       for c in ("frequency", "recency", "T", "monetary_value"))
-    revenue = pd.to_numeric(summary["revenue_to_date"], errors="coerce").to_numpy(np.float64)
-    orders = pd.to_numeric(summary["orders"], errors="coerce").to_numpy(np.float64)
+    x, tx, t_end, m, revenue, orders = (
+        pd.to_numeric(summary[c], errors="coerce").to_numpy(np.float64)
+        for c in ("frequency", "recency", "T", "monetary_value", "revenue_to_date", "orders"))
     valid = _valid_history(x, tx, t_end)
     record: dict[str, object] = {
         "customers": len(summary), "repeat_customers": int((valid & (x > 0)).sum()),
@@ -132,34 +131,47 @@ def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFram
     if fit.params is None:
         values["future_value"][valid] = 0.0  # revenue to date only
         note[valid] = NO_PURCHASE_MODEL
-        record |= {"spend_model": None}
+        record["spend_model"] = None
     else:
         with np.errstate(all="ignore"):
             own_mean = revenue[valid] / orders[valid]
         spend, value, spend_record = _spend(x[valid], m[valid], own_mean)
         messages = (record["message"], spend_record.pop("message", None))
         record |= spend_record
-        record["message"] = "; ".join(filter(None, messages)) or None  # both reasons
-        args = x[valid], tx[valid], t_end[valid]
-        with np.errstate(all="ignore"):  # anything non-finite is caught below, row by row
-            values["p_alive"][valid] = probability_alive(fit.params, *args)
-            values["expected_purchases"][valid] = expected_purchases(
-                fit.params, terms.horizon_weeks, *args)
-            values["future_value"][valid] = terms.gross_margin * discounted_clv(
-                fit.params, spend, *args, value, terms.horizon_weeks,
-                terms.weekly_discount_rate)
+        try:
+            predicted = _predict(fit, spend, x[valid], tx[valid], t_end[valid], value, terms)
+        except (ValueError, ArithmeticError) as exc:  # not expected: null, and say why
+            predicted = {c: np.full(int(valid.sum()), np.nan) for c in PREDICTED[:3]}
+            messages += (f"prediction: {exc}",)
+        for column, column_values in predicted.items():
+            values[column][valid] = column_values
+        record["message"] = "; ".join(filter(None, messages)) or None
     with np.errstate(all="ignore"):
         values["clv"][valid] = terms.gross_margin * revenue[valid] + values["future_value"][valid]
-    expected = valid[:, None] & (np.array([fit.params is not None] * 2 + [True, True])[None, :])
+    # A value the model should have given but did not: null, and so is the CLV it is part of.
+    expected = np.column_stack([valid & (fit.params is not None)] * 2 + [valid] * 2)
     broken = expected & ~np.isfinite(np.column_stack([values[c] for c in PREDICTED]))
-    for j, column in enumerate(PREDICTED):
-        values[column][broken[:, j]] = np.nan
     bad = broken.any(axis=1)
-    values["clv"][bad] = np.nan  # a CLV without one of its parts is no CLV
+    for j, column in enumerate(PREDICTED):
+        values[column][broken[:, j] | (bad & (column == "clv"))] = np.nan
     note[bad] = NOT_COMPUTABLE
     record["customers_without_clv"] = int(np.isnan(values["clv"]).sum())
-    out = summary.assign(**values, clv_note=pd.array(note, dtype="string"))
-    return out, record
+    return summary.assign(**values, clv_note=pd.array(note, dtype="string")), record
+
+
+def _predict(fit: PurchaseFit, spend: GammaGammaParams | None, x: np.ndarray, tx: np.ndarray,
+             t_end: np.ndarray, value: np.ndarray, terms: ClvTerms) -> dict[str, np.ndarray]:
+    """P(alive), expected purchases over the horizon and discounted future value x margin;
+    ``value`` is the mean value to shrink (Gamma-Gamma) or to use (own mean, NaN = unknown)."""
+    known = np.isfinite(value)
+    with np.errstate(all="ignore"):  # anything non-finite is caught by the caller, row by row
+        future = terms.gross_margin * discounted_clv(
+            fit.params, spend, x, tx, t_end, np.where(known, np.maximum(value, 0.0), 0.0),
+            terms.horizon_weeks, terms.weekly_discount_rate)
+        return {"p_alive": probability_alive(fit.params, x, tx, t_end),
+                "expected_purchases": expected_purchases(fit.params, terms.horizon_weeks, x,
+                                                         tx, t_end),
+                "future_value": np.where(known, future, np.nan)}
 
 
 def _valid_history(x: np.ndarray, tx: np.ndarray, t_end: np.ndarray) -> np.ndarray:

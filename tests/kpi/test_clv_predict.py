@@ -159,3 +159,21 @@ def test_no_customers() -> None:
     result = predict_clv(empty, TERMS)
     assert result.customers.empty and result.models.empty
     assert "clv_note" in result.customers.columns and result.customers_without_clv == 0
+
+
+def test_refunds_and_broken_order_counts_do_not_stop_the_segment() -> None:
+    frame = summaries()
+    repeat = frame.index[frame["frequency"] > 0]
+    frame.loc[repeat[0], "monetary_value"] = -20.0  # refunds exceed the repeat purchases
+    result = predict_clv(frame, TERMS)
+    assert result.customers_without_clv == 0 and np.isfinite(result.customers["clv"]).all()
+    # without a spend model each customer's own mean order value is used: 0 orders has none
+    flat = summaries(monetary_value=np.where(frame["frequency"] > 0, 50.0, 0.0))
+    flat.loc[repeat[1], "orders"] = 0
+    result = predict_clv(flat, TERMS)
+    out = result.customers
+    assert out.loc[repeat[1], "clv_note"] == NOT_COMPUTABLE
+    assert np.isnan(out.loc[repeat[1], "future_value"]) and np.isnan(out.loc[repeat[1], "clv"])
+    assert np.isfinite(out.loc[repeat[1], "p_alive"])
+    assert result.customers_without_clv == 1
+    assert out.drop(index=repeat[1])["clv_note"].isna().all()
