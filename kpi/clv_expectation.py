@@ -3,8 +3,9 @@ conditional expectation, finite and accurate for every legal input.
 
 A customer with x repeat purchases who is still active at T has purchase rate
 lambda ~ Gamma(k = r + x, rate alpha + T) and dropout probability p ~ Beta(a, b + x) (the
-posteriors). Over the next t she buys N ~ NegBin(k, z) times if she never drops out, with
-s = t / (alpha + T) and z = s / (1 + s); she survives the first n of those purchases with
+posteriors, independent given that she is active). Over the next t she would buy
+N ~ NegBin(k, z) times if she never dropped out, with s = t / (alpha + T) and z = s / (1 + s);
+her (n+1)-th purchase happens if N > n and she stayed after each of the first n, which has
 probability E[(1 - p)^n] = w_n = prod_{j<n} (b+x+j) / (a+b+x+j). So
 
     E[purchases in (T, T+t] | active at T] = sum_{m>=1} P(N = m) W_m,   W_m = w_0 + ... + w_{m-1}
