@@ -14,13 +14,7 @@ from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
 from kpi.acquisition import acquisition
-from kpi.clv_models import (
-    discounted_clv,
-    expected_purchases,
-    fit_bgnbd,
-    fit_gamma_gamma,
-    probability_alive,
-)
+from kpi.clv_predict import ClvTerms, predict_clv
 from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
 from pipelines.config import Config
 from pipelines.privacy import PseudonymKeyError, pseudonym_key
@@ -33,7 +27,6 @@ MODEL_TABLE = "clv_model"
 CUSTOMERS_TABLE = "customer_clv"
 COHORTS_TABLE = "clv_cohorts"
 ACQUISITION_TABLE = "clv_by_acquisition"
-WEEKS_PER_MONTH = 52 / 12
 ORDERS_SCHEMA = pa.schema([
     ("customer_key", pa.string()), ("order_id", pa.string()), ("order_date", pa.date32()),
     ("ordered_at", pa.timestamp("us", tz="UTC")), ("revenue", pa.float64()),
@@ -87,44 +80,6 @@ def _in_reporting_currency(con, config: Config) -> ibis.Table:
     codes = con.execute(orders.select("currency").distinct())["currency"].tolist()
     return orders.mutate(revenue=model.to_reporting(orders.revenue, orders.currency, rules,
                                                     codes))
-
-
-def _predict(summary: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, dict]:
-    """Fit both models on one segment; add P(alive), expected purchases and discounted future
-    value (the segment's parameters, or why a model could not be fitted, in the dict)."""
-    c = config.clv
-    weeks = round(c.horizon_months * WEEKS_PER_MONTH)
-    weekly_rate = (1 + c.annual_discount_rate) ** (1 / 52) - 1
-    f, r, t, m = (summary[k].to_numpy(float) for k in ("frequency", "recency", "T",
-                                                       "monetary_value"))
-    params = {"customers": len(summary), "horizon_weeks": weeks,
-              "weekly_discount_rate": weekly_rate, "gross_margin": c.gross_margin}
-    try:
-        bg = fit_bgnbd(f, r, t)
-    except ValueError as exc:  # e.g. nobody bought twice yet: value = revenue to date only
-        zero = np.zeros(len(summary))
-        return (summary.assign(p_alive=np.nan, expected_purchases=np.nan, future_value=zero),
-                {**params, "spend_model": None, "message": f"BG/NBD: {exc}"})
-    params |= {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b,
-               "bgnbd_log_likelihood": bg.log_likelihood, "spend_model": "gamma_gamma",
-               "message": None}
-    try:
-        gg = fit_gamma_gamma(f[f > 0], m[f > 0])
-        params |= {"p": gg.p, "q": gg.q, "v": gg.v,
-                   "gamma_gamma_log_likelihood": gg.log_likelihood,
-                   "repeat_customers": gg.n_customers, "mean_order_value": gg.mean_value}
-    except ValueError as exc:
-        # Spend Gamma-Gamma cannot describe (too few repeat buyers, or very mixed baskets):
-        # value each future purchase at the customer's own mean order value.
-        gg = None
-        m = (summary["revenue_to_date"] / summary["orders"]).to_numpy(float)
-        params |= {"spend_model": "own_mean_order_value", "message": f"Gamma-Gamma: {exc}",
-                   "mean_order_value": float(m.mean())}
-    out = summary.assign(
-        p_alive=probability_alive(bg, f, r, t),
-        expected_purchases=expected_purchases(bg, weeks, f, r, t),
-        future_value=discounted_clv(bg, gg, f, r, t, m, weeks, weekly_rate) * c.gross_margin)
-    return out, params
 
 
 def _segments(customers: pd.DataFrame, config: Config) -> pd.Series:
@@ -193,15 +148,11 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     who = con.execute(acquisition(orders, con.table(model.CAMPAIGN_DIM), model_rules(config)))
     customers = who.merge(history, on="customer_key").merge(summary, on="customer_key")
     customers["segment"] = _segments(customers, config)
-    parts, fits = [], []
-    for segment, group in customers.groupby("segment", sort=True):
-        predicted, params = _predict(group, config)
-        parts.append(predicted)
-        fits.append({"segment": segment, **params, "observation_end": pd.Timestamp(end)})
-    customers = pd.concat(parts).sort_values("customer_key").reset_index(drop=True)
-    customers["clv"] = (customers["revenue_to_date"] * config.clv.gross_margin
-                        + customers["future_value"])
-    fitted = pd.DataFrame(fits).astype({"message": "string"})
+    c = config.clv
+    predicted = predict_clv(customers, ClvTerms.of(c.horizon_months, c.annual_discount_rate,
+                                                   c.gross_margin))
+    customers = predicted.customers.sort_values("customer_key").reset_index(drop=True)
+    fitted = predicted.models.assign(observation_end=pd.Timestamp(end))
     cohorts = cohort_clv(orders, "customer_key", "order_date", "revenue", end)
     clv, groups = customers.set_index("customer_key")["clv"], []
     for level, column in (("channel", "channel"), ("campaign", "campaign_key")):
@@ -216,7 +167,11 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
                                       COHORTS_TABLE: _arrow(cohorts),
                                       ACQUISITION_TABLE: _arrow(by_group)})
     meta = {"observation_end": end.isoformat(), "customers": len(customers),
-            "mean_clv": float(np.round(customers["clv"].mean(), 2))}
+            "customers_without_clv": predicted.customers_without_clv,
+            "clv_status": "; ".join(f"{s}: {t}" for s, t in zip(fitted["segment"],
+                                                               fitted["status"], strict=True))}
+    if customers["clv"].notna().any():
+        meta["mean_clv"] = float(np.round(customers["clv"].mean(), 2))
     notes = fitted["message"].dropna()
     if len(notes):
         meta["model"] = "; ".join(notes)

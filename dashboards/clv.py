@@ -314,36 +314,92 @@ def _parameter(value: object, lang: str) -> str:
     return format_decimal(number, "#,##0.###", locale=locale_for(lang))
 
 
-def _model(model: pd.DataFrame, lang: str, currency: str) -> str:
+def _dropout(row: Mapping[str, Any]) -> float | None:
+    """The chance a customer stops after a purchase: p, or BG/NBD's mean a / (a + b)."""
+    if row.get("status") == "constant_dropout":
+        return as_number(row.get("p_dropout"))
+    a, b = as_number(row.get("a")), as_number(row.get("b"))
+    return a / (a + b) if a is not None and b is not None and a + b > 0 else None
+
+
+def _model_notes(row: Mapping[str, Any], segment: str, lang: str) -> list[str]:
+    """Why a segment's model is not the full BG/NBD + Gamma-Gamma, in the reader's words."""
+    notes = []
+    status, dropout = row.get("status"), _dropout(row)
+    if status == "constant_dropout":
+        key = "clv_note_no_dropout" if dropout == 0 else "clv_note_constant_dropout"
+        notes.append(_t(key, lang).format(segment=segment,
+                                          dropout=format_value(dropout, "percent", lang)))
+    elif status in ("no_repeat_buyers", "not_fitted"):
+        notes.append(_t(f"clv_note_{status}", lang).format(segment=segment))
+    if row.get("spend_model") == "own_mean_order_value":
+        notes.append(_t("clv_note_own_mean_order_value", lang).format(segment=segment))
+    return notes
+
+
+def _model_row(row: Mapping[str, Any], segment: str, lang: str, currency: str) -> list[str]:
+    status, spend = row.get("status"), row.get("spend_model")
+    spend_key = f"clv_spend_{spend}" if isinstance(spend, str) else "clv_spend_none"
+    status_key = f"clv_status_{status}"
+    repeaters = row.get("repeat_customers")
+    return [esc(segment), esc(_t(status_key, lang)) if status_key in TEXTS else MISSING,
+            esc(_count(row.get("customers"), lang)),
+            *(esc(_parameter(row.get(p), lang)) for p in PARAMETERS[:4]),
+            esc(format_value(_dropout(row), "percent", lang)),
+            *(esc(_parameter(row.get(p), lang)) for p in PARAMETERS[4:]),
+            esc(_count(repeaters, lang)) if as_number(repeaters) is not None else MISSING,
+            esc(_money(row.get("mean_order_value"), lang, currency)),
+            esc(_t(spend_key, lang) if spend_key in TEXTS else str(spend))]
+
+
+def _without_clv(customers: pd.DataFrame, lang: str) -> str:
+    """How many customers have no CLV and why; how many count with revenue to date only."""
+    if not _has(customers, "clv"):
+        return ""
+    clv = pd.to_numeric(customers["clv"], errors="coerce")
+    notes = (customers["clv_note"].astype("object") if "clv_note" in customers.columns
+             else pd.Series(None, index=customers.index, dtype="object"))
+    missing = notes[clv.isna()].fillna("not_computable")
+    lines = [_t("clv_without", lang).format(count=_count(len(missing), lang))]
+    if len(missing):
+        reasons = [_t(f"clv_reason_{reason}", lang).format(count=_count(n, lang))
+                   for reason, n in missing.value_counts().sort_index().items()
+                   if f"clv_reason_{reason}" in TEXTS]
+        lines[0] += " " + "; ".join(reasons) + ". " + _t("clv_without_note", lang)
+    revenue_only = int((notes == "no_purchase_model").sum())
+    if revenue_only:
+        lines.append(_t("clv_revenue_only", lang).format(count=_count(revenue_only, lang)))
+    return "".join(f'<p class="meta" style="margin:6px 0 0">{esc(line)}</p>' for line in lines)
+
+
+def _model(model: pd.DataFrame, customers: pd.DataFrame, lang: str, currency: str) -> str:
     head = f'<h2>{esc(_t("clv_model", lang))}</h2>'
+    without = _without_clv(customers, lang)
     if not _has(model, "segment"):
         note = esc(_t("clv_no_model", lang))
-        return head + f'<div class="card"><p class="meta">{note}</p></div>'
+        return head + f'<div class="card"><p class="meta">{note}</p>{without}</div>'
     rows, notes = [], []
     for _, row in model.iterrows():
         r = row.to_dict()
         segment = _segment_name(r["segment"], lang)
-        spend = r.get("spend_model")
-        spend_key = f"clv_spend_{spend}" if isinstance(spend, str) else "clv_spend_none"
-        repeaters = r.get("repeat_customers")
-        rows.append([esc(segment), esc(_count(r.get("customers"), lang)),
-                     *(esc(_parameter(r.get(p), lang)) for p in PARAMETERS),
-                     esc(_count(repeaters, lang)) if as_number(repeaters) is not None
-                     else MISSING,
-                     esc(_money(r.get("mean_order_value"), lang, currency)),
-                     esc(_t(spend_key, lang) if spend_key in TEXTS else str(spend))])
+        rows.append(_model_row(r, segment, lang, currency))
+        explained = _model_notes(r, segment, lang)
         message = r.get("message")
-        if isinstance(message, str) and message.strip():
-            failed = "bgnbd" if not isinstance(spend, str) else "gamma_gamma"
-            detail = message.removeprefix("BG/NBD: ").removeprefix("Gamma-Gamma: ")
-            notes.append(_t(f"clv_failed_{failed}", lang).format(segment=segment,
-                                                               message=detail))
-    heads = [_t("clv_col_segment", lang), _t("clv_col_customers", lang),
-             *(PARAMETER_LABELS[p] for p in PARAMETERS), _t("clv_col_repeaters", lang),
-             _t("clv_col_order_value", lang), _t("clv_col_spend_model", lang)]
-    warn = "".join(f'<div class="card" style="border-color:#f5c26b;background:var(--warn-bg);'
-                   f'margin-top:10px">{esc(n)}</div>' for n in notes)
-    return head + f'<div class="card">{_table(heads, rows)}</div>' + warn
+        if explained and isinstance(message, str) and message.strip():
+            explained.append(_t("clv_note_detail", lang).format(message=message))
+        if explained:
+            notes.append(explained)
+    heads = [_t("clv_col_segment", lang), _t("clv_col_model", lang),
+             _t("clv_col_customers", lang), *(PARAMETER_LABELS[p] for p in PARAMETERS[:4]),
+             _t("clv_col_dropout", lang), *(PARAMETER_LABELS[p] for p in PARAMETERS[4:]),
+             _t("clv_col_repeaters", lang), _t("clv_col_order_value", lang),
+             _t("clv_col_spend_model", lang)]
+    warn = "".join(
+        '<div class="card" style="border-color:#f5c26b;background:var(--warn-bg);'
+        f'margin-top:10px">{esc(lines[0])}'
+        + "".join(f'<div class="meta">{esc(line)}</div>' for line in lines[1:]) + "</div>"
+        for lines in notes)
+    return (head + f'<div class="card">{_table(heads, rows, left=2)}{without}</div>' + warn)
 
 
 def _method(model: pd.DataFrame, since: dt.date | None, lang: str) -> str:
@@ -396,7 +452,7 @@ def render_clv(customers: pd.DataFrame, model: pd.DataFrame, cohorts: pd.DataFra
                   _acquisition(by_acquisition, customers, lang, currency,
                                dict(campaign_names or {}), figures),
                   _cohorts(cohorts, lang, currency, figures),
-                  _model(model, lang, currency), _method(model, since, lang)]
+                  _model(model, customers, lang, currency), _method(model, since, lang)]
     parts.append(f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>')
     title = f"{_t('clv_title', lang)}{' · ' + account if account else ''}"
     return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)

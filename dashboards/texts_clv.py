@@ -146,21 +146,110 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clv_spend_none": {"nl": "Geen (alleen omzet tot nu)", "fr": "Aucun (CA à ce jour)",
                        "en": "None (revenue to date)"},
-    "clv_failed_bgnbd": {
-        "nl": "{segment}: BG/NBD kon niet geschat worden ({message}). Deze klanten tellen "
-        "alleen met hun omzet tot nu, zonder toekomstige waarde.",
-        "fr": "{segment}\u00a0: le modèle BG/NBD n'a pas pu être estimé ({message}). Ces "
-        "clients ne comptent que pour leur chiffre d'affaires à ce jour, sans valeur future.",
-        "en": "{segment}: BG/NBD could not be fitted ({message}). These customers count with "
-        "their revenue to date only, without future value.",
+    "clv_col_model": {"nl": "Aankoopmodel", "fr": "Modèle d'achat", "en": "Buying model"},
+    "clv_col_dropout": {"nl": "Uitvalkans", "fr": "Risque d'abandon", "en": "Dropout chance"},
+    "clv_status_fitted": {"nl": "BG/NBD", "fr": "BG/NBD", "en": "BG/NBD"},
+    "clv_status_constant_dropout": {
+        "nl": "BG/NBD, één uitvalkans",
+        "fr": "BG/NBD, un seul risque d'abandon",
+        "en": "BG/NBD, one dropout chance",
     },
-    "clv_failed_gamma_gamma": {
-        "nl": "{segment}: Gamma-Gamma kon niet geschat worden ({message}). Toekomstige "
-        "aankopen worden gewaardeerd aan de eigen gemiddelde bestelwaarde van elke klant.",
-        "fr": "{segment}\u00a0: le modèle Gamma-Gamma n'a pas pu être estimé ({message}). Les "
-        "achats futurs sont valorisés au panier moyen propre de chaque client.",
-        "en": "{segment}: Gamma-Gamma could not be fitted ({message}). Future purchases are "
-        "valued at each customer's own mean order value.",
+    "clv_status_no_repeat_buyers": {
+        "nl": "Geen (nog geen herhaalaankopen)",
+        "fr": "Aucun (pas encore de rachat)",
+        "en": "None (no repeat purchases yet)",
+    },
+    "clv_status_not_fitted": {
+        "nl": "Geen (niet te schatten)",
+        "fr": "Aucun (non estimable)",
+        "en": "None (could not be fitted)",
+    },
+    "clv_note_constant_dropout": {
+        "nl": "{segment}: in de cijfers zien we (nog) geen verschil tussen klanten in hoe snel "
+        "ze afhaken. We rekenen daarom met één uitvalkans voor iedereen: {dropout} na elke "
+        "aankoop. Zo volgt de berekening elke nacht dezelfde regel.",
+        "fr": "{segment}\u00a0: les chiffres ne montrent pas (encore) de différence entre clients "
+        "dans leur façon de décrocher. Nous appliquons donc le même risque d'abandon à tout le "
+        "monde\u00a0: {dropout} après chaque achat. Le calcul suit ainsi chaque nuit la même "
+        "règle.",
+        "en": "{segment}: the figures don't (yet) show customers differing in how quickly they "
+        "drop off, so everyone gets the same dropout chance: {dropout} after each purchase. "
+        "That way the calculation follows the same rule every night.",
+    },
+    "clv_note_no_dropout": {
+        "nl": "{segment}: tot nu toe lijkt geen enkele klant afgehaakt. We gaan ervan uit dat "
+        "iedereen in zijn eigen ritme blijft kopen; zolang de geschiedenis kort is, kan de "
+        "toekomstige waarde daardoor wat hoog uitvallen.",
+        "fr": "{segment}\u00a0: jusqu'ici, aucun client ne semble avoir décroché. Nous partons "
+        "du principe que chacun continue d'acheter à son rythme\u202f; tant que l'historique "
+        "est court, la valeur future peut donc être un peu optimiste.",
+        "en": "{segment}: so far no customer seems to have dropped off, so we assume everyone "
+        "keeps buying at their own pace. While the history is short, future value may come out "
+        "a little high.",
+    },
+    "clv_note_no_repeat_buyers": {
+        "nl": "{segment}: nog niemand bestelde een tweede keer, dus een koopritme valt nog niet "
+        "te schatten. Deze klanten tellen voorlopig mee met hun omzet tot nu, zonder "
+        "toekomstige waarde.",
+        "fr": "{segment}\u00a0: personne n'a encore commandé une deuxième fois, impossible donc "
+        "d'estimer un rythme d'achat. Pour l'instant, ces clients comptent pour leur chiffre "
+        "d'affaires à ce jour, sans valeur future.",
+        "en": "{segment}: nobody has ordered a second time yet, so there is no buying rhythm to "
+        "estimate. For now these customers count with their revenue to date, without future "
+        "value.",
+    },
+    "clv_note_not_fitted": {
+        "nl": "{segment}: het aankoopmodel kon niet geschat worden (te weinig klanten, of "
+        "aankopen die te sterk op elkaar lijken). Deze klanten tellen mee met hun omzet tot nu, "
+        "zonder toekomstige waarde.",
+        "fr": "{segment}\u00a0: le modèle d'achat n'a pas pu être estimé (trop peu de clients, "
+        "ou des achats trop semblables). Ces clients comptent pour leur chiffre d'affaires à ce "
+        "jour, sans valeur future.",
+        "en": "{segment}: the buying model could not be fitted (too few customers, or purchases "
+        "too much alike). These customers count with their revenue to date, without future "
+        "value.",
+    },
+    "clv_note_own_mean_order_value": {
+        "nl": "{segment}: het bestedingsmodel (Gamma-Gamma) kon niet geschat worden. Toekomstige "
+        "aankopen rekenen we aan de eigen gemiddelde bestelwaarde van elke klant.",
+        "fr": "{segment}\u00a0: le modèle de dépense (Gamma-Gamma) n'a pas pu être estimé. Les "
+        "achats futurs sont valorisés au panier moyen propre à chaque client.",
+        "en": "{segment}: the spend model (Gamma-Gamma) could not be fitted. Future purchases "
+        "are valued at each customer's own average order value.",
+    },
+    "clv_note_detail": {"nl": "Technisch: {message}", "fr": "Détail technique\u00a0: {message}",
+                        "en": "Technical detail: {message}"},
+    "clv_without": {
+        "nl": "Klanten zonder CLV: {count}.",
+        "fr": "Clients sans CLV\u00a0: {count}.",
+        "en": "Customers without CLV: {count}.",
+    },
+    "clv_without_note": {
+        "nl": "Ze tellen niet mee in de CLV-totalen per kanaal en campagne; hun "
+        "acquisitiekosten wel.",
+        "fr": "Ils sont exclus des totaux de CLV par canal et par campagne, mais pas leurs coûts "
+        "d'acquisition.",
+        "en": "They are left out of the CLV totals by channel and campaign; their acquisition "
+        "cost is not.",
+    },
+    "clv_reason_invalid_history": {
+        "nl": "aankoopgeschiedenis onbruikbaar (bv. laatste aankoop na het einde van de "
+        "periode): {count}",
+        "fr": "historique d'achat inutilisable (p.\u00a0ex. dernier achat après la fin de la "
+        "période)\u00a0: {count}",
+        "en": "purchase history unusable (e.g. a last purchase after the end of the period): "
+        "{count}",
+    },
+    "clv_reason_not_computable": {
+        "nl": "het model gaf geen bruikbaar cijfer: {count}",
+        "fr": "le modèle n'a pas donné de chiffre exploitable\u00a0: {count}",
+        "en": "the model gave no usable figure: {count}",
+    },
+    "clv_revenue_only": {
+        "nl": "Alleen omzet tot nu (geen aankoopmodel voor hun segment): {count}.",
+        "fr": "Uniquement le chiffre d'affaires à ce jour (pas de modèle d'achat pour leur "
+        "segment)\u00a0: {count}.",
+        "en": "Revenue to date only (no buying model for their segment): {count}.",
     },
     "clv_no_model": {
         "nl": "Geen modelparameters beschikbaar.",
@@ -176,7 +265,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Per klant telt de aankoopgeschiedenis in weken: het aantal weken met een "
         "herhaalaankoop, de week van de laatste aankoop en hoe lang de klant al klant is. "
         "Per segment schat BG/NBD hoe vaak klanten kopen en hoe groot de kans is dat ze nog "
-        "actief zijn (P(alive)); Gamma-Gamma schat hoeveel ze per aankoop besteden. CLV = "
+        "actief zijn (P(alive)); tonen de cijfers geen verschil tussen klanten in hoe snel ze "
+        "afhaken, dan geldt één uitvalkans voor iedereen (elke nacht volgens dezelfde regel). "
+        "Gamma-Gamma schat hoeveel ze per aankoop besteden. CLV = "
         "omzet tot nu × brutomarge ({margin}) + de verwachte waarde van de aankopen in de "
         "komende {weeks} weken (ongeveer {months} maanden), verdisconteerd tegen {discount} "
         "per jaar. CAC = mediakosten van het kanaal of de campagne sinds {since} ÷ de klanten "
@@ -185,16 +276,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Pour chaque client, l'historique d'achat est compté en semaines\u00a0: le "
         "nombre de semaines avec un nouvel achat, la semaine du dernier achat et l'ancienneté "
         "du client. Par segment, BG/NBD estime la fréquence d'achat et la probabilité que le "
-        "client soit encore actif (P(alive))\u202f; Gamma-Gamma estime le montant dépensé par "
-        "achat. CLV = chiffre d'affaires à ce jour × marge brute ({margin}) + la valeur "
-        "attendue des achats des {weeks} prochaines semaines (environ {months} mois), "
+        "client soit encore actif (P(alive))\u202f; si les chiffres ne montrent pas de "
+        "différence entre clients dans leur façon de décrocher, un seul risque d'abandon "
+        "s'applique à tous (chaque nuit selon la même règle). Gamma-Gamma estime le montant "
+        "dépensé par achat. CLV = chiffre d'affaires à ce jour × marge brute ({margin}) + la "
+        "valeur attendue des achats des {weeks} prochaines semaines (environ {months} mois), "
         "actualisée à {discount} par an. CAC = coûts média du canal ou de la campagne depuis "
         "le {since} ÷ les clients acquis\u202f; CLV:CAC = CLV totale ÷ coût total. Les clients "
         "n'apparaissent qu'en agrégat.",
         "en": "Each customer's purchase history is counted in weeks: the number of weeks with "
         "a repeat purchase, the week of the last purchase and how long they have been a "
         "customer. Per segment, BG/NBD estimates how often customers buy and the chance they "
-        "are still active (P(alive)); Gamma-Gamma estimates how much they spend per purchase. "
+        "are still active (P(alive)); when the figures show no difference between customers in how "
+        "quickly they drop off, one dropout chance applies to all (by the same rule every "
+        "night). Gamma-Gamma estimates how much they spend per purchase. "
         "CLV = revenue to date × gross margin ({margin}) + the expected value of their "
         "purchases over the next {weeks} weeks (about {months} months), discounted at "
         "{discount} a year. CAC = the channel's or campaign's media cost since {since} ÷ the "

@@ -1,5 +1,7 @@
 """Customer lifetime value models fitted by maximum likelihood: BG/NBD for the number of repeat
-purchases and Gamma-Gamma for their value (Fader, Hardie & Lee 2005), plus discounted CLV.
+purchases and Gamma-Gamma for their value (Fader, Hardie & Lee 2005), BG/NBD's constant-dropout
+limit (one dropout probability for all; ``kpi.clv_choice`` says when it is used), plus
+discounted CLV. The expectations of future purchases are summed in ``kpi.clv_expectation``.
 
 Inputs are the usual per-customer summaries (see ``kpi.clv_summary.rfm_summary``):
 ``frequency`` x = number of repeat purchases, ``recency`` t_x = time from first to last
@@ -25,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.special import digamma, expit, gammaln, log_expit
+
+from kpi.clv_expectation import alive_purchases, constant_dropout_purchases
 
 Array = NDArray[np.float64]
 
@@ -48,6 +52,23 @@ class BgNbdParams:
     b: float
     log_likelihood: float
     n_customers: int
+
+
+@dataclass(frozen=True)
+class ConstantDropoutParams:
+    """BG/NBD's limit as a, b -> infinity with a / (a + b) -> p: purchase rate
+    lambda ~ Gamma(shape r, rate alpha) as before, but every customer drops out with the same
+    probability ``p`` after each repeat purchase (p = 0: nobody drops out, the NBD model). Fitted
+    by maximum likelihood in its own right (``fit_constant_dropout``)."""
+
+    r: float
+    alpha: float
+    p: float
+    log_likelihood: float
+    n_customers: int
+
+
+PurchaseParams = BgNbdParams | ConstantDropoutParams
 
 
 @dataclass(frozen=True)
@@ -107,6 +128,19 @@ def _summaries(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tuple[
     return x, tx, t_end
 
 
+def checked_summaries(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                      weights: ArrayLike | None = None) -> tuple[Array, Array, Array, Array]:
+    """(x, t_x, T, weights) as flat float arrays after the fits' input checks (ValueError
+    naming the field and row otherwise).
+
+    >>> [a.tolist() for a in checked_summaries([0, 2], [0, 3.5], [4, 6])]
+    [[0.0, 2.0], [0.0, 3.5], [4.0, 6.0], [1.0, 1.0]]
+    """
+    x, tx, t_end = _flat_rows(frequency=frequency, recency=recency, T=T)
+    x, tx, t_end = _summaries(x, tx, t_end)
+    return x, tx, t_end, _weights(weights, x.size)
+
+
 def _weights(weights: ArrayLike | None, n: int) -> Array:
     if weights is None:
         return np.ones(n)
@@ -164,8 +198,19 @@ def _prepare(columns: Sequence[Array], weights: Array, fold: bool) -> tuple[tupl
 # --- optimisation -------------------------------------------------------------------------
 
 
-def _maximise(loglik: Callable[[Array], tuple[Array, Array]], start: Array, weights: Array,
-              model: str) -> tuple[Array, float]:
+@dataclass(frozen=True)
+class _Optimum:
+    """Where the search stopped: log-parameters, full log-likelihood, whether the gradient
+    vanished there, and the optimiser's own message."""
+
+    theta: Array
+    log_likelihood: float
+    converged: bool
+    message: str
+
+
+def _maximise(loglik: Callable[[Array], tuple[Array, Array]], start: Array,
+              weights: Array) -> _Optimum:
     """Maximise sum(weights * loglik) over log-parameters with analytic gradients: SLSQP within
     exp(±20), then Newton steps. (Not L-BFGS-B: its tiny multithreaded BLAS calls ran 10-20x
     slower on a 2-core machine whenever another process held a core.)
@@ -188,17 +233,27 @@ def _maximise(loglik: Callable[[Array], tuple[Array, Array]], start: Array, weig
                                  negative_mean(result.x)[1])
     value = negative_mean(theta)[0]
     converged = value < 1e300 and np.max(np.abs(grad)) <= _GTOL_ACCEPT
-    # A log-parameter far from 0 means a boundary solution (e.g. no spread between customers):
-    # the likelihood keeps rising towards infinity and the optimiser stops on the way.
-    drifting = np.max(np.abs(theta)) > (_LOG_LIMIT if converged else _LOG_DRIFT)
-    if drifting:
-        raise ValueError(f"{model}: no maximum inside the parameter space (parameters "
-                         f"{', '.join(f'{v:.3g}' for v in np.exp(theta))}); the data do not "
-                         "identify the model (too few customers or too uniform purchases)")
-    if not converged:
-        raise ValueError(f"{model}: the likelihood could not be maximised ({result.message}); "
+    return _Optimum(theta, -value * total, bool(converged), str(result.message))
+
+
+def _interior(optimum: _Optimum, model: str, names: Sequence[str],
+              free: Sequence[bool] | None = None) -> Array:
+    """The parameters, or a ValueError when the search ran to the edge of the space or did not
+    converge. A log-parameter far from 0 means a boundary solution (e.g. no spread between
+    customers): the likelihood keeps rising towards infinity and the optimiser stops on the
+    way. ``free`` leaves out parameters whose boundary the caller handles itself."""
+    theta = optimum.theta
+    checked = np.ones(theta.size, bool) if free is None else ~np.asarray(free)
+    limit = _LOG_LIMIT if optimum.converged else _LOG_DRIFT
+    if np.max(np.abs(theta[checked]), initial=0.0) > limit:
+        shown = ", ".join(f"{n} {v:.3g}" for n, v in zip(names, np.exp(theta), strict=True))
+        raise ValueError(f"{model}: no maximum inside the parameter space ({shown}); the data "
+                         "do not identify the model (too few customers or too uniform "
+                         "purchases)")
+    if not optimum.converged:
+        raise ValueError(f"{model}: the likelihood could not be maximised ({optimum.message}); "
                          "check the data's time unit and that it has enough repeat buyers")
-    return np.exp(theta), -value * total
+    return np.exp(theta)
 
 
 def _newton_polish(gradient: Callable[[Array], Array], theta: Array, grad: Array,
@@ -303,83 +358,128 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
     alpha0 = (w @ t_end) / max(w @ x, 1e-9)
     start = np.log([1.0, float(np.clip(alpha0, 1e-6, 1e6)), 1.0, 1.0])
     levels = _Levels.of(x), _Levels.of(tx), _Levels.of(t_end)
-    (r, alpha, a, b), ll = _maximise(lambda th: _bgnbd_loglik(th, *levels), start, w,
-                                     "fit_bgnbd")
-    return BgNbdParams(float(r), float(alpha), float(a), float(b), ll, round(float(w.sum())))
+    optimum = _maximise(lambda th: _bgnbd_loglik(th, *levels), start, w)
+    r, alpha, a, b = _interior(optimum, "fit_bgnbd", ("r", "alpha", "a", "b"))
+    return BgNbdParams(float(r), float(alpha), float(a), float(b), optimum.log_likelihood,
+                       round(float(w.sum())))
 
 
-def probability_alive(params: BgNbdParams, frequency: ArrayLike, recency: ArrayLike,
+def _constant_loglik(theta: Array, x: _Levels, tx: _Levels,
+                     t_end: _Levels) -> tuple[Array, Array]:
+    """Per-row log-likelihood and gradient of the constant-dropout model in
+    (log r, log alpha, logit p): BG/NBD's eq. 6 with B(a, b+x)/B(a, b) -> (1-p)^x and
+    B(a+1, b+x-1)/B(a, b) -> p (1-p)^(x-1). ``theta[2] = -inf`` is p = 0 (gradient 0 there)."""
+    r, alpha = np.exp(theta[:2])
+    log_p, log_q = log_expit(theta[2]), log_expit(-theta[2])
+    p = np.exp(log_p)
+    X, ix = x.values, x.index
+    k = r + X
+    common = gammaln(k) - gammaln(r) + r * np.log(alpha)
+    first = X * log_q
+    second = np.where(X > 0, log_p + (X - 1) * log_q, -np.inf)
+    log_at, log_atx = np.log(alpha + t_end.values), np.log(alpha + tx.values)
+    k_row, lat, latx = k[ix], log_at[t_end.index], log_atx[tx.index]
+    term1 = first[ix] - k_row * lat
+    term2 = second[ix] - k_row * latx
+    tail = np.logaddexp(term1, term2)
+    w1, w2 = np.exp(term1 - tail), np.exp(term2 - tail)
+    d_r = (digamma(k) - digamma(r) + np.log(alpha))[ix] - w1 * lat - w2 * latx
+    d_alpha = r / alpha - k_row * (w1 / (alpha + t_end.values)[t_end.index]
+                                   + w2 / (alpha + tx.values)[tx.index])
+    d_logit = -w1 * X[ix] * p + w2 * (1 - X[ix] * p)
+    return common[ix] + tail, np.column_stack([d_r * r, d_alpha * alpha, d_logit])
+
+
+_DROPOUT_STARTS = (0.02, 0.2, 0.6)  # starting values of p for the constant-dropout fit
+_P_ZERO_GAIN = 1e-6  # log-likelihood a p > 0 must add over p = 0 to be reported
+
+
+def fit_constant_dropout(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
+                         weights: ArrayLike | None = None, *,
+                         compress_rows: bool = True) -> ConstantDropoutParams:
+    """Maximum-likelihood constant-dropout model (``ConstantDropoutParams``) on the same
+    summaries as ``fit_bgnbd``. p = 0 (nobody drops out) is part of the parameter space: it is
+    fitted as its own two-parameter model and chosen unless a p > 0 adds more than 1e-6 to the
+    log-likelihood; p > 0 is searched from three starting values (its profile likelihood is
+    flat towards 0, where a single search may stop anywhere).
+
+    >>> c = fit_constant_dropout([0, 1, 3, 0, 2, 1], [0, 4, 9, 0, 6, 1], [10, 10, 10, 12, 12, 12],
+    ...                          weights=[30, 8, 3, 25, 5, 6])
+    >>> c.n_customers, 0 <= c.p < 1
+    (77, True)
+    """
+    x, tx, t_end = _flat_rows(frequency=frequency, recency=recency, T=T)
+    x, tx, t_end = _summaries(x, tx, t_end)
+    w = _weights(weights, x.size)
+    if x.size == 0 or w.sum() == 0:
+        raise ValueError("fit_constant_dropout: no customers to fit (empty input or all "
+                         "weights 0)")
+    if w[x > 0].sum() == 0:
+        raise ValueError("fit_constant_dropout: no customer has a repeat purchase (all "
+                         "frequency 0); the model cannot be estimated")
+    (x, tx, t_end), w = _prepare((x, tx, t_end), w, compress_rows)
+    alpha0 = float(np.clip((w @ t_end) / max(w @ x, 1e-9), 1e-6, 1e6))
+    levels = _Levels.of(x), _Levels.of(tx), _Levels.of(t_end)
+
+    def nbd(theta: Array) -> tuple[Array, Array]:
+        ll, grad = _constant_loglik(np.append(theta, -np.inf), *levels)
+        return ll, grad[:, :2]
+
+    names = ("r", "alpha", "p")
+    zero = _maximise(nbd, np.log([1.0, alpha0]), w)
+    tries = [_maximise(lambda th: _constant_loglik(th, *levels),
+                       np.array([0.0, np.log(alpha0), np.log(p0) - np.log1p(-p0)]), w)
+             for p0 in _DROPOUT_STARTS]
+    best = max(tries, key=lambda o: (o.converged, o.log_likelihood))
+    n = round(float(w.sum()))
+    if best.converged and best.log_likelihood > zero.log_likelihood + _P_ZERO_GAIN:
+        r, alpha, _ = _interior(best, "fit_constant_dropout", names, free=(False, False, True))
+        if best.theta[2] > _LOG_LIMIT:
+            raise ValueError("fit_constant_dropout: no maximum inside the parameter space (p "
+                             "runs to 1: every repeat buyer would leave after one purchase)")
+        p = float(expit(best.theta[2]))
+        return ConstantDropoutParams(float(r), float(alpha), p, best.log_likelihood, n)
+    r, alpha = _interior(zero, "fit_constant_dropout", names[:2])
+    return ConstantDropoutParams(float(r), float(alpha), 0.0, zero.log_likelihood, n)
+
+
+def probability_alive(params: PurchaseParams, frequency: ArrayLike, recency: ArrayLike,
                       T: ArrayLike) -> Array:
-    """P(still active at T | x, t_x, T) = 1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
-    (Fader, Hardie & Lee 2008 note, eq. 4); 1 for customers without repeat purchases."""
+    """P(still active at T | x, t_x, T) = 1 / (1 + [x > 0] odds ((alpha+T)/(alpha+t_x))^(r+x))
+    with odds = a/(b+x-1) (Fader, Hardie & Lee 2008 note, eq. 4), or p/(1-p) for constant
+    dropout; 1 for customers without repeat purchases (and for p = 0). Evaluated as a logistic
+    function of the log odds, so it stays in [0, 1] for any parameters."""
     x, tx, t_end = _summaries(frequency, recency, T)
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    r, alpha = params.r, params.alpha
+    if isinstance(params, ConstantDropoutParams) and params.p == 0:
+        return np.ones(np.broadcast(x, tx, t_end).shape)
     xs = np.where(x > 0, x, 1.0)
-    log_odds = (np.log(a) - np.log(b + xs - 1)
-                + (r + x) * (np.log(alpha + t_end) - np.log(alpha + tx)))
+    if isinstance(params, ConstantDropoutParams):
+        odds = np.log(params.p) - np.log1p(-params.p)
+    else:
+        odds = np.log(params.a) - np.log(params.b + xs - 1)
+    log_odds = odds + (r + x) * np.log1p((t_end - tx) / (alpha + tx))
     return np.where(x > 0, expit(-log_odds), 1.0)
 
 
-def _hyp2f1_series(a: Array, b: Array, c: Array, z: Array, max_terms: int = 200_000) -> Array:
-    """2F1(a, b; c; z) for 0 <= z < 1 by its power series, summed until the terms stop
-    mattering -- the fallback where scipy's hyp2f1 overflows (large c with z near 1)."""
-    total, term = np.ones_like(z), np.ones_like(z)
-    todo = np.arange(z.size)
-    for n in range(max_terms):
-        term[todo] *= (a[todo] + n) * (b[todo] + n) / ((c[todo] + n) * (n + 1)) * z[todo]
-        total[todo] += term[todo]
-        todo = todo[np.abs(term[todo]) > 1e-17 * np.abs(total[todo])]
-        if todo.size == 0:
-            break
-    total[todo] = np.nan  # did not converge
-    return total
-
-
-def _alive_purchases(r: float, alpha: float, a: float, b: float, x: Array, t_end: Array,
-                     t: Array) -> Array:
-    """E[purchases in (T, T+t] | active at T]: with s = t/(alpha+T) and c = a+b+x-1,
-    c/(a-1) [1 - (1+s)^(1-a) 2F1(a-1, a+b-1-r; c; s/(1+s))] -- FHL 2005 eq. 10's bracket after
-    two Pfaff transformations, which leave small upper parameters and 0 <= z < 1 (the textbook
-    form and its first transform lose all precision or overflow for x of 50 and more)."""
-    shape = np.shape(t)
-    x, t_end, t = (np.ravel(v) for v in (x, t_end, t))  # same shape, broadcast by the caller
-    s = t / (alpha + t_end)
-    c = a + b + x - 1
-    z = s / (1 + s)
-    a1, b1 = a - 1, a + b - 1 - r
-    f = hyp2f1(a1, b1, c, z)
-    # Each customer's expectation lies between 0 and E[lambda t] = (r+x) s; else use the series.
-    with np.errstate(all="ignore"):
-        value = c / a1 * -np.expm1(-a1 * np.log1p(s) + np.log(f))
-    bad = ~np.isfinite(value) | (value < 0) | (value > (r + x) * s * (1 + 1e-9))
-    if bad.any():
-        c_bad, z_bad, s_bad = c[bad], z[bad], s[bad]
-        f_bad = _hyp2f1_series(np.full(c_bad.size, a1), np.full(c_bad.size, b1), c_bad, z_bad)
-        value[bad] = c_bad / a1 * -np.expm1(-a1 * np.log1p(s_bad) + np.log(f_bad))
-    return value.reshape(shape)
-
-
-def expected_purchases(params: BgNbdParams, t: ArrayLike, frequency: ArrayLike,
+def expected_purchases(params: PurchaseParams, t: ArrayLike, frequency: ArrayLike,
                        recency: ArrayLike, T: ArrayLike) -> Array:
-    """Expected purchases in (T, T + t] given (x, t_x, T) (FHL 2005, eq. 10):
-    (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
-    x P(alive), evaluated in a numerically stable form (see ``_alive_purchases``). Broadcasts
-    ``t`` against the customers (pass ``t[:, None]`` for a grid of horizons). At a = 1, where
-    the formula is 0/0, it interpolates between a = 1 -+ 1e-5 (error of order 1e-10)."""
+    """Expected purchases in (T, T + t] given (x, t_x, T): P(alive) x the expectation of a
+    customer still active (FHL 2005, eq. 10; see ``kpi.clv_expectation`` for how it is summed:
+    finite, between 0 and (r+x) t / (alpha+T), accurate to about 1e-12 for any parameters).
+    Broadcasts ``t`` against the customers (pass ``t[:, None]`` for a grid of horizons)."""
     x, tx, t_end = _summaries(frequency, recency, T)
     horizon = _column("t", t)
     x, tx, t_end, horizon = np.broadcast_arrays(x, tx, t_end, horizon)
     return _if_alive(params, x, t_end, horizon) * probability_alive(params, x, tx, t_end)
 
 
-def _if_alive(params: BgNbdParams, x: Array, t_end: Array, t: Array) -> Array:
-    """``_alive_purchases`` for fitted parameters, interpolated across the 0/0 at a = 1."""
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    h = 1e-5
-    if abs(a - 1) >= h:
-        return _alive_purchases(r, alpha, a, b, x, t_end, t)
-    low, high = (_alive_purchases(r, alpha, 1 + d, b, x, t_end, t) for d in (-h, h))
-    return low + (high - low) * (a - 1 + h) / (2 * h)
+def _if_alive(params: PurchaseParams, x: Array, t_end: Array, t: Array) -> Array:
+    """Expected purchases in (T, T+t] of a customer still active at T."""
+    k, s = params.r + x, t / (params.alpha + t_end)
+    if isinstance(params, ConstantDropoutParams):
+        return constant_dropout_purchases(k, params.p, s)
+    return alive_purchases(k, params.b + x, params.a, s)
 
 
 def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T: ArrayLike,
@@ -470,9 +570,14 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary_value: ArrayLike,
     mean_value = (w @ m) / w.sum()
     start = np.log([1.0, 2.0, mean_value])  # p v / (q - 1) = the observed mean at the start
     levels, log_m = _Levels.of(x), np.log(m)
-    (p, q, v), ll = _maximise(lambda th: _gg_loglik(th, levels, m, log_m), start, w,
-                              "fit_gamma_gamma")
-    return GammaGammaParams(float(p), float(q), float(v), ll, round(float(w.sum())))
+    optimum = _maximise(lambda th: _gg_loglik(th, levels, m, log_m), start, w)
+    p, q, v = _interior(optimum, "fit_gamma_gamma", ("p", "q", "v"))
+    if q <= 1:  # would make every expected value infinite: say so now, not at prediction time
+        raise ValueError(f"fit_gamma_gamma: q = {q:.4g} <= 1, so the fitted mean purchase value "
+                         "p v / (q - 1) is infinite (a few very large purchases among many "
+                         "small ones)")
+    return GammaGammaParams(float(p), float(q), float(v), optimum.log_likelihood,
+                            round(float(w.sum())))
 
 
 def expected_average_value(params: GammaGammaParams, frequency: ArrayLike,
@@ -494,7 +599,7 @@ def expected_average_value(params: GammaGammaParams, frequency: ArrayLike,
 # --- CLV ----------------------------------------------------------------------------------
 
 
-def discounted_clv(bg: BgNbdParams, gg: GammaGammaParams | None, frequency: ArrayLike,
+def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: ArrayLike,
                    recency: ArrayLike, T: ArrayLike, monetary_value: ArrayLike,
                    horizon_periods: int, discount_rate_per_period: float, *,
                    period_length: float = 1.0) -> Array:
@@ -528,7 +633,7 @@ def discounted_clv(bg: BgNbdParams, gg: GammaGammaParams | None, frequency: Arra
     (ux, ut), _, inverse = compress(x.reshape(-1), t_end.reshape(-1))
     steps = np.arange(int(horizon_periods) + 1, dtype=np.float64)[:, None] * period_length
     grid = np.broadcast_arrays(ux, ut, steps)
-    per_period = np.diff(_if_alive(bg, *grid), axis=0)
+    per_period = np.maximum(np.diff(_if_alive(bg, *grid), axis=0), 0.0)  # rises with t
     discount = (1 + discount_rate_per_period) ** -np.arange(1, int(horizon_periods) + 1)
     if_alive = (discount @ per_period)[inverse].reshape(x.shape)
     return value * if_alive * probability_alive(bg, x, tx, t_end)

@@ -186,43 +186,49 @@ def clv_by_group(customer_clv: pd.Series, customer_group: pd.Series,
 
     ``customer_clv`` and ``customer_group`` are indexed by customer; customers without a group
     fall in ``unassigned``. ``acquisition_cost_by_group`` is the spend that acquired each group's
-    customers, in the CLV's currency. Per group: ``customers``, ``total_clv``, ``clv`` (mean),
-    ``acquisition_cost``, ``cac`` (cost / customers) and ``clv_to_cac`` = total CLV / total
-    cost -- a ratio of sums, never a mean of ratios. Ratios with a zero denominator are NaN.
+    customers, in the CLV's currency. Per group: ``customers`` (all it acquired),
+    ``total_clv`` (summed over those with a CLV), ``clv`` (their mean), ``acquisition_cost``,
+    ``cac`` (cost / customers), ``clv_to_cac`` = total CLV / total cost -- a ratio of sums,
+    never a mean of ratios -- and ``customers_without_clv``: customers whose CLV is null or not
+    finite are left out of the sums and counted there (their group's CLV:CAC is then a lower
+    bound). Ratios with a zero denominator are NaN.
 
-    >>> clv = pd.Series({"a": 30.0, "b": 10.0, "c": 50.0})
-    >>> group = pd.Series({"a": "Search", "b": "Search", "c": "Social"})
-    >>> clv_by_group(clv, group, {"Search": 20.0, "Social": 25.0, "Video": 5.0})
-        group  customers  total_clv   clv  acquisition_cost   cac  clv_to_cac
-    0  Search          2       40.0  20.0              20.0  10.0         2.0
-    1  Social          1       50.0  50.0              25.0  25.0         2.0
-    2   Video          0        0.0   NaN               5.0   NaN         0.0
+    >>> clv = pd.Series({"a": 30.0, "b": 10.0, "c": 50.0, "d": float("nan")})
+    >>> group = pd.Series({"a": "Search", "b": "Search", "c": "Social", "d": "Social"})
+    >>> out = clv_by_group(clv, group, {"Search": 20.0, "Social": 25.0, "Video": 5.0})
+    >>> out[["group", "customers", "total_clv", "clv", "cac", "clv_to_cac"]]
+        group  customers  total_clv   clv   cac  clv_to_cac
+    0  Search          2       40.0  20.0  10.0         2.0
+    1  Social          2       50.0  50.0  12.5         2.0
+    2   Video          0        0.0   NaN   NaN         0.0
+    >>> out["customers_without_clv"].tolist()
+    [0, 1, 0]
     """
     for name, series in (("customer_clv", customer_clv), ("customer_group", customer_group)):
         if series.index.has_duplicates:
             duplicated = series.index[series.index.duplicated()][0]
             raise ValueError(f"{name}: customer {duplicated!r} appears more than once")
     values = pd.to_numeric(customer_clv, errors="coerce").astype("float64")
-    if values.isna().any() or not np.isfinite(values).all():
-        bad = values.index[~np.isfinite(values.fillna(np.inf))][0]
-        raise ValueError(f"customer_clv: customer {bad!r} has no finite CLV")
+    values = values.where(np.isfinite(values))  # inf -> NaN: no CLV
     costs = pd.Series(acquisition_cost_by_group, dtype="float64")
     if costs.isna().any() or (costs < 0).any() or not np.isfinite(costs).all():
         bad = costs.index[~(np.isfinite(costs) & (costs >= 0))][0]
         raise ValueError(f"acquisition_cost_by_group: group {bad!r} has cost {float(costs[bad])}; "
                          "costs must be finite and >= 0")
     groups = customer_group.reindex(values.index).astype("object").fillna(unassigned)
-    per = values.groupby(groups.to_numpy()).agg(["count", "sum"])
+    per = values.groupby(groups.to_numpy()).agg(["size", "count", "sum"])
     labels = sorted(set(per.index) | set(costs.index), key=str)
     out = pd.DataFrame({"group": labels})
-    out["customers"] = out["group"].map(per["count"]).fillna(0).astype("int64")
+    out["customers"] = out["group"].map(per["size"]).fillna(0).astype("int64")
+    valued = out["group"].map(per["count"]).fillna(0).astype("int64")
+    out["customers_without_clv"] = out["customers"] - valued
     out["total_clv"] = out["group"].map(per["sum"]).fillna(0.0).astype("float64")
     out["acquisition_cost"] = out["group"].map(costs).fillna(0.0).astype("float64")
     customers = out["customers"].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["clv"] = np.where(customers > 0, out["total_clv"] / customers, np.nan)
+        out["clv"] = np.where(valued > 0, out["total_clv"] / valued.astype("float64"), np.nan)
         out["cac"] = np.where(customers > 0, out["acquisition_cost"] / customers, np.nan)
         out["clv_to_cac"] = np.where(out["acquisition_cost"] > 0,
                                      out["total_clv"] / out["acquisition_cost"], np.nan)
     return out[["group", "customers", "total_clv", "clv", "acquisition_cost", "cac",
-                "clv_to_cac"]]
+                "clv_to_cac", "customers_without_clv"]]

@@ -25,7 +25,12 @@ def test_orders_are_stored_pseudonymous(warehouse) -> None:
 def test_each_segment_gets_its_own_model_near_the_true_process(warehouse) -> None:
     fitted = read(warehouse, "clv_model").set_index("segment")
     assert list(fitted.index) == ["high_value", "standard"]
-    assert fitted.message.isna().all() and (fitted.spend_model == "gamma_gamma").all()
+    assert (fitted.spend_model == "gamma_gamma").all()
+    # 10 weeks show no dropout yet: BG/NBD's spread of dropout adds nothing, so both segments
+    # get the constant-dropout model with p = 0, and the record says why
+    assert (fitted.status == "constant_dropout").all() and (fitted.p_dropout == 0).all()
+    assert fitted.message.str.contains("no customer seen to drop out: p = 0").all()
+    assert (fitted.customers_without_clv == 0).all()
     def mean_value(segment: str) -> float:  # p v / (q - 1) of the demo's spend process
         return demo.TRUE_P[segment] * demo.TRUE_V[segment] / (demo.TRUE_Q[segment] - 1)
 
@@ -47,6 +52,7 @@ def test_customer_values_add_up(warehouse) -> None:
     assert customers.revenue_to_date.sum() == pytest.approx(orders.revenue.sum())
     assert customers.p_alive.between(0, 1).all()
     assert (customers.future_value >= 0).all()
+    assert customers.clv_note.isna().all() and customers.clv.notna().all()
     assert customers.clv.tolist() == pytest.approx(
         (customers.revenue_to_date + customers.future_value).tolist())
     repeaters = customers[customers.frequency > 0]
@@ -67,6 +73,7 @@ def test_clv_to_cac_is_a_ratio_of_sums_and_ranks_the_inefficient_campaign_low(wa
     channels = groups[groups.level == "channel"]
     customers = read(warehouse, "customer_clv")
     assert channels.customers.sum() == len(customers)
+    assert (groups.customers_without_clv == 0).all()
     paid = channels[channels.acquisition_cost > 0]
     assert paid.clv_to_cac.tolist() == pytest.approx(
         (paid.total_clv / paid.acquisition_cost).tolist())
@@ -106,3 +113,13 @@ def test_an_orders_file_with_emails_stores_only_pseudonyms(built, tmp_path, monk
     for name, frame in tables(con).items():  # no address anywhere in the warehouse
         text = frame.astype(str)
         assert not text.apply(lambda c: c.str.contains("@|CRM-77")).any().any(), name
+
+
+def test_the_run_reports_customers_without_clv_and_each_segments_model(built) -> None:
+    _, result = built
+    events = {str(m.asset_key.path[-1]): m.metadata
+              for m in result.asset_materializations_for_node("clv_tables")}
+    meta = events["customer_clv"]
+    assert meta["customers_without_clv"].value == 0
+    assert meta["clv_status"].value == "high_value: constant_dropout; standard: constant_dropout"
+    assert "p = 0" in meta["model"].value

@@ -27,6 +27,7 @@ from dashboards.clv import (
     write_clv,
 )
 from dashboards.page import esc
+from kpi.clv_predict import MODEL_COLUMNS
 from kpi.clv_summary import clv_by_group
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
@@ -74,9 +75,11 @@ def customers() -> pd.DataFrame:
                 "recency": 3.0 * (orders - 1), "T": 10.0,
                 "monetary_value": (clv - future) / orders if orders > 1 else 0.0,
                 "segment": "high_value" if clv >= 400 else "standard", "p_alive": alive,
-                "expected_purchases": 0.5, "future_value": future, "clv": clv})
+                "expected_purchases": 0.5, "future_value": future, "clv": clv,
+                "clv_note": "no_purchase_model" if clv >= 400 else None})
     return pd.DataFrame(rows).astype({"acquired_on": "datetime64[s]", "cohort": "datetime64[s]",
-                                      "orders": "int64", "frequency": "int64"})
+                                      "orders": "int64", "frequency": "int64",
+                                      "clv_note": "string"})
 
 
 @pytest.fixture(scope="module")
@@ -96,28 +99,29 @@ def by_acquisition(customers: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def model() -> pd.DataFrame:
-    """A fitted standard segment; a high-value segment whose BG/NBD could not be fitted."""
+    """A fitted standard segment; a high-value segment without a purchase model (nobody bought
+    twice yet), as ``kpi.clv_predict`` records them."""
     weekly = 1.1 ** (1 / 52) - 1
     common = {"horizon_weeks": 52, "weekly_discount_rate": weekly, "gross_margin": 1.0,
-              "observation_end": pd.Timestamp(AS_OF)}
-    nan = {k: np.nan for k in ("r", "alpha", "a", "b", "bgnbd_log_likelihood", "p", "q", "v",
+              "observation_end": pd.Timestamp(AS_OF), "customers_without_clv": 0}
+    nan = {k: np.nan for k in ("r", "alpha", "a", "b", "p_dropout", "bgnbd_log_likelihood",
+                               "constant_dropout_log_likelihood", "p", "q", "v",
                                "gamma_gamma_log_likelihood", "mean_order_value")}
     rows = [
-        {"segment": "high_value", "customers": 5, **common, **nan, "spend_model": None,
-         "message": "BG/NBD: nobody bought twice yet", "repeat_customers": pd.NA},
-        {"segment": "standard", "customers": 75, **common, "r": 0.997243, "alpha": 23.335897,
-         "a": 0.547471, "b": 2.809524, "bgnbd_log_likelihood": -731.4485,
+        {"segment": "high_value", "status": "no_repeat_buyers", "customers": 5, **common, **nan,
+         "spend_model": None, "message": "nobody in the segment bought twice yet",
+         "repeat_customers": 0},
+        {"segment": "standard", "status": "fitted", "customers": 75, **common, **nan,
+         "r": 0.997243, "alpha": 23.335897, "a": 0.547471, "b": 2.809524,
+         "bgnbd_log_likelihood": -731.4485, "constant_dropout_log_likelihood": -740.1,
          "spend_model": "gamma_gamma", "message": None, "p": 5.492006, "q": 3.833299,
          "v": 51.552695, "gamma_gamma_log_likelihood": -447.1347, "repeat_customers": 20,
          "mean_order_value": 99.928625},
     ]
-    columns = ["segment", "customers", "horizon_weeks", "weekly_discount_rate", "gross_margin",
-               "r", "alpha", "a", "b", "bgnbd_log_likelihood", "spend_model", "message", "p",
-               "q", "v", "gamma_gamma_log_likelihood", "repeat_customers", "mean_order_value",
-               "observation_end"]
-    return pd.DataFrame(rows)[columns].astype({"customers": "int64", "message": "object",
-                                               "repeat_customers": "Int64",
-                                               "observation_end": "datetime64[s]"})
+    return pd.DataFrame(rows)[[*MODEL_COLUMNS, "observation_end"]].astype(
+        {"segment": "string", "status": "string", "message": "string", "spend_model": "string",
+         "customers": "Int64", "customers_without_clv": "Int64", "repeat_customers": "Int64",
+         "horizon_weeks": "Int64", "observation_end": "datetime64[s]"})
 
 
 @pytest.fixture(scope="module")
@@ -147,22 +151,28 @@ EXPECTED = {
            f"{EUR}80,00", f"{EUR}800,00", f"{EUR}2.000,00", "Totale CLV ÷ mediakosten van het "
            "kanaal sinds 1 sep 2026", "Campagnes met minstens 20 klanten",
            "Kleinere campagnes niet getoond: 1.", "sep 2026", "Grote eerste bestelling",
-           "Standaard", "23,336", "0,547", "51,553", f"{EUR}99,93", "Gamma-Gamma",
-           "Geen (alleen omzet tot nu)", "Grote eerste bestelling: BG/NBD kon niet geschat "
-           "worden (nobody bought twice yet).", "komende 52 weken (ongeveer 12 maanden), "
-           "verdisconteerd tegen 10,0% per jaar", "brutomarge (100%)"],
+           "Standaard", "23,336", "0,547", "16,3%", "51,553", f"{EUR}99,93", "Gamma-Gamma",
+           "Geen (alleen omzet tot nu)", "Geen (nog geen herhaalaankopen)",
+           "Grote eerste bestelling: nog niemand bestelde een tweede keer, dus een koopritme "
+           "valt nog niet te schatten.", "Technisch: nobody in the segment bought twice yet",
+           "Klanten zonder CLV: 0.", "Alleen omzet tot nu (geen aankoopmodel voor hun "
+           "segment): 5.", "komende 52 weken (ongeveer 12 maanden), verdisconteerd tegen "
+           "10,0% per jaar", "brutomarge (100%)"],
     "fr": ["Commandes jusqu'au 22 nov. 2026 inclus", f"137,50{NBSP}€",
            f"dont 28,75{NBSP}€ de valeur future attendue", f"67,5{NBSP}%",
            f"25,0{NBSP}% des clients ont commandé plus d'une fois", "2,5×",
            f"2{NNBSP}000,00{NBSP}€", f"800,00{NBSP}€", "Première commande importante",
-           f"Première commande importante{NBSP}: le modèle BG/NBD n'a pas pu être estimé "
-           "(nobody bought twice yet).", f"actualisée à 10,0{NBSP}% par an",
-           f"marge brute (100{NBSP}%)", "Panier moyen"],
+           f"Première commande importante{NBSP}: personne n'a encore commandé une deuxième "
+           "fois", f"Clients sans CLV{NBSP}: 0.", f"16,3{NBSP}%", "Aucun (pas encore de rachat)",
+           f"actualisée à 10,0{NBSP}% par an", f"marge brute (100{NBSP}%)", "Panier moyen"],
     "en": ["Orders up to and including 22 Nov 2026", "acquired since 01 Sept 2026",
            f"137,50{NBSP}€", f"of which 28,75{NBSP}€ expected future value", "67,5%",
            "25,0% of customers ordered more than once", "2,5×", f"2.000,00{NBSP}€",
-           "Large first order: BG/NBD could not be fitted (nobody bought twice yet). These "
-           "customers count with their revenue to date only, without future value.",
+           "Large first order: nobody has ordered a second time yet, so there is no buying "
+           "rhythm to estimate. For now these customers count with their revenue to date, "
+           "without future value.", "Technical detail: nobody in the segment bought twice yet",
+           "Customers without CLV: 0.", "Revenue to date only (no buying model for their "
+           "segment): 5.", "Dropout chance", "16,3%",
            "over the next 52 weeks (about 12 months), discounted at 10,0% a year",
            "Smaller campaigns not shown: 1.", "(organic)"],
 }
@@ -229,6 +239,81 @@ def test_without_acquisition_or_model_tables(customers, cohorts) -> None:
     html = render_clv(customers, NOTHING, cohorts, NOTHING, lang="en", as_of=AS_OF)
     assert _t("clv_no_groups", "en") in html and _t("clv_no_model", "en") in html
     assert "Mean CLV" in html
+
+
+STATUS_ROWS = {  # segment -> what clv_model holds for it
+    "standard": {"status": "constant_dropout", "r": 0.24, "alpha": 37.4, "p_dropout": 0.3556,
+                 "spend_model": "gamma_gamma",
+                 "message": "BG/NBD's spread of dropout between customers (a 9.62e+04, b "
+                 "1.74e+05) adds 0.00 to the log-likelihood, not more than 1; one dropout "
+                 "probability for all: p = 0.356"},
+    "high_value": {"status": "constant_dropout", "r": 0.09, "alpha": 9.2, "p_dropout": 0.0,
+                   "spend_model": "own_mean_order_value",
+                   "message": "...; no customer seen to drop out: p = 0; Gamma-Gamma: ..."},
+    "all": {"status": "not_fitted", "spend_model": None,
+            "message": "BG/NBD: fit_bgnbd: no maximum inside the parameter space"},
+}
+STATUS_TEXTS = {
+    "nl": ["BG/NBD, één uitvalkans", "35,6%", "Standaard: in de cijfers zien we (nog) geen "
+           "verschil tussen klanten in hoe snel ze afhaken. We rekenen daarom met één uitvalkans "
+           "voor iedereen: 35,6% na elke aankoop.", "Grote eerste bestelling: tot nu toe lijkt "
+           "geen enkele klant afgehaakt.", "Grote eerste bestelling: het bestedingsmodel "
+           "(Gamma-Gamma) kon niet geschat worden.", "Alle klanten: het aankoopmodel kon niet "
+           "geschat worden", "Geen (niet te schatten)", "Technisch: BG/NBD: fit_bgnbd: no "
+           "maximum inside the parameter space"],
+    "fr": ["BG/NBD, un seul risque d'abandon", f"35,6{NBSP}%", f"Standard{NBSP}: les chiffres "
+           "ne montrent pas (encore) de différence entre clients", "le même risque d'abandon à "
+           f"tout le monde{NBSP}: 35,6{NBSP}% après chaque achat", "aucun client ne semble avoir "
+           "décroché", "le modèle de dépense (Gamma-Gamma) n'a pas pu être estimé",
+           f"Tous les clients{NBSP}: le modèle d'achat n'a pas pu être estimé",
+           "Aucun (non estimable)", f"Détail technique{NBSP}: BG/NBD: fit_bgnbd"],
+    "en": ["BG/NBD, one dropout chance", "Standard: the figures don't (yet) show customers "
+           "differing in how quickly they drop off, so everyone gets the same dropout chance: "
+           "35,6% after each purchase.", "Large first order: so far no customer seems to have "
+           "dropped off", "Large first order: the spend model (Gamma-Gamma) could not be "
+           "fitted. Future purchases are valued at each customer's own average order value.",
+           "All customers: the buying model could not be fitted", "None (could not be fitted)",
+           "Technical detail: BG/NBD: fit_bgnbd"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_model_status_is_explained(customers, cohorts, by_acquisition, model,
+                                        lang: str) -> None:
+    rows = []
+    for segment, change in STATUS_ROWS.items():
+        base = model.iloc[0].to_dict() | {k: np.nan for k in ("r", "alpha", "a", "b")}
+        rows.append(base | {"segment": segment, **change})
+    frame = pd.DataFrame(rows).astype({"message": "string", "status": "string"})
+    html = page(customers, frame, cohorts, by_acquisition, lang)
+    missing = [text for text in STATUS_TEXTS[lang] if esc(text) not in html]
+    assert missing == []
+
+
+WITHOUT = {
+    "nl": "Klanten zonder CLV: 3. aankoopgeschiedenis onbruikbaar (bv. laatste aankoop na het "
+          "einde van de periode): 2; het model gaf geen bruikbaar cijfer: 1. Ze tellen niet mee "
+          "in de CLV-totalen per kanaal en campagne; hun acquisitiekosten wel.",
+    "fr": f"Clients sans CLV{NBSP}: 3. historique d'achat inutilisable (p.{NBSP}ex. dernier "
+          f"achat après la fin de la période){NBSP}: 2; le modèle n'a pas donné de chiffre "
+          f"exploitable{NBSP}: 1.",
+    "en": "Customers without CLV: 3. purchase history unusable (e.g. a last purchase after the "
+          "end of the period): 2; the model gave no usable figure: 1. They are left out of the "
+          "CLV totals by channel and campaign; their acquisition cost is not.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_customers_without_clv_are_counted_with_their_reasons(customers, model, cohorts,
+                                                              by_acquisition, lang) -> None:
+    broken = customers.copy()
+    broken.loc[[0, 1], ["clv", "p_alive", "future_value"]] = np.nan
+    broken.loc[[0, 1], "clv_note"] = "invalid_history"
+    broken.loc[2, "clv"] = np.nan
+    broken.loc[2, "clv_note"] = "not_computable"
+    html = page(broken, model, cohorts, by_acquisition, lang)
+    assert esc(WITHOUT[lang]) in html
+    assert esc(_t("clv_revenue_only", lang).format(count="5")) in html
 
 
 @pytest.mark.parametrize("key", sorted(TEXTS))

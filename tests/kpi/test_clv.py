@@ -447,7 +447,7 @@ def test_clv_by_group_is_a_ratio_of_sums():
     group = pd.Series({"a": "Search", "b": "Search", "c": "Social"})  # d: no known source
     costs = {"Search": 40.0, "Social": 60.0, "Display": 30.0}
     out = clv_by_group(clv_values, group, costs).set_index("group")
-    assert out.loc["Search"].tolist() == [2, 120.0, 60.0, 40.0, 20.0, 3.0]
+    assert out.loc["Search"].tolist() == [2, 120.0, 60.0, 40.0, 20.0, 3.0, 0]
     assert out.loc["Social"].clv_to_cac == 1.0
     assert out.loc["(unassigned)"].customers == 1
     assert np.isnan(out.loc["(unassigned)"].clv_to_cac)  # no cost recorded
@@ -455,11 +455,27 @@ def test_clv_by_group_is_a_ratio_of_sums():
     assert np.isnan(out.loc["Display"].cac)
 
 
+def test_clv_by_group_leaves_customers_without_clv_out_and_counts_them():
+    clv_values = pd.Series({"a": 100.0, "b": np.nan, "c": np.inf, "d": 60.0, "e": None},
+                           dtype="float64")
+    group = pd.Series({"a": "Search", "b": "Search", "c": "Search", "d": "Social",
+                       "e": "Social"})
+    out = clv_by_group(clv_values, group, {"Search": 50.0, "Social": 30.0}).set_index("group")
+    assert out["customers"].tolist() == [3, 2]  # all acquired: CAC counts every one of them
+    assert out["customers_without_clv"].tolist() == [2, 1]
+    assert out["total_clv"].tolist() == [100.0, 60.0]
+    assert out["clv"].tolist() == [100.0, 60.0]  # mean of those with a CLV
+    assert out["cac"].tolist() == pytest.approx([50 / 3, 15.0])
+    assert out["clv_to_cac"].tolist() == [2.0, 2.0]
+    nobody = clv_by_group(pd.Series({"a": np.nan}), pd.Series({"a": "Search"}), {"Search": 5.0})
+    assert nobody.loc[0, ["customers", "customers_without_clv", "total_clv"]].tolist() == [
+        1, 1, 0.0]
+    assert np.isnan(nobody.loc[0, "clv"])
+
+
 def test_clv_by_group_rejects_bad_input():
     group = pd.Series({"a": "Search"})
     with pytest.raises(ValueError, match="customer 'a' appears more than once"):
         clv_by_group(pd.Series([1.0, 2.0], index=["a", "a"]), group, {"Search": 1.0})
-    with pytest.raises(ValueError, match="customer 'a' has no finite CLV"):
-        clv_by_group(pd.Series({"a": np.nan}), group, {"Search": 1.0})
     with pytest.raises(ValueError, match=r"group 'Search' has cost -1\.0"):
         clv_by_group(pd.Series({"a": 1.0}), group, {"Search": -1.0})

@@ -1,0 +1,222 @@
+"""CLV per customer and one model record per segment, from purchase-history summaries: fit the
+purchase model (``kpi.clv_choice``) and the spend model, predict, and value the horizon.
+
+Nothing here stops for one segment's or one customer's data. A segment whose purchase model
+cannot be fitted keeps its customers at their revenue to date; a customer whose history is not
+valid, or whose figures come out non-finite, gets null values and a reason in ``clv_note``
+while everyone else is valued as usual.
+
+>>> summary = pd.DataFrame({
+...     "segment": "all", "frequency": [0, 1, 3, 0, 2, 1], "recency": [0.0, 4, 9, 0, 6, 1],
+...     "T": [10.0, 10, 10, 12, 12, 12], "monetary_value": [0.0, 20, 30, 0, 25, 15],
+...     "orders": [1, 2, 4, 1, 3, 2], "revenue_to_date": [10.0, 30, 120, 15, 70, 40]})
+>>> result = predict_clv(summary, ClvTerms(horizon_weeks=52, weekly_discount_rate=0.002))
+>>> result.models[["segment", "status", "spend_model"]].to_dict("records")
+[{'segment': 'all', 'status': 'constant_dropout', 'spend_model': 'own_mean_order_value'}]
+>>> result.customers_without_clv, bool(result.customers["clv"].notna().all())
+(0, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from kpi.clv_choice import NOT_FITTED, PurchaseFit, fit_purchase_model
+from kpi.clv_models import (
+    ConstantDropoutParams,
+    GammaGammaParams,
+    discounted_clv,
+    expected_purchases,
+    fit_gamma_gamma,
+    probability_alive,
+)
+
+WEEKS_PER_MONTH = 52 / 12
+# clv_note: why a customer's figures are missing or only partly modelled (null when fine).
+NO_PURCHASE_MODEL: Final = "no_purchase_model"  # segment without a purchase model: CLV is
+#                                                  the revenue to date, P(alive) etc. null
+INVALID_HISTORY: Final = "invalid_history"  # frequency / recency / T not a valid history
+NOT_COMPUTABLE: Final = "not_computable"  # the model gave no finite figure: left null
+NOTES = (NO_PURCHASE_MODEL, INVALID_HISTORY, NOT_COMPUTABLE)
+# spend_model: how a future purchase is valued.
+GAMMA_GAMMA: Final = "gamma_gamma"
+OWN_MEAN_ORDER_VALUE: Final = "own_mean_order_value"
+PREDICTED = ("p_alive", "expected_purchases", "future_value", "clv")
+MODEL_COLUMNS = (
+    "segment", "status", "message", "customers", "customers_without_clv", "repeat_customers",
+    "horizon_weeks", "weekly_discount_rate", "gross_margin", "r", "alpha", "a", "b",
+    "p_dropout", "bgnbd_log_likelihood", "constant_dropout_log_likelihood", "spend_model", "p",
+    "q", "v", "gamma_gamma_log_likelihood", "mean_order_value")
+_TEXT = ("segment", "status", "message", "spend_model")
+_COUNTS = ("customers", "customers_without_clv", "repeat_customers", "horizon_weeks")
+
+
+@dataclass(frozen=True)
+class ClvTerms:
+    """How far ahead and at what rate future purchases count: ``horizon_weeks`` weeks
+    discounted at ``weekly_discount_rate`` a week, valued at ``gross_margin`` of revenue.
+
+    >>> ClvTerms.of(horizon_months=12, annual_discount_rate=0.10, gross_margin=0.4)
+    ClvTerms(horizon_weeks=52, weekly_discount_rate=0.0018345..., gross_margin=0.4)
+    """
+
+    horizon_weeks: int
+    weekly_discount_rate: float
+    gross_margin: float = 1.0
+
+    @classmethod
+    def of(cls, horizon_months: int, annual_discount_rate: float,
+           gross_margin: float = 1.0) -> ClvTerms:
+        """From the configuration's months and annual rate (weeks of 52/12 per month)."""
+        return cls(round(horizon_months * WEEKS_PER_MONTH),
+                   (1 + annual_discount_rate) ** (1 / 52) - 1, gross_margin)
+
+
+@dataclass(frozen=True)
+class ClvPrediction:
+    """``customers``: the input rows plus ``p_alive``, ``expected_purchases`` (over the
+    horizon), ``future_value`` (discounted, times the margin), ``clv`` (margin x revenue to
+    date + future value) and ``clv_note``; ``models``: one row per segment (``MODEL_COLUMNS``)."""
+
+    customers: pd.DataFrame
+    models: pd.DataFrame
+
+    @property
+    def customers_without_clv(self) -> int:
+        return int(self.customers["clv"].isna().sum())
+
+
+def predict_clv(customers: pd.DataFrame, terms: ClvTerms, *,
+                segment: str = "segment") -> ClvPrediction:
+    """Fit and predict each ``segment`` of ``customers`` apart. Needs the columns
+    ``frequency``, ``recency``, ``T`` (weeks), ``monetary_value``, ``orders`` and
+    ``revenue_to_date``; keeps the others and the row order."""
+    parts, records = [], []
+    rows = customers.assign(_row=np.arange(len(customers)))
+    for name, group in rows.groupby(segment, sort=True, dropna=False):
+        predicted, record = predict_segment(group, terms)
+        parts.append(predicted)
+        records.append({"segment": name, **record})
+    if parts:
+        out = pd.concat(parts).sort_values("_row").drop(columns="_row")
+    else:
+        out = customers.assign(**{c: pd.Series(dtype="float64") for c in PREDICTED},
+                               clv_note=pd.Series(dtype="string"))
+    models = pd.DataFrame(records, columns=list(MODEL_COLUMNS))
+    models = models.astype({**{c: "string" for c in _TEXT}, **{c: "Int64" for c in _COUNTS},
+                            **{c: "float64" for c in MODEL_COLUMNS
+                               if c not in _TEXT and c not in _COUNTS}})
+    return ClvPrediction(out, models)
+
+
+def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFrame, dict]:
+    """One segment: its customers with the ``PREDICTED`` columns and ``clv_note``, and its model
+    record (``MODEL_COLUMNS`` but ``segment``)."""
+    x, tx, t_end, m, revenue, orders = (
+        pd.to_numeric(summary[c], errors="coerce").to_numpy(np.float64)
+        for c in ("frequency", "recency", "T", "monetary_value", "revenue_to_date", "orders"))
+    valid = _valid_history(x, tx, t_end)
+    record: dict[str, object] = {
+        "customers": len(summary), "repeat_customers": int((valid & (x > 0)).sum()),
+        "horizon_weeks": terms.horizon_weeks, "weekly_discount_rate":
+        terms.weekly_discount_rate, "gross_margin": terms.gross_margin}
+    fit = _fit_purchases(x[valid], tx[valid], t_end[valid])
+    record |= _purchase_record(fit)
+    values = {c: np.full(len(summary), np.nan) for c in PREDICTED}
+    note = np.where(valid, None, INVALID_HISTORY).astype(object)
+    if fit.params is None:
+        values["future_value"][valid] = 0.0  # revenue to date only
+        note[valid] = NO_PURCHASE_MODEL
+        record["spend_model"] = None
+    else:
+        with np.errstate(all="ignore"):
+            own_mean = revenue[valid] / orders[valid]
+        spend, value, spend_record = _spend(x[valid], m[valid], own_mean)
+        messages = (record["message"], spend_record.pop("message", None))
+        record |= spend_record
+        try:
+            predicted = _predict(fit, spend, x[valid], tx[valid], t_end[valid], value, terms)
+        except (ValueError, ArithmeticError) as exc:  # not expected: null, and say why
+            predicted = {c: np.full(int(valid.sum()), np.nan) for c in PREDICTED[:3]}
+            messages += (f"prediction: {exc}",)
+        for column, column_values in predicted.items():
+            values[column][valid] = column_values
+        record["message"] = "; ".join(filter(None, messages)) or None
+    with np.errstate(all="ignore"):
+        values["clv"][valid] = terms.gross_margin * revenue[valid] + values["future_value"][valid]
+    # A value the model should have given but did not: null, and so is the CLV it is part of.
+    expected = np.column_stack([valid & (fit.params is not None)] * 2 + [valid] * 2)
+    broken = expected & ~np.isfinite(np.column_stack([values[c] for c in PREDICTED]))
+    bad = broken.any(axis=1)
+    for j, column in enumerate(PREDICTED):
+        values[column][broken[:, j] | (bad & (column == "clv"))] = np.nan
+    note[bad] = NOT_COMPUTABLE
+    record["customers_without_clv"] = int(np.isnan(values["clv"]).sum())
+    return summary.assign(**values, clv_note=pd.array(note, dtype="string")), record
+
+
+def _predict(fit: PurchaseFit, spend: GammaGammaParams | None, x: np.ndarray, tx: np.ndarray,
+             t_end: np.ndarray, value: np.ndarray, terms: ClvTerms) -> dict[str, np.ndarray]:
+    """P(alive), expected purchases over the horizon and discounted future value x margin;
+    ``value`` is the mean value to shrink (Gamma-Gamma) or to use (own mean, NaN = unknown)."""
+    known = np.isfinite(value)
+    with np.errstate(all="ignore"):  # anything non-finite is caught by the caller, row by row
+        future = terms.gross_margin * discounted_clv(
+            fit.params, spend, x, tx, t_end, np.where(known, np.maximum(value, 0.0), 0.0),
+            terms.horizon_weeks, terms.weekly_discount_rate)
+        return {"p_alive": probability_alive(fit.params, x, tx, t_end),
+                "expected_purchases": expected_purchases(fit.params, terms.horizon_weeks, x,
+                                                         tx, t_end),
+                "future_value": np.where(known, future, np.nan)}
+
+
+def _valid_history(x: np.ndarray, tx: np.ndarray, t_end: np.ndarray) -> np.ndarray:
+    """Rows the models accept: whole x >= 0, 0 <= t_x <= T finite, t_x = 0 when x = 0."""
+    with np.errstate(invalid="ignore"):
+        return (np.isfinite(x) & np.isfinite(tx) & np.isfinite(t_end) & (x >= 0)
+                & (x == np.round(x)) & (tx >= 0) & (tx <= t_end) & ((x > 0) | (tx == 0)))
+
+
+def _fit_purchases(x: np.ndarray, tx: np.ndarray, t_end: np.ndarray) -> PurchaseFit:
+    try:
+        return fit_purchase_model(x, tx, t_end)
+    except (ValueError, ArithmeticError) as exc:  # numerical trouble: no model, say why
+        return PurchaseFit(None, NOT_FITTED, f"purchase model: {exc}")
+
+
+def _purchase_record(fit: PurchaseFit) -> dict[str, object]:
+    params = fit.params
+    record: dict[str, object] = {
+        "status": fit.status, "message": fit.message, "r": np.nan, "alpha": np.nan,
+        "a": np.nan, "b": np.nan, "p_dropout": np.nan,
+        "bgnbd_log_likelihood": fit.bgnbd_log_likelihood,
+        "constant_dropout_log_likelihood": fit.constant_dropout_log_likelihood}
+    if isinstance(params, ConstantDropoutParams):
+        record |= {"r": params.r, "alpha": params.alpha, "p_dropout": params.p}
+    elif params is not None:
+        record |= {"r": params.r, "alpha": params.alpha, "a": params.a, "b": params.b}
+    return record
+
+
+def _spend(x: np.ndarray, m: np.ndarray,
+           own_mean: np.ndarray) -> tuple[GammaGammaParams | None, np.ndarray, dict]:
+    """Gamma-Gamma on the repeat buyers with a positive mean value; each customer's own mean
+    order value when it cannot be fitted. Returns (model or None, the values to pass to
+    ``discounted_clv``, the record's spend columns)."""
+    repeat = (x > 0) & np.isfinite(m) & (m > 0)
+    try:
+        with np.errstate(all="ignore"):
+            gg = fit_gamma_gamma(x[repeat], m[repeat])
+    except (ValueError, ArithmeticError) as exc:
+        with np.errstate(all="ignore"):
+            mean = float(np.nanmean(own_mean)) if np.isfinite(own_mean).any() else np.nan
+        return None, own_mean, {"spend_model": OWN_MEAN_ORDER_VALUE,
+                                "message": f"Gamma-Gamma: {exc}",
+                                "mean_order_value": mean}
+    return gg, np.where(repeat, m, 0.0), {
+        "spend_model": GAMMA_GAMMA, "p": gg.p, "q": gg.q, "v": gg.v,
+        "gamma_gamma_log_likelihood": gg.log_likelihood, "mean_order_value": gg.mean_value}
