@@ -4,6 +4,8 @@ import dagster as dg
 import pandas as pd
 
 from assets.budget import PACING_TABLE
+from assets.clv import CUSTOMERS_TABLE
+from assets.clv import MODEL_TABLE as CLV_MODEL_TABLE
 from assets.experiments import RESULTS_TABLE
 from assets.model import raw_tables
 from assets.resources import SettingsResource, WarehouseResource
@@ -169,6 +171,8 @@ def budget_on_pace(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 # Tables that may leave a value null, and the column that says why (see
 # pipelines/warehouse/skipped.py): each gets a warning check, and the quality page lists them.
 NULL_REASONS = (
+    NullReasons(CUSTOMERS_TABLE, "clv_note", "customer"),
+    NullReasons(CLV_MODEL_TABLE, "fallback", "segment"),
     NullReasons(RESULTS_TABLE, "null_reason", "experiment_row"),
 )
 

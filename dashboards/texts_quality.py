@@ -284,4 +284,40 @@ TEXTS: dict[str, dict[str, str]] = {
     "q_col_step": {"nl": "Stap", "fr": "Étape", "en": "Step"},
     "q_col_warning": {"nl": "Waarschuwing", "fr": "Avertissement", "en": "Warning"},
     "q_col_times": {"nl": "Aantal", "fr": "Nombre", "en": "Times"},
+    "q_why_no_purchase_model": {
+        "nl": "geen koopmodel voor hun segment: ze tellen mee aan hun omzet tot nu toe",
+        "fr": "pas de modèle d'achat pour leur segment\u00a0: ils comptent pour leur chiffre "
+        "d'affaires à ce jour",
+        "en": "no purchase model for their segment: counted at their revenue to date",
+    },
+    "q_why_invalid_history": {
+        "nl": "hun aankoopgeschiedenis klopt niet (datums of aantallen)",
+        "fr": "leur historique d'achat n'est pas cohérent (dates ou nombres)",
+        "en": "their purchase history does not add up (dates or counts)",
+    },
+    "q_why_not_computable": {
+        "nl": "het model gaf geen bruikbare waarde: leeg gelaten",
+        "fr": "le modèle n'a pas donné de valeur exploitable\u00a0: laissé vide",
+        "en": "the model gave no usable value: left empty",
+    },
+    "q_why_no_repeat_buyers": {
+        "nl": "nog niemand kocht twee keer: geen koopmodel, de CLV is de omzet tot nu toe",
+        "fr": "personne n'a encore acheté deux fois\u00a0: pas de modèle d'achat, la CLV est "
+        "le chiffre d'affaires à ce jour",
+        "en": "nobody bought twice yet: no purchase model, the CLV is the revenue to date",
+    },
+    "q_why_not_fitted": {
+        "nl": "het koopmodel kon niet geschat worden: de CLV is de omzet tot nu toe",
+        "fr": "le modèle d'achat n'a pas pu être estimé\u00a0: la CLV est le chiffre "
+        "d'affaires à ce jour",
+        "en": "the purchase model could not be fitted: the CLV is the revenue to date",
+    },
+    "q_why_own_mean_order_value": {
+        "nl": "het bestedingsmodel kon niet geschat worden: toekomstige aankopen tellen aan het "
+        "eigen gemiddelde orderbedrag van elke klant",
+        "fr": "le modèle de dépense n'a pas pu être estimé\u00a0: les achats futurs sont "
+        "valorisés au panier moyen de chaque client",
+        "en": "the spend model could not be fitted: future purchases are valued at each "
+        "customer's own average order",
+    },
 }

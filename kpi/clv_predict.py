@@ -46,12 +46,16 @@ NOTES = (NO_PURCHASE_MODEL, INVALID_HISTORY, NOT_COMPUTABLE)
 GAMMA_GAMMA: Final = "gamma_gamma"
 OWN_MEAN_ORDER_VALUE: Final = "own_mean_order_value"
 PREDICTED = ("p_alive", "expected_purchases", "future_value", "clv")
+# fallback: what a segment's CLV falls back on (null when both models were fitted): the
+# purchase model's status (no_repeat_buyers, not_fitted: CLV = revenue to date), else
+# own_mean_order_value (no spend model).
 MODEL_COLUMNS = (
-    "segment", "status", "message", "customers", "customers_without_clv", "repeat_customers",
+    "segment", "status", "fallback", "message", "customers", "customers_without_clv",
+    "repeat_customers",
     "horizon_weeks", "weekly_discount_rate", "gross_margin", "r", "alpha", "a", "b",
     "p_dropout", "bgnbd_log_likelihood", "constant_dropout_log_likelihood", "spend_model", "p",
     "q", "v", "gamma_gamma_log_likelihood", "mean_order_value")
-_TEXT = ("segment", "status", "message", "spend_model")
+_TEXT = ("segment", "status", "fallback", "message", "spend_model")
 _COUNTS = ("customers", "customers_without_clv", "repeat_customers", "horizon_weeks")
 
 
@@ -156,6 +160,9 @@ def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFram
         values[column][broken[:, j] | (bad & (column == "clv"))] = np.nan
     note[bad] = NOT_COMPUTABLE
     record["customers_without_clv"] = int(np.isnan(values["clv"]).sum())
+    record["fallback"] = (record["status"] if fit.params is None else
+                          OWN_MEAN_ORDER_VALUE if record["spend_model"] == OWN_MEAN_ORDER_VALUE
+                          else None)
     return summary.assign(**values, clv_note=pd.array(note, dtype="string")), record
 
 

@@ -108,10 +108,12 @@ def model() -> pd.DataFrame:
                                "constant_dropout_log_likelihood", "p", "q", "v",
                                "gamma_gamma_log_likelihood", "mean_order_value")}
     rows = [
-        {"segment": "high_value", "status": "no_repeat_buyers", "customers": 5, **common, **nan,
+        {"segment": "high_value", "status": "no_repeat_buyers", "fallback": "no_repeat_buyers",
+         "customers": 5, **common, **nan,
          "spend_model": None, "message": "nobody in the segment bought twice yet",
          "repeat_customers": 0},
-        {"segment": "standard", "status": "fitted", "customers": 75, **common, **nan,
+        {"segment": "standard", "status": "fitted", "fallback": None, "customers": 75,
+         **common, **nan,
          "r": 0.997243, "alpha": 23.335897, "a": 0.547471, "b": 2.809524,
          "bgnbd_log_likelihood": -731.4485, "constant_dropout_log_likelihood": -740.1,
          "spend_model": "gamma_gamma", "message": None, "p": 5.492006, "q": 3.833299,
@@ -119,7 +121,8 @@ def model() -> pd.DataFrame:
          "mean_order_value": 99.928625},
     ]
     return pd.DataFrame(rows)[[*MODEL_COLUMNS, "observation_end"]].astype(
-        {"segment": "string", "status": "string", "message": "string", "spend_model": "string",
+        {"segment": "string", "status": "string", "fallback": "string", "message": "string",
+         "spend_model": "string",
          "customers": "Int64", "customers_without_clv": "Int64", "repeat_customers": "Int64",
          "horizon_weeks": "Int64", "observation_end": "datetime64[s]"})
 

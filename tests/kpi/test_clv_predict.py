@@ -87,6 +87,8 @@ def test_a_segment_without_repeat_buyers_keeps_its_revenue_to_date() -> None:
     result = predict_clv(frame, TERMS)
     models = result.models.set_index("segment")
     assert models.loc["b", "status"] == "no_repeat_buyers"
+    assert models.loc["b", "fallback"] == "no_repeat_buyers"  # counted by a warning check
+    assert pd.isna(models.loc["a", "fallback"])
     assert models.loc["b", "message"] == "nobody in the segment bought twice yet"
     assert pd.isna(models.loc["b", "spend_model"]) and np.isnan(models.loc["b", "r"])
     out = result.customers
@@ -136,6 +138,7 @@ def test_without_a_spend_model_purchases_are_valued_at_the_customers_own_mean() 
     result = predict_clv(frame, TERMS)
     models = result.models.set_index("segment")
     assert (models["spend_model"] == OWN_MEAN_ORDER_VALUE).all()
+    assert (models["fallback"] == OWN_MEAN_ORDER_VALUE).all()
     assert models["message"].str.contains("Gamma-Gamma: fit_gamma_gamma").all()
     assert np.isfinite(result.customers["clv"]).all()
 
