@@ -75,39 +75,38 @@ def model(con) -> pd.DataFrame:
     return facts.assign(ads=facts["campaign_key"].str.startswith("gads:"))
 
 
-def test_an_ads_account_without_conversions(tmp_path, ga4_server, ads_server):
-    con = run(tmp_path, ga4_server, ads_server, ads=Shape(no_conversions=True))
+def test_an_ads_account_without_conversions_and_a_ga4_property_without_purchases(
+        tmp_path, ga4_server, ads_server):
+    # An account that sells nothing measurable: no Ads conversion at all, no GA4 purchase.
+    con = run(tmp_path, ga4_server, ads_server, ads=Shape(no_conversions=True),
+              ga4=Shape(without_events=("purchase",)))
     facts = model(con)
-    paid = facts[facts["ads"]]
+    paid, other = facts[facts["ads"]], facts[~facts["ads"]]
     assert paid["cost"].sum() > 0 and paid[["leads", "purchases", "revenue"]].sum().sum() == 0
-    assert facts.loc[~facts["ads"], "leads"].sum() > 0  # GA4 still counts other traffic's
+    assert other["leads"].sum() > 0  # GA4 still counts other traffic's leads
+    assert other[["purchases", "revenue"]].sum().sum() == 0
     values = con.execute(con.table("kpi_values"))
-    cpa = values[(values["level"] == "campaign") & (values["metric"] == "cpa")
-                 & values["campaign_key"].str.startswith("gads:")]
-    assert len(cpa) > 0 and cpa["value"].isna().all()  # no purchases: no CPA, not infinity
+    paid_values = values[(values["level"] == "campaign")
+                         & values["campaign_key"].str.startswith("gads:")]
+    for metric in ("cpa", "cpl", "roas"):
+        chosen = paid_values[paid_values["metric"] == metric]
+        # no purchases or leads: no CPA or CPL, not infinity; ROAS 0 (revenue 0 for a cost)
+        assert len(chosen) > 0, metric
+        if metric == "roas":
+            assert (chosen["value"].dropna() == 0).all()
+        else:
+            assert chosen["value"].isna().all(), metric
 
 
-def test_a_ga4_property_without_purchase_events(tmp_path, ga4_server, ads_server):
-    con = run(tmp_path, ga4_server, ads_server, ga4=Shape(without_events=("purchase",)))
-    facts = model(con)
-    other = facts[~facts["ads"]]
-    assert other["leads"].sum() > 0 and other[["purchases", "revenue"]].sum().sum() == 0
-    assert facts.loc[facts["ads"], "purchases"].sum() > 0  # Ads still reports its own
-
-
-def test_an_ads_account_in_usd(tmp_path, ga4_server, ads_server):
-    con = run(tmp_path, ga4_server, ads_server, ads=Shape(currency_code="USD"),
+def test_an_ads_account_in_usd_and_a_day_without_key_events(tmp_path, ga4_server, ads_server):
+    shape = Shape(empty_days=(EMPTY_DAY,), empty_streams=("ga4_key_events_daily",))
+    con = run(tmp_path, ga4_server, ads_server, ads=Shape(currency_code="USD"), ga4=shape,
               fx_rates={"USD": USD_IN_EUR})
     raw = con.execute(con.table("raw_ads_campaign_daily"))
     facts = model(con)
     assert set(raw["currency_code"]) == {"USD"} and set(facts["currency"]) == {"EUR"}
-    assert facts["cost"].sum() == pytest.approx(raw["cost_micros"].sum() / 1e6 * USD_IN_EUR)
-
-
-def test_a_day_without_key_events(tmp_path, ga4_server, ads_server):
-    shape = Shape(empty_days=(EMPTY_DAY,), empty_streams=("ga4_key_events_daily",))
-    con = run(tmp_path, ga4_server, ads_server, ga4=shape)
-    facts = model(con)
+    assert facts.loc[facts["ads"], "cost"].sum() == pytest.approx(
+        raw["cost_micros"].sum() / 1e6 * USD_IN_EUR)
     day = facts[pd.to_datetime(facts["date"]).dt.date == EMPTY_DAY]
     assert day["sessions"].sum() > 0 and day.loc[~day["ads"], "leads"].sum() == 0
     assert facts["date"].nunique() == (END - START).days + 1
