@@ -60,6 +60,9 @@ class Extract:
     extracted_at: dt.datetime
     metadata: Mapping[str, object] = field(default_factory=dict)
     scope: str = ""  # the account (customer ID) or property the rows belong to
+    # Earlier nights' values of the revised measures (columns key, date, measure, value,
+    # seen_on), for a source that can tell (the demo's backfill); real APIs cannot.
+    history: pd.DataFrame | None = None
 
 
 class Source(Protocol):

@@ -34,6 +34,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "raw_ga4_sessions_daily": _GA4,
     "raw_ga4_key_events_daily": (*_GA4, "event_name"),
     "raw_extracts": ("stream", "scope", "date"),
+    "raw_revisions": ("stream", "scope", "key", "date", "measure", "seen_on"),
     "raw_orders": ("order_id",),
     "raw_experiment_units": ("experiment_id", "unit_id"),
     "raw_experiment_ga4_stats": _ARM_METRIC,
@@ -45,6 +46,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     # KPIs at every grain
     "kpi_rollup": _SERIES,
     "kpi_values": (*_SERIES, "metric"),
+    "kpi_nowcast": (*_SERIES, "metric"),
+    "lag_curves": ("source", "measure", "age"),
     # experiments
     "experiment_stats": _ARM_METRIC,
     "experiment_stats_daily": (*_ARM_METRIC, "first_exposure_date"),

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 from ibis.backends.duckdb import Backend
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.streams import STREAMS, Stream
-from pipelines.warehouse import disk, portable
+from pipelines.warehouse import disk, portable, revisions
 from pipelines.warehouse.conform import ARROW_TYPES, to_arrow
 
 EXTRACTS_TABLE = "raw_extracts"
@@ -118,6 +119,7 @@ def _ddl_type(arrow_type: pa.DataType) -> str:
         pa.date32(): "DATE",
         pa.string(): "VARCHAR",
         pa.int64(): "BIGINT",
+        pa.int32(): "INTEGER",
         pa.float64(): "DOUBLE",
         pa.bool_(): "BOOLEAN",
     }.get(arrow_type, "TIMESTAMPTZ")
@@ -129,6 +131,7 @@ def ensure_raw_tables(con: Backend) -> None:
 
     schemas = {s.table: arrow_schema(s) for s in STREAMS.values()}
     schemas[EXTRACTS_TABLE] = EXTRACTS_SCHEMA
+    schemas[revisions.REVISIONS_TABLE] = revisions.REVISIONS_SCHEMA
     if not _is_duckdb(con):
         portable.ensure_tables(con, schemas)
         return
@@ -194,6 +197,8 @@ def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
     if not _is_duckdb(con):
         for extract, (table, log) in zip(extracts, checked, strict=True):
             _replace_extract_portably(con, extract, table, log)
+            if revisions.tracked(extract):
+                _record_revisions_portably(con, extract, table)
         return [table.num_rows for table, _ in checked]
     log_table = _identifier(EXTRACTS_TABLE)
     with transaction(con) as raw:
@@ -214,7 +219,38 @@ def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
             raw.register("_incoming_log", log)
             raw.execute(f"INSERT INTO {log_table} SELECT * FROM _incoming_log")
             raw.unregister("_incoming_log")
+            if revisions.tracked(extract):
+                _record_revisions(raw, extract, table)
     return [table.num_rows for table, _ in checked]
+
+
+def _record_revisions(raw: duckdb.DuckDBPyConnection, extract: Extract, table: pa.Table) -> None:
+    """Add what this pull saw to ``raw_revisions`` (inside the write's transaction): the
+    source's earlier nights first when it supplies them (the demo's backfill), then this
+    night's changes against the latest value known before it."""
+    name, scope, window = extract.stream.name, extract.scope, extract.window
+    night = revisions.seen_on(extract.extracted_at, revisions.time_zone_of(extract))
+    target = _identifier(revisions.REVISIONS_TABLE)
+    where = "stream = ? AND scope = ? AND date BETWEEN ? AND ?"
+    params = [name, scope, window.start, window.end]
+    if extract.history is not None and len(extract.history):
+        earlier = extract.history[extract.history["seen_on"] < night]
+        raw.register("_incoming_history", revisions.as_rows(earlier, name, scope, None))
+        raw.execute(f"INSERT INTO {target} SELECT * FROM _incoming_history h WHERE NOT EXISTS ("
+                    f"SELECT 1 FROM {target} r WHERE r.stream = h.stream AND r.scope = h.scope "
+                    "AND r.key = h.key AND r.date = h.date AND r.measure = h.measure "
+                    "AND r.seen_on = h.seen_on)")
+        raw.unregister("_incoming_history")
+    raw.execute(f"DELETE FROM {target} WHERE {where} AND seen_on = ?", [*params, night])
+    before = raw.execute(
+        f"SELECT key, date, measure, arg_max(value, seen_on) AS value FROM {target} "
+        f"WHERE {where} AND seen_on < ? GROUP BY key, date, measure", [*params, night]).df()
+    before["date"] = pd.to_datetime(before["date"]).dt.date
+    now = revisions.observed(extract, table)
+    new = revisions.as_rows(revisions.changes(now, before), name, scope, night)
+    raw.register("_incoming_revisions", new)
+    raw.execute(f"INSERT INTO {target} SELECT * FROM _incoming_revisions")
+    raw.unregister("_incoming_revisions")
 
 
 def _replace_extract_portably(con: BaseBackend, extract: Extract, table: pa.Table,
@@ -229,6 +265,29 @@ def _replace_extract_portably(con: BaseBackend, extract: Extract, table: pa.Tabl
         con, EXTRACTS_TABLE,
         lambda t: (t.stream == extract.stream.name) & (t.scope == scope)
         & t.date.between(start, end), log)
+
+
+def _record_revisions_portably(con: BaseBackend, extract: Extract, table: pa.Table) -> None:
+    """:func:`_record_revisions` on an engine without transactions (rewrites through Ibis)."""
+    name, scope, window = extract.stream.name, extract.scope, extract.window
+    night = revisions.seen_on(extract.extracted_at, revisions.time_zone_of(extract))
+
+    def mine(t: ibis.Table) -> ibis.expr.types.BooleanValue:
+        return (t.stream == name) & (t.scope == scope) & t.date.between(window.start, window.end)
+
+    if extract.history is not None and len(extract.history):
+        earlier = extract.history[extract.history["seen_on"] < night]
+        nights = sorted(set(earlier["seen_on"]))
+        portable.replace_rows(con, revisions.REVISIONS_TABLE,
+                              lambda t: mine(t) & t.seen_on.isin(nights),
+                              revisions.as_rows(earlier, name, scope, None))
+    t = con.table(revisions.REVISIONS_TABLE)
+    latest = t.filter(mine(t) & (t.seen_on < night)).group_by(["key", "date", "measure"]) \
+        .aggregate(value=t.value.argmax(t.seen_on))
+    before = con.to_pyarrow(latest).to_pandas()
+    new = revisions.changes(revisions.observed(extract, table), before)
+    portable.replace_rows(con, revisions.REVISIONS_TABLE, lambda t: mine(t) & (t.seen_on == night),
+                          revisions.as_rows(new, name, scope, night))
 
 
 def write_extract(con: Backend, extract: Extract) -> int:

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.history import ads_action_history, ga4_history
+from pipelines.sources.demo.history import within as history_rows
 from pipelines.sources.demo.simulate import Truth, simulate
 from pipelines.sources.demo.world import (
     CHANNELS,
@@ -125,6 +127,7 @@ class DemoSource:
         self._truth: Truth | None = None
         self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         self._conv: tuple[np.ndarray, np.ndarray] | None = None
+        self._histories: dict[str, pd.DataFrame] = {}
 
     @property
     def truth(self) -> Truth:
@@ -151,8 +154,24 @@ class DemoSource:
         rows = frame.iloc[np.searchsorted(day, lo, "left"):np.searchsorted(day, hi, "right")]
         scope = self.settings.customer_id if stream.source == "google_ads" \
             else self.settings.property_id
+        history = self._history(stream.name)
+        if history is not None:
+            history = history_rows(history, window.start, window.end, self._as_of_date)
         return Extract(stream, window, rows.reset_index(drop=True), self.settings.as_of,
-                       self._metadata(stream), scope)
+                       self._metadata(stream), scope, history)
+
+    def _history(self, stream: str) -> pd.DataFrame | None:
+        """What the nightly pulls before ``as_of`` would have seen (see :mod:`.history`)."""
+        if stream not in self._histories:
+            if stream == "ads_conversion_action_daily":
+                self._histories[stream] = ads_action_history(self.truth, LAG_PROBS)
+            elif stream in ("ga4_sessions_daily", "ga4_key_events_daily"):
+                shares = {**RESTATEMENT, max(RESTATEMENT) + 1: 1.0}
+                self._histories[stream] = ga4_history(self.truth, _day_names(self.truth),
+                                                      stream, shares)
+            else:
+                return None
+        return self._histories[stream]
 
     def _metadata(self, stream: Stream) -> dict[str, object]:
         if stream.source == "ga4":

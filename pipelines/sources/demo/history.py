@@ -1,0 +1,129 @@
+"""What the demo's nightly pulls would have seen on every past night, generated directly.
+
+A demo backfill is one pull seen on the morning after its end; a real account would have been
+pulled every night and re-read each restatement window. The demo's conversion lag is simulated
+(:func:`..source.observe_conversions`: a day's conversions split over lags 0..30 by a seeded
+multinomial, lag L seen from age L + 1 on) and GA4's processing is a fixed share by age, so the
+value every night saw follows from the truth alone; these functions return it as revision rows
+(key, date, measure, value, seen_on): one row per change, as :mod:`pipelines.warehouse.revisions`
+stores them.
+
+>>> import datetime as dt
+>>> from pipelines.sources.demo.source import DemoSettings, DemoSource
+>>> src = DemoSource(DemoSettings(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+>>> from pipelines.sources.demo.source import LAG_PROBS
+>>> rows = ads_action_history(src.truth, LAG_PROBS)
+>>> bool((rows["seen_on"] > rows["date"]).all()), int(rows["age"].max()) <= 31
+(True, True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from pipelines.sources.demo.simulate import Truth
+from pipelines.sources.demo.world import CHANNELS, CONVERSION_ACTIONS, KEY_EVENTS, NOT_SET
+
+
+def _lag_parts(truth: Truth, i: int, probs: np.ndarray) -> np.ndarray:
+    """Day ``i``'s conversions split by lag, (U, A, lags): the same draw the source uses."""
+    ordinal = truth.start.toordinal() + i
+    rng = np.random.default_rng((truth.seed, ordinal, 1))
+    return rng.multinomial(truth.conversions[i], probs)
+
+
+def ads_action_history(truth: Truth, lag_probs: np.ndarray) -> pd.DataFrame:
+    """Every change of conversions and conversion value per (day, ad group, action), with the
+    night it was first seen (age = lag + 1) and the age; ``lag_probs`` = P(lag = 0, 1, ...)."""
+    camp_ids = np.array([c.id for c in truth.campaigns], dtype=object)[truth.unit_campaign]
+    group_ids = np.array([g.id if g else "" for g in truth.unit_ad_group], dtype=object)
+    action_ids = np.array([a.id for a in CONVERSION_ACTIONS], dtype=object)
+    purchase = [a.kind == "purchase" for a in CONVERSION_ACTIONS].index(True)
+    frames = []
+    for i in range(len(truth.days)):
+        if not truth.conversions[i].any():
+            continue
+        parts = _lag_parts(truth, i, lag_probs)
+        cumulative = parts.cumsum(axis=-1)
+        u, a, lag = np.nonzero(parts)
+        counts = cumulative[u, a, lag].astype(float)
+        keys = camp_ids[u] + "|" + group_ids[u] + "|" + action_ids[a]
+        value = np.where(a == purchase, counts * truth.aov_cents[i, u] / 100, 0.0)
+        frame = pd.DataFrame({"key": np.concatenate([keys, keys[a == purchase]]),
+                              "measure": ["conversions"] * len(u)
+                              + ["conversions_value"] * int((a == purchase).sum()),
+                              "value": np.concatenate([counts, value[a == purchase]]),
+                              "age": np.concatenate([lag, lag[a == purchase]]) + 1})
+        frame["date"] = truth.days[i]
+        frames.append(frame)
+    return _dated(frames)
+
+
+def _ga4_keys(truth: Truth, names: np.ndarray) -> np.ndarray:
+    """(D, C + N) key strings source|medium|campaign id|campaign name."""
+    paid = [("google", "cpc", c.id) for c in truth.campaigns]
+    dims = paid + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS]
+    prefix = np.array(["|".join(d) + "|" for d in dims], dtype=object)
+    return prefix[None, :] + names
+
+
+def ga4_history(truth: Truth, names: np.ndarray, stream: str,
+                shares: dict[int, float]) -> pd.DataFrame:
+    """GA4's first nights of every day: sessions or key events at ``shares`` (age -> share of
+    the final figure processed; the last is 1)."""
+    keys = _ga4_keys(truth, names)
+    purchase = KEY_EVENTS.index("purchase")
+    frames = []
+    for age, share in shares.items():
+        if stream == "ga4_sessions_daily":
+            measures = {"sessions": np.floor(truth.ga4_sessions * share),
+                        "engaged_sessions": np.floor(truth.ga4_engaged * share)}
+            for name, values in measures.items():
+                d, e = np.nonzero(values)
+                frames.append(pd.DataFrame({"key": keys[d, e], "measure": name,
+                                            "value": values[d, e].astype(float), "age": age,
+                                            "date": truth.days[d]}))
+        else:
+            events = np.floor(truth.ga4_events * share)
+            d, e, k = np.nonzero(events)
+            event_keys = keys[d, e] + "|" + np.array(KEY_EVENTS, dtype=object)[k]
+            final = truth.ga4_events[d, e, purchase]
+            done = np.divide(events[d, e, purchase], final, out=np.zeros(len(d)),
+                             where=final > 0)
+            value = np.where(k == purchase, np.round(truth.ga4_value_cents[d, e] * done) / 100,
+                             0.0)
+            frames.append(pd.DataFrame({"key": event_keys, "measure": "key_events",
+                                        "value": events[d, e, k], "age": age,
+                                        "date": truth.days[d]}))
+            buy = k == purchase
+            frames.append(pd.DataFrame({"key": event_keys[buy], "measure": "event_value",
+                                        "value": value[buy], "age": age,
+                                        "date": truth.days[d[buy]]}))
+    rows = _dated(frames)
+    # keep only changes: a value equal to the previous night's for the same cell adds nothing
+    rows = rows.sort_values(["key", "date", "measure", "age"])
+    same = (rows["key"].eq(rows["key"].shift()) & rows["date"].eq(rows["date"].shift())
+            & rows["measure"].eq(rows["measure"].shift())
+            & rows["value"].eq(rows["value"].shift()))
+    return rows[~same].reset_index(drop=True)
+
+
+def _dated(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenated rows with ``date`` as dates and ``seen_on`` = date + age."""
+    if not frames:
+        return pd.DataFrame({c: [] for c in ("key", "date", "measure", "value", "seen_on",
+                                             "age")})
+    rows = pd.concat(frames, ignore_index=True)
+    dates = pd.to_datetime(pd.Series(rows["date"]))
+    rows["seen_on"] = (dates + pd.to_timedelta(rows["age"], unit="D")).dt.date
+    rows["date"] = dates.dt.date
+    return rows
+
+
+def within(rows: pd.DataFrame, first: dt.date, last: dt.date, night: dt.date) -> pd.DataFrame:
+    """The rows for days ``first``..``last`` seen before ``night``."""
+    keep = (rows["date"] >= first) & (rows["date"] <= last) & (rows["seen_on"] < night)
+    return rows.loc[keep, ["key", "date", "measure", "value", "seen_on"]]
