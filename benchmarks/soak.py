@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -77,18 +78,35 @@ def _one(scenario: Scenario) -> dict[str, object]:
             "slowest_step": [step, round(took, 2)]}
 
 
+def _in_fresh_process(index: int, argv: list[str]) -> dict[str, object]:
+    """Run ``index`` of the plan in a new interpreter (memory starts clean every run; a
+    process pool that recycles its workers can hang on Python 3.11)."""
+    done = subprocess.run([sys.executable, __file__, *argv, "--run", str(index)],
+                          capture_output=True, text=True, cwd=ROOT)
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"label": f"run {index}", "passed": False, "seconds": None,
+                "slowest_step": None, "warnings": {},
+                "reason": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dates", type=int, default=14, help="evenly spread end dates")
     parser.add_argument("--seeds", type=int, default=2, help="runs per end date")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, help="run only the first LIMIT of the plan")
+    parser.add_argument("--run", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     runs = plan(args.dates, args.seeds)[:args.limit]
+    if args.run is not None:  # one run in this process, its result as JSON on stdout
+        print(json.dumps(_one(runs[args.run]), default=str))
+        return
     started = time.perf_counter()
     results = []
-    with concurrent.futures.ProcessPoolExecutor(args.workers, max_tasks_per_child=4) as pool:
-        for result in pool.map(_one, runs):
+    with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+        for result in pool.map(lambda i: _in_fresh_process(i, sys.argv[1:]), range(len(runs))):
             results.append(result)
             print(result.get("summary") or f"{result['label']} FAIL: {result['reason']}",
                   flush=True)
