@@ -11,6 +11,7 @@ from assets.dashboards import PAGE_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
+from assets.lag import lag_tables
 from assets.model import model_assets
 from assets.partitions import daily_partitions
 from assets.raw import raw_assets
@@ -38,6 +39,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         raw_assets("ga4", partitions),
         *model_assets(partitions),
         kpi_tables,
+        lag_tables,
         *PAGE_ASSETS,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,
