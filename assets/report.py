@@ -19,7 +19,7 @@ from assets.partitions import ahead, last_day
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.pdf import PdfError, print_pdfs
 from dashboards.report import Definitions, ReportInputs, write_report
-from kpi import model, rollup
+from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
@@ -81,8 +81,8 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
         name=REPORT_ASSET,
         group_name=REPORT_GROUP,
         partitions_def=partitions,
-        deps=[rollup.VALUES_TABLE, budget.PACING_TABLE, budget.RECOMMENDATIONS_TABLE,
-              experiment_assets.RESULTS_TABLE],
+        deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE, budget.PACING_TABLE,
+              budget.RECOMMENDATIONS_TABLE, experiment_assets.RESULTS_TABLE],
         kinds={"html", "pdf"},
         description="The weekly KPI report for one ISO week in nl/fr/en (HTML for mail, and "
         "a PDF): KPIs vs target, previous week and last year; highlights and lowlights; "
@@ -101,9 +101,14 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
         values = con.table(rollup.VALUES_TABLE)
         frame = con.execute(values.filter((values.grain == "week")
                                           & values.level.isin(REPORT_LEVELS)))
+        nowcast = _table(con, nowcast_tables.NOWCAST_TABLE)
+        if not nowcast.empty:
+            nowcast = nowcast[(nowcast["grain"] == "week")
+                              & nowcast["level"].isin(REPORT_LEVELS)]
         data_end = con.execute(con.table(model.MODEL_TABLE).date.max())
         inputs = ReportInputs(
-            week=week, values=frame,
+            week=week, values=frame, nowcast=nowcast,
+            compare=settings_config.reporting.compare_recent,
             recommendations=_table(con, budget.RECOMMENDATIONS_TABLE),
             experiments=_table(con, experiment_assets.RESULTS_TABLE),
             pacing=_table(con, budget.PACING_TABLE), extracts=_table(con, EXTRACTS_TABLE),

@@ -34,8 +34,9 @@ from dashboards.quality import check_state, extract_log, last_runs
 from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
 from dashboards.texts_quality import TEXTS as QUALITY_TEXTS
 from dashboards.texts_report import TEXTS
+from kpi.maturity import lag_aware
 from kpi.registry import KPIS, MEASURES
-from kpi.weekly import Finding, IsoWeek, KpiLine, findings, kpi_lines, require_week
+from kpi.weekly import Finding, IsoWeek, KpiLine, findings, kpi_lines, require_week, too_early
 
 _t = translator({**QUALITY_TEXTS, **BUDGET_TEXTS, **TEXTS})
 FONT = "Arial, Helvetica, sans-serif"
@@ -49,6 +50,7 @@ ACTION_ORDER = {"pause": 0, "scale": 1, "reallocate": 2}
 SOURCE_NAMES = {"ga4": "GA4", "google_ads": "Google Ads", "ads": "Google Ads"}
 DASHBOARD_PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "clv", "quality")
 MAX_RECOMMENDATIONS = 6
+TOP_ACTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class ReportInputs:
 
     week: IsoWeek
     values: pd.DataFrame  # kpi_values, grain week, levels total / channel / campaign
+    nowcast: pd.DataFrame = field(default_factory=pd.DataFrame)  # kpi_nowcast, same rows
+    compare: str = "nowcast"  # or "same_age": how the newest week is judged (kpi.maturity)
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
     experiments: pd.DataFrame = field(default_factory=pd.DataFrame)  # experiment_results
     pacing: pd.DataFrame = field(default_factory=pd.DataFrame)  # budget_pacing
@@ -153,8 +157,16 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
             tone = "good" if line.on_target else "bad"
             target = (f"{money(line.metric, line.target)}<br>"
                       f"{_pill(format_change(line.vs_target, lang), tone)}")
+        value = f"<b>{money(line.metric, line.value)}</b>"
+        if line.low is not None and line.high is not None:
+            seen = format_value(line.seen, _unit(line.metric), lang, currency)
+            value = (f"<b>≈ {money(line.metric, line.value)}</b><br>"
+                     f'<span style="color:{MUTED};font-size:11.5px">'
+                     f"{esc(_t('r_seen_so_far', lang).format(seen=seen))}"
+                     f"<br>{money(line.metric, line.low)} – {money(line.metric, line.high)}"
+                     "</span>")
         rows.append([
-            esc(_label(line.metric, lang)), f"<b>{money(line.metric, line.value)}</b>", target,
+            esc(_label(line.metric, lang)), value, target,
             f"{money(line.metric, line.previous)}<br>"
             f"{_change_pill(line.change, line.metric, lang)}",
             f"{money(line.metric, line.last_year)}<br>"
@@ -165,10 +177,35 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
     return _table(head, rows)
 
 
+def _expected(f: Finding, unit: str, lang: str, currency: str) -> str:
+    """The value, as "≈ value (low – high)" while the week's conversions still arrive."""
+    value = format_value(f.value, unit, lang, currency)
+    if f.low is None or f.high is None:
+        return value
+    return _t("r_expected", lang).format(value=value,
+                                         low=format_value(f.low, unit, lang, currency),
+                                         high=format_value(f.high, unit, lang, currency))
+
+
+def too_early_sentence(f: Finding, lang: str, currency: str) -> str:
+    """A fact the interval does not support yet, as a sentence (plain text)."""
+    unit = "count" if f.kind == "mover" else _unit(f.metric)
+    fields = {"kpi": _label(f.metric, lang), "name": f.name,
+              "level": _t(f"r_level_{f.level}", lang) if f.level != "total" else "",
+              **{k: format_value(v, unit, lang, currency)
+                 for k, v in (("value", f.value), ("low", f.low), ("high", f.high),
+                              ("reference", f.reference))}}
+    key = {"total_target": "r_too_early_target", "campaign_target": "r_too_early_target",
+           "total_change": "r_too_early_change"}.get(f.kind, "r_too_early_mover")
+    if f.kind == "campaign_target":
+        fields["kpi"] = f"{f.name}: {fields['kpi']}"
+    return _t(key, lang).format(**fields)
+
+
 def finding_sentence(f: Finding, lang: str, currency: str) -> str:
     """One highlight or lowlight as a sentence (plain text, not yet escaped)."""
     unit = _unit(f.metric)
-    fields = {"kpi": _label(f.metric, lang), "value": format_value(f.value, unit, lang, currency),
+    fields = {"kpi": _label(f.metric, lang), "value": _expected(f, unit, lang, currency),
               "name": f.name, "level": _t(f"r_level_{f.level}", lang) if f.level != "total"
               else "", "change": format_change(f.change, lang)}
     if f.kind in ("total_target", "campaign_target"):
@@ -180,7 +217,7 @@ def finding_sentence(f: Finding, lang: str, currency: str) -> str:
         return _t("r_total_up" if (f.change or 0) > 0 else "r_total_down", lang).format(**fields)
     delta = abs(f.value - (f.reference or 0.0))
     fields["delta"] = format_value(delta, "count", lang, currency)
-    fields["value"] = format_value(f.value, "count", lang, currency)
+    fields["value"] = _expected(f, "count", lang, currency)
     return _t("r_mover_up" if f.value > (f.reference or 0.0) else "r_mover_down",
               lang).format(**fields)
 
@@ -240,6 +277,9 @@ def _recommendations(frame: pd.DataFrame, lang: str) -> str:
     day = pd.to_datetime(frame["as_of"]).max().date() if "as_of" in frame else None
     note = (_p(esc(_t("r_recommendations_as_of", lang).format(day=format_date(day, lang))),
                muted=True, size=12) if day else "")
+    if len(frame) > MAX_RECOMMENDATIONS:
+        note += _p(esc(_t("r_recommendations_shown", lang).format(
+            shown=MAX_RECOMMENDATIONS, total=len(frame))), muted=True, size=12)
     return title + f'<ul style="padding-left:18px;margin:0;font-size:13.5px">{items}</ul>' + note
 
 
@@ -381,6 +421,76 @@ def _definitions(data: ReportInputs, lang: str) -> str:
             f"</ul>" + _p(esc(_t("r_def_previous", lang)), muted=True, size=12.5))
 
 
+def euro_weight(row: Any) -> float:
+    """The money an action moves a day: the spend a pause stops, the budget a scale-up adds
+    or a reallocation moves (what the summary ranks actions by)."""
+    if row.action == "pause":
+        cost, days = as_number(getattr(row, "cost", None)), as_number(getattr(row, "days", None))
+        return cost / days if cost and days else 0.0
+    return as_number(getattr(row, "amount", None)) or 0.0
+
+
+def verdict(lines: Sequence[KpiLine]) -> tuple[str, dict[str, int]]:
+    """The week's verdict from the account KPIs with a target: (text key, counts)."""
+    judged = [line for line in lines if line.target is not None and line.on_target is not None]
+    early = [line for line in judged if line.low is not None and line.high is not None
+             and line.low <= line.target <= line.high]
+    sure = [line for line in judged if line not in early]
+    met = sum(1 for line in sure if line.on_target)
+    missed = len(sure) - met
+    counts = {"met": met, "missed": missed, "early": len(early), "total": len(judged)}
+    if not judged:
+        return "r_verdict_none", counts
+    if not sure:
+        return "r_verdict_early", counts
+    if missed == 0:
+        return "r_verdict_good", counts
+    return ("r_verdict_bad" if met == 0 else "r_verdict_mixed"), counts
+
+
+def _summary(lines: Sequence[KpiLine], early: Sequence[Finding], actions: pd.DataFrame,
+             lang: str, currency: str) -> str:
+    """What a PM reads in one minute: the verdict, the actions that move the most money,
+    what is too early to judge."""
+    key, counts = verdict(lines)
+    tone = {"r_verdict_good": "good", "r_verdict_bad": "bad", "r_verdict_mixed": "warn"}.get(
+        key, "flat")
+    parts = [_p(_pill(_t(key, lang).format(**counts), tone), size=14)]
+    if counts["early"] and key != "r_verdict_early":
+        parts.append(_p(esc(_t("r_verdict_early", lang).format(**counts)), muted=True, size=13))
+    if not actions.empty:
+        ranked = sorted(actions.itertuples(), key=euro_weight, reverse=True)[:TOP_ACTIONS]
+        tones = {"pause": "bad", "scale": "good", "reallocate": "flat"}
+        items = "".join(
+            f'<li style="margin:4px 0">'
+            f'{_pill(_t(f"bud_action_{r.action}", lang), tones.get(r.action, "flat"))} '
+            f'{esc(getattr(r, f"text_{lang}"))}</li>' for r in ranked)
+        parts.append(f'<div style="font-weight:bold;margin-top:8px">'
+                     f'{esc(_t("r_top_actions", lang))}</div>'
+                     f'<ol style="padding-left:20px;margin:2px 0;font-size:13.5px">{items}</ol>')
+    if early:
+        items = "".join(f'<li style="margin:3px 0">{esc(too_early_sentence(f, lang, currency))}'
+                        "</li>" for f in early)
+        parts.append(f'<div style="font-weight:bold;margin-top:8px">'
+                     f'{esc(_t("r_too_early", lang))}</div>'
+                     f'<ul style="padding-left:18px;margin:2px 0;font-size:13px;color:{MUTED}">'
+                     f"{items}</ul>")
+    css = _style(border=f"1px solid {LINE}", border_radius="8px", padding="10px 14px",
+                 margin="12px 0", background="#fbfcfd")
+    return (f'<div style="{css}"><div style="{_style(font_size="12px", color=MUTED)}">'
+            f'{esc(_t("r_summary", lang)).upper()}</div>{"".join(parts)}</div>')
+
+
+def _maturity_note(lines: Sequence[KpiLine], compare: str, lang: str) -> str:
+    """How complete the week's conversions are, and how the week is compared."""
+    share = next((line.completeness for line in lines if line.metric == "conversions"), None)
+    if share is None or share >= 0.995:
+        return ""
+    key = "r_completeness" if compare == "nowcast" else "r_completeness_same_age"
+    text = _t(key, lang).format(share=format_value(share, "percent", lang))
+    return _p(_pill(_t("provisional", lang), "warn") + " " + esc(text), size=12.5)
+
+
 # -- the document ---------------------------------------------------------------------------------
 
 
@@ -389,10 +499,11 @@ def render_report(data: ReportInputs, *, lang: str = "en",
     """The report as one HTML document (see the module docstring). ValueError when the week
     is not a complete week with data, naming the weeks there are."""
     locale = locale_for(lang)
-    values = data.values
-    require_week(values, data.week)
+    require_week(data.values, data.week)
+    values = lag_aware(data.values, data.nowcast, data.compare)  # type: ignore[arg-type]
     lines = kpi_lines(values, data.week, TABLE_KPIS)
     good, bad = findings(values, data.week)
+    early = too_early(values, data.week)
     week = data.week
     week_text = _t("r_week", lang).format(week=week.week,
                                           range=format_range(week.start, week.end, lang))
@@ -406,10 +517,14 @@ def render_report(data: ReportInputs, *, lang: str = "en",
         f"{esc(_t('r_title', lang))}</h1>",
         f'<div style="{_style(font_size="15px", font_weight="bold")}">{esc(week_text)}</div>',
     ]
-    if provisional:
+    maturity = _maturity_note(lines, data.compare, lang)
+    if maturity:
+        parts.append(maturity)
+    elif provisional:
         parts.append(_p(_pill(_t("provisional", lang), "warn") + " "
                         + esc(_t("r_provisional_week", lang)), size=12.5))
-    parts += [_findings(good, bad, lang, data.currency), _h2(_t("r_kpis", lang)),
+    parts += [_summary(lines, early, data.recommendations, lang, data.currency),
+              _findings(good, bad, lang, data.currency), _h2(_t("r_kpis", lang)),
               _kpi_table(lines, lang, data.currency),
               _channels(values, week, lang, data.currency),
               _recommendations(data.recommendations, lang),
@@ -441,7 +556,7 @@ def render_report(data: ReportInputs, *, lang: str = "en",
         '<meta name="color-scheme" content="light">\n'
         f"<title>{esc(title)}</title>\n"
         "<style>@page{size:A4;margin:12mm}@media print{body{background:#fff!important}"
-        "table,li{break-inside:avoid}h2{break-after:avoid}}</style>\n</head>\n"
+        "tr,li{break-inside:avoid}h2{break-after:avoid}}</style>\n</head>\n"
         f'<body data-plots-ready="0" style="{_style(margin="0", padding="0", background=BG)}">\n'
         f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" '
         f'style="background:{BG}"><tr><td align="center" style="padding:16px 8px">'

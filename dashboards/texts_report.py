@@ -16,6 +16,87 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Provisoire\u00a0: la source peut encore corriger une partie de cette semaine.",
         "en": "Provisional: the source may still restate part of this week.",
     },
+    "r_completeness": {
+        "nl": "Conversies van deze week: ongeveer {share} binnen. Cijfers met ≈ zijn de "
+              "verwachte eindstand (80 %-marge tussen haakjes); vorige weken zijn zo goed als "
+              "definitief.",
+        "fr": "Conversions de cette semaine : environ {share} déjà remontées. Les chiffres "
+              "précédés de ≈ sont la valeur finale attendue (fourchette à 80 % entre "
+              "parenthèses) ; les semaines précédentes sont quasi définitives.",
+        "en": "This week's conversions: about {share} in so far. Figures marked ≈ are the "
+              "expected final value (80 % range in brackets); earlier weeks are close to final.",
+    },
+    "r_completeness_same_age": {
+        "nl": "Conversies van deze week: ongeveer {share} binnen. Elke week wordt vergeleken "
+              "met de vorige op hetzelfde moment: toen die ook pas zo ver binnen was.",
+        "fr": "Conversions de cette semaine : environ {share} déjà remontées. Chaque "
+              "semaine est comparée à la précédente au même stade de remontée.",
+        "en": "This week's conversions: about {share} in so far. Each week is compared with "
+              "the previous one at the same stage, when as little of it had come in.",
+    },
+    "r_summary": {"nl": "In één minuut", "fr": "En une minute", "en": "In one minute"},
+    "r_verdict_good": {
+        "nl": "Op koers: {met} van de {total} doelen gehaald.",
+        "fr": "Sur la bonne voie : {met} objectifs atteints sur {total}.",
+        "en": "On track: {met} of {total} targets met.",
+    },
+    "r_verdict_mixed": {
+        "nl": "Gemengde week: {met} van de {total} doelen gehaald, {missed} gemist.",
+        "fr": "Semaine mitigée : {met} objectifs atteints sur {total}, {missed} manqués.",
+        "en": "Mixed week: {met} of {total} targets met, {missed} missed.",
+    },
+    "r_verdict_bad": {
+        "nl": "Niet op koers: {missed} van de {total} doelen gemist.",
+        "fr": "Hors trajectoire : {missed} objectifs manqués sur {total}.",
+        "en": "Off track: {missed} of {total} targets missed.",
+    },
+    "r_verdict_early": {
+        "nl": "{early} van de {total} doelen: nog te vroeg om te oordelen.",
+        "fr": "{early} objectifs sur {total} : trop tôt pour juger.",
+        "en": "{early} of {total} targets: too early to judge.",
+    },
+    "r_verdict_none": {
+        "nl": "Geen doelen ingesteld: zie de KPI's hieronder.",
+        "fr": "Aucun objectif défini : voir les KPI ci-dessous.",
+        "en": "No targets set: see the KPIs below.",
+    },
+    "r_top_actions": {"nl": "Wat nu te doen", "fr": "À faire maintenant",
+                      "en": "What to do now"},
+    "r_too_early": {"nl": "Nog te vroeg om te oordelen", "fr": "Trop tôt pour juger",
+                    "en": "Too early to judge"},
+    "r_too_early_target": {
+        "nl": "{kpi}: verwacht {value} ({low} – {high}); het doel van {reference} valt binnen "
+              "die marge.",
+        "fr": "{kpi} : attendu à {value} ({low} – {high}) ; l'objectif de {reference} "
+              "est dans cette fourchette.",
+        "en": "{kpi}: expected at {value} ({low} – {high}); the target of {reference} is within "
+              "that range.",
+    },
+    "r_too_early_change": {
+        "nl": "{kpi}: verwacht {value} ({low} – {high}); vorige week ({reference}) valt binnen "
+              "die marge.",
+        "fr": "{kpi} : attendu à {value} ({low} – {high}) ; la semaine précédente "
+              "({reference}) est dans cette fourchette.",
+        "en": "{kpi}: expected at {value} ({low} – {high}); last week's {reference} is within "
+              "that range.",
+    },
+    "r_too_early_mover": {
+        "nl": "{name} ({level}): verwacht {value} conversies ({low} – {high}), vorige week "
+              "{reference}.",
+        "fr": "{name} ({level}) : {value} conversions attendues ({low} – {high}), "
+              "{reference} la semaine précédente.",
+        "en": "{name} ({level}): {value} conversions expected ({low} – {high}), {reference} "
+              "last week.",
+    },
+    "r_expected": {"nl": "≈ {value} ({low} – {high})", "fr": "≈ {value} ({low} – {high})",
+                   "en": "≈ {value} ({low} – {high})"},
+    "r_seen_so_far": {"nl": "{seen} nu binnen", "fr": "{seen} remontés à ce jour",
+                      "en": "{seen} in so far"},
+    "r_recommendations_shown": {
+        "nl": "{shown} van de {total} aanbevelingen; de rest staat op de budgetpagina.",
+        "fr": "{shown} recommandations sur {total} ; les autres sont sur la page budget.",
+        "en": "{shown} of {total} recommendations; the rest are on the budget page.",
+    },
     "r_highlights": {"nl": "Wat goed ging", "fr": "Points forts", "en": "Highlights"},
     "r_lowlights": {"nl": "Aandachtspunten", "fr": "Points d'attention", "en": "Lowlights"},
     "r_nothing_good": {"nl": "Geen opvallende verbeteringen deze week.",

@@ -103,6 +103,10 @@ class KpiLine:
     last_year: float | None
     change_last_year: float | None
     provisional: bool
+    seen: float | None = None  # what has arrived (value is the nowcast while it fills)
+    low: float | None = None  # 80 % interval of the final value, while conversions arrive
+    high: float | None = None
+    completeness: float | None = None  # share of the week's conversions in (1 when final)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,16 @@ class Finding:
     reference: float | None  # the target or the previous week's value
     change: float | None  # relative change or distance to target
     cost: float | None = None
+    low: float | None = None  # the value's 80 % interval while conversions still arrive
+    high: float | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Whether the reference (target or previous week) lies outside the value's interval:
+        a change inside it may be conversions still arriving, not performance."""
+        if self.low is None or self.high is None or self.reference is None:
+            return True
+        return not (self.low <= self.reference <= self.high)
 
 
 def _number(value: object) -> float | None:
@@ -174,8 +188,17 @@ def kpi_lines(values: pd.DataFrame, week: IsoWeek,
             vs_target=_ratio(value, target), on_target=on if target is not None else None,
             previous=prev, change=_ratio(value, prev), last_year=ly,
             change_last_year=_ratio(value, ly),
-            provisional=row is not None and _flag(row["provisional"])))
+            provisional=row is not None and _flag(row["provisional"]),
+            seen=_field(row, "seen", value), low=_field(row, "low"), high=_field(row, "high"),
+            completeness=_field(row, "completeness")))
     return lines
+
+
+def _field(row: pd.Series | None, name: str, default: float | None = None) -> float | None:
+    """A lag-aware column of ``row`` (see :func:`kpi.maturity.lag_aware`), when present."""
+    if row is None or name not in row.index:
+        return default
+    return _number(row[name])
 
 
 def _flag(value: object) -> bool:
@@ -201,11 +224,12 @@ def _total_findings(lines: list[KpiLine]) -> list[Finding]:
         if line.on_target is not None and line.vs_target is not None:
             found.append(Finding("total_target", line.on_target, abs(line.vs_target) + 0.05,
                                  line.metric, "total", "", "", line.value, line.target,
-                                 line.vs_target))
+                                 line.vs_target, low=line.low, high=line.high))
         if line.change is not None and abs(line.change) >= TOTAL_MIN_CHANGE:
             good = (line.change > 0) == (direction == "higher")
             found.append(Finding("total_change", good, abs(line.change) * 0.8, line.metric,
-                                 "total", "", "", line.value, line.previous, line.change))
+                                 "total", "", "", line.value, line.previous, line.change,
+                                 low=line.low, high=line.high))
     return found
 
 
@@ -228,7 +252,8 @@ def _mover_findings(rows: pd.DataFrame, total_previous: float | None) -> list[Fi
         if abs(delta) < max(MOVER_MIN_CHANGE, 0.1 * prev):  # noise, not news
             continue
         found.append(Finding("mover", delta > 0, abs(delta) / scale, MOVER_METRIC, row["level"],
-                             _name(row), str(row["channel"]), value, prev, _ratio(value, prev)))
+                             _name(row), str(row["channel"]), value, prev, _ratio(value, prev),
+                             low=_field(row, "low"), high=_field(row, "high")))
     return found
 
 
@@ -260,8 +285,20 @@ def _campaign_target_findings(rows: pd.DataFrame, total_cost: float | None) -> l
         good = KPIS[goal].is_better(value, target)
         found.append(Finding("campaign_target", good, min(abs(vs), 1.0) * cost / total_cost,
                              goal, "campaign", _name(row), str(row["channel"]), value, target,
-                             vs, cost))
+                             vs, cost, low=_field(row, "low"), high=_field(row, "high")))
     return found
+
+
+def _candidates(values: pd.DataFrame, week: IsoWeek) -> list[Finding]:
+    rows = _week_rows(values)
+    rows = rows[rows["period_start"] == week.start]
+    lines = kpi_lines(values, week)
+    by_metric = {line.metric: line for line in lines}
+    conversions, cost = by_metric.get("conversions"), by_metric.get("cost")
+    return (_total_findings(lines)
+            + _mover_findings(rows[rows["level"].isin(["channel", "campaign"])],
+                              conversions.previous if conversions else None)
+            + _campaign_target_findings(rows, cost.value if cost else None))
 
 
 def findings(values: pd.DataFrame, week: IsoWeek,
@@ -269,16 +306,11 @@ def findings(values: pd.DataFrame, week: IsoWeek,
     """(highlights, lowlights) for ``week``, one finding per subject: on each side the
     weightiest account-level facts (KPIs vs target, then vs the previous week; at most
     ``per_side``), then as many channel or campaign facts (movers in conversions, campaigns
-    carrying real spend far from their target), so that the "why" follows the "what"."""
-    rows = _week_rows(values)
-    rows = rows[rows["period_start"] == week.start]
-    lines = kpi_lines(values, week)
-    by_metric = {line.metric: line for line in lines}
-    conversions, cost = by_metric.get("conversions"), by_metric.get("cost")
-    candidates = (_total_findings(lines)
-                  + _mover_findings(rows[rows["level"].isin(["channel", "campaign"])],
-                                    conversions.previous if conversions else None)
-                  + _campaign_target_findings(rows, cost.value if cost else None))
+    carrying real spend far from their target), so that the "why" follows the "what".
+
+    With lag-aware values (:func:`kpi.maturity.lag_aware`) a fact is only written when it
+    holds against the value's interval (:attr:`Finding.holds`); see :func:`too_early`."""
+    candidates = [f for f in _candidates(values, week) if f.holds]
     sides: tuple[list[Finding], list[Finding]] = ([], [])
     for side, good in zip(sides, (True, False), strict=True):
         for account_level in (True, False):
@@ -292,3 +324,16 @@ def findings(values: pd.DataFrame, week: IsoWeek,
                     chosen.append(f)
             side.extend(chosen)
     return sides
+
+
+def too_early(values: pd.DataFrame, week: IsoWeek, limit: int = 4) -> list[Finding]:
+    """The facts the point estimate would suggest but the interval does not support yet (the
+    target or last week's value lies inside the interval): "too early to judge", weightiest
+    first, one per subject."""
+    early, seen = [], set()
+    for f in sorted(_candidates(values, week), key=lambda c: -c.weight):
+        subject = (f.level, f.name, f.metric)
+        if not f.holds and subject not in seen and len(early) < limit:
+            seen.add(subject)
+            early.append(f)
+    return early

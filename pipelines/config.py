@@ -97,6 +97,9 @@ class Reporting(_Strict):
     currency: Currency = "EUR"
     time_zone: TimeZone = "Europe/Brussels"
     language: Literal["nl", "fr", "en"] = "en"  # of overview.html; every language is written
+    # How the newest week is compared while its conversions still arrive: with every week's
+    # nowcast (expected final value, 80 % range), or with earlier weeks at the same maturity.
+    compare_recent: Literal["nowcast", "same_age"] = "nowcast"
     # How many units of the reporting currency one unit of another currency is worth.
     fx_rates: dict[Currency, float] = Field(default_factory=dict)
 
