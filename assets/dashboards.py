@@ -104,7 +104,8 @@ def experiments_dashboard(warehouse: WarehouseResource,
     results, effects, past = (con.execute(con.table(t)) for t in EXPERIMENT_TABLES)
     path = _each_language(write_experiments, settings.output(), "experiments", config,
                           results, effects, [d.spec() for d in config.experiments],
-                          as_of=experiments_as_of(config), history=past)
+                          as_of=experiments_as_of(config), history=past,
+                          currency=config.reporting.currency)
     return _page_result(path)
 
 
