@@ -104,7 +104,8 @@ def experiments_dashboard(warehouse: WarehouseResource,
     results, effects, past = (con.execute(con.table(t)) for t in EXPERIMENT_TABLES)
     path = _each_language(write_experiments, settings.output(), "experiments", config,
                           results, effects, [d.spec() for d in config.experiments],
-                          as_of=experiments_as_of(config), history=past)
+                          as_of=experiments_as_of(config), history=past,
+                          currency=config.reporting.currency)
     return _page_result(path)
 
 
@@ -205,14 +206,21 @@ def check_results(instance: dg.DagsterInstance) -> list[dict]:
     return out
 
 
-def finished_runs(instance: dg.DagsterInstance) -> list[dict]:
-    """Finished nightly runs, newest first."""
+def finished_runs(instance: dg.DagsterInstance, current: str | None = None) -> list[dict]:
+    """Finished nightly runs, newest first; with ``current`` (the id of the run writing the
+    page: still going, so not among them) that run first, as ``{"started_at", "current":
+    True}``."""
     done = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
     records = instance.get_run_records(
         filters=dg.RunsFilter(job_name=NIGHTLY_JOB, statuses=done), limit=20)
-    return [{"finished_at": dt.datetime.fromtimestamp(r.end_time, dt.UTC),
+    runs = [{"finished_at": dt.datetime.fromtimestamp(r.end_time, dt.UTC),
              "success": r.dagster_run.status == dg.DagsterRunStatus.SUCCESS}
-            for r in records if r.end_time is not None]
+            for r in records if r.end_time is not None and r.dagster_run.run_id != current]
+    this = instance.get_run_record_by_id(current) if current else None
+    if this is not None and this.start_time is not None:
+        runs.insert(0, {"started_at": dt.datetime.fromtimestamp(this.start_time, dt.UTC),
+                        "finished_at": None, "success": None, "current": True})
+    return runs
 
 
 @dg.asset(
@@ -235,7 +243,8 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     warned = [dataclasses.asdict(w)
               for w in warnings_in(context.instance.all_logs(context.run.run_id))]
     path = _each_language(write_quality, settings.output(), "quality", config, extracts,
-                          check_results(context.instance), finished_runs(context.instance),
+                          check_results(context.instance),
+                          finished_runs(context.instance, context.run.run_id),
                           as_of=as_of, provisional_since=windows,
                           time_zone=config.reporting.time_zone,
                           skipped=count_skipped(con, NULL_REASONS), warnings=warned)

@@ -16,12 +16,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 
-from dashboards.formatting import as_number, format_change, format_date, locale_for
+from dashboards.formatting import (
+    MISSING,
+    as_number,
+    format_change,
+    format_date,
+    format_value,
+    locale_for,
+)
 from dashboards.i18n import t
 from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from experiments.spec import ExperimentSpec
 from experiments.table import status
-from experiments.wording import format_p, no_relative_lift, summary
+from experiments.wording import describe_effect, format_p, no_relative_lift, summary
 
 MAX_LABEL = 60
 COLOURS = {"wins": "#047857", "loses": "#b42318", "srm": "#9a5b00"}
@@ -32,10 +39,36 @@ def _number(value: object, lang: str, pattern: str = "#,##0.####") -> str:
     return "–" if not math.isfinite(x) else format_decimal(x, pattern, locale=locale_for(lang))
 
 
-def _share(value: object, lang: str) -> str:
-    x = float(value) if value is not None else math.nan
-    return "–" if not math.isfinite(x) else format_percent(x, "#,##0.0%",
-                                                           locale=locale_for(lang))
+UNITS = {"proportion": "percent", "mean": "currency", "ratio": "currency"}
+SURE = 0.999  # a chance to win shown as "> 99,9%" above this, "< 0,1%" below 1 - SURE
+
+
+def metric_value(value: object, kind: object, lang: str, currency: str = "EUR") -> str:
+    """A metric's value in its unit: a proportion (conversion) as a percentage, a mean or a
+    ratio (revenue per visitor, per session) as money; a plain number for an unknown kind.
+
+    >>> metric_value(0.0484, "proportion", "en"), metric_value(12.7215, "mean", "nl")
+    ('4,8%', '€\xa012,72')
+    """
+    unit = UNITS.get(str(kind))
+    return format_value(value, unit, lang, currency) if unit else _number(value, lang)
+
+
+def chance(value: object, lang: str) -> str:
+    """A chance to win as a percentage, never a certainty it is not: 0,99996 reads
+    ``> 99,9%``, not ``100,0%``.
+
+    >>> chance(0.99996, "en"), chance(0.546, "fr"), chance(0.00001, "nl")
+    ('> 99,9%', '54,6\xa0%', '< 0,1%')
+    """
+    x = as_number(value)
+    if x is None:
+        return MISSING
+    if x > SURE:
+        return "> " + format_value(SURE, "percent", lang)
+    if x < 1 - SURE:
+        return "< " + format_value(1 - SURE, "percent", lang)
+    return format_value(x, "percent", lang)
 
 
 def _label(row: pd.Series, lang: str) -> str:
@@ -109,14 +142,14 @@ def _history_figure(past: pd.DataFrame, lang: str) -> go.Figure | None:
     return fig
 
 
-def _table(rows: pd.DataFrame, lang: str, sequential: bool) -> str:
+def _table(rows: pd.DataFrame, lang: str, sequential: bool, currency: str) -> str:
     heads = ["exp_col_metric", "exp_col_arm", "exp_col_units", "exp_col_mean", "exp_col_lift",
              "exp_col_ci", "exp_col_p", "exp_col_p_adj", "exp_col_win", "exp_col_decision"]
     out = []
     for _, r in rows.iterrows():
         control = bool(r["is_control"])
         cells = [_label(r, lang), r["arm_label"], _number(r["n"], lang, "#,##0"),
-                 _number(r["mean"], lang)]
+                 metric_value(r["mean"], r.get("metric_kind"), lang, currency)]
         if control:
             cells += ["", "", "", "", ""]
         else:
@@ -129,7 +162,7 @@ def _table(rows: pd.DataFrame, lang: str, sequential: bool) -> str:
             cells += [format_change(r.get("rel_estimate"), lang), ci,
                       format_p(math.nan if raw is None else raw, lang).removeprefix("= "),
                       format_p(float(r.get("p_adjusted", math.nan)), lang).removeprefix("= "),
-                      _share(r.get("chance_to_win"), lang)]
+                      chance(r.get("chance_to_win"), lang)]
         cells.append(t(f"decision_{r['decision']}", lang))
         out.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{esc(t(h, lang))}</th>" for h in heads)
@@ -137,11 +170,14 @@ def _table(rows: pd.DataFrame, lang: str, sequential: bool) -> str:
             f"<tbody>{''.join(out)}</tbody></table></div>")
 
 
-def _effects(effects: pd.DataFrame, lang: str) -> str:
+def _effects(effects: pd.DataFrame, spec: ExperimentSpec, lang: str, currency: str) -> str:
+    """Main effects and interactions, named after the variants and in the metric's unit."""
     if effects.empty:
         return ""
-    items = "".join(f"<li>{esc(s)}</li>" for s in effects[f"sentence_{lang}"])
-    return f'<h3 style="margin-top:14px">{esc(t("exp_effects", lang))}</h3><ul>{items}</ul>'
+    items = "".join(f"<li>{esc(describe_effect(e, lang, spec=spec, currency=currency))}</li>"
+                    for e in effects.to_dict("records"))
+    return (f'<h3 style="margin-top:14px">{esc(t("exp_effects", lang))}</h3><ul>{items}</ul>'
+            f'<p class="meta">{esc(t("exp_effects_note", lang))}</p>')
 
 
 def _conventions(spec: ExperimentSpec, lang: str, tests: int) -> str:
@@ -154,16 +190,23 @@ def _conventions(spec: ExperimentSpec, lang: str, tests: int) -> str:
 
 
 def _srm(rows: pd.DataFrame, spec: ExperimentSpec, lang: str) -> str:
+    """The warning card: its title, then once what was planned, what came in and what to do."""
     first = rows.drop_duplicates("arm").set_index("arm")
     counts = [float(first["n"].get(a, 0) or 0) for a in spec.arm_ids]
     total = sum(counts) or 1.0
-    planned = " / ".join(_share(w, lang) for w in spec.planned_weights)
-    observed = " / ".join(_share(c / total, lang) for c in counts)
-    sentence = summary(rows.to_dict("records"), lang)[0]
-    detail = t("exp_srm_detail", lang).format(planned=planned, observed=observed)
+    labels = [spec.arm(a).label for a in spec.arm_ids]
+
+    def split(shares: Sequence[float]) -> str:
+        return " / ".join(f"{a} {format_value(x, 'percent', lang)}"
+                          for a, x in zip(labels, shares, strict=True))
+
+    planned, observed = split(spec.planned_weights), split([c / total for c in counts])
+    p = as_number(rows["srm_p_value"].iloc[0]) if "srm_p_value" in rows else None
+    detail = t("exp_srm_detail", lang).format(
+        planned=planned, observed=observed,
+        p=format_p(math.nan if p is None else p, lang))
     return (f'<div class="card srm" style="border-color:#f5c26b;background:var(--warn-bg)">'
-            f'<strong>{esc(t("exp_srm_title", lang))}</strong>: {esc(sentence)}<br>'
-            f'<span class="meta">{esc(detail)}</span></div>')
+            f'<strong>{esc(t("exp_srm_title", lang))}</strong><br>{esc(detail)}</div>')
 
 
 def _history(spec: ExperimentSpec, past: pd.DataFrame, lang: str,
@@ -185,7 +228,7 @@ def _history(spec: ExperimentSpec, past: pd.DataFrame, lang: str,
 
 def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame, lang: str,
                 as_of: dt.date, figures: dict[str, go.Figure], index: int,
-                past: pd.DataFrame) -> str:
+                past: pd.DataFrame, currency: str) -> str:
     state = status(spec, as_of)
     days = (spec.end - spec.start).days + 1
     day = min((as_of - spec.start).days + 1, days)
@@ -199,7 +242,7 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
     srm = bool(rows["srm_mismatch"].astype(bool).any())
     if srm:
         parts.append(_srm(rows, spec, lang))
-    sentences = summary(rows.to_dict("records"), lang) if not srm else []
+    sentences = summary(rows.to_dict("records"), lang, currency) if not srm else []
     if sentences:
         parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>")
     sequential = spec.design == "sequential"
@@ -212,7 +255,7 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
         fid = f"forest-{index}"
         figures[fid] = fig
         card.append(plot_div(fid, height=int(fig.layout.height)))
-    card.append(_table(rows, lang, sequential))
+    card.append(_table(rows, lang, sequential, currency))
     missing = [no_relative_lift(r, lang) for r in rows.to_dict("records")]
     card += [f'<p class="meta">{esc(m)}</p>' for m in missing if m]
     cuped = rows[rows["cuped_applied"].astype(bool) & ~rows["is_control"].astype(bool)]
@@ -220,7 +263,7 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
         labels = ", ".join(dict.fromkeys(_label(r, lang) for _, r in cuped.iterrows()))
         card.append(f'<p class="meta">{esc(t("exp_cuped", lang).format(metrics=labels))}</p>')
     card.append(f'<p class="meta">{esc(_conventions(spec, lang, tests))}</p>')
-    card.append(_effects(effects, lang))
+    card.append(_effects(effects, spec, lang, currency))
     card.append(_history(spec, past, lang, figures, index))
     parts.append('<div class="card">' + "".join(card) + "</div>")
     return "<section>" + "".join(parts) + "</section>"
@@ -229,9 +272,10 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
 def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
                        specs: Sequence[ExperimentSpec], *, lang: str = "en",
                        account: str = "", as_of: dt.date,
-                       history: pd.DataFrame | None = None) -> str:
+                       history: pd.DataFrame | None = None, currency: str = "EUR") -> str:
     """The experiments page as one self-contained HTML string (``history``: the
-    ``experiment_history`` table, for the day-by-day charts)."""
+    ``experiment_history`` table, for the day-by-day charts; ``currency``: the reporting
+    currency of mean and ratio metrics)."""
     locale_for(lang)
     figures: dict[str, go.Figure] = {}
     meta = [f"{t('account', lang)}: {account}"] if account else []
@@ -248,7 +292,7 @@ def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
               and "experiment_id" in effects else pd.DataFrame())
         past = (history[history["experiment_id"] == spec.id]
                 if history is not None and not history.empty else pd.DataFrame())
-        parts.append(_experiment(spec, mine, fx, lang, as_of, figures, i, past))
+        parts.append(_experiment(spec, mine, fx, lang, as_of, figures, i, past, currency))
     later = [s for s in specs if s.id not in have]
     if later:
         items = "".join(f"<li>{esc(s.name)} ({esc(s.id)}) · "

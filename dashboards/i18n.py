@@ -133,12 +133,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sample-ratio mismatch",
     },
     "exp_srm_detail": {
-        "nl": "Gepland {planned}, waargenomen {observed}. Zoek de oorzaak (toewijzing, "
-        "tracking, bots) voor je iets besluit; de cijfers hieronder zijn onbetrouwbaar.",
-        "fr": "Prévu {planned}, observé {observed}. Cherchez la cause (affectation, suivi, "
-        "robots) avant toute décision\u202f; les chiffres ci-dessous ne sont pas fiables.",
-        "en": "Planned {planned}, observed {observed}. Find the cause (assignment, tracking, "
-        "bots) before deciding anything; the numbers below are not trustworthy.",
+        "nl": "Gepland was {planned}, binnengekomen is {observed} (p {p}): zo'n verschil is "
+        "geen toeval, dus de cijfers hieronder zijn niet betrouwbaar. Zoek eerst de oorzaak "
+        "(toewijzing, tracking, bots) voor je iets beslist.",
+        "fr": "Répartition prévue\u202f: {planned}\u202f; obtenue\u202f: {observed} "
+        "(p {p}). Un tel écart n'est pas dû au hasard\u202f: les chiffres ci-dessous ne sont "
+        "pas fiables. Trouvez d'abord la cause (affectation, suivi, robots) avant de décider "
+        "quoi que ce soit.",
+        "en": "Planned split {planned}, observed {observed} (p {p}): a gap this size is not "
+        "chance, so the numbers below cannot be trusted. Find the cause (assignment, "
+        "tracking, bots) before deciding anything.",
     },
     "exp_forest": {
         "nl": "Relatieve lift t.o.v. controle, met gecorrigeerd {level}-BI",
@@ -193,6 +197,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Effets principaux et interaction (absolus)",
         "en": "Main effects and interaction (absolute)",
     },
+    "exp_effects_note": {
+        "nl": "Een hoofdeffect is het verschil dat die ene wijziging van de variant maakt, "
+        "gemiddeld over de andere factoren; een interactie is wat de combinatie daarbovenop "
+        "toevoegt. Percentages in procentpunt, bedragen per eenheid.",
+        "fr": "Un effet principal est l'écart que produit ce seul changement de la variante, "
+        "en moyenne sur les autres facteurs\u202f; une interaction est ce que la combinaison "
+        "ajoute en plus. Taux en points de pourcentage (pt), montants par unité.",
+        "en": "A main effect is what the variant's one change does, averaged over the other "
+        "factors; an interaction is what the combination adds on top. Rates in "
+        "percentage points (pp), amounts per unit.",
+    },
     "exp_cuped": {
         "nl": "CUPED-variantiereductie toegepast op {metrics}.",
         "fr": "Réduction de variance CUPED appliquée à {metrics}.",
@@ -203,7 +218,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "decision_no_difference": {"nl": "geen verschil", "fr": "pas de différence",
                                "en": "no difference"},
     "decision_keep_running": {"nl": "laten lopen", "fr": "continuer", "en": "keep running"},
-    "decision_srm": {"nl": "SRM", "fr": "SRM", "en": "SRM"},
+    "decision_srm": {"nl": "onbetrouwbaar (SRM)", "fr": "non fiable (SRM)",
+                     "en": "not trustworthy (SRM)"},
     "decision_error": {"nl": "geen resultaat", "fr": "pas de résultat", "en": "no result"},
     "decision_control": {"nl": "controle", "fr": "témoin", "en": "control"},
 }

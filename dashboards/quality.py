@@ -213,10 +213,26 @@ def check_state(check: Mapping[str, Any]) -> CheckState:
     return "warning" if severity.upper().endswith("WARN") else "failed"
 
 
+def this_run(runs: Sequence[Mapping[str, Any]]) -> dt.datetime | None:
+    """When the run writing the page (marked ``current``, still going) started; None if the
+    runs hold none."""
+    for i, run in enumerate(runs):
+        when = run.get("started_at")
+        if run.get("current"):
+            if not isinstance(when, dt.datetime) or when.tzinfo is None:
+                raise ValueError(f"runs[{i}].started_at must be a time-zone aware datetime, "
+                                 f"got {when!r}")
+            return when
+    return None
+
+
 def last_runs(runs: Sequence[Mapping[str, Any]]) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """(last successful finish, last failed finish if it came after it, else None)."""
+    """(last successful finish, last failed finish if it came after it, else None), among the
+    finished runs (the ``current`` one has not finished)."""
     ok, failed = None, None
     for i, run in enumerate(runs):
+        if run.get("current"):
+            continue
         when = run.get("finished_at")
         if not isinstance(when, dt.datetime) or when.tzinfo is None:
             raise ValueError(f"runs[{i}].finished_at must be a time-zone aware datetime, "
@@ -247,17 +263,24 @@ def _empty(lang: str, title: str, hint: str = "") -> str:
 
 
 def _runs(runs: Sequence[Mapping[str, Any]], lang: str, zone: ZoneInfo) -> str:
+    """The run writing the page (when it is one), the last successful run before it, and a
+    later failure."""
     ok, failed = last_runs(runs)
+    current = this_run(runs)
     if not runs:
         return f'<div class="period">{esc(_t("q_no_runs", lang))}</div>'
     parts = []
-    if ok is not None:
-        parts.append(f'<div class="period"><span class="pill good">✓</span>'
-                     f'{esc(_t("q_last_success", lang).format(when=_when(ok, lang, zone)))}'
+    if current is not None:
+        parts.append(f'<div class="period this-run">'
+                     f'{esc(_t("q_this_run", lang).format(when=_when(current, lang, zone)))}'
                      "</div>")
-    else:
+    if ok is not None:
+        key = "q_previous_success" if current is not None else "q_last_success"
+        parts.append(f'<div class="period"><span class="pill good">✓</span>'
+                     f'{esc(_t(key, lang).format(when=_when(ok, lang, zone)))}</div>')
+    elif current is None:
         parts.append(f'<div class="period">{esc(_t("q_no_success", lang))}</div>')
-    if failed is not None:
+    if failed is not None and current is None:  # the run going now supersedes it
         text = _t("q_last_failure", lang).format(when=_when(failed, lang, zone))
         parts.append(f'<div class="meta run-failed"><span class="pill bad">✗</span>{esc(text)}'
                      "</div>")

@@ -12,6 +12,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Dernière exécution réussie\u00a0: {when}",
         "en": "Last successful run: {when}",
     },
+    "q_this_run": {
+        "nl": "Bijgewerkt door de run gestart op {when}",
+        "fr": "Mis à jour par l'exécution lancée le {when}",
+        "en": "Updated by the run started {when}",
+    },
+    "q_previous_success": {
+        "nl": "Vorige geslaagde run: {when}",
+        "fr": "Exécution réussie précédente\u00a0: {when}",
+        "en": "Previous successful run: {when}",
+    },
     "q_last_failure": {
         "nl": "Laatste run mislukt: {when}. De pagina's tonen de gegevens van de laatste "
         "geslaagde run.",

@@ -26,10 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent
 
-from dashboards.formatting import as_number, format_change, locale_for
+from dashboards.formatting import MISSING, as_number, format_change, locale_for
 from experiments.reasons import CODES
+from experiments.spec import ExperimentSpec
 
 LANGS = ("nl", "fr", "en")
 
@@ -88,6 +89,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "{effect} sur {metric}\u202f: {value} (IC à {level} de {low} à {high}, p {p})",
         "en": "{effect} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
     },
+    "effect_main": {
+        "nl": "hoofdeffect van {variant} op {metric}: {value} ({level}-BI {low} tot {high}, "
+        "p {p})",
+        "fr": "effet principal de {variant} sur {metric}\u202f: {value} (IC à {level} de {low} "
+        "à {high}, p {p})",
+        "en": "main effect of {variant} on {metric}: {value} ({level} CI {low} to {high}, "
+        "p {p})",
+    },
+    "effect_interaction": {
+        "nl": "interactie {variants} op {metric}: {value} ({level}-BI {low} tot {high}, p {p})",
+        "fr": "interaction {variants} sur {metric}\u202f: {value} (IC à {level} de {low} à "
+        "{high}, p {p})",
+        "en": "interaction {variants} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
+    },
+    "points": {"nl": "{value}\u00a0procentpunt", "fr": "{value}\u00a0pt",
+               "en": "{value}\u00a0pp"},
     "counts": {
         "nl": "{arm} haalde {count} op {n} voor {metric}, tegenover {control_count} op "
         "{control_n} bij {control}; {conclusion}",
@@ -208,6 +225,28 @@ def _signed(value: object, lang: str) -> str:
     return format_decimal(number, pattern, locale=locale_for(lang))
 
 
+def difference(value: object, kind: object, lang: str, currency: str | None) -> str:
+    """An absolute difference in the metric's unit when ``currency`` is given: percentage
+    points for a proportion (``+1,0\u00a0pp``), money for a mean or ratio (``+€\u00a00,52``);
+    otherwise (or for an unknown kind) a plain signed number as :func:`_signed`.
+
+    >>> difference(0.0103, "proportion", "en", "EUR"), difference(-0.52, "mean", "nl", "EUR")
+    ('+1,0\xa0pp', '-€\xa00,52')
+    """
+    number = as_number(value)
+    if number is None:
+        return MISSING
+    if currency is None or kind not in ("proportion", "mean", "ratio"):
+        return _signed(value, lang)
+    loc = locale_for(lang)
+    if kind == "proportion":
+        points = round(number * 100, 1)
+        shown = format_decimal(points, "+#,##0.0;-#,##0.0" if points else "0.0", locale=loc)
+        return text("points", lang).format(value=shown)
+    sign = "" if round(number, 2) == 0 else ("+" if number > 0 else "-")
+    return sign + format_currency(abs(number), currency, locale=loc)
+
+
 def _counted(row: Mapping) -> bool:
     """A plain proportion decided on small counts or without a relative lift: told in counts."""
     if row.get("metric_kind") != "proportion" or row.get("cuped_applied"):
@@ -230,8 +269,9 @@ def _counts(row: Mapping, lang: str, arm: str, metric: str) -> str:
         control_n=_count(n_c, lang), control=control, conclusion=conclusion)
 
 
-def describe(row: Mapping, lang: str) -> str:
-    """One evaluated row (see :func:`experiments.evaluate.evaluate`) as a sentence."""
+def describe(row: Mapping, lang: str, currency: str | None = None) -> str:
+    """One evaluated row (see :func:`experiments.evaluate.evaluate`) as a sentence; with
+    ``currency``, absolute differences are told in the metric's unit (:func:`difference`)."""
     get = row.get
     decision = get("decision")
     arm = str(get("arm_label") or get("arm") or "")
@@ -253,9 +293,11 @@ def describe(row: Mapping, lang: str) -> str:
                                                  power=power)
     level = _level(float(get("alpha", 0.05)), lang)
     if as_number(get("rel_estimate")) is None and as_number(get("abs_estimate")) is not None:
+        kind = get("metric_kind")
         sentence = text(decision, lang).format(
-            arm=arm, metric=metric, lift=_signed(get("abs_estimate"), lang), level=level,
-            low=_signed(get("abs_ci_low"), lang), high=_signed(get("abs_ci_high"), lang))
+            arm=arm, metric=metric, lift=difference(get("abs_estimate"), kind, lang, currency),
+            level=level, low=difference(get("abs_ci_low"), kind, lang, currency),
+            high=difference(get("abs_ci_high"), kind, lang, currency))
         return text("absolute", lang).format(sentence=sentence, reason=reason_text(row, lang))
     return text(decision, lang).format(
         arm=arm, metric=metric, lift=format_change(get("rel_estimate"), lang), level=level,
@@ -274,23 +316,68 @@ def no_relative_lift(row: Mapping, lang: str) -> str | None:
                                                  reason=reason_text(row, lang))
 
 
-def describe_effect(effect: Mapping, lang: str, metric_label: str | None = None) -> str:
-    """A factorial effect (absolute, in percentage points for proportions) as a sentence."""
+def effect_variants(effect: str, spec: ExperimentSpec) -> tuple[str, ...]:
+    """The variants an effect is named after (``subject=personal × send_time=evening``): per
+    ``factor=level``, the label of the arm that differs from the reference levels in that
+    factor only; the ``factor=level`` key itself when no arm (or no such factor) matches.
+
+    >>> import datetime as dt
+    >>> from experiments.spec import Arm, Metric
+    >>> from experiments.factorial import Factor
+    >>> spec = ExperimentSpec("e", "E", arms=(Arm("a", "Old", levels=("x", "m")),
+    ...     Arm("b", "New subject", levels=("y", "m")), Arm("c", levels=("x", "n")),
+    ...     Arm("d", "Both", levels=("y", "n"))), control="a",
+    ...     metrics=(Metric("conversion", "proportion", "converted"),),
+    ...     factors=(Factor("subject", ("x", "y")), Factor("time", ("m", "n"))),
+    ...     start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 28))
+    >>> effect_variants("subject=y × time=n", spec), effect_variants("tone=z", spec)
+    (('New subject', 'c'), ('tone=z',))
+    """
+    reference = tuple(f.levels[0] for f in spec.factors)
+    names = [f.name for f in spec.factors]
+    out = []
+    for part in effect.split(" × "):
+        factor, _, level = part.partition("=")
+        wanted = (tuple(level if n == factor else r for n, r in zip(names, reference,
+                                                                   strict=True))
+                  if factor in names else None)
+        arm = next((a for a in spec.arms if wanted is not None and a.levels == wanted), None)
+        out.append(arm.label if arm is not None else part)
+    return tuple(out)
+
+
+def describe_effect(effect: Mapping, lang: str, metric_label: str | None = None, *,
+                    spec: ExperimentSpec | None = None, currency: str = "EUR") -> str:
+    """A factorial effect (absolute) as a sentence. With the experiment's ``spec``: named after
+    its variants (:func:`effect_variants`), in the metric's unit (percentage points for a
+    proportion, ``currency`` for a mean or ratio); without it, by its ``factor=level`` key, as
+    a plain difference."""
     loc = locale_for(lang)
+    level = _level(float(effect.get("alpha", 0.05)), lang)
+    p = format_p(float(effect["p_value"]), lang)
+    metric = next((m for m in spec.metrics if m.id == effect["metric_id"]), None) if spec else None
+    if spec is None:
+        def points(x: object) -> str:
+            return format_decimal(float(x), "+#,##0.000;-#,##0.000", locale=loc)  # type: ignore[arg-type]
 
-    def points(x: object) -> str:
-        return format_decimal(float(x), "+#,##0.000;-#,##0.000", locale=loc)  # type: ignore[arg-type]
+        return text("effect", lang).format(
+            effect=effect["effect"], metric=metric_label or effect["metric_id"],
+            value=points(effect["estimate"]), level=level, low=points(effect["ci_low"]),
+            high=points(effect["ci_high"]), p=p)
+    kind = metric.kind if metric is not None else None
+    label = metric_label or (metric.label(lang) if metric is not None else effect["metric_id"])
+    variants = effect_variants(str(effect["effect"]), spec)
+    key = "effect_main" if len(variants) == 1 else "effect_interaction"
+    return text(key, lang).format(
+        variant=variants[0], variants=" × ".join(variants), metric=label,
+        value=difference(effect["estimate"], kind, lang, currency), level=level,
+        low=difference(effect["ci_low"], kind, lang, currency),
+        high=difference(effect["ci_high"], kind, lang, currency), p=p)
 
-    return text("effect", lang).format(
-        effect=effect["effect"], metric=metric_label or effect["metric_id"],
-        value=points(effect["estimate"]), level=_level(float(effect.get("alpha", 0.05)), lang),
-        low=points(effect["ci_low"]), high=points(effect["ci_high"]),
-        p=format_p(float(effect["p_value"]), lang))
 
-
-def summary(rows: list[Mapping], lang: str) -> list[str]:
+def summary(rows: list[Mapping], lang: str, currency: str | None = None) -> list[str]:
     """Sentences for one experiment's rows: the SRM warning alone if there is one."""
     srm = [r for r in rows if r.get("decision") == "srm"]
     if srm:
-        return [describe(srm[0], lang)]
-    return [describe(r, lang) for r in rows if r.get("decision") != "control"]
+        return [describe(srm[0], lang, currency)]
+    return [describe(r, lang, currency) for r in rows if r.get("decision") != "control"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
 from dashboards.page import esc
 from experiments.history import history
-from experiments.spec import ExperimentSpec
+from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame
 from pipelines.sources.demo import experiments as demo
@@ -54,8 +56,8 @@ def test_the_srm_warning_comes_before_any_lift(evaluated) -> None:
     page = render_experiments(results, effects, specs, lang="en", as_of=AS_OF)
     section = page[page.index("Afrekenpagina"):]
     assert section.index("Sample-ratio mismatch") < section.index("forest-")
-    assert "Planned 50,0% / 50,0%, observed" in section
-    assert "do not trust this result" in section
+    assert "Planned split A 50,0% / B 50,0%, observed A " in section
+    assert "the numbers below cannot be trusted" in section
 
 
 def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
@@ -65,7 +67,7 @@ def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
     assert "Vaste looptijd; alfa 0,05, tweezijdig" in page and "correctie: Holm" in page
     assert "CUPED-variantiereductie toegepast op omzet per bezoeker." in page
     assert "Hoofdeffecten en interactie" in page
-    assert "subject=personal × send_time=evening op conversie" in page
+    assert "interactie personal/morning × standard/evening op conversie: +" in page
     assert page.count("Vaste looptijd: beslis op de einddatum.") == 4  # under each history
 
 
@@ -124,3 +126,98 @@ def test_a_zero_conversion_arm_reads_as_counts_not_minus_100_percent(lang: str) 
     assert esc(sentence) in page and esc(note) in page
     assert "100,0" not in page
     assert 'id="forest-0"' not in page  # no point to draw: the only lift is undefined
+
+
+# -- issue 16: numbers in their unit, the SRM card said once, effects named after variants ----
+
+
+def cells(page: str, experiment: str) -> list[list[str]]:
+    """The table rows (cell texts) of one experiment's section."""
+    section = page[page.index(f"<h2>{esc(experiment)} "):]
+    section = section[:section.find("<section>") if "<section>" in section else None]
+    body = section[section.index("<tbody>"):section.index("</tbody>")]
+    return [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+PERCENT = {"nl": r"\d+,\d%", "fr": "\\d+,\\d\u00a0%", "en": r"\d+,\d%"}
+EUROS = {"nl": "€\u00a0\\d+,\\d\\d", "fr": "\\d+,\\d\\d\u00a0€", "en": "\\d+,\\d\\d\u00a0€"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_the_table_shows_conversion_in_percent_and_revenue_in_euros(evaluated,
+                                                                    lang: str) -> None:
+    specs, results, effects, _ = evaluated
+    page = render_experiments(results, effects, specs, lang=lang, as_of=AS_OF)
+    rows = cells(page, specs[1].name)  # ad copy: conversion and revenue per visitor
+    kinds = {m.label(lang): m.kind for m in specs[1].metrics}
+    assert len(rows) == 6
+    for row in rows:
+        mean = row[3]  # was 0,0303 and 7,9188
+        pattern = PERCENT[lang] if kinds[row[0]] == "proportion" else EUROS[lang]
+        assert re.fullmatch(pattern, mean), (row[0], mean)
+    for row in rows[1:3] + rows[4:]:  # treatment arms: lift and interval in percent
+        assert re.fullmatch("[+-]?" + PERCENT[lang], row[4]), row
+        assert " … " in row[5]
+
+
+def test_a_chance_to_win_is_never_shown_as_a_certainty(evaluated) -> None:
+    specs, results, effects, _ = evaluated
+    rows = results.copy()
+    rows["chance_to_win"] = rows["chance_to_win"].where(rows["is_control"], 0.99996)
+    page = render_experiments(rows, effects, specs, lang="en", as_of=AS_OF)
+    assert "100,0%" not in page
+    assert list({r[8] for r in cells(page, specs[1].name) if r[8]}) == ["> 99,9%"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_the_srm_card_says_its_title_once_then_planned_observed_and_what_to_do(
+        evaluated, lang: str) -> None:
+    specs, results, effects, _ = evaluated
+    page = render_experiments(results, effects, specs, lang=lang, as_of=AS_OF)
+    start = page.index('<div class="card srm"')
+    card = html.unescape(page[start:page.index("</div>", start)])
+    title = t("exp_srm_title", lang)
+    assert card.lower().count(title.lower()) == 1  # was "Sample-ratio mismatch: sample-ratio…"
+    share = "50,0\u00a0%" if lang == "fr" else "50,0%"
+    assert f"A {share} / B {share}" in card and "p < 0,0001" in card
+    assert {"nl": "Zoek eerst de oorzaak", "fr": "Trouvez d'abord la cause",
+            "en": "Find the cause"}[lang] in card
+
+
+def test_factorial_effects_are_named_after_the_variants_in_percentage_points(evaluated) -> None:
+    specs, results, effects, _ = evaluated
+    email = next(s for s in specs if s.factors)
+    page = html.unescape(render_experiments(results, effects, specs, lang="en", as_of=AS_OF))
+    assert "subject=" not in page and "send_time=" not in page  # config keys
+    assert re.search(r"main effect of personal/morning on conversion: \+\d,\d\u00a0pp "
+                     r"\(95% CI \+\d,\d\u00a0pp to \+\d,\d\u00a0pp, p ", page)
+    assert "interaction personal/morning × standard/evening on conversion" in page
+    # a variant without a name is called by its id (the key), not left out
+    unnamed = tuple(dataclasses.replace(a, name="") if a.id == "standard-evening" else a
+                    for a in email.arms)
+    specs = tuple(dataclasses.replace(s, arms=unnamed) if s is email else s for s in specs)
+    page = html.unescape(render_experiments(results, effects, specs, lang="nl", as_of=AS_OF))
+    assert "hoofdeffect van standard-evening op conversie: +" in page
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nl", "B doet het slechter op omzet (-€\u00a05,00, 95%-BI -€\u00a09,35 tot -€\u00a00,65)"),
+    ("fr", "B fait moins bien sur chiffre d'affaires (-5,00\u00a0€, IC à 95\u00a0% de "
+           "-9,35\u00a0€ à -0,65\u00a0€)"),
+    ("en", "B loses on revenue (-5,00\u00a0€, 95% CI -9,35\u00a0€ to -0,65\u00a0€)"),
+])
+def test_a_revenue_difference_without_a_relative_lift_is_told_in_euros(lang: str,
+                                                                       expected: str) -> None:
+    metric = Metric("revenue", "mean", "revenue",
+                    labels={"nl": "omzet", "fr": "chiffre d'affaires", "en": "revenue"})
+    spec = ExperimentSpec("e", "E", (Arm("a", "A"), Arm("b", "B")), "a", (metric,), START, END)
+    stats = pd.DataFrame([{"experiment_id": "e", "arm": a, "metric_id": "revenue", "n": 100,
+                           "num_sum": s, "num_sum_sq": ss}
+                          for a, s, ss in (("a", 500.0, 50000.0), ("b", 0.0, 0.0))])
+    results = results_frame(stats, [spec], END)
+    page = html.unescape(render_experiments(results, pd.DataFrame(), [spec], lang=lang,
+                                            as_of=END))
+    assert expected in page  # was "(-5, 95% CI -9,35 to -0,654)": euros without a sign of it
+    means = {r[1]: r[3] for r in cells(page, "E")}
+    assert means["A"] == {"nl": "€\u00a05,00", "fr": "5,00\u00a0€", "en": "5,00\u00a0€"}[lang]

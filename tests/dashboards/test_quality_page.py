@@ -454,3 +454,22 @@ def test_an_empty_run_says_everything_was_computed(extracts: pd.DataFrame) -> No
 def test_warning_messages_are_escaped(extracts: pd.DataFrame) -> None:
     html = page(extracts, "en", warnings=WARNED)
     assert HOSTILE_MARKUP not in html and esc(HOSTILE_MARKUP) in html
+
+
+# -- issue 16: the page is written by a run that has not finished yet ----------------------------
+
+THIS_RUN = {"started_at": dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC), "finished_at": None,
+            "success": None, "current": True}  # as assets.dashboards.finished_runs gives it
+
+
+def test_the_run_writing_the_page_is_named_with_the_one_before_it(extracts: pd.DataFrame) -> None:
+    first = page(extracts, "en", runs=[THIS_RUN])  # the very first run: nothing finished yet
+    assert "Updated by the run started 24 Nov 2026, 06:00" in first
+    assert _t("q_no_runs", "en") not in first and _t("q_no_success", "en") not in first
+    later = page(extracts, "nl", runs=[THIS_RUN, *RUNS])
+    assert "Bijgewerkt door de run gestart op 24 nov 2026, 06:00" in later
+    assert "Vorige geslaagde run: 22 nov 2026, 06:07" in later
+    assert "Laatste run mislukt" not in later  # this run, going now, supersedes that failure
+    assert last_runs([THIS_RUN, *RUNS]) == last_runs(RUNS)
+    with pytest.raises(ValueError, match=r"runs\[0\]\.started_at must be a time-zone aware"):
+        page(extracts, "en", runs=[{**THIS_RUN, "started_at": dt.datetime(2026, 11, 24, 5)}])
