@@ -135,8 +135,8 @@ def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, la
     if goal is None or goal.kpi is None:
         note = "" if goal is None else _goal_note(goal, lang)
         tip = f' title="{esc(note)}"' if note else ""
-        return "".join(f'<td class="x k-{GOAL}"><span class="na"{tip}>{MISSING}</span></td>'
-                       for _ in range(3))
+        return (f'<td class="x k-{GOAL}"><span class="na"{tip}>{MISSING}</span></td>'
+                + f'<td class="x k-{GOAL}"></td>' * 2)
     k, unit = goal.kpi, KPIS[goal.kpi].unit
     value = value_of(cur, key, k)
     gap, on = vs_target(k, value, goal.target)

@@ -86,9 +86,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Goal KPI {kpi}: cost but no conversions yet",
     },
     "dd_goal_no_cost": {
-        "nl": "Geen hoofd-KPI: geen kosten (organisch of gratis verkeer)",
-        "fr": "Pas de KPI principal\u202f: aucun coût (trafic organique ou gratuit)",
-        "en": "No goal KPI: no cost (organic or free traffic)",
+        "nl": "Geen hoofd-KPI: geen kosten in deze periode",
+        "fr": "Pas de KPI principal\u202f: aucun coût sur cette période",
+        "en": "No goal KPI: no cost in this period",
     },
     "dd_goal_mixed": {
         "nl": "Campagnes met verschillende hoofd-KPI's: kleur per campagne",

@@ -166,7 +166,7 @@ def test_the_table_names_each_campaigns_goal_kpi_and_judges_it_on_its_target(
     assert goal_cells[SHOP][0][0] == "ROAS 5,0×" and "goal" not in goal_cells[SHOP][1]
     assert goal_cells[SHOP][0][2].endswith(format_change(0.25, "en"))
     assert "cpl" in goal_cells[SHOP][1]  # far off CPL, but CPL is not its goal
-    assert goal_cells[ORGANIC][0] == ["–", "–", "–"] and goal_cells[ORGANIC][1] == []
+    assert goal_cells[ORGANIC][0] == ["–", "", ""] and goal_cells[ORGANIC][1] == []
     assert esc(_text("dd_goal_no_cost")) in page
     for head in ("dd_goal_col", "dd_goal_vs_previous", "dd_goal_vs_target", "dd_focus_goal"):
         assert esc(_text(head)) in page
