@@ -23,6 +23,7 @@ from babel.dates import format_skeleton
 
 from dashboards.drilldown_data import (
     ROOT,
+    NodeGoal,
     Period,
     Records,
     View,
@@ -31,6 +32,7 @@ from dashboards.drilldown_data import (
     delta,
     entities,
     latest_targets,
+    node_goals,
     period_sums,
     periods,
     records,
@@ -66,6 +68,8 @@ from kpi.registry import KPIS, MEASURES, Kpi
 TABLE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
                  "cpc")
 KPI_CHOICES = ("cpa", "cpl", "roas", "conversion_rate", "ctr", "cpc")
+GOAL = "goal"  # the default focus: each campaign on its own goal KPI (kpi.recommend's rule)
+SUM_COLS = ("cost", "conversions", "revenue", *(f"{p}:{k}" for k in KPI_CHOICES for p in "nd"))
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas")
 BAD, EVEN, GOOD, NO_VALUE = (217, 72, 65), (241, 243, 246), (22, 163, 110), "#c5cbd3"
 SATURATE = math.log(1.5)  # 50 % better or worse than the reference is the full colour
@@ -111,6 +115,41 @@ def _option_label(p: Period, lang: str) -> str:
     return _t("dd_period_mtd", lang).format(month=month[:1].upper() + month[1:])
 
 
+def _unpriced(key: str, goal: NodeGoal, cur: Records) -> bool:
+    """Spent on a cost-per goal without a single conversion: infinitely far off target."""
+    return (goal.kpi is not None and KPIS[goal.kpi].numerator == "cost"
+            and value_of(cur, key, goal.kpi) is None and (value_of(cur, key, "cost") or 0) > 0)
+
+
+def _goal_off(key: str, goal: NodeGoal | None, cur: Records) -> bool:
+    """Off its own goal's target (a cost without conversions counts as off)."""
+    if goal is None or goal.kpi is None or goal.target is None:
+        return False
+    return (_unpriced(key, goal, cur)
+            or vs_target(goal.kpi, value_of(cur, key, goal.kpi), goal.target)[1] is False)
+
+
+def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, lang: str,
+                currency: str) -> str:
+    """The goal KPI (named), its change vs the previous period and its gap to the target."""
+    if goal is None or goal.kpi is None:
+        note = "" if goal is None else _goal_note(goal, lang)
+        tip = f' title="{esc(note)}"' if note else ""
+        return (f'<td class="x k-{GOAL}"><span class="na"{tip}>{MISSING}</span></td>'
+                + f'<td class="x k-{GOAL}"></td>' * 2)
+    k, unit = goal.kpi, KPIS[goal.kpi].unit
+    value = value_of(cur, key, k)
+    gap, on = vs_target(k, value, goal.target)
+    title = (f"{_t('target', lang)} {format_value(goal.target, unit, lang, currency)}"
+             if goal.target is not None else _goal_note(goal, lang))
+    if _unpriced(key, goal, cur):
+        title = _t("dd_goal_unpriced", lang).format(kpi=_short(k, lang))
+    return (f'<td class="x k-{GOAL}">{esc(_short(k, lang))} '
+            f"{esc(format_value(value, unit, lang, currency))}</td>"
+            f'<td class="x k-{GOAL}">{_pill(*delta(k, value, value_of(prev, key, k)), lang)}</td>'
+            f'<td class="x k-{GOAL}">{_pill(gap, on, lang, title)}</td>')
+
+
 def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
                currency: str) -> str:
     """Per focus KPI: change vs the previous period and gap to target (CSS shows one pair)."""
@@ -137,7 +176,7 @@ def _value_cells(key: str, cur: Records, share: float | None, lang: str,
     return "".join(cells)
 
 
-def _row(key: str, ents: Records, view: View, has_kids: bool,
+def _row(key: str, ents: Records, view: View, goal: NodeGoal | None, has_kids: bool,
          hidden: bool, lang: str, currency: str) -> str:
     """One table row with the data-* attributes the page script filters on."""
     cur, prev, tgt = view
@@ -148,31 +187,47 @@ def _row(key: str, ents: Records, view: View, has_kids: bool,
     parent_cost = value_of(cur, e["parent"], "cost")
     cost = value_of(cur, key, "cost")
     share = cost / parent_cost if cost is not None and parent_cost else None
-    off = " ".join(k for k in KPI_CHOICES
-                   if vs_target(k, value_of(cur, key, k), value_of(tgt, key, k))[1] is False)
+    off = [k for k in KPI_CHOICES
+           if vs_target(k, value_of(cur, key, k), value_of(tgt, key, k))[1] is False]
+    if _goal_off(key, goal, cur):
+        off.append(GOAL)
     parent = "" if e["parent"] == ROOT else ents[e["parent"]]["id"]
     query = "" if e["level"] == "channel" else name
     return (f'<tr class="{e["level"]}" data-id="{e["id"]}" data-parent="{parent}" '
             f'data-level="{e["level"]}" data-channel="{esc(e["channel"])}" data-q="{query}" '
-            f'data-off="{off}"{" hidden" if hidden else ""}><td>{label}</td>'
+            f'data-off="{" ".join(off)}"{" hidden" if hidden else ""}><td>{label}</td>'
             f"{_value_cells(key, cur, share, lang, currency)}"
-            f"{_kpi_cells(key, cur, prev, tgt, lang, currency)}</tr>")
+            f"{_kpi_cells(key, cur, prev, tgt, lang, currency)}"
+            f"{_goal_cells(key, goal, cur, prev, lang, currency)}</tr>")
 
 
-def _table(p: Period, keys: list[str], ents: Records, view: View,
+def _live_total(lang: str) -> str:
+    """The total row of a filtered selection: empty cells the page script fills in."""
+    return (f'<tr class="live" hidden><td>{esc(_t("dd_total_selection", lang))}</td>'
+            + "".join(f'<td class="m-{m}" data-m="{m}"></td>' for m in TABLE_METRICS)
+            + "".join(f'<td class="x k-{k}"><span data-chg="{k}"></span></td>'
+                      f'<td class="x k-{k}"><span data-tgt="{k}"></span></td>'
+                      for k in KPI_CHOICES)
+            + _goal_cells(ROOT, None, {}, {}, lang, "") + "</tr>")
+
+
+def _table(p: Period, keys: list[str], ents: Records, view: View, goals: dict[str, NodeGoal],
            hidden: bool, lang: str, currency: str) -> str:
     """One period's table: header, rows in tree order, a no-match row, the account total."""
     heads = "".join(f'<th class="m-{m}" title="{esc(definition(m).label(lang))}">'
                     f"{esc(_short(m, lang))}</th>" for m in TABLE_METRICS)
     heads += "".join(f'<th class="x k-{k}">{esc(_t(col, lang).format(kpi=_short(k, lang)))}</th>'
                      for k in KPI_CHOICES for col in ("dd_col_change", "dd_col_target"))
+    heads += "".join(f'<th class="x k-{GOAL}">{esc(_t(col, lang))}</th>'
+                     for col in ("dd_goal_col", "dd_goal_vs_previous", "dd_goal_vs_target"))
     parents = {ents[k]["parent"] for k in keys}
-    body = "".join(_row(k, ents, view, k in parents, ents[k]["level"] != "channel", lang,
-                        currency) for k in keys)
-    span = 1 + len(TABLE_METRICS) + 2
-    total = (f'<tr><td>{esc(_t("dd_total_all", lang))}</td>'
+    body = "".join(_row(k, ents, view, goals.get(k), k in parents,
+                        ents[k]["level"] != "channel", lang, currency) for k in keys)
+    span = 1 + len(TABLE_METRICS) + 3
+    total = (f'<tr class="all"><td>{esc(_t("dd_total_all", lang))}</td>'
              f"{_value_cells(ROOT, view[0], None, lang, currency)}"
-             f"{_kpi_cells(ROOT, *view, lang, currency)}</tr>")
+             f"{_kpi_cells(ROOT, *view, lang, currency)}"
+             f"{_goal_cells(ROOT, None, {}, {}, lang, currency)}</tr>{_live_total(lang)}")
     return (f'<table id="dd-t-{p.key}" class="pv dd-table" data-period="{p.key}"'
             f'{" hidden" if hidden else ""}><thead><tr><th>{esc(_t("dd_col_name", lang))}</th>'
             f'{heads}</tr></thead><tbody>{body}<tr class="none" hidden><td colspan="{span}">'
@@ -198,6 +253,21 @@ def _tiles(p: Period, view: View, hidden: bool, lang: str,
                      "</div>" + "".join(f'<div class="line">{x}</div>' for x in lines) + "</div>")
     return (f'<div class="pv grid tiles" data-period="{p.key}"{" hidden" if hidden else ""}>'
             f'{"".join(tiles)}</div>')
+
+
+def _live_tiles(lang: str) -> str:
+    """The key figures of a filtered selection: a caption and tiles the page script fills in
+    (text only) from the nodes' sums, formatted as Babel does (:func:`_number_formats`)."""
+    tiles = "".join(
+        f'<div class="card tile" data-m="{m}"><div class="label" '
+        f'title="{esc(definition(m).label(lang))}">{esc(definition(m).label(lang))}</div>'
+        f'<div class="value"></div><div class="line"><span data-r="chg"></span>'
+        f'<span class="np" hidden>{esc(_t("dd_no_previous", lang))}</span></div>'
+        + (f'<div class="line tgt"><span data-r="gap"></span> {esc(_t("target", lang))} '
+           f'<span class="tv"></span></div>' if m in KPIS else "") + "</div>"
+        for m in TILE_METRICS)
+    return (f'<p id="dd-sel" class="desc sel" hidden></p>'
+            f'<div id="dd-live" class="grid tiles" hidden>{tiles}</div>')
 
 
 # -- treemap ----------------------------------------------------------------------------------
@@ -230,11 +300,46 @@ def _compare(k: str, value: float | None, target: float | None, account: float |
                                             value=format_value(account, unit, lang, currency))
 
 
+def _goal_note(goal: NodeGoal, lang: str) -> str:
+    """Why a node has no goal KPI or no target, in words."""
+    if goal.note == "no_target" and goal.kpi:
+        return _t("dd_goal_no_target", lang).format(kpi=_short(goal.kpi, lang))
+    return _t(f"dd_goal_{goal.note}", lang) if goal.note in ("no_cost", "mixed") else ""
+
+
+def _goal_map(nodes: list[str], goals: dict[str, NodeGoal], cur: Records, lang: str,
+              currency: str) -> dict[str, list[str]]:
+    """Colours and texts of the treemap judged per node on its own goal KPI and target."""
+    colors, text, hover = [], [], []
+    for n in nodes:
+        g = goals.get(n)
+        kpi = g.kpi if g is not None else None
+        value = value_of(cur, n, kpi) if kpi else None
+        unit = KPIS[kpi].unit if kpi else "count"
+        unpriced = g is not None and _unpriced(n, g, cur)
+        colors.append("#f8fafc" if n == ROOT else
+                      colour(KPIS[kpi], math.inf if unpriced else value, g.target)
+                      if kpi and g else NO_VALUE)
+        text.append(esc(f"{_short(kpi, lang)} {format_value(value, unit, lang, currency)}")
+                    if kpi else "")
+        if kpi and g and g.target is not None and value is not None:
+            hover.append(esc(_t("dd_goal_hover", lang).format(
+                kpi=_short(kpi, lang), change=format_change(value / g.target - 1, lang),
+                target=format_value(g.target, unit, lang, currency))))
+        elif unpriced and kpi:
+            hover.append(esc(_t("dd_goal_unpriced", lang).format(kpi=_short(kpi, lang))))
+        else:
+            hover.append(esc(_goal_note(g, lang)) if g is not None and n != ROOT else "")
+    return {"colors": colors, "text": text, "hover": hover}
+
+
 def map_data(keys: list[str], ents: Records, view: View, lang: str,
-             currency: str) -> dict[str, Any]:
+             currency: str, goals: dict[str, NodeGoal] | None = None) -> dict[str, Any]:
     """One period's treemap: the hierarchy, cost areas (each node's own remainder, so parents
-    are exactly the sum of their tiles) and, per focus KPI, colours and texts."""
+    are exactly the sum of their tiles) and, per focus KPI (and per node's own goal), colours
+    and texts."""
     cur, _, tgt = view
+    goals = node_goals(keys, ents, cur, tgt) if goals is None else goals
     nodes = [ROOT, *keys]
     cost = {k: max(0.0, value_of(cur, k, "cost") or 0.0) for k in nodes}
     below: dict[str, float] = {}
@@ -262,6 +367,7 @@ def map_data(keys: list[str], ents: Records, view: View, lang: str,
             "text": [esc(f"{_short(k, lang)} {format_value(v, unit, lang, currency)}")
                      for v, _ in values],
             "hover": [esc(_compare(k, v, g, account, lang, currency)) for v, g in values]}
+    per_kpi[GOAL] = _goal_map(nodes, goals, cur, lang, currency)
     ids = {k: str(ents[k]["id"]) for k in nodes}
     level = {k: ents[k]["level"] for k in nodes}
     return {"ids": [ids[k] for k in nodes], "labels": [esc(name(k)) for k in nodes],
@@ -303,7 +409,8 @@ def _css() -> str:
     for name, rgb in (("__BAD__", BAD), ("__EVEN__", EVEN), ("__GOOD__", GOOD)):
         base = base.replace(name, "#" + "".join(f"{c:02x}" for c in rgb))
     return base + "".join(f'.dd[data-kpi="{k}"] .k-{k}{{display:table-cell}}'
-                          f'.dd[data-kpi="{k}"] .m-{k}{{background:#f2f6ff}}' for k in KPI_CHOICES)
+                          f'.dd[data-kpi="{k}"] .m-{k}{{background:#f2f6ff}}'
+                          for k in (*KPI_CHOICES, GOAL))
 
 
 def _filters(ps: list[Period], channels: list[str], kpi: str, lang: str) -> str:
@@ -313,8 +420,10 @@ def _filters(ps: list[Period], channels: list[str], kpi: str, lang: str) -> str:
 
     opts = "".join(f'<option value="{p.key}">{esc(_option_label(p, lang))}</option>' for p in ps)
     chans = "".join(f'<option value="{esc(c)}">{esc(c)}</option>' for c in channels)
-    kpis = "".join(f'<option value="{k}"{" selected" if k == kpi else ""}>'
-                   f"{esc(KPIS[k].label(lang))}</option>" for k in KPI_CHOICES)
+    kpis = f'<option value="{GOAL}"{" selected" if kpi == GOAL else ""}>' \
+        f'{esc(_t("dd_focus_goal", lang))}</option>' + "".join(
+            f'<option value="{k}"{" selected" if k == kpi else ""}>'
+            f"{esc(KPIS[k].label(lang))}</option>" for k in KPI_CHOICES)
     return ('<div class="card dd-filters" role="search">'
             + label("dd_period", f'<select id="dd-period">{opts}</select>')
             + label("dd_channel", f'<select id="dd-channel"><option value="">'
@@ -341,16 +450,19 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
              currency: str) -> tuple[str, str, dict[str, go.Figure], str]:
     """(header periods, page sections, figures, script) for data with campaign rows."""
     ents, tgt = entities(rows), records(latest_targets(rows))
-    kpi = next((k for k in KPI_CHOICES if value_of(tgt, ROOT, k) is not None), "cpa")
+    kpi = GOAL
     static, maps, when, tiles, tables = _static_trace(lang), {}, [], [], []
+    sums: dict[str, Any] = {}
     for i, p in enumerate(ps):
         cur = records(period_sums(rows, p.weeks))
         prev = records(period_sums(rows, p.previous)) if p.previous else {}
         view, keys = (cur, prev, tgt), tree_order(ents, cur)
+        goals = node_goals(keys, ents, cur, tgt)
         when.append(_when(p, i > 0, lang))
         tiles.append(_tiles(p, view, i > 0, lang, currency))
-        tables.append(_table(p, keys, ents, view, i > 0, lang, currency))
-        maps[p.key] = map_data(keys, ents, view, lang, currency)
+        tables.append(_table(p, keys, ents, view, goals, i > 0, lang, currency))
+        maps[p.key] = map_data(keys, ents, view, lang, currency, goals)
+        sums[p.key] = {"cur": _sums(cur, ents), "prev": _sums(prev, ents) if p.previous else None}
     base = chart_layout(lang, margin={"l": 0, "r": 0, "t": 25, "b": 0})
     fig = go.Figure({"data": [_trace(static, maps[ps[0].key], kpi)],
                      "layout": {k: v for k, v in base.items() if k not in ("xaxis", "yaxis")}})
@@ -361,7 +473,7 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
                                      ("sw", ""), ("span", "dd_no_value")))
     sections = (
         f"<style>{_css()}</style>{_filters(ps, channels, kpi, lang)}"
-        f'<section id="dd" class="dd" data-kpi="{kpi}">{"".join(tiles)}'
+        f'<section id="dd" class="dd" data-kpi="{kpi}">{_live_tiles(lang)}{"".join(tiles)}'
         f'<div class="card"><h2>{esc(_t("dd_map_title", lang))}</h2>'
         f'<p class="desc">{esc(_t("dd_map_desc", lang))}</p><div class="dd-scale">{scale}</div>'
         f'{plot_div("dd-map", height=MAP_HEIGHT)}</div>'
@@ -369,8 +481,54 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
         f'<p class="desc">{esc(_t("dd_table_desc", lang))}</p>'
         f'<div class="table-wrap">{"".join(tables)}</div></div></section>')
     data = {"period": ps[0].key, "kpi": kpi, "config": PLOT_CONFIG, "trace": static,
-            "layout": fig.to_dict()["layout"], "map": maps}
+            "layout": fig.to_dict()["layout"], "map": maps, "sums": sums, "cols": SUM_COLS,
+            "kpis": KPI_CHOICES,
+            "targets": {str(ents[k]["id"]): [_num(value_of(tgt, k, m)) for m in KPI_CHOICES]
+                        for k in tgt if k in ents},
+            "metrics": {m: [definition(m).unit,
+                            {"higher": 1, "lower": -1}.get(str(definition(m).direction), 0),
+                            KPIS[m].scale if m in KPIS else 1,
+                            int(m in KPIS and KPIS[m].numerator == "cost")]
+                        for m in TABLE_METRICS},
+            "fmt": _number_formats(lang, currency),
+            "texts": {k: _t(k, lang) for k in ("dd_selection", "dd_quote", "dd_off_target",
+                                               "dd_no_previous", "target")}}
     return "".join(when), sections, {"dd-map": fig}, JS.replace("__DATA__", script_json(data))
+
+
+def _num(value: float | None) -> float | None:
+    """A number for the page script, to 4 decimals (cents and fractional counts survive)."""
+    return None if value is None else round(value, 4)
+
+
+def _sums(rec: Records, ents: Records) -> dict[str, list[float | None]]:
+    """Node id -> the summable columns (:data:`SUM_COLS`) the page script adds up for a
+    filtered selection."""
+    return {str(ents[k]["id"]): [_num(value_of(rec, k, c)) for c in SUM_COLS]
+            for k in rec if k in ents}
+
+
+def _number_formats(lang: str, currency: str) -> dict[str, Any]:
+    """How :func:`format_value` and :func:`format_change` write numbers in ``lang``, for the
+    page script: per unit [min and max decimals, prefix and suffix of a positive and of a
+    negative number, scale], cut from Babel's own output; and the decimal and group symbols."""
+    decimal = format_value(1.5, "count", lang)[1]
+    group = next((c for c in format_value(1234, "count", lang) if not c.isdigit()), "")
+
+    def spec(write: Any, scale: int) -> list[Any]:
+        def cut(text: str) -> tuple[str, str, int]:
+            at = [i for i, c in enumerate(text) if c.isdigit()]
+            body = text[at[0]: at[-1] + 1]
+            return (text[: at[0]], text[at[-1] + 1:],
+                    len(body.split(decimal)[1]) if decimal in body else 0)
+        pos, neg, full = cut(write(7 / scale)), cut(write(-7 / scale)), cut(write(7.123 / scale))
+        return [pos[2], full[2], pos[0], pos[1], neg[0], neg[1], scale]
+
+    out: dict[str, Any] = {u: spec(lambda v, u=u: format_value(v, u, lang, currency),
+                                   100 if u == "percent" else 1)
+                           for u in ("currency", "percent", "multiple", "count")}
+    out["change"] = spec(lambda v: format_change(v, lang), 100)
+    return out | {"decimal": decimal, "group": group, "missing": MISSING}
 
 
 def _state(title: str, hint: str) -> str:

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from dashboards.formatting import as_number
+from kpi.recommend import choose_goal, goal_kpis
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
+from kpi.rollup import TargetRow
 
 PERIOD_WEEKS = {"1w": 1, "4w": 4, "13w": 13}  # plus "mtd", the month to date
 LEVELS = ("total", "channel", "campaign", "ad_group")
@@ -118,7 +120,9 @@ def periods(rows: pd.DataFrame) -> list[Period]:
 def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     """One row per node active in ``weeks``: measures summed, KPIs as sum(numerator) /
     sum(denominator) × scale (numerators missing on KPI rows come from the summed measures);
-    no cost per lead, purchase or click where nothing was spent (organic, direct, e-mail)."""
+    no cost per lead, purchase or click where nothing was spent (organic, direct, e-mail).
+    The summed parts stay as ``n:<kpi>`` and ``d:<kpi>``, so a selection of nodes can be
+    summed again (the page script does, for its filters)."""
     sub = rows[rows["period_start"].isin(weeks)]
     grouped = sub.groupby(["node", "metric"])[["value", "numerator", "denominator"]].sum(
         min_count=1)
@@ -132,6 +136,7 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     for k in KPIS.values():
         n = num[k.id].combine_first(out[k.numerator])
         d = den[k.id].combine_first(out[k.denominator])
+        out[f"n:{k.id}"], out[f"d:{k.id}"] = n, d
         if k.numerator == "cost":  # a cost per … of unpaid traffic is not 0 €: it has no price
             n = n.where(n != 0)
         out[k.id] = n / d.where(d != 0) * k.scale
@@ -175,6 +180,59 @@ def tree_order(ents: Records, cur: Records) -> list[str]:
             walk(child)
 
     walk(ROOT)
+    return out
+
+
+@dataclass(frozen=True)
+class NodeGoal:
+    """The KPI a node is judged on and its target; ``note`` says why there is none (or no
+    target): ``no_cost``, ``no_target`` (``kpi`` then names the goal that has none) or
+    ``mixed`` (a channel whose campaigns have different goals)."""
+
+    kpi: str | None
+    target: float | None
+    note: str = ""
+
+
+def campaign_goal(cur: Records, tgt: Records, key: str) -> NodeGoal:
+    """A campaign's goal by the budget recommendations' rule (:func:`kpi.recommend.choose_goal`
+    on its leads and purchases of the period and its own, most specific targets); a campaign
+    without cost has none (organic, direct, e-mail)."""
+    if not (value_of(cur, key, "cost") or 0.0) > 0:
+        return NodeGoal(None, None, "no_cost")
+    leads, purchases = (value_of(cur, key, m) or 0.0 for m in ("leads", "purchases"))
+    targets = [TargetRow(k, t) for k in goal_kpis(leads, purchases)
+               if (t := value_of(tgt, key, k)) is not None]
+    goal = choose_goal(leads, purchases, targets, key)
+    if goal is None:
+        return NodeGoal(goal_kpis(leads, purchases)[0], None, "no_target")
+    return NodeGoal(goal.kpi, goal.target)
+
+
+def node_goals(keys: list[str], ents: Records, cur: Records, tgt: Records) -> dict[str, NodeGoal]:
+    """Every node's goal: a campaign's own; an ad group is judged on its campaign's KPI against
+    its own target (else the campaign's); a channel on the KPI its campaigns share, against
+    the channel's target (none when their goals differ); the account has none."""
+    out = {k: campaign_goal(cur, tgt, k) for k in keys if ents[k]["level"] == "campaign"}
+    for k in keys:
+        level, parent = ents[k]["level"], ents[k]["parent"]
+        if level == "ad_group":
+            g = out.get(parent, NodeGoal(None, None, "no_cost"))
+            target = value_of(tgt, k, g.kpi) if g.kpi else None
+            target = g.target if target is None else target
+            out[k] = (NodeGoal(None, None, "no_cost")
+                      if g.kpi is None or not (value_of(cur, k, "cost") or 0.0) > 0
+                      else NodeGoal(g.kpi, target, "" if target is not None else "no_target"))
+        elif level == "channel":
+            kpis = {g.kpi for c, g in out.items() if ents[c]["parent"] == k and g.kpi}
+            if len(kpis) > 1:
+                out[k] = NodeGoal(None, None, "mixed")
+            elif not kpis:
+                out[k] = NodeGoal(None, None, "no_cost")
+            else:
+                kpi = kpis.pop()
+                target = value_of(tgt, k, kpi)
+                out[k] = NodeGoal(kpi, target, "" if target is not None else "no_target")
     return out
 
 

@@ -43,19 +43,66 @@ TEXTS: dict[str, dict[str, str]] = {
     "dd_map_title": {"nl": "Waar gaat het budget naartoe?", "fr": "Où va le budget\u202f?",
                      "en": "Where does the budget go?"},
     "dd_map_desc": {
-        "nl": "Oppervlakte = kosten. Kleur = de gekozen KPI t.o.v. het doel, of t.o.v. de hele "
-        "account als er geen doel is. Klik op een vlak om in te zoomen; kanalen zonder kosten "
-        "staan alleen in de tabel.",
-        "fr": "Surface = coût. Couleur = le KPI choisi par rapport à l'objectif, ou au compte "
-        "entier faute d'objectif. Cliquez sur une zone pour zoomer\u202f; les canaux sans coût "
-        "n'apparaissent que dans le tableau.",
-        "en": "Area = cost. Colour = the chosen KPI against its target, or against the whole "
-        "account where there is no target. Click a tile to zoom in; channels without cost "
+        "nl": "Oppervlakte = kosten. Kleur = hoeveel beter of slechter dan het eigen doel: "
+        "standaard op de hoofd-KPI van elke campagne (CPL voor leadcampagnes, ROAS of CPA "
+        "voor webshopcampagnes, zoals bij de budgetadviezen), of op de KPI die je kiest "
+        "(zonder doel t.o.v. de hele account). Klik op een vlak om in te zoomen; kanalen "
+        "zonder kosten staan alleen in de tabel.",
+        "fr": "Surface = coût. Couleur = l'écart par rapport à son propre objectif\u202f: par "
+        "défaut sur le KPI principal de chaque campagne (CPL pour les campagnes de leads, ROAS "
+        "ou CPA pour l'e-shop, comme pour les conseils budgétaires), ou sur le KPI choisi "
+        "(faute d'objectif, par rapport au compte entier). Cliquez sur une zone pour "
+        "zoomer\u202f; les canaux sans coût n'apparaissent que dans le tableau.",
+        "en": "Area = cost. Colour = how much better or worse than its own target: by default "
+        "on each campaign's goal KPI (CPL for lead campaigns, ROAS or CPA for shop campaigns, "
+        "as in the budget recommendations), or on the KPI you choose (against the whole "
+        "account where there is no target). Click a tile to zoom in; channels without cost "
         "appear only in the table.",
     },
     "dd_worse": {"nl": "slechter", "fr": "moins bon", "en": "worse"},
     "dd_better": {"nl": "beter", "fr": "meilleur", "en": "better"},
-    "dd_no_value": {"nl": "geen waarde", "fr": "pas de valeur", "en": "no value"},
+    "dd_no_value": {"nl": "geen kosten, doel of waarde", "fr": "pas de coût, d'objectif ou "
+                    "de valeur", "en": "no cost, target or value"},
+    "dd_focus_goal": {"nl": "Hoofd-KPI van elke campagne", "fr": "KPI principal de chaque "
+                      "campagne", "en": "Each campaign's goal KPI"},
+    "dd_goal_col": {"nl": "Hoofd-KPI", "fr": "KPI principal", "en": "Goal KPI"},
+    "dd_goal_vs_previous": {"nl": "Hoofd-KPI t.o.v. vorige", "fr": "KPI principal vs "
+                            "précédente", "en": "Goal KPI vs previous"},
+    "dd_goal_vs_target": {"nl": "Hoofd-KPI t.o.v. doel", "fr": "KPI principal vs objectif",
+                          "en": "Goal KPI vs target"},
+    "dd_goal_hover": {
+        "nl": "Hoofd-KPI {kpi}: {change} t.o.v. doel {target}",
+        "fr": "KPI principal {kpi}\u202f: {change} vs objectif {target}",
+        "en": "Goal KPI {kpi}: {change} vs target {target}",
+    },
+    "dd_goal_no_target": {
+        "nl": "Hoofd-KPI {kpi}: geen doel ingesteld",
+        "fr": "KPI principal {kpi}\u202f: pas d'objectif défini",
+        "en": "Goal KPI {kpi}: no target set",
+    },
+    "dd_goal_unpriced": {
+        "nl": "Hoofd-KPI {kpi}: wel kosten, nog geen conversies",
+        "fr": "KPI principal {kpi}\u202f: des coûts, mais encore aucune conversion",
+        "en": "Goal KPI {kpi}: cost but no conversions yet",
+    },
+    "dd_goal_no_cost": {
+        "nl": "Geen hoofd-KPI: geen kosten in deze periode",
+        "fr": "Pas de KPI principal\u202f: aucun coût sur cette période",
+        "en": "No goal KPI: no cost in this period",
+    },
+    "dd_goal_mixed": {
+        "nl": "Campagnes met verschillende hoofd-KPI's: kleur per campagne",
+        "fr": "Campagnes aux KPI principaux différents\u202f: couleur par campagne",
+        "en": "Campaigns with different goal KPIs: coloured per campaign",
+    },
+    "dd_total_selection": {"nl": "Totaal van de selectie", "fr": "Total de la sélection",
+                           "en": "Total of the selection"},
+    "dd_selection": {
+        "nl": "Cijfers voor de selectie: {what}",
+        "fr": "Chiffres de la sélection\u202f: {what}",
+        "en": "Figures for the selection: {what}",
+    },
+    "dd_quote": {"nl": "‘{q}’", "fr": "«\u202f{q}\u202f»", "en": "‘{q}’"},
     "dd_vs_target": {"nl": "{change} t.o.v. doel {target}", "fr": "{change} vs objectif {target}",
                      "en": "{change} vs target {target}"},
     "dd_vs_account": {

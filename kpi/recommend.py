@@ -145,13 +145,17 @@ def resolve_target(targets: Sequence[TargetLike], kpi: str, campaign_key: str,
     return None
 
 
+def goal_kpis(leads: float, purchases: float) -> tuple[str, ...]:
+    """The KPIs a campaign can be judged on, in order: ROAS then CPA for one with more
+    purchases than leads, else CPL."""
+    return ("roas", "cpa") if purchases > leads else ("cpl",)
+
+
 def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
                 campaign_key: str, name: str | None = None,
                 channel: str | None = None) -> Goal | None:
-    """ROAS (else CPA) for a campaign with more purchases than leads, else CPL; None when the
-    KPI has no target."""
-    order = ("roas", "cpa") if purchases > leads else ("cpl",)
-    for kpi in order:
+    """The first of :func:`goal_kpis` with a target; None when none has one."""
+    for kpi in goal_kpis(leads, purchases):
         target = resolve_target(targets, kpi, campaign_key, name, channel)
         if target is not None and target > 0:
             return Goal(kpi, target)

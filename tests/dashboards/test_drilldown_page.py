@@ -529,7 +529,8 @@ def test_state_is_restored_from_the_url_hash(values: pd.DataFrame, browser: Brow
         "mtd", "Paid Search", "HEAT", True)
     assert state["level"]  # the treemap zoomed into the channel
     # the one heat-pump ad group off its CPA target, with its campaign and channel
-    assert state["rows"] == ["|Paid Search", "|Search – Heat pumps", "cpa|Air-water heat pump"]
+    assert state["rows"] == ["|Paid Search", "|Search – Heat pumps",
+                             "cpa goal|Air-water heat pump"]  # off its CPA target, its goal
 
 
 @pytest.mark.browser
