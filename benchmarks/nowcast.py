@@ -26,43 +26,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assets.rules import model_rules  # noqa: E402
-from kpi import model  # noqa: E402
 from kpi.nowcast_tables import lag_tables  # noqa: E402
-from pipelines.config import load_config  # noqa: E402
-from pipelines.sources.base import Window  # noqa: E402
-from pipelines.sources.demo.source import DemoSettings, DemoSource  # noqa: E402
-from pipelines.sources.streams import STREAMS  # noqa: E402
-from pipelines.warehouse.store import connect, write_extracts  # noqa: E402
+from tests.nowcast_demo import MEASURES, demo_rules, warehouse, weekly_totals  # noqa: E402
 
-MEASURES = ("conversions", "leads", "purchases", "revenue")
 FINAL_AFTER = 35  # days after a week's end when every conversion has arrived (lags <= 30)
 
 
-def warehouse(start: dt.date, end: dt.date, seed: int, rules: model.ModelRules):
-    """An in-memory warehouse as a nightly account would have it on the morning after
-    ``end``: raw pulls with their revision history, the model and its dimensions."""
-    con = connect(":memory:")
-    source = DemoSource(DemoSettings(start, end, seed=seed))
-    window = Window(start, end)
-    write_extracts(con, [source.pull(s, window) for s in STREAMS.values()])
-    raw = {name: con.table(s.table) for name, s in STREAMS.items()}
-    currencies = con.execute(model.currency_codes(raw))["currency_code"].tolist()
-    con.create_table(model.MODEL_TABLE, model.campaign_daily(raw, rules, currencies, start, end))
-    campaigns = model.campaign_dimension(raw, rules)
-    con.create_table(model.CAMPAIGN_DIM, campaigns)
-    con.create_table(model.AD_GROUP_DIM,
-                     model.ad_group_dimension(raw, con.table(model.CAMPAIGN_DIM)))
-    return con
-
-
-def weekly_totals(con) -> pd.DataFrame:
-    daily = con.execute(con.table(model.MODEL_TABLE))
-    daily["week"] = pd.to_datetime(daily["date"]).dt.to_period("W-SUN").dt.start_time.dt.date
-    return daily.groupby("week")[list(MEASURES)].sum()
-
-
-def backtest(seed: int, weeks: int, rules: model.ModelRules, history_days: int = 182) -> list[dict]:
+def backtest(seed: int, weeks: int, rules, history_days: int = 182) -> list[dict]:
     """One row per (week, measure): seen, nowcast, low, high, final."""
     last_sunday = dt.date(2026, 11, 29)
     sundays = [last_sunday - dt.timedelta(weeks=k) for k in range(weeks)][::-1]
@@ -110,7 +80,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--weeks", type=int, default=30)
     args = parser.parse_args()
-    rules = model_rules(load_config(ROOT / "data" / "campaign-kpi.example.yaml"))
+    rules = demo_rules()
     began = time.perf_counter()
     rows = pd.DataFrame([r for seed in range(7, 7 + args.seeds)
                          for r in backtest(seed, args.weeks, rules)])

@@ -159,12 +159,13 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
                       f"{_pill(format_change(line.vs_target, lang), tone)}")
         value = f"<b>{money(line.metric, line.value)}</b>"
         if line.low is not None and line.high is not None:
-            seen = format_value(line.seen, _unit(line.metric), lang, currency)
-            value = (f"<b>≈ {money(line.metric, line.value)}</b><br>"
+            unit = _unit(line.metric)
+            seen = format_value(line.seen, unit, lang, currency)
+            low, high = (estimate(v, unit, lang, currency) for v in (line.low, line.high))
+            value = (f"<b>≈ {esc(estimate(line.value, unit, lang, currency))}</b><br>"
                      f'<span style="color:{MUTED};font-size:11.5px">'
                      f"{esc(_t('r_seen_so_far', lang).format(seen=seen))}"
-                     f"<br>{money(line.metric, line.low)} – {money(line.metric, line.high)}"
-                     "</span>")
+                     f"<br>{esc(low)} – {esc(high)}</span>")
         rows.append([
             esc(_label(line.metric, lang)), value, target,
             f"{money(line.metric, line.previous)}<br>"
@@ -177,14 +178,20 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
     return _table(head, rows)
 
 
+def estimate(value: float | None, unit: str, lang: str, currency: str) -> str:
+    """A nowcast as shown: counts in whole units (an expected 301,6 leads is "302")."""
+    if value is not None and unit == "count":
+        value = float(round(value))
+    return format_value(value, unit, lang, currency)
+
+
 def _expected(f: Finding, unit: str, lang: str, currency: str) -> str:
     """The value, as "≈ value (low – high)" while the week's conversions still arrive."""
-    value = format_value(f.value, unit, lang, currency)
     if f.low is None or f.high is None:
-        return value
-    return _t("r_expected", lang).format(value=value,
-                                         low=format_value(f.low, unit, lang, currency),
-                                         high=format_value(f.high, unit, lang, currency))
+        return format_value(f.value, unit, lang, currency)
+    return _t("r_expected", lang).format(value=estimate(f.value, unit, lang, currency),
+                                         low=estimate(f.low, unit, lang, currency),
+                                         high=estimate(f.high, unit, lang, currency))
 
 
 def too_early_sentence(f: Finding, lang: str, currency: str) -> str:
@@ -192,7 +199,7 @@ def too_early_sentence(f: Finding, lang: str, currency: str) -> str:
     unit = "count" if f.kind == "mover" else _unit(f.metric)
     fields = {"kpi": _label(f.metric, lang), "name": f.name,
               "level": _t(f"r_level_{f.level}", lang) if f.level != "total" else "",
-              **{k: format_value(v, unit, lang, currency)
+              **{k: estimate(v, unit, lang, currency)
                  for k, v in (("value", f.value), ("low", f.low), ("high", f.high),
                               ("reference", f.reference))}}
     key = {"total_target": "r_too_early_target", "campaign_target": "r_too_early_target",
@@ -216,7 +223,8 @@ def finding_sentence(f: Finding, lang: str, currency: str) -> str:
     if f.kind == "total_change":
         return _t("r_total_up" if (f.change or 0) > 0 else "r_total_down", lang).format(**fields)
     delta = abs(f.value - (f.reference or 0.0))
-    fields["delta"] = format_value(delta, "count", lang, currency)
+    fields["delta"] = (estimate(delta, "count", lang, currency) if f.low is not None
+                       else format_value(delta, "count", lang, currency))
     fields["value"] = _expected(f, "count", lang, currency)
     return _t("r_mover_up" if f.value > (f.reference or 0.0) else "r_mover_down",
               lang).format(**fields)
@@ -245,6 +253,8 @@ def _channels(values: pd.DataFrame, week: IsoWeek, lang: str, currency: str) -> 
     if rows.empty:
         return ""
     table = rows.pivot_table(index="channel", columns="metric", values="value", aggfunc="first")
+    estimated = ({m: set(r["channel"]) for m, r in rows[rows["low"].notna()].groupby("metric")}
+                 if "low" in rows else {})
     previous = rows[rows["metric"] == "conversions"].set_index("channel")["previous_value"]
     table = table.sort_values("cost", ascending=False, na_position="last")
     body = []
@@ -252,14 +262,22 @@ def _channels(values: pd.DataFrame, week: IsoWeek, lang: str, currency: str) -> 
         if not (as_number(row.get("cost")) or as_number(row.get("conversions"))):
             continue
         unpaid = not as_number(row.get("cost"))  # no cost per conversion without cost
-        cells = [esc(format_value(None if unpaid and m == "cpa" else as_number(row.get(m)),
-                                  _unit(m), lang, currency)) for m in CHANNEL_METRICS]
+        cells = [esc(_channel_cell(None if unpaid and m == "cpa" else as_number(row.get(m)),
+                                   m, channel in estimated.get(m, ()), lang, currency))
+                 for m in CHANNEL_METRICS]
         conv, prev = as_number(row.get("conversions")), as_number(previous.get(channel))
         change = None if conv is None or not prev else conv / prev - 1
         body.append([esc(channel), *cells, _change_pill(change, "conversions", lang)])
     head = [esc(_t("channel", lang)), *(esc(_label(m, lang)) for m in CHANNEL_METRICS),
             esc(_t("r_col_change_conv", lang))]
     return _h2(_t("r_channels", lang)) + _table(head, body)
+
+
+def _channel_cell(value: float | None, metric: str, nowcast: bool, lang: str,
+                  currency: str) -> str:
+    if not nowcast or value is None:
+        return format_value(value, _unit(metric), lang, currency)
+    return "≈ " + estimate(value, _unit(metric), lang, currency)
 
 
 def _recommendations(frame: pd.DataFrame, lang: str) -> str:

@@ -11,6 +11,14 @@ development triangle, and the chain-ladder estimates are the ones used here (Mac
 - Mack's ``sigma2_a = 1/(n-1) sum_d C[d, a] (C[d, a+1] / C[d, a] - f_a)^2`` for the spread,
   extrapolated at the last ages as Mack proposes.
 
+Mack's variance assumes the final value is proportional to what has been seen; when arrivals
+are independent of each other (a Poisson stream split over lags, as conversions are), a young
+day's count also misjudges its level, and Mack's interval is too narrow (measured on the demo:
+see benchmarks/RESULTS.md). So the spread used for nowcasts is measured directly on the days
+that are already final: ``phi_a = sum_d (U_d - F_a C[d, a])^2 / sum_d C[d, a]``, the squared
+error the nowcast would have made at age ``a``, per unit seen (Mack's figure where too few
+days are final).
+
 Why our own twenty lines and not the ``chainladder`` package: it brings numba and sparse (and
 their compile time) for two ratios of sums and one variance; its triangles are yearly/quarterly
 origin grids, ours are one row per day and per measure. The formulas and a published example
@@ -50,6 +58,8 @@ class LagCurve:
     known: int  # factors known for ages 1..known; older ages assumed final (1)
     origins: int  # days in the triangle
     pooled: bool = False
+    dispersion: tuple[float, ...] = ()  # phi_a measured on final days (empty: use Mack's)
+    final_volumes: tuple[float, ...] = ()  # sum_d C[d, a] over those final days
 
     @property
     def max_age(self) -> int:
@@ -75,7 +85,16 @@ class LagCurve:
         return self.known >= self.max_age - 1
 
     def process_variance(self, age: int) -> float:
-        """Var(final | seen c at ``age``) / c: Mack's process variance per unit seen."""
+        """Var(final | seen c at ``age``) / c: the squared error per unit seen, as measured on
+        the final days (:attr:`dispersion`), else Mack's process variance."""
+        if age >= self.max_age:
+            return 0.0
+        if self.dispersion:
+            return self.dispersion[age - 1]
+        return self.mack_process_variance(age)
+
+    def mack_process_variance(self, age: int) -> float:
+        """Mack's process variance per unit seen: F_a^2 sum_k sigma2_k / (f_k^2 G_k)."""
         if age >= self.max_age:
             return 0.0
         out, grown = 0.0, 1.0
@@ -86,9 +105,12 @@ class LagCurve:
         return self.to_ultimate(age) ** 2 * out
 
     def parameter_sd(self, age: int) -> float:
-        """sd(F_a) from the estimation error of the factors (Mack's parameter term)."""
+        """sd(F_a) from the estimation error of the factors (Mack's parameter term; with a
+        measured dispersion, phi_a over the volume the factor was measured on)."""
         if age >= self.max_age:
             return 0.0
+        if self.dispersion and self.final_volumes[age - 1] > 0:
+            return float(np.sqrt(self.dispersion[age - 1] / self.final_volumes[age - 1]))
         terms = [self.sigma2[k - 1] / self.factors[k - 1] ** 2 / self.volumes[k - 1]
                  for k in range(age, self.max_age) if self.volumes[k - 1] > 0]
         return self.to_ultimate(age) * float(np.sqrt(sum(terms)))
@@ -119,9 +141,27 @@ def fit_curve(triangle: np.ndarray, min_origins: int = MIN_ORIGINS,
             sigma2[a] = float((now[ok] * (nxt[ok] / now[ok] - factors[a]) ** 2).sum()
                               / (ok.sum() - 1))
     _extrapolate_tail(sigma2, factors)
+    dispersion, final_volumes = _measured_dispersion(tri, factors, min_origins)
     return LagCurve(tuple(map(float, factors)), tuple(map(float, sigma2)),
-                    tuple(map(float, volumes)), known, len(tri),
-                    pooled=pool is not None)
+                    tuple(map(float, volumes)), known, len(tri), pooled=pool is not None,
+                    dispersion=dispersion, final_volumes=final_volumes)
+
+
+def _measured_dispersion(tri: np.ndarray, factors: np.ndarray,
+                         min_origins: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(phi_a, volume_a) from the days seen at every age: the nowcast's squared error at age
+    ``a`` per unit seen; empty when fewer than ``min_origins`` days are final."""
+    final = np.isfinite(tri).all(axis=1)
+    if final.sum() < max(min_origins, 2):
+        return (), ()
+    done = tri[final]
+    to_final = np.cumprod(factors[::-1])[::-1]  # F_a for a = 1..A
+    ultimate = done[:, -1]
+    seen = done.sum(axis=0)
+    errors = ((ultimate[:, None] - done * to_final[None, :]) ** 2).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = np.where(seen > 0, errors / seen, 0.0)
+    return tuple(map(float, phi)), tuple(map(float, seen))
 
 
 def _extrapolate_tail(sigma2: np.ndarray, factors: np.ndarray) -> None:

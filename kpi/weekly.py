@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi.recommend import goal_kpis
 from kpi.registry import KPIS, MEASURES
 
 HEADLINE_METRICS = ("cost", "conversions", "leads", "purchases", "revenue", "cpa", "cpl", "roas",
@@ -180,6 +181,8 @@ def kpi_lines(values: pd.DataFrame, week: IsoWeek,
         row = now.get(metric)
         value = _number(row["value"]) if row is not None else None
         prev = _number(before[metric]["value"]) if metric in before else None
+        if row is not None and "completeness" in row.index:  # lag-aware: judged like with like
+            prev = _number(row["previous_value"])
         ly = _number(last_year[metric]["value"]) if metric in last_year else None
         target = _number(row["target"]) if row is not None else None
         on = None if row is None or pd.isna(row["on_target"]) else bool(row["on_target"])
@@ -262,7 +265,7 @@ def _goal(metrics: dict[str, pd.Series]) -> str | None:
     CPA) when it sells more than it generates leads, else CPL; only a KPI with a target."""
     leads = _number(metrics["leads"]["value"]) if "leads" in metrics else 0.0
     purchases = _number(metrics["purchases"]["value"]) if "purchases" in metrics else 0.0
-    order = ("roas", "cpa") if (purchases or 0.0) > (leads or 0.0) else ("cpl",)
+    order = goal_kpis(leads or 0.0, purchases or 0.0)
     return next((m for m in order if m in metrics and _number(metrics[m]["target"])), None)
 
 
