@@ -90,11 +90,28 @@ def lag_aware(values: pd.DataFrame, nowcast: pd.DataFrame, mode: Mode = "nowcast
                         how="left")
         moved = out["_previous_nowcast"].notna()
         out.loc[moved, "previous_value"] = out.loc[moved, "_previous_nowcast"]
+        out = _kpi_parts(out, has)
     else:
         out = _same_age_previous(out, values)
     out.loc[has, "completeness"] = out.loc[has, "_complete"]
     out = _recompute(out)
     return out.drop(columns=[c for c in out.columns if c.startswith("_")] + ["nowcast"])
+
+
+def _kpi_parts(out: pd.DataFrame, has: pd.Series) -> pd.DataFrame:
+    """A nowcast KPI's numerator and denominator: the nowcasts of its measures (so a page that
+    sums parts over a selection gets the nowcast ratio)."""
+    series = ["grain", "level", "period_start", "series_key"]
+    measures = out.loc[out["kind"] == "measure", [*series, "metric", "value"]]
+    for kpi_id, kpi in KPIS.items():
+        rows = out.index[(out["metric"] == kpi_id) & has]
+        if not len(rows) or "numerator" not in out:
+            continue
+        for part, column in ((kpi.numerator, "numerator"), (kpi.denominator, "denominator")):
+            values = measures[measures["metric"] == part].drop(columns="metric")
+            matched = out.loc[rows, series].merge(values, on=series, how="left")
+            out.loc[rows, column] = matched["value"].to_numpy()
+    return out
 
 
 def _same_age_previous(out: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:

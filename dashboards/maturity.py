@@ -1,0 +1,87 @@
+"""How complete the newest periods are, said the same way on every page.
+
+Reads ``kpi_nowcast`` (see :mod:`kpi.nowcast_tables`): the account's conversions per period,
+seen and expected. A page shows one line above its charts, e.g. "Conversions still coming in:
+week 47 about 78 % in, November about 93 % in (figures marked ≈ are expected final values)".
+
+>>> import datetime as dt, pandas as pd
+>>> now = pd.DataFrame({"grain": ["week", "month"], "level": "total", "metric": "conversions",
+...     "period_start": [dt.date(2026, 11, 16), dt.date(2026, 11, 1)],
+...     "completeness": [0.776, 0.93]})
+>>> print(completeness_text(now, "en"))
+Conversions still coming in: week 47 about 77,6% in, November 2026 about 93,0% in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from babel.dates import format_skeleton
+
+from dashboards.formatting import format_value, locale_for
+from dashboards.page import esc
+
+TEXTS: dict[str, dict[str, str]] = {
+    "m_still_arriving": {
+        "nl": "Conversies komen nog binnen: {periods}.",
+        "fr": "Des conversions arrivent encore\u00a0: {periods}.",
+        "en": "Conversions still coming in: {periods}.",
+    },
+    "m_period_share": {"nl": "{period} ongeveer {share} binnen",
+                       "fr": "{period} à environ {share}",
+                       "en": "{period} about {share} in"},
+    "m_week": {"nl": "week {week}", "fr": "semaine {week}", "en": "week {week}"},
+    "m_estimates": {
+        "nl": "Cijfers met ≈ zijn de verwachte eindstand, met een marge van 80 %.",
+        "fr": "Les chiffres précédés de ≈ sont la valeur finale attendue (fourchette à "
+              "80\u00a0%).",
+        "en": "Figures marked ≈ are the expected final values, with an 80 % range.",
+    },
+}
+SHOWN_GRAINS = ("week", "month")
+
+
+def _t(key: str, lang: str) -> str:
+    return TEXTS[key].get(lang, TEXTS[key]["en"])
+
+
+def _period(grain: str, start: dt.date, lang: str) -> str:
+    if grain == "week":
+        return _t("m_week", lang).format(week=start.isocalendar()[1])
+    if grain == "month":
+        return format_skeleton("yMMMM", start, locale=locale_for(lang))
+    return start.isoformat()
+
+
+def incomplete_periods(nowcast: pd.DataFrame | None, grains=SHOWN_GRAINS) -> pd.DataFrame:
+    """The account's still-filling periods: grain, period_start, completeness (newest first)."""
+    if nowcast is None or nowcast.empty:
+        return pd.DataFrame(columns=["grain", "period_start", "completeness"])
+    rows = nowcast[(nowcast["level"] == "total") & (nowcast["metric"] == "conversions")
+                   & nowcast["grain"].isin(grains) & (nowcast["completeness"] < 0.995)]
+    rows = rows.assign(period_start=pd.to_datetime(rows["period_start"]).dt.date)
+    order = {g: i for i, g in enumerate(grains)}
+    rows = rows.assign(_o=rows["grain"].map(order)).sort_values(["_o", "period_start"],
+                                                                ascending=[True, False])
+    return rows[["grain", "period_start", "completeness"]].reset_index(drop=True)
+
+
+def completeness_text(nowcast: pd.DataFrame | None, lang: str) -> str:
+    """One sentence (plain text); empty when every period is complete."""
+    rows = incomplete_periods(nowcast)
+    if rows.empty:
+        return ""
+    parts = [_t("m_period_share", lang).format(
+        period=_period(r.grain, r.period_start, lang),
+        share=format_value(r.completeness, "percent", lang)) for r in rows.itertuples()]
+    return _t("m_still_arriving", lang).format(periods=", ".join(parts))
+
+
+def completeness_note(nowcast: pd.DataFrame | None, lang: str) -> str:
+    """The sentence as an HTML note for a page (escaped), or ""."""
+    sentence = completeness_text(nowcast, lang)
+    if not sentence:
+        return ""
+    return (f'<div class="note maturity" style="margin:6px 0 10px;color:#9a5b00">'
+            f"{esc(sentence)} {esc(_t('m_estimates', lang))}</div>")
