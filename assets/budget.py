@@ -115,7 +115,8 @@ def recommendation_settings(config: Config) -> Settings:
     r = config.recommendations
     return Settings(confidence=r.confidence, pause_margin=r.pause_margin,
                     max_change=r.max_change, judge_days=r.judge_days,
-                    curve_grain=r.curve_grain)
+                    curve_grain=r.curve_grain, min_effect_value=r.min_effect_value,
+                    min_effect_share=r.min_effect_share)
 
 
 def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:

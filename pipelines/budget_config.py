@@ -55,6 +55,12 @@ class RecommendationSettings(_Strict):
     max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
     curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means
     scenario_change: float = Field(0.2, gt=0, le=1)  # what-if: each channel ±20 %
+    # Materiality: a scale or a move is left out (and counted) when its expected effect a day is
+    # below min_effect_value in the reporting currency (revenue as is; leads, purchases or
+    # clicks valued at the campaign's target cost per conversion) or below min_effect_share of
+    # the campaign's current response a day. Pauses are always shown.
+    min_effect_value: float = Field(10.0, ge=0)
+    min_effect_share: float = Field(0.02, ge=0, lt=1)
 
 
 class OrdersSource(_Strict):
