@@ -352,7 +352,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "plan.moved": {
         "nl": "Haal daarvoor {moved} per dag weg bij {source}{extra}: naar schatting {gain} "
               "per dag extra, het verlies bij {source} meegerekend.",
-        "fr": f"Financez-la en déplaçant {{moved}} par jour depuis {{source}}{{extra}}{NBSP}: "
+        "fr": f"Financez cette hausse en déplaçant {{moved}} par jour depuis {{source}}{{extra}}"
+              f"{NBSP}: "
               f"environ {{gain}} de plus par jour, perte de {{source}} déduite.",
         "en": "Fund it by moving {moved} a day from {source}{extra}: about {gain} more a day, "
               "net of what {source} loses.",
@@ -729,7 +730,7 @@ def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
         found = reallocation_moves(allocation, fits, measure, names=names, currency=currency)
         small = [m for m in found if (m.amount or 0) < settings.min_move_share * total]
         left_out += len(small)
-        moves.extend(m for m in found if m not in small)
+        moves.extend(m for m in found if (m.amount or 0) >= settings.min_move_share * total)
     into = {a.item for a in scaled}
     # A scaled campaign earns above target at the margin: money does not leave it.
     moves = [m for m in moves if m.source not in into]
@@ -737,7 +738,7 @@ def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
     for a in assessed:
         if a.item in paused:
             out.append(_pause(a, names, currency))
-        elif a in scaled:
+        elif a.item in into:
             out.append(_scale(a, names, settings, currency,
                               [m for m in moves if m.item == a.item]))
     out.extend(m for m in moves if m.item not in into)
