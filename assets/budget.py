@@ -11,11 +11,10 @@ import pyarrow as pa
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules, target_rows
 from kpi import model
-from kpi.allocate import what_ifs
+from kpi.allocate import curve_scenarios
 from kpi.budget_plan import PlanError, load_costs, load_plan, plan_frame
 from kpi.pacing import pace, pacing_frame
 from kpi.recommend import Settings, recommend, recommendations_frame
-from kpi.response import fit_curves, fits_frame
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 from pipelines.warehouse.store import replace_with_arrow
@@ -116,7 +115,8 @@ def recommendation_settings(config: Config) -> Settings:
     r = config.recommendations
     return Settings(confidence=r.confidence, pause_margin=r.pause_margin,
                     max_change=r.max_change, judge_days=r.judge_days,
-                    curve_grain=r.curve_grain)
+                    curve_grain=r.curve_grain, min_effect_value=r.min_effect_value,
+                    min_effect_share=r.min_effect_share)
 
 
 def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:
@@ -163,20 +163,8 @@ def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResour
 
     by_channel = paid.groupby(["channel", "date"], as_index=False)[
         ["cost", "conversions", "revenue"]].sum()
-    fits, scenarios = [], []
-    for measure in ("conversions", "revenue"):
-        curves = fit_curves(by_channel, measure, by="channel",
-                            grain=rules.curve_grain)
-        frame = fits_frame(list(curves.values())).assign(measure=measure)
-        fits.append(frame)
-        usable = {k: f for k, f in curves.items() if f.ok and f.current_spend}
-        for s in what_ifs(usable, {k: f.current_spend for k, f in usable.items()},
-                          rules.scenario_change):
-            scenarios.append({"channel": s.item, "measure": measure, "spend": s.spend,
-                              "new_spend": s.new_spend, "response": s.response,
-                              "new_response": s.new_response, "change": s.change,
-                              "incremental_return": s.incremental_return,
-                              "r_squared": curves[s.item].r_squared})
+    fits, scenarios = curve_scenarios(by_channel, by="channel", grain=rules.curve_grain,
+                                      change=rules.scenario_change)
     names = dict(zip(paid["campaign_key"], paid["campaign_name"], strict=False))
     channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
     budgets = _budgets(con, days["date"].min().date(), config) if not paid.empty else None
@@ -189,8 +177,8 @@ def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResour
         table.insert(2, "campaign_name", table["item"].map(names))
         table.insert(3, "channel", table["item"].map(channels))
     counts = replace_with_arrow(con, {
-        CURVES_TABLE: _arrow(pd.concat(fits, ignore_index=True)),
-        SCENARIOS_TABLE: _arrow(pd.DataFrame(scenarios)),
+        CURVES_TABLE: _arrow(fits),
+        SCENARIOS_TABLE: _arrow(scenarios),
         RECOMMENDATIONS_TABLE: _arrow(table)})
     actions = table["action"].value_counts().to_dict() if not table.empty else {}
     for key in (CURVES_TABLE, SCENARIOS_TABLE):

@@ -152,7 +152,8 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     predicted = predict_clv(customers, ClvTerms.of(c.horizon_months, c.annual_discount_rate,
                                                    c.gross_margin))
     customers = predicted.customers.sort_values("customer_key").reset_index(drop=True)
-    fitted = predicted.models.assign(observation_end=pd.Timestamp(end))
+    fitted = predicted.models.assign(observation_end=pd.Timestamp(end),
+                                     gross_margin_set=c.margin_set)
     cohorts = cohort_clv(orders, "customer_key", "order_date", "revenue", end)
     clv, groups = customers.set_index("customer_key")["clv"], []
     for level, column in (("channel", "channel"), ("campaign", "campaign_key")):

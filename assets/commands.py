@@ -30,6 +30,7 @@ from experiments.wording import LANGS, summary
 from kpi.weekly import IsoWeek
 from pipelines import retention
 from pipelines.config import Config, ConfigError, load_config
+from pipelines.config_checks import advice
 from pipelines.sources.base import Window
 from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
 from pipelines.sources.retry import SourceError
@@ -219,6 +220,9 @@ def check_config(paths: Paths) -> None:
                   f"{config.sources.experiments.kind}; {len(config.targets)} targets, "
                   f"{len(config.experiments)} experiments")
     console.print(f"warehouse: {describe(config.engine, paths.data_dir)}")
+    for found in advice(config):
+        console.print(f"[yellow]Warning[/yellow] {'.'.join(map(str, found.loc))}: "
+                      f"{escape(found.message)}", soft_wrap=True)
 
 
 def experiments(paths: Paths, lang: str) -> None:

@@ -345,6 +345,10 @@ def _key_numbers(r: Mapping[str, Any], lang: str, currency: str) -> list[str]:
             cost=_money(r.get("cost"), lang, currency),
             days=format_value(r.get("days"), "count", lang)))
     amount = as_number(r.get("amount"))
+    moved = as_number(r.get("moved")) if action == "scale" else None
+    if moved is not None and amount is not None:  # a scale funded by a move: each euro once
+        chips.append(_t("bud_key_move", lang).format(amount=_money(moved, lang, currency)))
+        amount = amount - moved if amount - moved >= 0.005 else None
     if amount is not None and action in ("scale", "reallocate"):
         key = "bud_key_extra" if action == "scale" else "bud_key_move"
         chips.append(_t(key, lang).format(amount=_money(amount, lang, currency)))
@@ -395,7 +399,22 @@ def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str) -> st
                       f'<ul style="margin:10px 0 0;padding-left:20px">{"".join(items)}</ul>'
                       "</div>")
     parts.append(f'<div class="grid">{"".join(groups)}</div>')
+    left_out = _left_out(recs, lang)
+    if left_out:
+        parts.append(f'<p class="meta">{esc(left_out)}</p>')
     return "".join(parts)
+
+
+def _left_out(recs: pd.DataFrame, lang: str) -> str:
+    """How many smaller actions were left out (kpi.recommend's materiality), or ''."""
+    if "left_out" not in recs.columns:
+        return ""
+    count = as_number(pd.to_numeric(recs["left_out"], errors="coerce").max())
+    if not count:
+        return ""
+    if count == 1:
+        return _t("bud_left_out_one", lang)
+    return _t("bud_left_out_many", lang).format(count=format_value(count, "count", lang))
 
 
 # --- scenarios ---------------------------------------------------------------------------------

@@ -96,9 +96,30 @@ def _has(frame: pd.DataFrame, *columns: str) -> bool:
     return not frame.empty and all(c in frame.columns for c in columns)
 
 
+def margin_of(model: pd.DataFrame) -> float | None:
+    """The gross margin CLV was valued at when the configuration set one, else None (CLV is
+    then on revenue). Without the ``gross_margin_set`` flag (an older table) only a margin
+    below 100 % counts as set: a revenue CLV is never presented as a margin one."""
+    if not _has(model, "gross_margin"):
+        return None
+    margin = as_number(model["gross_margin"].iloc[0])
+    flag = model["gross_margin_set"].iloc[0] if "gross_margin_set" in model.columns else None
+    set_ = bool(flag) if flag is not None and not pd.isna(flag) else (
+        margin is not None and margin < 1)
+    return margin if set_ else None
+
+
+def _basis(margin: float | None, lang: str) -> str:
+    """'on revenue (no margin set)' or 'at 35 % gross margin', for headlines."""
+    if margin is None:
+        return _t("clv_basis_revenue", lang)
+    return _t("clv_basis_margin", lang).format(margin=format_percent(margin,
+                                                                     locale=locale_for(lang)))
+
+
 # --- sections ----------------------------------------------------------------------------------
 
-def _tiles(customers: pd.DataFrame, lang: str, currency: str) -> str:
+def _tiles(customers: pd.DataFrame, margin: float | None, lang: str, currency: str) -> str:
     n = len(customers)
     clv = pd.to_numeric(customers["clv"], errors="coerce")
     future = (pd.to_numeric(customers["future_value"], errors="coerce")
@@ -113,7 +134,10 @@ def _tiles(customers: pd.DataFrame, lang: str, currency: str) -> str:
         _tile(_t("clv_customers", lang), _count(n, lang),
               _t("clv_customers_line", lang).format(day=format_date(first, lang))
               if first else ""),
-        _tile(_t("clv_mean", lang), _money(clv.mean(), lang, currency),
+        _tile(_t("clv_mean_revenue", lang) if margin is None else _t(
+                  "clv_mean_margin", lang).format(
+                  margin=format_percent(margin, locale=locale_for(lang))),
+              _money(clv.mean(), lang, currency),
               _t("clv_mean_line", lang).format(future=_money(future.mean(), lang, currency))
               if future.notna().any() else ""),
         _tile(_t("clv_alive", lang), format_value(alive_mean, "percent", lang),
@@ -200,17 +224,22 @@ def _by_ratio(groups: pd.DataFrame) -> pd.DataFrame:
 
 def _acquisition(by_acquisition: pd.DataFrame, customers: pd.DataFrame, lang: str,
                  currency: str, names: Mapping[str, str],
-                 figures: dict[str, go.Figure]) -> str:
+                 figures: dict[str, go.Figure], margin: float | None = None) -> str:
+    by_channel = _t("clv_by_channel", lang).format(basis=_basis(margin, lang))
     heads = [_t(k, lang) for k in ("clv_col_customers", "clv_col_clv", "clv_col_cost",
                                    "clv_col_cac", "clv_col_ratio")]
     if not _has(by_acquisition, "level", "group", "customers", "clv", "acquisition_cost",
                 "cac", "clv_to_cac"):
-        return (f'<h2>{esc(_t("clv_by_channel", lang))}</h2>'
+        return (f'<h2>{esc(by_channel)}</h2>'
                 f'<div class="card">{_empty(_t("clv_no_groups", lang))}</div>')
     since = (as_day(pd.to_datetime(by_acquisition["since"]).min())
              if "since" in by_acquisition.columns else None)
     channels = _by_ratio(by_acquisition[by_acquisition["level"] == "channel"])
-    parts = [f'<h2>{esc(_t("clv_by_channel", lang))}</h2><div class="grid">']
+    parts = [f'<h2>{esc(by_channel)}</h2>']
+    if margin is None:
+        parts.append('<div class="card" style="border-color:#f5c26b;background:var(--warn-bg);'
+                     f'margin-bottom:12px">{esc(_t("clv_no_margin", lang))}</div>')
+    parts.append('<div class="grid">')
     fig = _channel_figure(channels, lang, currency)
     if fig is not None:
         figures["clv-cac"] = fig
@@ -228,7 +257,8 @@ def _acquisition(by_acquisition: pd.DataFrame, customers: pd.DataFrame, lang: st
     campaigns = by_acquisition[by_acquisition["level"] == "campaign"]
     big = _by_ratio(campaigns[pd.to_numeric(campaigns["customers"], errors="coerce")
                               >= MIN_CAMPAIGN_CUSTOMERS])
-    parts.append(f'<h2>{esc(_t("clv_by_campaign", lang))}</h2>')
+    parts.append(f'<h2>{esc(_t("clv_by_campaign", lang).format(basis=_basis(margin, lang)))}'
+                 '</h2>')
     if big.empty:
         text = _t("clv_no_campaigns", lang).format(min=MIN_CAMPAIGN_CUSTOMERS)
         parts.append(f'<div class="card">{_empty(text)}</div>')
@@ -410,8 +440,10 @@ def _method(model: pd.DataFrame, since: dt.date | None, lang: str) -> str:
     weekly = as_number(first["weekly_discount_rate"])
     loc = locale_for(lang)
     annual = (1 + weekly) ** 52 - 1 if weekly is not None else None
+    margin = margin_of(model)
     text = _t("clv_method", lang).format(
-        margin=format_percent(as_number(first["gross_margin"]) or 0, locale=loc),
+        margin=(_t("clv_margin_none", lang) if margin is None
+                else format_percent(margin, locale=loc)),
         weeks=_count(weeks, lang),
         months=_count(round(weeks / WEEKS_PER_MONTH) if weeks is not None else None, lang),
         discount=format_value(annual, "percent", lang),
@@ -448,9 +480,10 @@ def render_clv(customers: pd.DataFrame, model: pd.DataFrame, cohorts: pd.DataFra
             since = as_day(pd.to_datetime(by_acquisition["since"]).min())
         elif "acquired_on" in customers.columns:
             since = as_day(pd.to_datetime(customers["acquired_on"]).min())
-        parts += [_tiles(customers, lang, currency),
+        margin = margin_of(model)
+        parts += [_tiles(customers, margin, lang, currency),
                   _acquisition(by_acquisition, customers, lang, currency,
-                               dict(campaign_names or {}), figures),
+                               dict(campaign_names or {}), figures, margin),
                   _cohorts(cohorts, lang, currency, figures),
                   _model(model, customers, lang, currency), _method(model, since, lang)]
     parts.append(f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>')

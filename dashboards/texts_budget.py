@@ -135,6 +135,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Budget\u00a0: +{amount} par jour",
         "en": "Budget: +{amount} a day",
     },
+    "bud_left_out_one": {
+        "nl": "1 kleinere actie weggelaten: te weinig verwacht effect om op te handelen.",
+        "fr": "1 action mineure écartée\u00a0: effet attendu trop faible pour agir.",
+        "en": "1 smaller action left out: too little expected effect to act on.",
+    },
+    "bud_left_out_many": {
+        "nl": "{count} kleinere acties weggelaten: te weinig verwacht effect om op te handelen.",
+        "fr": "{count} actions mineures écartées\u00a0: effet attendu trop faible pour agir.",
+        "en": "{count} smaller actions left out: too little expected effect to act on.",
+    },
     "bud_key_move": {
         "nl": "Verschuiving: {amount} per dag",
         "fr": "Transfert\u00a0: {amount} par jour",
@@ -159,9 +169,15 @@ TEXTS: dict[str, dict[str, str]] = {
                             "en": "What-if scenarios"},
     "bud_pacing_plain": {"nl": "Pacing", "fr": "Rythme de dépense", "en": "Pacing"},
     "bud_scenarios_desc": {
-        "nl": "Per dag, volgens de responscurve van het kanaal (afnemende meeropbrengst).",
-        "fr": "Par jour, selon la courbe de réponse du canal (rendements décroissants).",
-        "en": "Per day, from the channel's response curve (diminishing returns).",
+        "nl": "Alles per dag. Uitgaven per dag: het gemiddelde van het kanaal over de laatste "
+        "twee weken met volledige conversies; de rest volgt uit de responscurve van het kanaal "
+        "(afnemende meeropbrengst).",
+        "fr": "Tout est par jour. Dépense par jour\u00a0: la moyenne du canal sur les deux "
+        "dernières semaines aux conversions complètes\u202f; le reste découle de la courbe de "
+        "réponse du canal (rendements décroissants).",
+        "en": "Everything per day. Spend a day: the channel's average over the last two weeks "
+        "with complete conversions; the rest follows from the channel's response curve "
+        "(diminishing returns).",
     },
     "bud_no_scenarios": {
         "nl": "Nog geen responscurven",

@@ -24,7 +24,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_customers": {"nl": "Klanten", "fr": "Clients", "en": "Customers"},
     "clv_customers_line": {"nl": "verworven sinds {day}", "fr": "acquis depuis le {day}",
                            "en": "acquired since {day}"},
-    "clv_mean": {"nl": "Gemiddelde CLV", "fr": "CLV moyenne", "en": "Mean CLV"},
     "clv_mean_line": {
         "nl": "waarvan {future} verwachte toekomstige waarde",
         "fr": "dont {future} de valeur future attendue",
@@ -49,9 +48,44 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{share} of customers ordered more than once",
     },
     "clv_by_channel": {
-        "nl": "CLV:CAC per acquisitiekanaal",
-        "fr": "CLV:CAC par canal d'acquisition",
-        "en": "CLV:CAC by acquisition channel",
+        "nl": "CLV:CAC per acquisitiekanaal, {basis}",
+        "fr": "CLV:CAC par canal d'acquisition, {basis}",
+        "en": "CLV:CAC by acquisition channel, {basis}",
+    },
+    "clv_basis_revenue": {
+        "nl": "op omzet (geen marge ingesteld)",
+        "fr": "sur le chiffre d'affaires (aucune marge configurée)",
+        "en": "on revenue (no margin set)",
+    },
+    "clv_basis_margin": {
+        "nl": "bij {margin} brutomarge",
+        "fr": "avec une marge brute de {margin}",
+        "en": "at {margin} gross margin",
+    },
+    "clv_mean_revenue": {"nl": "Gemiddelde CLV op omzet", "fr": "CLV moyenne sur le CA",
+                         "en": "Mean CLV on revenue"},
+    "clv_mean_margin": {"nl": "Gemiddelde CLV bij {margin} marge",
+                        "fr": "CLV moyenne à {margin} de marge",
+                        "en": "Mean CLV at {margin} margin"},
+    "clv_no_margin": {
+        "nl": "Geen brutomarge ingesteld: de CLV telt omzet, dus CLV:CAC zegt hoeveel omzet een "
+        "klant per euro acquisitiekosten oplevert, niet hoeveel hij terugverdient. Vul het deel "
+        "van de omzet dat u overhoudt in onder 'clv: gross_margin:' in de configuratie "
+        "(bv. 0.35).",
+        "fr": "Aucune marge brute configurée\u00a0: la CLV compte le chiffre d'affaires, le "
+        "CLV:CAC dit donc combien de chiffre d'affaires un client apporte par euro de coût "
+        "d'acquisition, pas ce qu'il rapporte vraiment. Indiquez la part du chiffre d'affaires "
+        "que vous gardez sous «\u202fclv: gross_margin:\u202f» dans la configuration "
+        "(p.\u00a0ex. 0.35).",
+        "en": "No gross margin set: CLV counts revenue, so CLV:CAC says how much revenue a "
+        "customer brings per euro of acquisition cost, not how much they earn back. Add the "
+        "share of revenue you keep under 'clv: gross_margin:' in the configuration "
+        "(e.g. 0.35).",
+    },
+    "clv_margin_none": {
+        "nl": "100%, want er is geen marge ingesteld",
+        "fr": "100\u00a0%, faute de marge configurée",
+        "en": "100%, as no margin is set",
     },
     "clv_chart_desc": {
         "nl": "Totale CLV ÷ mediakosten van het kanaal sinds {day}. Stippellijn: CLV = CAC "
@@ -82,8 +116,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Aucune donnée d'acquisition",
         "en": "No acquisition data",
     },
-    "clv_by_campaign": {"nl": "CLV:CAC per campagne", "fr": "CLV:CAC par campagne",
-                        "en": "CLV:CAC by campaign"},
+    "clv_by_campaign": {"nl": "CLV:CAC per campagne, {basis}",
+                        "fr": "CLV:CAC par campagne, {basis}",
+                        "en": "CLV:CAC by campaign, {basis}"},
     "clv_campaign_note": {
         "nl": "Campagnes met minstens {min} klanten, hoogste CLV:CAC eerst; campagnes zonder "
         "mediakosten onderaan. Kleinere campagnes niet getoond: {hidden}.",

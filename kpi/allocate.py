@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from kpi.response import Curve
+from kpi.response import Curve, fit_curves, fits_frame
 
 Bound = Literal["lower", "upper"]
 
@@ -246,3 +246,26 @@ def what_ifs(curves: Mapping[str, Curve], spend: Mapping[str, float],
     """For every item, the scenarios +``change`` and −``change``."""
     return tuple(what_if(curves[item], spend[item], sign * change, item)
                  for item in curves for sign in (1, -1))
+
+
+def curve_scenarios(frame: pd.DataFrame, measures: tuple[str, ...] = ("conversions", "revenue"),
+                    *, by: str = "channel", grain: Literal["day", "week"] = "week",
+                    change: float = 0.2,
+                    recent_days: int = 14) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per ``by`` and measure, a response curve on ``frame``'s daily facts (date, ``by``, cost
+    and the measures) and its what-ifs at ±``change``: (the fits, one row per item and measure;
+    the scenarios, two rows per usable fit). Spend and response are per day at either grain;
+    the current spend is the mean spend per day of the last ``recent_days`` days."""
+    fits, rows = [], []
+    for measure in measures:
+        curves = fit_curves(frame, measure, by=by, grain=grain, recent_days=recent_days)
+        fits.append(fits_frame(list(curves.values())).assign(measure=measure))
+        usable = {k: f for k, f in curves.items() if f.ok and f.current_spend}
+        for s in what_ifs(usable, {k: float(f.current_spend) for k, f in usable.items()},
+                          change):
+            rows.append({by: s.item, "measure": measure, "spend": s.spend,
+                         "new_spend": s.new_spend, "response": s.response,
+                         "new_response": s.new_response, "change": s.change,
+                         "incremental_return": s.incremental_return,
+                         "r_squared": curves[s.item].r_squared})
+    return pd.concat(fits, ignore_index=True), pd.DataFrame(rows)

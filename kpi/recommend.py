@@ -26,10 +26,23 @@ Each bound is one-sided at ``confidence``.
   (:func:`kpi.allocate.allocate`) splits today's total within ±``max_change`` of each current
   spend; the moves from donors to receivers come with their expected gain.
 
-Amounts are per day (curves are fitted on daily sums). Leave provisional days (conversions still
-arriving) out of ``facts``, or CPA looks worse than it is. Sentences come in nl, fr and en; their
-numbers are formatted by Babel (nl_BE, fr_BE, en_BE) exactly as ``dashboards.formatting`` does
-(tested), without importing it: kpi stays below dashboards in the package graph.
+**One action per euro.** A reallocation into a campaign that is also scaled is merged into
+that scale: its sentence says how much of the extra spend to move from where (the rest is new
+budget) and its gain is net of what the donors lose; a move out of a scaled campaign is left
+out (the scale says that money earns above target where it is).
+
+**Materiality.** A scale or a move (after merging) whose expected effect a day is below
+``min_effect_value`` (money: revenue as is, a count valued at the campaign's target cost per
+conversion) or below ``min_effect_share`` of the campaign's current response a day is left out,
+as is a move under ``min_move_share`` of the group's spend; :attr:`Recommendations.left_out`
+counts them, so pages and reports can say so. Pauses are always kept, and so is a scale without
+a curve (no effect to estimate).
+
+Amounts are per day (curves map spend per day to response per day, at either grain). Leave
+provisional days (conversions still arriving) out of ``facts``, or CPA looks worse than it is.
+Sentences come in nl, fr and en; their numbers are formatted by Babel (nl_BE, fr_BE, en_BE)
+exactly as ``dashboards.formatting`` does (tested), without importing it: kpi stays below
+dashboards in the package graph.
 
 >>> est = estimate("cpl", cost=1000.0, volume=10)
 >>> round(est.value, 2), round(est.lower, 2), round(est.upper, 2)
@@ -122,6 +135,8 @@ class Settings:
     min_spend_cv: float = 0.1  # ... and this spread of daily spend (else it extrapolates)
     max_change: float = 0.3  # scale and reallocation stay within ±30 % of current spend
     min_move_share: float = 0.02  # smaller reallocation moves (share of the total) are dropped
+    min_effect_value: float = 10.0  # scale / reallocate: left out below this effect a day
+    min_effect_share: float = 0.02  # ... or below this share of the campaign's response a day
     recent_days: int = 14  # current spend = mean daily spend of the last days
     judge_days: int | None = None  # the KPI is judged on the last days only (None: all)
     curve_grain: Literal["day", "week"] = "day"  # "week": fit on each ISO week's daily means
@@ -338,6 +353,20 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "Augmentez le budget quotidien de {amount} ({change}) et suivez le {kpi}.",
         "en": "Raise the daily budget by {amount} ({change}) and watch the {kpi}.",
     },
+    "plan.moved": {
+        "nl": "Haal daarvoor {moved} per dag weg bij {source}{extra}: naar schatting {gain} "
+              "per dag extra, het verlies bij {source} meegerekend.",
+        "fr": f"Financez cette hausse en déplaçant {{moved}} par jour depuis {{source}}{{extra}}"
+              f"{NBSP}: "
+              f"environ {{gain}} de plus par jour, perte de {{source}} déduite.",
+        "en": "Fund it by moving {moved} a day from {source}{extra}: about {gain} more a day, "
+              "net of what {source} loses.",
+    },
+    "plan.extra": {
+        "nl": " en voeg {amount} per dag nieuw budget toe",
+        "fr": " et en ajoutant {amount} par jour de budget neuf",
+        "en": " and adding {amount} a day of new budget",
+    },
     "reallocate": {
         "nl": "Verschuif {amount} per dag van {source} naar {item}: naar schatting {gain} "
               "per dag extra.",
@@ -436,6 +465,8 @@ class Recommendation:
     source: str | None = None  # reallocate: the campaign giving the money
     budget_limited: bool | None = None
     marginal: float | None = None  # marginal KPI at current spend (next lead's cost, or ROAS)
+    moved: float | None = None  # scale: the part of ``amount`` moved from ``source`` (the
+    # rest is new budget); ``source`` then lists the donors' keys, comma-separated
 
     def sentence(self, lang: str) -> str:
         return self.text(lang)
@@ -488,13 +519,23 @@ def _scale_step(a: Assessment, settings: Settings) -> tuple[float, float | None]
     return best - a.current_spend, gain
 
 
-def _scale(a: Assessment, names: Mapping[str, str], settings: Settings,
-           currency: str) -> Recommendation:
+def _scale(a: Assessment, names: Mapping[str, str], settings: Settings, currency: str,
+           moves: Sequence[Recommendation] = ()) -> Recommendation:
+    """The scale action; ``moves`` (reallocations into this campaign) are merged into it: the
+    extra spend is at least the money moved, the gain net of what the donors lose."""
     est, goal = a.estimate, a.goal
     key = "scale.cost" if goal.cost_per else "scale.roas"
     bound = est.upper if goal.cost_per else est.lower
     unit = KPIS[goal.kpi].unit
     amount, gain = _scale_step(a, settings)
+    moved = float(sum(m.amount or 0.0 for m in moves)) if moves else None
+    sources = list(dict.fromkeys(m.source for m in moves if m.source))
+    if moved is not None and a.fit is not None and a.fit.ok:
+        amount = max(amount, moved)
+        here = a.current_spend
+        # Σ move gains = receiver(here → here + moved) + donors' losses, so the net gain is:
+        gain = float(a.fit.response(here + amount) - a.fit.response(here + moved)) + float(
+            sum(m.expected_gain or 0.0 for m in moves))
 
     def render(lang: str) -> str:
         reasons = []
@@ -507,7 +548,16 @@ def _scale(a: Assessment, names: Mapping[str, str], settings: Settings,
                 unit=UNITS.get(goal.measure, {}).get(lang, ""),
                 marginal=fmt(a.marginal_kpi, unit, lang, currency)))
         parts = _kpi_parts(a, lang, currency)
-        if gain is None:
+        if moved is not None and gain is not None:
+            new = amount - moved
+            extra = (TEMPLATES["plan.extra"][lang].format(
+                amount=fmt(new, "currency", lang, currency))
+                if new >= 0.005 else "")
+            plan = TEMPLATES["plan.moved"][lang].format(
+                moved=fmt(moved, "currency", lang, currency),
+                source=TEMPLATES["and"][lang].join(names.get(k, k) for k in sources),
+                extra=extra, gain=_quantity(gain, goal.measure, lang, currency))
+        elif gain is None:
             plan = TEMPLATES["plan.no_gain"][lang].format(
                 amount=fmt(amount, "currency", lang, currency), kpi=parts["kpi"],
                 change="+" + fmt(settings.max_change, "percent", lang))
@@ -522,8 +572,10 @@ def _scale(a: Assessment, names: Mapping[str, str], settings: Settings,
     return Recommendation("scale", a.item, _sentences(render), key, goal.kpi, est.value,
                           est.lower, est.upper, goal.target, est.confidence, est.cost,
                           est.volume, a.days, amount=amount, expected_gain=gain,
-                          measure=goal.measure, budget_limited=a.budget_limited,
-                          marginal=a.marginal_kpi)
+                          measure=goal.measure,
+                          source=", ".join(sources) if moved is not None else None,
+                          budget_limited=a.budget_limited, marginal=a.marginal_kpi,
+                          moved=moved)
 
 
 def should_pause(a: Assessment, settings: Settings = Settings()) -> bool:
@@ -593,13 +645,65 @@ def reallocation_moves(allocation: Allocation, curves: Mapping[str, ResponseFit]
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Recommendations:
+    """The actions to show, and how many smaller ones were left out (see the module
+    docstring). Iterates, indexes and counts like the tuple of its ``items``."""
+
+    items: tuple[Recommendation, ...] = ()
+    left_out: int = 0
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Recommendation:
+        return self.items[index]
+
+
+def effect_value(r: Recommendation, target: float | None) -> float | None:
+    """A scale's or move's expected effect a day in money: revenue as is, a count valued at
+    the target cost per conversion; None without an expected gain (or a count's target).
+
+    >>> r = Recommendation("reallocate", "b", Labels("", "", ""), "reallocate",
+    ...                    expected_gain=0.5, measure="leads")
+    >>> effect_value(r, 40.0)
+    20.0
+    """
+    if r.expected_gain is None:
+        return None
+    if r.measure is not None and MEASURES[r.measure].unit == "currency":
+        return r.expected_gain
+    return None if target is None else r.expected_gain * target
+
+
+def is_material(r: Recommendation, a: Assessment | None, settings: Settings) -> bool:
+    """Whether an action is worth a line: pauses and actions without an estimated effect
+    always; else an effect of at least ``min_effect_value`` a day and ``min_effect_share`` of
+    the campaign's current response a day."""
+    if r.action == "pause" or r.expected_gain is None:
+        return True
+    value = effect_value(r, a.goal.target if a is not None and a.goal.cost_per else None)
+    if value is not None and value < settings.min_effect_value:
+        return False
+    fit = a.fit if a is not None else None
+    if fit is not None and fit.ok and a is not None:
+        base = float(fit.response(a.current_spend))
+        if base > 0 and r.expected_gain < settings.min_effect_share * base:
+            return False
+    return True
+
+
 def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
               goals: Mapping[str, Goal] | None = None,
               curves: Mapping[str, ResponseFit] | None = None,
               budgets: pd.DataFrame | None = None, channels: Mapping[str, str] | None = None,
               names: Mapping[str, str] | None = None, settings: Settings = Settings(),
-              reallocate: bool = True, currency: str = "EUR") -> tuple[Recommendation, ...]:
-    """Pause and scale recommendations per campaign, then reallocations (see module docstring).
+              reallocate: bool = True, currency: str = "EUR") -> Recommendations:
+    """Pause and scale recommendations per campaign, then reallocations, merged and the
+    immaterial ones left out (see module docstring).
 
     ``facts`` are rows of the ``campaign_daily`` model (date, campaign_key, cost, leads,
     purchases, clicks, revenue; any grain finer than campaign × day), in ``currency``.
@@ -607,19 +711,14 @@ def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
     names = names or {}
     assessed = assess(facts, targets, goals=goals, curves=curves, budgets=budgets,
                       channels=channels, names=names, settings=settings)
-    out: list[Recommendation] = []
-    paused: set[str] = set()
-    for a in assessed:
-        if should_pause(a, settings):
-            out.append(_pause(a, names, currency))
-            paused.add(a.item)
-        elif should_scale(a, settings):
-            out.append(_scale(a, names, settings, currency))
-    if not reallocate:
-        return tuple(out)
+    by_item = {a.item: a for a in assessed}
+    paused = {a.item for a in assessed if should_pause(a, settings)}
+    scaled = [a for a in assessed if a.item not in paused and should_scale(a, settings)]
+    moves: list[Recommendation] = []
+    left_out = 0
     by_measure: dict[str, list[Assessment]] = {}
     for a in assessed:
-        if a.reliable_curve and a.item not in paused and a.current_spend > 0:
+        if reallocate and a.reliable_curve and a.item not in paused and a.current_spend > 0:
             by_measure.setdefault(a.goal.measure, []).append(a)
     for measure, group in sorted(by_measure.items()):
         if len(group) < 2:
@@ -632,18 +731,34 @@ def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
         allocation = allocate(fits, total, bounds, current=current)
         if allocation.gain is None or allocation.gain <= 0:
             continue
-        out.extend(reallocation_moves(allocation, fits, measure, names=names,
-                                      min_move=settings.min_move_share * total,
-                                      currency=currency))
-    return tuple(out)
+        found = reallocation_moves(allocation, fits, measure, names=names, currency=currency)
+        small = [m for m in found if (m.amount or 0) < settings.min_move_share * total]
+        left_out += len(small)
+        moves.extend(m for m in found if (m.amount or 0) >= settings.min_move_share * total)
+    into = {a.item for a in scaled}
+    # A scaled campaign earns above target at the margin: money does not leave it.
+    moves = [m for m in moves if m.source not in into]
+    out: list[Recommendation] = []
+    for a in assessed:
+        if a.item in paused:
+            out.append(_pause(a, names, currency))
+        elif a.item in into:
+            out.append(_scale(a, names, settings, currency,
+                              [m for m in moves if m.item == a.item]))
+    out.extend(m for m in moves if m.item not in into)
+    kept = [r for r in out if is_material(r, by_item.get(r.item), settings)]
+    return Recommendations(tuple(kept), left_out + len(out) - len(kept))
 
 
-def recommendations_frame(recommendations: Sequence[Recommendation]) -> pd.DataFrame:
-    """A tidy frame: one row per recommendation, the sentence in each language as a column."""
+def recommendations_frame(recommendations: Sequence[Recommendation] | Recommendations
+                          ) -> pd.DataFrame:
+    """A tidy frame: one row per recommendation, the sentence in each language as a column, and
+    ``left_out`` (the count of smaller actions left out) on every row."""
+    left_out = getattr(recommendations, "left_out", 0)
     rows = []
     for r in recommendations:
         row = {name: getattr(r, name) for name in Recommendation.__dataclass_fields__
                if name != "text"}
-        rows.append({**row, **{f"text_{lang}": r.text(lang) for lang in LANGUAGES}})
+        rows.append({**row, **{f"text_{lang}": r.text(lang) for lang in LANGUAGES},
+                     "left_out": left_out})
     return pd.DataFrame.from_records(rows)
-

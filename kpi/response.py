@@ -242,14 +242,20 @@ def fit_response(spend: Sequence[float] | np.ndarray, response: Sequence[float] 
 
 def fit_curves(frame: pd.DataFrame, response: str, *, by: str = "campaign_key",
                spend: str = "cost", date: str = "date", grain: Literal["day", "week"] = "day",
-               recent: int = 14, min_points: int = MIN_POINTS) -> dict[str, ResponseFit]:
-    """One fit per value of ``by``, from the sums of ``spend`` and ``response`` per day (or ISO
-    week: then curves map spend per week to response per week)."""
+               recent_days: int = 14, min_points: int = MIN_POINTS) -> dict[str, ResponseFit]:
+    """One fit per value of ``by``, on ``spend`` and ``response`` summed per day; with
+    ``grain="week"`` on each ISO week's *daily means* (less noise, and a week the data only
+    partly covers counts at its own rate). Either way a curve maps spend per day to response
+    per day, and its current spend is the mean spend per day of the last ``recent_days`` days
+    (for weeks: the last ``recent_days // 7`` weeks, at least one)."""
     data = frame.loc[:, [by, date, spend, response]].copy()
     data[date] = pd.to_datetime(data[date])
-    if grain == "week":
-        data[date] = data[date].dt.to_period("W-SUN").dt.start_time
     sums = data.groupby([by, date], sort=True)[[spend, response]].sum().reset_index()
+    recent = recent_days
+    if grain == "week":
+        sums[date] = sums[date].dt.to_period("W-SUN").dt.start_time
+        sums = sums.groupby([by, date], sort=True)[[spend, response]].mean().reset_index()
+        recent = max(1, recent_days // 7)
     return {
         str(item): fit_response(group[spend].to_numpy(), group[response].to_numpy(), str(item),
                                 recent=recent, min_points=min_points)

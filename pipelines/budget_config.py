@@ -55,6 +55,12 @@ class RecommendationSettings(_Strict):
     max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
     curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means
     scenario_change: float = Field(0.2, gt=0, le=1)  # what-if: each channel ±20 %
+    # Materiality: a scale or a move is left out (and counted) when its expected effect a day is
+    # below min_effect_value in the reporting currency (revenue as is; leads, purchases or
+    # clicks valued at the campaign's target cost per conversion) or below min_effect_share of
+    # the campaign's current response a day. Pauses are always shown.
+    min_effect_value: float = Field(10.0, ge=0)
+    min_effect_share: float = Field(0.02, ge=0, lt=1)
 
 
 class OrdersSource(_Strict):
@@ -77,7 +83,15 @@ class OrdersSource(_Strict):
 
 
 class ClvSettings(_Strict):
-    """Customer lifetime value: BG/NBD + Gamma-Gamma on weekly purchase histories."""
+    """Customer lifetime value: BG/NBD + Gamma-Gamma on weekly purchase histories.
+
+    ``gross_margin`` is the share of revenue kept. Left out, CLV is computed on revenue (1.0)
+    and :attr:`margin_set` is False: pages label CLV and CLV:CAC "on revenue, no margin set"
+    and ``check-config`` warns, so a revenue ratio is never read as a margin one.
+
+    >>> ClvSettings().margin_set, ClvSettings(gross_margin=0.35).margin_set
+    (False, True)
+    """
 
     horizon_months: int = Field(12, ge=1, le=120)  # future value counted this far ahead
     annual_discount_rate: float = Field(0.10, ge=0, le=1)
@@ -85,3 +99,8 @@ class ClvSettings(_Strict):
     # Customers whose first order is worth at least this (reporting currency) are modelled
     # apart: e.g. installations next to webshop baskets buy on different rhythms.
     high_value_first_order: float | None = Field(None, gt=0)
+
+    @property
+    def margin_set(self) -> bool:
+        """Whether the configuration gives ``gross_margin`` (else CLV is on revenue)."""
+        return "gross_margin" in self.model_fields_set

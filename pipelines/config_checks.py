@@ -88,6 +88,23 @@ def problems(config: Config) -> tuple[Problem, ...]:
     return (*_unknown_channels(config), *_missing_files(config))
 
 
+def advice(config: Config) -> tuple[Problem, ...]:
+    """What ``check-config`` warns about without refusing the file: settings whose default
+    gives honest but easily misread numbers (CLV on revenue when no gross margin is set).
+
+    >>> from pipelines.config import Config
+    >>> advice(Config.model_validate({"history_start": "2026-01-01"}))[0].loc
+    ('clv', 'gross_margin')
+    """
+    found = []
+    if config.sources.orders.kind != "none" and not config.clv.margin_set:
+        found.append(Problem(("clv", "gross_margin"), (
+            "no gross margin set: CLV and CLV:CAC are computed on revenue (shown as 'on "
+            "revenue, no margin set'); add clv: gross_margin: the share of revenue you keep, "
+            "e.g. 0.35")))
+    return tuple(found)
+
+
 def _model_in(annotation: object) -> type[BaseModel] | None:
     """The settings model a field holds: the field's own type, or the model among the items of a
     tuple, list or dict, or among the members of an optional or a union."""

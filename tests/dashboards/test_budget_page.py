@@ -214,6 +214,39 @@ def test_exact_numbers_in_each_language(pacing, recommendations, scenarios, lang
     assert "28\u202f000,00" not in page and "31\u202f000,00" not in page
 
 
+LEFT_OUT = {"nl": "3 kleinere acties weggelaten", "fr": "3 actions mineures écartées",
+            "en": "3 smaller actions left out"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_says_how_many_smaller_actions_were_left_out(pacing, recommendations,
+                                                              scenarios, lang) -> None:
+    """Issue 16: trivial actions are left out, and the page says how many."""
+    page = render_budget(pacing, recommendations.assign(left_out=3), scenarios, lang=lang,
+                         as_of=AS_OF)
+    assert LEFT_OUT[lang] in page
+    one = render_budget(pacing, recommendations.assign(left_out=1), scenarios, lang=lang,
+                        as_of=AS_OF)
+    assert esc(_t("bud_left_out_one", lang)) in one
+    none = render_budget(pacing, recommendations.assign(left_out=0), scenarios, lang=lang,
+                         as_of=AS_OF)
+    assert esc(_t("bud_left_out_one", lang)) not in none and LEFT_OUT[lang] not in none
+
+
+def test_a_scale_funded_by_a_move_shows_each_euro_once(pacing, recommendations,
+                                                       scenarios) -> None:
+    """Issue 16: the same 22,88 EUR showed as extra budget and as money moved."""
+    funded = recommendations.assign(moved=np.nan)
+    funded.loc[1, ["moved", "amount", "source"]] = [22.883786, 30.0, "gads:8"]
+    page = render_budget(pacing, funded, scenarios, lang="en", as_of=AS_OF)
+    assert f"Moved: 22,88{NBSP}€ a day" in page  # moved from the donor ...
+    assert f"Budget: +7,12{NBSP}€ a day" in page  # ... and only the rest as new budget
+    assert f"Budget: +30,00{NBSP}€ a day" not in page
+    funded.loc[1, "amount"] = 22.883786  # all of it moved: no new budget at all
+    page = render_budget(pacing, funded, scenarios, lang="en", as_of=AS_OF)
+    assert "Budget: +" not in page and page.count(f"Moved: 22,88{NBSP}€ a day") == 1
+
+
 def test_recommendations_are_grouped_pause_scale_reallocate(pacing, recommendations,
                                                             scenarios) -> None:
     shuffled = recommendations.iloc[[2, 1, 0]]

@@ -160,14 +160,15 @@ EXPECTED = {
            "valt nog niet te schatten.", "Technisch: nobody in the segment bought twice yet",
            "Klanten zonder CLV: 0.", "Alleen omzet tot nu (geen aankoopmodel voor hun "
            "segment): 5.", "komende 52 weken (ongeveer 12 maanden), verdisconteerd tegen "
-           "10,0% per jaar", "brutomarge (100%)"],
+           "10,0% per jaar", "brutomarge (100%, want er is geen marge ingesteld)"],
     "fr": ["Commandes jusqu'au 22 nov. 2026 inclus", f"137,50{NBSP}€",
            f"dont 28,75{NBSP}€ de valeur future attendue", f"67,5{NBSP}%",
            f"25,0{NBSP}% des clients ont commandé plus d'une fois", "2,5×",
            f"2{NNBSP}000,00{NBSP}€", f"800,00{NBSP}€", "Première commande importante",
            f"Première commande importante{NBSP}: personne n'a encore commandé une deuxième "
            "fois", f"Clients sans CLV{NBSP}: 0.", f"16,3{NBSP}%", "Aucun (pas encore de rachat)",
-           f"actualisée à 10,0{NBSP}% par an", f"marge brute (100{NBSP}%)", "Panier moyen"],
+           f"actualisée à 10,0{NBSP}% par an",
+           f"marge brute (100{NBSP}%, faute de marge configurée)", "Panier moyen"],
     "en": ["Orders up to and including 22 Nov 2026", "acquired since 01 Sept 2026",
            f"137,50{NBSP}€", f"of which 28,75{NBSP}€ expected future value", "67,5%",
            "25,0% of customers ordered more than once", "2,5×", f"2.000,00{NBSP}€",
@@ -190,10 +191,50 @@ def test_exact_numbers_in_each_language(customers, model, cohorts, by_acquisitio
     assert missing == []
 
 
+NO_MARGIN = {
+    "nl": ["CLV:CAC per acquisitiekanaal, op omzet (geen marge ingesteld)",
+           "CLV:CAC per campagne, op omzet (geen marge ingesteld)", "Gemiddelde CLV op omzet",
+           "Geen brutomarge ingesteld: de CLV telt omzet"],
+    "fr": ["CLV:CAC par canal d'acquisition, sur le chiffre d'affaires (aucune marge "
+           "configurée)", "CLV moyenne sur le CA",
+           f"Aucune marge brute configurée{NBSP}: la CLV compte le chiffre d'affaires"],
+    "en": ["CLV:CAC by acquisition channel, on revenue (no margin set)",
+           "CLV:CAC by campaign, on revenue (no margin set)", "Mean CLV on revenue",
+           "No gross margin set: CLV counts revenue", "'clv: gross_margin:'"],
+}
+WITH_MARGIN = {
+    "nl": ["CLV:CAC per acquisitiekanaal, bij 35% brutomarge", "Gemiddelde CLV bij 35% marge",
+           "brutomarge (35%)"],
+    "fr": [f"CLV:CAC par canal d'acquisition, avec une marge brute de 35{NBSP}%",
+           f"CLV moyenne à 35{NBSP}% de marge", f"marge brute (35{NBSP}%)"],
+    "en": ["CLV:CAC by acquisition channel, at 35% gross margin", "Mean CLV at 35% margin",
+           "gross margin (35%)"],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_clv_to_cac_says_in_its_headline_whether_a_margin_is_set(
+        customers, model, cohorts, by_acquisition, lang: str) -> None:
+    """Issue 16: CLV:CAC was on revenue (a 100 % margin) unless configured, said only in the
+    method text: Paid Search showed 80,9×."""
+    unset = page(customers, model.assign(gross_margin_set=False), cohorts, by_acquisition,
+                 lang)
+    assert [t for t in NO_MARGIN[lang] if esc(t) not in unset] == []
+    older = page(customers, model, cohorts, by_acquisition, lang)  # no flag: 100 % is unset
+    assert [t for t in NO_MARGIN[lang] if esc(t) not in older] == []
+    margin = model.assign(gross_margin=0.35, gross_margin_set=True)
+    shown = page(customers, margin, cohorts, by_acquisition, lang)
+    assert [t for t in WITH_MARGIN[lang] if esc(t) not in shown] == []
+    assert esc(NO_MARGIN[lang][-1]) not in shown
+    explicit = page(customers, model.assign(gross_margin_set=True), cohorts, by_acquisition,
+                    lang)  # a margin of 100 % set on purpose is shown as such
+    assert esc(WITH_MARGIN[lang][0].replace("35", "100")) in explicit
+
+
 def test_campaigns_sorted_by_clv_to_cac_small_ones_left_out(customers, model, cohorts,
                                                             by_acquisition) -> None:
     html = page(customers, model, cohorts, by_acquisition, "en")
-    section = html[html.index("CLV:CAC by campaign"):html.index("Cumulative revenue")]
+    section = html[html.index("CLV:CAC by campaign, "):html.index("Cumulative revenue")]
     # 2,5× before 2,0× before the organic campaign without media cost
     assert (section.index("Search – Merk – NL") < section.index(esc(HOSTILE_SCRIPT))
             < section.index("ga4:google/organic/(organic)"))

@@ -155,7 +155,7 @@ def test_zero_conversions_after_enough_spend_is_a_pause() -> None:
     assert (rec.action, rec.kpi, rec.value, rec.volume) == ("pause", "cpl", None, 0.0)
     assert rec.lower == pytest.approx(700 / 2.995732, rel=1e-6)
     small = campaign("gads:dry", np.full(28, 5.0))  # 140: not even 5 leads at target
-    assert recommend.recommend(small, TARGETS) == ()
+    assert recommend.recommend(small, TARGETS).items == ()
 
 
 def test_the_goal_follows_the_main_conversion_and_the_most_specific_target() -> None:
@@ -208,7 +208,7 @@ def test_a_saturated_curve_vetoes_scaling_even_at_budget() -> None:
     (a,) = assess(facts, TARGETS, budgets=budgets)
     assert a.budget_limited and a.reliable_curve and a.headroom is False
     assert a.estimate.lower > 4.0
-    assert recommend.recommend(facts, TARGETS, budgets=budgets) == ()
+    assert recommend.recommend(facts, TARGETS, budgets=budgets).items == ()
 
 
 def test_reallocation_moves_add_up_to_the_allocation_gain() -> None:
@@ -231,10 +231,11 @@ def test_recommend_reallocates_between_reliable_curves() -> None:
     facts = pd.concat([revenue_campaign(strong, "gads:strong"),
                        revenue_campaign(weak, "gads:weak")])
     names = {"gads:strong": "Shop – strong", "gads:weak": "Shop – weak"}
-    recs = recommend.recommend(facts, (TargetRow("roas", 2.0),), names=names,
-                               settings=Settings(max_change=0.2))
+    recs = recommend.recommend(facts, (TargetRow("roas", 4.5),), names=names,
+                               settings=Settings(max_change=0.2))  # neither paused nor scaled
     moves = [r for r in recs if r.action == "reallocate"]
     assert [(m.source, m.item) for m in moves] == [("gads:weak", "gads:strong")]
+    assert [r.action for r in recs] == ["reallocate"] and recs.left_out == 0
     current = facts.groupby("campaign_key").cost.apply(lambda c: c.tail(14).mean())
     assert moves[0].amount == pytest.approx(0.2 * current["gads:weak"], rel=1e-3)
     expected = (strong.response(current["gads:strong"] + moves[0].amount)
@@ -246,6 +247,71 @@ def test_recommend_reallocates_between_reliable_curves() -> None:
     assert "van Shop – weak naar Shop – strong" in moves[0].sentence("nl")
     table = recommendations_frame(recs)
     assert {"action", "item", "expected_gain", "text_nl", "text_fr", "text_en"} <= set(table)
+
+
+def strong_and_weak() -> tuple[pd.DataFrame, LogCurve, LogCurve]:
+    strong, weak = LogCurve(6000.0, 1000.0), LogCurve(4200.0, 1000.0)
+    facts = pd.concat([revenue_campaign(strong, "gads:strong"),
+                       revenue_campaign(weak, "gads:weak")])
+    return facts, strong, weak
+
+
+NAMES = {"gads:strong": "Shop – strong", "gads:weak": "Shop – weak"}
+
+
+def test_money_moved_into_a_scaled_campaign_is_one_action() -> None:
+    """Issue 16: 'scale up Merk' and 'move 22,88 EUR from Shopping to Merk' counted the same
+    euros twice. Now the move funds the scale: one action, each euro once."""
+    facts, strong, weak = strong_and_weak()
+    # ROAS target 3.5: strong beats it with headroom (scale); weak is neither good nor bad
+    recs = recommend.recommend(facts, (TargetRow("roas", 3.5),), names=NAMES,
+                               settings=Settings(max_change=0.2))
+    assert [(r.action, r.item) for r in recs] == [("scale", "gads:strong")]
+    (rec,) = recs
+    current = facts.groupby("campaign_key").cost.apply(lambda c: c.tail(14).mean())
+    moved = 0.2 * current["gads:weak"]
+    assert rec.moved == pytest.approx(moved, rel=1e-3) and rec.source == "gads:weak"
+    assert rec.amount >= rec.moved  # the extra spend; amount - moved is new budget
+    here, there = current["gads:strong"], current["gads:weak"]
+    net = (strong.response(here + rec.amount) - strong.response(here)
+           + weak.response(there - moved) - weak.response(there))
+    assert rec.expected_gain == pytest.approx(float(net), rel=1e-3)  # net of the donor's loss
+    assert "Fund it by moving" in rec.sentence("en") and "Shop – weak" in rec.sentence("en")
+    assert "weg bij Shop – weak" in rec.sentence("nl")
+    assert "depuis Shop – weak" in rec.sentence("fr")
+    table = recommendations_frame(recs)
+    assert table["moved"].tolist() == pytest.approx([moved], rel=1e-3)
+
+
+def test_no_money_leaves_a_campaign_that_is_scaled() -> None:
+    facts, _, _ = strong_and_weak()  # at ROAS target 2 both are scaled
+    recs = recommend.recommend(facts, (TargetRow("roas", 2.0),), names=NAMES,
+                               settings=Settings(max_change=0.2))
+    assert sorted((r.action, r.item) for r in recs) == [("scale", "gads:strong"),
+                                                        ("scale", "gads:weak")]
+    assert all(r.moved is None for r in recs)
+
+
+@pytest.mark.parametrize("threshold", [{"min_effect_value": 100.0},
+                                       {"min_effect_share": 0.05}])
+def test_immaterial_actions_are_left_out_and_counted(threshold) -> None:
+    """Issue 16: '+0,1 leads a day' was shown as a recommendation."""
+    facts, _, _ = strong_and_weak()
+    kept = recommend.recommend(facts, (TargetRow("roas", 4.5),), names=NAMES,
+                               settings=Settings(max_change=0.2))
+    (move,) = kept
+    assert 83 < move.expected_gain < 84  # 4,3 % of the 1.920 EUR of revenue a day
+    recs = recommend.recommend(facts, (TargetRow("roas", 4.5),), names=NAMES,
+                               settings=Settings(max_change=0.2, **threshold))
+    assert recs.items == () and recs.left_out == 1
+    assert recommendations_frame(kept)["left_out"].tolist() == [0]
+
+
+def test_a_small_lead_move_is_valued_at_the_target_cost() -> None:
+    r = recommend.Recommendation("reallocate", "b", recommend.Labels("", "", ""), "reallocate",
+                                 expected_gain=0.1, measure="leads")
+    assert recommend.effect_value(r, 40.0) == pytest.approx(4.0)  # below 10 EUR a day
+    assert recommend.effect_value(r, None) is None  # no target: not judged on value
 
 
 # --- sentences --------------------------------------------------------------------------------

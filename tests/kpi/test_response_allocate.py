@@ -13,7 +13,15 @@ import pytest
 
 from kpi import allocate as allocate_module
 from kpi import response
-from kpi.allocate import Allocation, ItemAllocation, allocate, project, what_if, what_ifs
+from kpi.allocate import (
+    Allocation,
+    ItemAllocation,
+    allocate,
+    curve_scenarios,
+    project,
+    what_if,
+    what_ifs,
+)
 from kpi.response import Curve, HillCurve, LogCurve, fit_curves, fit_response, fits_frame
 
 
@@ -126,12 +134,43 @@ def test_fit_curves_by_item_and_week() -> None:
     assert fits["gads:1"].kind == "hill" and fits["gads:1"].n == 70
     assert fits["gads:2"].message == "too few points (5; need at least 10)"
     weekly = fit_curves(frame, "revenue", grain="week", min_points=3)
-    assert weekly["gads:1"].n == 10
-    assert weekly["gads:1"].spend_max == pytest.approx(max(x[i:i + 7].sum()
+    assert weekly["gads:1"].n == 10  # each week's daily means: still spend per day
+    assert weekly["gads:1"].spend_max == pytest.approx(max(x[i:i + 7].mean()
                                                            for i in range(0, 70, 7)))
+    assert weekly["gads:1"].current_spend == pytest.approx(x[-14:].mean())
     table = fits_frame(list(fits.values()))
     assert list(table["item"]) == ["gads:1", "gads:2"]
     assert {"top", "k", "s", "r_squared", "headroom", "message"} <= set(table)
+
+
+def channel_days(seed: int = 3, weeks: int = 16, level: float = 1900.0) -> pd.DataFrame:
+    """A channel spending about ``level`` a day (±35 % from week to week, noise within the
+    week), conversions and revenue on a Hill curve; the data start and end mid-week."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range("2026-01-07", periods=7 * weeks - 3)  # a Wednesday to a Saturday
+    week_level = level * rng.uniform(0.65, 1.35, weeks + 1)[(days - days[0]).days // 7]
+    cost = week_level * rng.uniform(0.9, 1.1, len(days))
+    curve = HillCurve(top=200.0, k=2500.0, s=1.4)
+    conversions = curve.response(cost) * rng.uniform(0.9, 1.1, len(days))
+    return pd.DataFrame({"channel": "Paid Search", "date": days, "cost": cost,
+                         "conversions": conversions, "revenue": 60 * conversions})
+
+
+@pytest.mark.parametrize("grain", ["week", "day"])
+def test_what_ifs_are_per_day_at_either_grain(grain: str) -> None:
+    """Issue 16: at week grain the what-if showed a week's spend as 'spend a day' (6.770 EUR on
+    an account spending about 1.900 EUR a day)."""
+    frame = channel_days()
+    fits, scenarios = curve_scenarios(frame, by="channel", grain=grain, change=0.2)
+    assert set(fits.measure) == {"conversions", "revenue"} and fits.kind.notna().all()
+    spent = frame["cost"].tail(14).mean()  # the actual spend a day, last two weeks
+    assert len(scenarios) == 4
+    assert scenarios["spend"].tolist() == pytest.approx([spent] * 4, rel=0.05)
+    per_day = frame["conversions"].tail(14).mean()
+    conversions = scenarios[scenarios.measure == "conversions"]
+    assert conversions["response"].tolist() == pytest.approx([per_day] * 2, rel=0.15)
+    up = scenarios[scenarios.new_spend > scenarios.spend]
+    assert up["new_spend"].tolist() == pytest.approx((up["spend"] * 1.2).tolist())
 
 
 # --- allocation -------------------------------------------------------------------------------
