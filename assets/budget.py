@@ -13,6 +13,8 @@ from assets.rules import model_rules, target_rows
 from kpi import model
 from kpi.allocate import curve_scenarios
 from kpi.budget_plan import PlanError, load_costs, load_plan, plan_frame
+from kpi.lag import days_to_complete
+from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
 from kpi.pacing import pace, pacing_frame
 from kpi.recommend import Settings, recommend, recommendations_frame
 from pipelines.config import Config
@@ -57,6 +59,20 @@ def _data_end(con) -> dt.date | None:
     facts = con.table(model.MODEL_TABLE)
     end = con.execute(facts.date.max())
     return None if end is None or pd.isna(end) else pd.Timestamp(end).date()
+
+
+def _recent_days(con, rules) -> int:
+    """The newest days left out of the judgement: fixed in the config, else the days the
+    paid conversions' lag curves say are less than ``min_completeness`` in."""
+    if rules.exclude_recent_days is not None:
+        return rules.exclude_recent_days
+    if LAG_CURVES_TABLE not in con.list_tables():
+        return days_to_complete({}, rules.min_completeness)
+    curves = con.execute(con.table(LAG_CURVES_TABLE))
+    paid = curves[(curves["source"] == "google_ads")
+                  & curves["measure"].isin(["leads", "purchases", "revenue"])]
+    shares = {m: list(r.sort_values("age")["completeness"]) for m, r in paid.groupby("measure")}
+    return days_to_complete(shares, rules.min_completeness)
 
 
 def _plan(config: Config):
@@ -144,7 +160,8 @@ def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:
                      description="What if a channel's daily spend moves by +/- the configured "
                      "share: expected conversions and revenue from its curve."),
         dg.AssetSpec(RECOMMENDATIONS_TABLE, group_name="budget",
-                     deps=[*MODEL_DEPS, ADS_CAMPAIGN_DAILY.table], kinds={"duckdb", "scipy"},
+                     deps=[*MODEL_DEPS, ADS_CAMPAIGN_DAILY.table, LAG_CURVES_TABLE],
+                     kinds={"duckdb", "scipy"},
                      description="Pause / scale / reallocate, with the numbers behind each and "
                      "a sentence in nl, fr and en."),
     ],
@@ -156,7 +173,7 @@ def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResour
     end = _data_end(con)
     if end is None:
         raise dg.Failure(description="campaign_daily is empty: materialise the model first")
-    last = end - dt.timedelta(days=rules.exclude_recent_days)
+    last = end - dt.timedelta(days=_recent_days(con, rules))
     days = _campaign_days(con)
     days = days[days["date"] <= pd.Timestamp(last)]
     paid = days[days.groupby("campaign_key")["cost"].transform("sum") > 0]

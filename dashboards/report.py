@@ -298,6 +298,12 @@ def _recommendations(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) > MAX_RECOMMENDATIONS:
         note += _p(esc(_t("r_recommendations_shown", lang).format(
             shown=MAX_RECOMMENDATIONS, total=len(frame))), muted=True, size=12)
+    left_out = (as_number(pd.to_numeric(frame["left_out"], errors="coerce").max())
+                if "left_out" in frame else None)
+    if left_out:
+        text = (_t("bud_left_out_one", lang) if left_out == 1 else _t(
+            "bud_left_out_many", lang).format(count=format_value(left_out, "count", lang)))
+        note += _p(esc(text), muted=True, size=12)
     return title + f'<ul style="padding-left:18px;margin:0;font-size:13.5px">{items}</ul>' + note
 
 

@@ -50,7 +50,10 @@ class RecommendationSettings(_Strict):
 
     confidence: float = Field(0.95, gt=0.5, lt=1)  # one-sided, on the KPI's bound
     judge_days: int = Field(56, ge=14, le=366)  # KPIs judged on the last 8 weeks
-    exclude_recent_days: int = Field(7, ge=0, le=90)  # conversions still arriving
+    # Days still filling are left out of the judgement: by default every day whose
+    # conversions the lag curves say are less than min_completeness in; a number fixes it.
+    exclude_recent_days: int | None = Field(None, ge=0, le=90)
+    min_completeness: float = Field(0.9, gt=0, le=1)
     pause_margin: float = Field(0.2, ge=0, le=5)  # pause only when the bound misses by 20 %
     max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
     curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means

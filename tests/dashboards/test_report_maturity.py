@@ -29,7 +29,7 @@ def monday() -> ReportInputs:
     con = warehouse(dt.date(2025, 10, 1), W47.end, 7, rules)
     values, nowcast = kpi_frames(con, W47.end, rules)
     recommendations = pd.DataFrame([
-        {"action": a, "cost": c, "days": 56, "amount": m, "expected_gain": None,
+        {"action": a, "cost": c, "days": 56, "amount": m, "expected_gain": None, "left_out": 3,
          "as_of": pd.Timestamp("2026-11-22"),
          **{f"text_{lang}": f"{lang}: {a} {i}" for lang in ("nl", "fr", "en")}}
         for i, (a, c, m) in enumerate([("reallocate", None, 10.0), ("pause", 5600.0, None),
@@ -82,6 +82,8 @@ def test_the_report_opens_with_what_a_pm_reads_in_one_minute(monday: ReportInput
     shown = {"nl": "6 van de 8 aanbevelingen", "fr": "6 recommandations sur 8",
              "en": "6 of 8 recommendations"}[lang]
     assert shown in flat
+    left = {"nl": "3 kleinere", "fr": "3 actions", "en": "3 smaller actions"}[lang]
+    assert left in flat
 
 
 def test_the_verdict_counts_targets_met_missed_and_too_early(monday: ReportInputs):
