@@ -125,14 +125,14 @@ def fit_curve(triangle: np.ndarray, min_origins: int = MIN_ORIGINS,
     tri = np.asarray(triangle, dtype=float)[-FIT_ORIGINS:]
     ages = tri.shape[1]
     factors, sigma2, volumes = np.ones(ages), np.zeros(ages), np.zeros(ages)
-    known = ages
+    known, borrowed = ages, False
     for a in range(ages - 1):
         now, nxt = tri[:, a], tri[:, a + 1]
         ok = np.isfinite(now) & np.isfinite(nxt) & (now > 0)
         if ok.sum() < min_origins:
             if pool is not None and pool.known > a:
                 factors[a], sigma2[a] = pool.factors[a], pool.sigma2[a]
-                volumes[a] = pool.volumes[a]
+                volumes[a], borrowed = pool.volumes[a], True
                 continue
             known = min(known, a)
             continue
@@ -144,7 +144,7 @@ def fit_curve(triangle: np.ndarray, min_origins: int = MIN_ORIGINS,
     _extrapolate_tail(sigma2, factors)
     dispersion, final_volumes = _measured_dispersion(tri, factors, min_origins)
     return LagCurve(tuple(map(float, factors)), tuple(map(float, sigma2)),
-                    tuple(map(float, volumes)), known, len(tri), pooled=pool is not None,
+                    tuple(map(float, volumes)), known, len(tri), pooled=borrowed,
                     dispersion=dispersion, final_volumes=final_volumes)
 
 
