@@ -31,6 +31,13 @@ def raw_tables(con):
     return {name: con.table(stream.table) for name, stream in STREAMS.items()}
 
 
+def _other_shape(con, expr) -> bool:
+    """Whether the stored model has other columns than ``expr`` (facts added or dropped)."""
+    tables = con.list_tables()
+    return model.MODEL_TABLE in tables and (
+        set(con.table(model.MODEL_TABLE).columns) != set(expr.columns))
+
+
 def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     @dg.asset(
         name=model.MODEL_TABLE,
@@ -64,6 +71,9 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
         rows = 0
         for part in windows:
             expr = model.campaign_daily(raw, rules, currencies, part.start, part.end)
+            if rebuilt_all and _other_shape(con, expr):
+                # Built by a version with other facts: replaced whole, never mixed with new rows.
+                replace_tables(con, {model.MODEL_TABLE: expr})
             inputs = model_inputs(log.filter(log.date.between(part.start, part.end)))
             rows += replace_window(con, model.MODEL_TABLE, expr, part,
                                    state={RULES_STATE: rules.fingerprint()},

@@ -64,6 +64,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "encore corriger.",
         "en": "Provisional: the period contains days that sources may still restate.",
     },
+    "paid_note": {
+        "nl": "CPA, CPL en ROAS: mediakosten tegenover de leads, aankopen en omzet van betaalde "
+        "campagnes (daaraan worden de doelen getoetst). Blended cijfers delen door alle "
+        "conversies, ook organische.",
+        "fr": "CPA, CPL et ROAS\u00a0: coût média rapporté aux leads, achats et chiffre "
+        "d'affaires des campagnes payantes (ce sont eux qu'on compare aux objectifs). Les "
+        "chiffres globaux divisent par toutes les conversions, organiques comprises.",
+        "en": "CPA, CPL and ROAS: media cost against the leads, purchases and revenue of paid "
+        "campaigns (the figures judged against targets). Blended figures divide by every "
+        "conversion, organic included.",
+    },
     "offline_note": {
         "nl": "Werkt offline en maakt geen netwerkverbindingen (plotly.js staat in dezelfde "
         "map).",

@@ -3,6 +3,10 @@
 Reads the long ``kpi_values`` table (one row per period × dimension × metric) and renders one
 self-contained HTML page in Dutch, French or English. Labels, units and directions come from
 ``kpi.registry``; user strings (channel names) are escaped for HTML and for Plotly labels.
+
+CPA, CPL and ROAS are paid efficiency (paid cost over paid conversions), judged against their
+targets; each tile also shows its blended twin (every conversion, organic included), labelled
+as such. A channel without paid conversions has no CPA: "–", never "0,00 €".
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from dashboards.page import (
     render_page,
     write_page,
 )
-from kpi.registry import KPIS, MEASURES, Kpi, Measure
+from kpi.registry import BLENDED, KPIS, MEASURES, Kpi, Measure
 
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
                 "cpc", "cpm", "aov", "engagement_rate")
@@ -101,8 +105,21 @@ def _pill(change: float | None, good: bool | None, lang: str, hint: str) -> str:
     return f'<span class="pill {cls}" title="{esc(hint)}">{arrow}{esc(text)}</span>'
 
 
-def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: bool) -> str:
-    """One tile: value, change vs the previous week (coloured by direction), target."""
+def _blended_line(metric: str, blended: pd.Series | None, lang: str, currency: str) -> str:
+    """The blended twin of a judged KPI, small and labelled (empty for other metrics)."""
+    if metric not in BLENDED:
+        return ""
+    twin = KPIS[BLENDED[metric]]
+    value = as_number(blended["value"]) if blended is not None else None
+    return (f'<div class="line blended" title="{esc(twin.description(lang))}">'
+            f'{esc(twin.label(lang))}: {esc(format_value(value, twin.unit, lang, currency))}'
+            "</div>")
+
+
+def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: bool,
+          blended: pd.Series | None = None) -> str:
+    """One tile: value, change vs the previous week (coloured by direction), target, and for a
+    judged paid KPI its blended twin (``blended``: that KPI's row)."""
     d = _definition(metric)
     value = as_number(row["value"]) if row is not None else None
     flag = (f'<span class="badge">{esc(t("provisional", lang))}</span>'
@@ -122,6 +139,7 @@ def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: b
             lines.append(f'{esc(t("target", lang))} '
                          f'{esc(format_value(target, d.unit, lang, currency))} {pill}')
     body = "".join(f'<div class="line">{line}</div>' for line in lines)
+    body += _blended_line(metric, blended, lang, currency)
     return (f'<div class="card tile"><div class="label" title="{esc(d.description(lang))}">'
             f'{esc(d.label(lang))}{flag}</div><div class="value">'
             f'{esc(format_value(value, d.unit, lang, currency))}</div>{body}</div>')
@@ -280,7 +298,8 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
         flags = current["provisional"].map(_is_true)
         badge = f'<span class="badge">{esc(t("provisional", lang))}</span>' if flags.any() else ""
         rows = {r["metric"]: r for _, r in current.iterrows()}
-        tiles = "".join(_tile(m, rows.get(m), lang, currency, badge=not flags.all())
+        tiles = "".join(_tile(m, rows.get(m), lang, currency, badge=not flags.all(),
+                              blended=rows.get(BLENDED.get(m, "")))
                         for m in TILE_METRICS)
         parts.append(f'<div><div class="period">{esc(format_week(*week, lang))}{badge}</div>'
                      f'<div class="meta">{esc(t("vs_previous_week", lang))}</div></div></header>'
@@ -289,7 +308,7 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
         parts.append(_trends(totals, lang, currency, figures))
     if week is not None:
         parts.append(_channels(weeks, current, week, lang, currency, figures))
-    foot = [t("provisional_note", lang), t("offline_note", lang)]
+    foot = [t("paid_note", lang), t("provisional_note", lang), t("offline_note", lang)]
     if generated_at is not None:
         foot.insert(0, t("generated", lang).format(when=format_datetime(generated_at, lang)))
     parts.append("<footer>" + "".join(f"<span>{esc(f)}</span>" for f in foot) + "</footer>")

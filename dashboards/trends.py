@@ -51,7 +51,8 @@ from dashboards.page import (
 )
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
-TREND_METRICS = ("cost", "conversions", "cpa", "cpl", "roas", "conversion_rate")
+TREND_METRICS = ("cost", "conversions", "cpa", "cpa_blended", "cpl", "cpl_blended", "roas",
+                 "roas_blended", "conversion_rate")  # each judged (paid) KPI, then its blended twin
 DAILY_WEEKS = 13
 REQUIRED_COLUMNS = ("grain", "level", "period_start", "period_end", "complete", "provisional",
                     "metric", "value", "target", "currency")

@@ -10,6 +10,11 @@ sessions tagged with that campaign ID; other GA4 traffic is ``ga4:<source>/<medi
 Ad groups are ``gads:<campaign id>:<ad group id>``; facts known only per campaign sit in the
 campaign's ``...:-`` ("campaign level") ad group. Names and channels live in the dimension tables
 (latest name wins, so a renamed campaign stays one series).
+
+Paid facts (``paid_leads``, ``paid_purchases``, ``paid_conversions``, ``paid_revenue``) repeat
+the conversions of paid campaigns: those of a platform whose cost the model imports (key
+``gads:``), whichever source counted them (Ads actions, or GA4 key events under ``ga4``
+attribution). Traffic tagged as paid elsewhere (Meta in GA4) has no cost here: not paid.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ AD_GROUP_DIM = "dim_ad_group"
 CAMPAIGN_LEVEL = "-"
 CAMPAIGN_LEVEL_NAME = "(campaign level)"
 FACTS: tuple[str, ...] = tuple(MEASURES)
+PAID_FACTS: dict[str, str] = {m.id: m.paid_of for m in MEASURES.values() if m.paid_of}
+SOURCE_FACTS: tuple[str, ...] = tuple(f for f in FACTS if f not in PAID_FACTS)
+PAID_PREFIXES: tuple[str, ...] = ("gads:",)  # campaign keys of platforms whose cost is imported
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,11 @@ class ModelRules:
     other_channel: str = "Other"
 
     def fingerprint(self) -> str:
-        """A short hash of every rule: when it changes, the model's history must be rebuilt."""
-        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, default=list)
+        """A short hash of every rule and of the model's shape (its facts, what counts as paid):
+        when it changes, the model's history must be rebuilt."""
+        shape = {"facts": FACTS, "paid": PAID_FACTS, "paid_prefixes": PAID_PREFIXES}
+        payload = json.dumps({**dataclasses.asdict(self), "model": shape}, sort_keys=True,
+                             default=list)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def rate(self, currency: str) -> float:
@@ -82,8 +93,20 @@ def exact_sum(value: ir.NumericValue) -> ir.FloatingValue:
 
 
 def _zero_facts(**given: ir.Value) -> dict[str, ir.Value]:
-    """All fact columns, with the given ones and zeros elsewhere (so branches stack)."""
-    return {f: given.get(f, ibis.literal(0.0)).cast("float64") for f in FACTS}
+    """All source fact columns, with the given ones and zeros elsewhere (so branches stack)."""
+    return {f: given.get(f, ibis.literal(0.0)).cast("float64") for f in SOURCE_FACTS}
+
+
+def is_paid(campaign_key: ir.StringValue) -> ir.BooleanValue:
+    """Whether a campaign key belongs to a platform whose cost the model imports."""
+    return ibis.or_(*[campaign_key.startswith(p) for p in PAID_PREFIXES])
+
+
+def with_paid_facts(facts: ir.Table) -> ir.Table:
+    """``facts`` (one campaign per row) with every paid fact: its source fact where the
+    campaign is paid, else 0."""
+    paid = is_paid(facts.campaign_key)
+    return facts.mutate(**{p: ibis.ifelse(paid, facts[f], 0.0) for p, f in PAID_FACTS.items()})
 
 
 def _in(column: ir.StringValue, values: Sequence[str]) -> ir.BooleanValue:
@@ -219,9 +242,10 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
                   ads_ids, rules, currencies)
     )
     grouped = stacked.group_by(["date", "campaign_key", "ad_group_key"]).aggregate(
-        **{f: exact_sum(stacked[f]) for f in FACTS}
+        **{f: exact_sum(stacked[f]) for f in SOURCE_FACTS}
     )
-    return grouped.mutate(currency=ibis.literal(rules.reporting_currency)).order_by(
+    return with_paid_facts(grouped).mutate(
+        currency=ibis.literal(rules.reporting_currency)).order_by(
         ["date", "campaign_key", "ad_group_key"]
     )
 

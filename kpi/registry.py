@@ -5,8 +5,17 @@ A KPI is a ratio of two additive measures, computed from sums at the grain asked
 of a week is the week's cost over the week's purchases, never a mean of daily CPAs). A zero
 denominator gives no value (null), never infinity.
 
+Paid efficiency is paid cost over paid conversions (DESIGN principle 11): the judged CPA, CPL
+and ROAS (the KPIs targets apply to) count only the leads, purchases and revenue of paid
+campaigns, the ones whose cost the model imports. Their blended twins (``cpa_blended``, ...)
+divide the same cost by every conversion, organic included, and are labelled as such; they
+are stored at account and channel level only (per campaign they equal the paid figure or have
+no cost).
+
 >>> KPIS["cpa"].numerator, KPIS["cpa"].denominator
-('cost', 'purchases')
+('cost', 'paid_purchases')
+>>> KPIS["cpa_blended"].denominator, KPIS["cpa_blended"].blended_of, BLENDED["cpa"]
+('purchases', 'cpa', 'cpa_blended')
 >>> KPIS["cpm"].compute(12.0, 4000)
 3.0
 >>> KPIS["ctr"].compute(5, 0) is None
@@ -24,6 +33,7 @@ Lang = Literal["nl", "fr", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "fr", "en")
 Unit = Literal["count", "currency", "percent", "multiple"]
 Direction = Literal["higher", "lower"]
+ACCOUNT_LEVELS: tuple[str, ...] = ("total", "channel")  # roll-up levels of account-wide metrics
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,17 @@ class Labels:
 class Measure:
     """An additive column of the unified model: summing it over any rows is meaningful.
 
-    ``direction`` is None where more is neither better nor worse (cost: spend follows plan)."""
+    ``direction`` is None where more is neither better nor worse (cost: spend follows plan).
+    ``paid_of`` names the measure this one keeps for paid campaigns only; ``levels`` the roll-up
+    levels ``kpi_values`` keeps it at (None: every level)."""
 
     id: str
     unit: Unit
     label: Labels
     description: Labels
     direction: Direction | None = "higher"
+    paid_of: str | None = None
+    levels: tuple[str, ...] | None = None
 
     def is_better(self, value: float, reference: float) -> bool:
         """Whether ``value`` beats ``reference``; only meaningful when ``direction`` is set."""
@@ -55,7 +69,10 @@ class Measure:
 
 @dataclass(frozen=True)
 class Kpi:
-    """value = numerator / denominator * scale, computed from sums."""
+    """value = numerator / denominator * scale, computed from sums.
+
+    ``blended_of`` names the judged (paid) KPI this one is the blended twin of; ``levels`` the
+    roll-up levels ``kpi_values`` keeps it at (None: every level)."""
 
     id: str
     numerator: str
@@ -65,6 +82,8 @@ class Kpi:
     label: Labels
     description: Labels
     scale: float = 1.0
+    blended_of: str | None = None
+    levels: tuple[str, ...] | None = None
 
     def compute(self, numerator: float | None, denominator: float | None) -> float | None:
         """The KPI from two sums; None when the denominator is zero or missing."""
@@ -116,13 +135,37 @@ MEASURES: dict[str, Measure] = {
            "Waarde van de aankopen in de rapportagevaluta.",
            "Valeur des achats dans la devise de reporting.",
            "Value of purchases in the reporting currency."),
+        *(Measure(f"paid_{m}", unit, label, desc, paid_of=m, levels=ACCOUNT_LEVELS)
+          for m, unit, label, desc in (
+              ("leads", "count", Labels("Leads via betaalde campagnes", "Leads payants",
+                                        "Paid leads"),
+               Labels("Leads van campagnes waarvan we de kosten kennen (Google Ads).",
+                      "Leads des campagnes dont le coût est connu (Google Ads).",
+                      "Leads from campaigns whose cost is known (Google Ads).")),
+              ("purchases", "count", Labels("Aankopen via betaalde campagnes", "Achats payants",
+                                            "Paid purchases"),
+               Labels("Aankopen van campagnes waarvan we de kosten kennen (Google Ads).",
+                      "Achats des campagnes dont le coût est connu (Google Ads).",
+                      "Purchases from campaigns whose cost is known (Google Ads).")),
+              ("conversions", "count", Labels("Conversies via betaalde campagnes",
+                                              "Conversions payantes", "Paid conversions"),
+               Labels("Leads plus aankopen van betaalde campagnes.",
+                      "Leads plus achats des campagnes payantes.",
+                      "Leads plus purchases from paid campaigns.")),
+              ("revenue", "currency", Labels("Omzet via betaalde campagnes",
+                                             "Chiffre d'affaires payant", "Paid revenue"),
+               Labels("Waarde van de aankopen van betaalde campagnes.",
+                      "Valeur des achats des campagnes payantes.",
+                      "Value of purchases from paid campaigns.")),
+          )),
     )
 }
 
 
 def _k(id: str, num: str, den: str, unit: Unit, direction: Direction, nl: str, fr: str, en: str,
-       dnl: str, dfr: str, den_: str, scale: float = 1.0) -> Kpi:
-    return Kpi(id, num, den, unit, direction, Labels(nl, fr, en), Labels(dnl, dfr, den_), scale)
+       dnl: str, dfr: str, den_: str, scale: float = 1.0, blended_of: str | None = None) -> Kpi:
+    return Kpi(id, num, den, unit, direction, Labels(nl, fr, en), Labels(dnl, dfr, den_), scale,
+               blended_of, ACCOUNT_LEVELS if blended_of else None)
 
 
 KPIS: dict[str, Kpi] = {
@@ -131,15 +174,42 @@ KPIS: dict[str, Kpi] = {
         _k("conversion_rate", "conversions", "sessions", "percent", "higher",
            "Conversieratio", "Taux de conversion", "Conversion rate",
            "Conversies ÷ sessies.", "Conversions ÷ sessions.", "Conversions ÷ sessions."),
-        _k("cpl", "cost", "leads", "currency", "lower",
+        _k("cpl", "cost", "paid_leads", "currency", "lower",
            "Kosten per lead (CPL)", "Coût par lead (CPL)", "Cost per lead (CPL)",
-           "Kosten ÷ leads.", "Coût ÷ leads.", "Cost ÷ leads."),
-        _k("cpa", "cost", "purchases", "currency", "lower",
+           "Mediakosten ÷ leads via betaalde campagnes.",
+           "Coût média ÷ leads des campagnes payantes.",
+           "Media cost ÷ leads from paid campaigns."),
+        _k("cpa", "cost", "paid_purchases", "currency", "lower",
            "Kosten per aankoop (CPA)", "Coût par acquisition (CPA)", "Cost per acquisition (CPA)",
-           "Kosten ÷ aankopen.", "Coût ÷ achats.", "Cost ÷ purchases."),
-        _k("roas", "revenue", "cost", "multiple", "higher",
+           "Mediakosten ÷ aankopen via betaalde campagnes.",
+           "Coût média ÷ achats des campagnes payantes.",
+           "Media cost ÷ purchases from paid campaigns."),
+        _k("roas", "paid_revenue", "cost", "multiple", "higher",
            "ROAS", "ROAS", "ROAS",
-           "Omzet ÷ kosten.", "Chiffre d'affaires ÷ coût.", "Revenue ÷ cost."),
+           "Omzet via betaalde campagnes ÷ mediakosten.",
+           "Chiffre d'affaires des campagnes payantes ÷ coût média.",
+           "Revenue from paid campaigns ÷ media cost."),
+        _k("cpl_blended", "cost", "leads", "currency", "lower",
+           "Blended CPL (alle leads)", "CPL global (tous les leads)", "Blended CPL (all leads)",
+           "Mediakosten ÷ alle leads, ook organisch: geen prestatie van de campagnes.",
+           "Coût média ÷ tous les leads, organiques compris\u00a0: pas une performance des "
+           "campagnes.",
+           "Media cost ÷ all leads, organic included: not the campaigns' own efficiency.",
+           blended_of="cpl"),
+        _k("cpa_blended", "cost", "purchases", "currency", "lower",
+           "Blended CPA (alle aankopen)", "CPA global (tous les achats)",
+           "Blended CPA (all purchases)",
+           "Mediakosten ÷ alle aankopen, ook organisch: geen prestatie van de campagnes.",
+           "Coût média ÷ tous les achats, organiques compris\u00a0: pas une performance des "
+           "campagnes.",
+           "Media cost ÷ all purchases, organic included: not the campaigns' own efficiency.",
+           blended_of="cpa"),
+        _k("roas_blended", "revenue", "cost", "multiple", "higher",
+           "Blended ROAS (MER)", "ROAS global (MER)", "Blended ROAS (MER)",
+           "Alle omzet ÷ mediakosten (marketing efficiency ratio), ook organische omzet.",
+           "Tout le chiffre d'affaires ÷ coût média (MER), organique compris.",
+           "All revenue ÷ media cost (marketing efficiency ratio), organic included.",
+           blended_of="roas"),
         _k("ctr", "clicks", "impressions", "percent", "higher",
            "Klikratio (CTR)", "Taux de clics (CTR)", "Click-through rate (CTR)",
            "Klikken ÷ vertoningen.", "Clics ÷ impressions.", "Clicks ÷ impressions."),
@@ -162,11 +232,20 @@ KPIS: dict[str, Kpi] = {
 }
 
 
+BLENDED: dict[str, str] = {k.blended_of: k.id for k in KPIS.values() if k.blended_of}
+"""Judged (paid) KPI id -> its blended twin's id."""
+
+
 def _check_registry() -> None:
     for kpi in KPIS.values():
         for part in (kpi.numerator, kpi.denominator):
             if part not in MEASURES:
                 raise ValueError(f"KPI {kpi.id!r} uses {part!r}, which is not a declared measure")
+        if kpi.blended_of is not None and kpi.blended_of not in KPIS:
+            raise ValueError(f"KPI {kpi.id!r} is the blended twin of unknown {kpi.blended_of!r}")
+    for measure in MEASURES.values():
+        if measure.paid_of is not None and measure.paid_of not in MEASURES:
+            raise ValueError(f"measure {measure.id!r} keeps unknown {measure.paid_of!r}")
 
 
 _check_registry()

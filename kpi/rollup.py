@@ -4,7 +4,8 @@ from those sums (never averaged), with the previous period, targets and provisio
 Tables:
 - ``kpi_rollup``: one row per grain x period x level x series with every measure summed.
 - ``kpi_values``: the long form dashboards and reports read: one row per grain x period x level
-  x series x metric, with value, numerator, denominator, previous value, change, target.
+  x series x metric, with value, numerator, denominator, previous value, change, target. A
+  metric declared with ``levels`` (paid measures, blended KPIs) has rows at those levels only.
 """
 
 from __future__ import annotations
@@ -137,20 +138,27 @@ def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: Roll
     )
 
 
+def _at_levels(sums: ir.Table, levels: Sequence[str] | None) -> ir.Table:
+    return sums if levels is None else sums.filter(sums.level.isin(list(levels)))
+
+
 def _metric_rows(sums: ir.Table) -> ir.Table:
-    """Unpivot: one row per metric, KPIs computed from the sums (null on a zero denominator)."""
+    """Unpivot: one row per metric, KPIs computed from the sums (null on a zero denominator),
+    each metric at the levels the registry keeps it at."""
     keys = ["grain", "level", "period_start", "period_end", "previous_start", "period_label",
             "complete", "provisional", "series_key", *_DIMS]
     rows = []
     for m in MEASURES.values():
-        rows.append(sums.select(*keys, metric=ibis.literal(m.id), kind=ibis.literal("measure"),
-                                value=sums[m.id].cast("float64"),
-                                numerator=ibis.null("float64"), denominator=ibis.null("float64")))
+        at = _at_levels(sums, m.levels)
+        rows.append(at.select(*keys, metric=ibis.literal(m.id), kind=ibis.literal("measure"),
+                              value=at[m.id].cast("float64"),
+                              numerator=ibis.null("float64"), denominator=ibis.null("float64")))
     for k in KPIS.values():
-        num, den = sums[k.numerator].cast("float64"), sums[k.denominator].cast("float64")
+        at = _at_levels(sums, k.levels)
+        num, den = at[k.numerator].cast("float64"), at[k.denominator].cast("float64")
         value = ibis.ifelse(den == 0, ibis.null("float64"), num / den * k.scale)
-        rows.append(sums.select(*keys, metric=ibis.literal(k.id), kind=ibis.literal("kpi"),
-                                value=value, numerator=num, denominator=den))
+        rows.append(at.select(*keys, metric=ibis.literal(k.id), kind=ibis.literal("kpi"),
+                              value=value, numerator=num, denominator=den))
     return ibis.union(*rows)
 
 

@@ -23,6 +23,9 @@ from kpi.registry import KPIS, MEASURES
 
 HEADLINE_METRICS = ("cost", "conversions", "leads", "purchases", "revenue", "cpa", "cpl", "roas",
                     "conversion_rate", "ctr", "cpc", "aov")
+# CPA, CPL and ROAS above are paid efficiency (judged against targets, used for findings); their
+# blended twins (all conversions, organic included) are shown labelled, never judged.
+BLENDED_METRICS = ("cpa_blended", "cpl_blended", "roas_blended")
 MOVER_METRIC = "conversions"
 MOVER_MIN_CHANGE = 5.0  # conversions: smaller week-on-week moves are noise, not news
 TOTAL_MIN_CHANGE = 0.05  # account KPIs moving less than 5 % are not worth a sentence

@@ -30,13 +30,15 @@ def _measures(rng: np.random.Generator, week: int, share: float, days: int) -> d
     sessions = round(clicks * rng.uniform(0.8, 0.95))
     leads = round(sessions * rng.uniform(0.01, 0.02))
     purchases = round(sessions * rng.uniform(0.012, 0.025))
-    return {
+    sums = {
         "impressions": impressions, "clicks": clicks,
         "cost": round(clicks * rng.uniform(0.6, 1.1), 2),
         "sessions": sessions, "engaged_sessions": round(sessions * rng.uniform(0.5, 0.7)),
         "leads": leads, "purchases": purchases, "conversions": leads + purchases,
         "revenue": round(purchases * rng.uniform(70, 110), 2),
     }
+    # The fixture's channels are paid ones: their paid facts are all of their facts.
+    return {**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of}}
 
 
 def _rows(dims: dict[str, object], sums: dict[str, float], base: dict[str, object],

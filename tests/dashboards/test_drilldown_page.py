@@ -82,11 +82,13 @@ def _week_sums(rng: np.random.Generator, size: float, days: int) -> dict[str, fl
     sessions = round(clicks * rng.uniform(0.75, 0.95))
     leads = round(sessions * rng.uniform(0, 0.04))
     purchases = round(sessions * rng.uniform(0, 0.05))
-    return {"impressions": impressions, "clicks": clicks,
+    sums = {"impressions": impressions, "clicks": clicks,
             "cost": round(clicks * rng.uniform(0.4, 2.2), 2), "sessions": sessions,
             "engaged_sessions": round(sessions * rng.uniform(0.4, 0.7)), "leads": leads,
             "purchases": purchases, "conversions": leads + purchases,
             "revenue": round(purchases * rng.uniform(40, 160), 2)}
+    # Every campaign here is a paid one: its paid facts are all of its facts.
+    return {**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of}}
 
 
 def _add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

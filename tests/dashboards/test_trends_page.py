@@ -41,6 +41,7 @@ FIRST_DAY = dt.date(2025, 12, 29)  # a Monday
 LAST_DAY = dt.date(2026, 5, 27)  # a Wednesday: the last week is incomplete
 PROVISIONAL_SINCE = LAST_DAY - dt.timedelta(days=29)  # the Ads conversion window
 ASCENSION = dt.date(2026, 5, 14)
+PAID_SHARE = 0.8  # of leads, purchases and revenue: the rest is organic
 TARGETS = {"cpa": 45.0, "roas": 4.0}
 COLUMNS = ("grain", "level", "period_start", "period_end", "period_label", "complete",
            "provisional", "series_key", "channel", "campaign_key", "campaign_name",
@@ -54,6 +55,14 @@ WINDOW_NL = [  # the daily window, 26 February to 27 May 2026
 
 
 def _day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
+    """One day's sums; a fifth of the conversions are organic (not paid), except on the
+    planted day (all paid: paid and blended CPA are both 41,15)."""
+    sums = _source_day(rng, day)
+    share = 1.0 if day == ASCENSION else PAID_SHARE
+    return {**sums, **{m.id: sums[m.paid_of] * share for m in MEASURES.values() if m.paid_of}}
+
+
+def _source_day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
     if day == ASCENSION:
         return {"impressions": 90_000, "clicks": 2_700, "cost": 1234.5, "sessions": 2_400,
                 "engaged_sessions": 1_500, "leads": 30, "purchases": 30, "conversions": 60,
@@ -99,6 +108,9 @@ def _rows(grain: str, start: dt.date, end: dt.date, label: str, sums: dict[str, 
     return out
 
 
+METRICS = len(MEASURES) + len(KPIS)
+
+
 def build_values(seed: int = 11) -> pd.DataFrame:
     """``kpi_values`` at total level, grains day and week, plus ignored channel rows."""
     rng = np.random.default_rng(seed)
@@ -110,7 +122,7 @@ def build_values(seed: int = 11) -> pd.DataFrame:
     previous: dict[str, float | None] = {}
     for day, sums in days.items():
         records += _rows("day", day, day, day.isoformat(), sums, previous)
-        previous = {r["metric"]: r["value"] for r in records[-18:]}
+        previous = {r["metric"]: r["value"] for r in records[-METRICS:]}
     previous, start = {}, FIRST_DAY
     while start <= LAST_DAY:
         end = start + dt.timedelta(days=6)
@@ -118,7 +130,7 @@ def build_values(seed: int = 11) -> pd.DataFrame:
         sums = {m: sum(s[m] for s in week) for m in MEASURES}
         year, number, _ = start.isocalendar()
         records += _rows("week", start, end, f"{year}-W{number:02d}", sums, previous)
-        previous = {r["metric"]: r["value"] for r in records[-18:]}
+        previous = {r["metric"]: r["value"] for r in records[-METRICS:]}
         start = end + dt.timedelta(days=1)
     for channel in (HOSTILE_IMG, HOSTILE_SCRIPT):  # channel level: not for this page
         records += _rows("day", LAST_DAY, LAST_DAY, LAST_DAY.isoformat(), days[LAST_DAY], {},
@@ -378,3 +390,17 @@ def test_the_empty_page_opens_cleanly(open_page: Callable[..., PageReport],
     report = open_page(path, name="trends-empty-nl")
     assert report.problems == [] and report.plots == {}
     assert _t("tr_no_data_hint", "nl") in report.body_text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_blended_kpis_have_their_own_labelled_charts(values: pd.DataFrame,
+                                                         lang: str) -> None:
+    page = render_trends(values, lang=lang)
+    for paid, blended in (("cpa", "cpa_blended"), ("cpl", "cpl_blended"),
+                          ("roas", "roas_blended")):
+        assert TREND_METRICS.index(blended) == TREND_METRICS.index(paid) + 1
+        assert f"<h3>{esc(KPIS[blended].label(lang))}</h3>" in page, (blended, lang)
+        assert f'id="daily-{blended}"' in page and f'id="weekly-{blended}"' in page
+    day = totals(values, "day").set_index(["period_start", "metric"])["value"]
+    normal = ASCENSION - dt.timedelta(days=2)  # a fifth of the purchases are organic
+    assert day[normal, "cpa"] == pytest.approx(day[normal, "cpa_blended"] / PAID_SHARE)

@@ -28,11 +28,11 @@ def test_week_kpis_are_ratios_of_sums_not_means_of_days(handmade_con):
     build(con, rules())
     # Week of 2026-03-02: cost 60 + 60; purchases 7 + 0; leads 1 + 3 (organic 2 + Ads 1).
     assert value(con, "cost") == pytest.approx(120.0)
-    assert value(con, "cpa") == pytest.approx(120 / 7)
-    assert value(con, "cpl") == pytest.approx(120 / 4)  # mean of daily CPLs would be 40
-    assert value(con, "cpl", grain="day", period_start=handmade.D1) == pytest.approx(60.0)
-    assert value(con, "cpl", grain="day", period_start=handmade.D2) == pytest.approx(20.0)
-    assert value(con, "roas") == pytest.approx(680 / 120)
+    assert value(con, "cpa_blended") == pytest.approx(120 / 7)
+    assert value(con, "cpl_blended") == pytest.approx(120 / 4)  # mean of daily CPLs would be 40
+    assert value(con, "cpl_blended", grain="day", period_start=handmade.D1) == pytest.approx(60.0)
+    assert value(con, "cpl_blended", grain="day", period_start=handmade.D2) == pytest.approx(20.0)
+    assert value(con, "roas_blended") == pytest.approx(680 / 120)
     assert value(con, "ctr") == pytest.approx(350 / 8000)
     assert value(con, "cpm") == pytest.approx(120 / 8000 * 1000)
     assert value(con, "conversion_rate") == pytest.approx(11 / 1120)
@@ -115,12 +115,12 @@ def test_most_specific_target_applies_and_direction_decides(handmade_con):
     t = con.execute(con.table(rollup.VALUES_TABLE).filter(
         lambda t: (t.grain == "week") & t.metric.isin(["cpa", "roas"])))
     total_cpa = t[(t.level == "total") & (t.metric == "cpa")].iloc[0]
-    assert total_cpa.target == 50.0 and bool(total_cpa.on_target)  # 17.14 <= 50
-    assert total_cpa.vs_target == pytest.approx((120 / 7) / 50 - 1)
+    assert total_cpa.target == 50.0 and bool(total_cpa.on_target)  # paid: 120 / 3 = 40 <= 50
+    assert total_cpa.vs_target == pytest.approx((120 / 3) / 50 - 1)
     search_cpa = t[(t.level == "channel") & (t.channel == "Paid Search") & (t.metric == "cpa")]
     assert search_cpa.target.iloc[0] == 20.0 and not bool(search_cpa.on_target.iloc[0])  # 100
     roas = t[(t.level == "total") & (t.metric == "roas")].iloc[0]
-    assert roas.target == 6.0 and not bool(roas.on_target)  # 5.67 < 6
+    assert roas.target == 6.0 and not bool(roas.on_target)  # paid: 280 / 120 < 6
 
 
 def test_previous_period_and_change(handmade_con):

@@ -145,3 +145,18 @@ def test_a_shop_campaign_is_judged_on_roas_not_cpl(values: pd.DataFrame) -> None
                            "conversions": 51.0}, target=40.0)
     _, lows = findings(pd.concat([frame, shop], ignore_index=True), W47)
     assert not any(f.name == "Shop" and f.metric == "cpl" for f in lows)  # CPL means nothing
+
+
+
+def test_the_blended_lines_come_apart_from_the_judged_paid_ones(values: pd.DataFrame) -> None:
+    from kpi.registry import BLENDED
+    from kpi.weekly import BLENDED_METRICS, HEADLINE_METRICS
+
+    assert set(BLENDED_METRICS) == set(BLENDED.values())
+    assert not set(BLENDED_METRICS) & set(HEADLINE_METRICS)  # findings judge paid figures only
+    lines = {line.metric: line for line in kpi_lines(values, W47, BLENDED_METRICS)}
+    totals = values[(values["level"] == "total") & (values["period_start"] == W47.start)]
+    stored = dict(zip(totals["metric"], totals["value"], strict=True))
+    for metric in BLENDED_METRICS:
+        assert lines[metric].value == pytest.approx(stored[metric]), metric
+        assert lines[metric].target is None  # targets apply to the paid KPI
