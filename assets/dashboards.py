@@ -20,7 +20,7 @@ from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
 from dashboards.trends import write_trends
-from kpi import model, rollup
+from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since
@@ -37,7 +37,7 @@ DRILLDOWN_LEVELS = ("total", "channel", "campaign", "ad_group")
 @dg.asset(
     name="overview_dashboard",
     group_name="dashboards",
-    deps=[rollup.VALUES_TABLE],
+    deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE],
     kinds={"plotly", "html"},
     description="overview.html: KPI tiles vs target and previous week, trends, channels; "
     "one self-contained file per language.",
@@ -50,14 +50,15 @@ def overview_dashboard(warehouse: WarehouseResource,
     wanted = values.filter(
         values.grain.isin(DASHBOARD_GRAINS) & values.level.isin(DASHBOARD_LEVELS))
     frame = con.execute(wanted)
-    path = _each_language(write_overview, settings.output(), "overview", config, frame)
+    path = _each_language(write_overview, settings.output(), "overview", config, frame,
+                          **_nowcast(con, config, DASHBOARD_LEVELS))
     return _page_result(path)
 
 
 @dg.asset(
     name="drilldown_dashboard",
     group_name="dashboards",
-    deps=[rollup.VALUES_TABLE],
+    deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE],
     kinds={"plotly", "html"},
     description="drilldown.html: channel → campaign → ad group for the last week, 4 and 13 "
     "weeks and the month to date, with filters, search and a cost treemap; one file per "
@@ -70,8 +71,18 @@ def drilldown_dashboard(warehouse: WarehouseResource,
     values = con.table(rollup.VALUES_TABLE)
     frame = con.execute(values.filter((values.grain == "week")
                                       & values.level.isin(DRILLDOWN_LEVELS)))
-    path = _each_language(write_drilldown, settings.output(), "drilldown", config, frame)
+    path = _each_language(write_drilldown, settings.output(), "drilldown", config, frame,
+                          **_nowcast(con, config, DRILLDOWN_LEVELS))
     return _page_result(path)
+
+
+def _nowcast(con, config, levels) -> dict:
+    """The page's lag-aware inputs: ``kpi_nowcast`` rows of its levels and the comparison."""
+    if nowcast_tables.NOWCAST_TABLE not in con.list_tables():
+        return {}
+    t = con.table(nowcast_tables.NOWCAST_TABLE)
+    frame = con.execute(t.filter(t.level.isin(list(levels))))
+    return {"nowcast": frame, "compare": config.reporting.compare_recent}
 
 
 def _each_language(write, out, name: str, config, *frames, **kw):
@@ -165,7 +176,7 @@ def clv_dashboard(warehouse: WarehouseResource,
 @dg.asset(
     name="trends_dashboard",
     group_name="dashboards",
-    deps=[rollup.VALUES_TABLE],
+    deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE],
     kinds={"plotly", "html"},
     description="trends.html: daily (13 weeks) and weekly KPI trends with targets, provisional "
     "points and Belgian public holidays named in the page's language.",
@@ -177,7 +188,8 @@ def trends_dashboard(warehouse: WarehouseResource,
     values = con.table(rollup.VALUES_TABLE)
     frame = con.execute(values.filter((values.level == "total")
                                       & values.grain.isin(["day", "week"])))
-    path = _each_language(write_trends, settings.output(), "trends", config, frame)
+    path = _each_language(write_trends, settings.output(), "trends", config, frame,
+                          **_nowcast(con, config, ("total",)))
     return _page_result(path)
 
 

@@ -53,6 +53,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
+from dashboards.maturity import completeness_note, judged_values
 from dashboards.page import (
     PLOT_CONFIG,
     chart_layout,
@@ -537,10 +538,12 @@ def _state(title: str, hint: str) -> str:
 
 
 def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "",
-                     generated_at: dt.datetime | None = None) -> str:
-    """The drill-down page as one HTML string (see the module docstring)."""
+                     generated_at: dt.datetime | None = None,
+                     nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
+    """The drill-down page as one HTML string (see the module docstring); ``nowcast``: the
+    newest weeks' figures as expected once their conversions are in."""
     locale_for(lang)  # fail early on an unsupported language
-    rows = week_rows(values)
+    rows = week_rows(judged_values(values, nowcast, compare))
     currency = currency_of(rows)
     ps = periods(rows) if not rows.empty else []
     when, figures, script = "", {}, ""
@@ -557,7 +560,8 @@ def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     body = (f'<header class="page"><div><h1>{esc(_t("dd_title", lang))}</h1>'
             f'<div class="meta">{esc(" · ".join(meta))}</div></div><div>{when}</div></header>'
-            f"{sections}<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
+            f"{completeness_note(nowcast, lang)}{sections}"
+            f"<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
     title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
     return render_page(lang=lang, title=title, body=body, figures=figures, script=script)
 

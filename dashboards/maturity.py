@@ -21,6 +21,7 @@ from babel.dates import format_skeleton
 
 from dashboards.formatting import format_value, locale_for
 from dashboards.page import esc
+from kpi.maturity import lag_aware
 
 TEXTS: dict[str, dict[str, str]] = {
     "m_still_arriving": {
@@ -40,6 +41,25 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 SHOWN_GRAINS = ("week", "month")
+
+
+def estimate(value: float | None, unit: str, lang: str, currency: str = "EUR") -> str:
+    """A nowcast as shown: counts in whole units (an expected 301,6 leads is "302").
+
+    >>> estimate(301.6, "count", "en"), estimate(47.234, "currency", "en")
+    ('302', '47,23\xa0€')
+    """
+    if value is not None and unit == "count":
+        value = float(round(value))
+    return format_value(value, unit, lang, currency)
+
+
+def judged_values(values: pd.DataFrame, nowcast: pd.DataFrame | None,
+                  compare: str = "nowcast") -> pd.DataFrame:
+    """``values`` lag-aware (see :func:`kpi.maturity.lag_aware`) when there are nowcasts."""
+    if nowcast is None or nowcast.empty or values.empty:
+        return values
+    return lag_aware(values, nowcast, compare)  # type: ignore[arg-type]
 
 
 def _t(key: str, lang: str) -> str:

@@ -31,6 +31,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import t
+from dashboards.maturity import completeness_note, estimate, judged_values
 from dashboards.page import (
     ACCENT,
     GRID,
@@ -138,11 +139,17 @@ def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: b
             pill = "" if vs is None else _pill(vs, on, lang, t("vs_target", lang))
             lines.append(f'{esc(t("target", lang))} '
                          f'{esc(format_value(target, d.unit, lang, currency))} {pill}')
+    shown = format_value(value, d.unit, lang, currency)
+    low, high = (as_number(row.get(c)) if row is not None else None for c in ("low", "high"))
+    if value is not None and low is not None and high is not None:  # still filling: nowcast
+        shown = "≈ " + estimate(value, d.unit, lang, currency)
+        lines.insert(0, esc(f"{estimate(low, d.unit, lang, currency)} – "
+                            f"{estimate(high, d.unit, lang, currency)}"))
     body = "".join(f'<div class="line">{line}</div>' for line in lines)
     body += _blended_line(metric, blended, lang, currency)
     return (f'<div class="card tile"><div class="label" title="{esc(d.description(lang))}">'
             f'{esc(d.label(lang))}{flag}</div><div class="value">'
-            f'{esc(format_value(value, d.unit, lang, currency))}</div>{body}</div>')
+            f'{esc(shown)}</div>{body}</div>')
 
 
 def _trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str) -> go.Figure | None:
@@ -277,10 +284,13 @@ def _channels(weeks: pd.DataFrame, current: pd.DataFrame, week: tuple[dt.date, d
 
 
 def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = "",
-                    generated_at: dt.datetime | None = None) -> str:
-    """The overview page as one self-contained HTML string (see the module docstring)."""
+                    generated_at: dt.datetime | None = None,
+                    nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
+    """The overview page as one self-contained HTML string (see the module docstring).
+    ``nowcast`` (kpi_nowcast): the newest weeks shown as expected once their conversions are
+    in (``compare``: see :mod:`kpi.maturity`), with how complete they are."""
     locale_for(lang)  # fail early on an unsupported language
-    weeks = _weekly(values)
+    weeks = _weekly(judged_values(values, nowcast, compare))
     currency = _currency(weeks)
     week = latest_complete_week(weeks)
     totals = weeks[weeks["level"] == "total"]
@@ -303,6 +313,7 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
                         for m in TILE_METRICS)
         parts.append(f'<div><div class="period">{esc(format_week(*week, lang))}{badge}</div>'
                      f'<div class="meta">{esc(t("vs_previous_week", lang))}</div></div></header>'
+                     f'{completeness_note(nowcast, lang)}'
                      f'<h2>{esc(t("key_figures", lang))}</h2><div class="grid tiles">{tiles}</div>')
     if not totals.empty:
         parts.append(_trends(totals, lang, currency, figures))

@@ -29,6 +29,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
+from dashboards.maturity import estimate
 from dashboards.page import esc, write_page
 from dashboards.quality import check_state, extract_log, last_runs
 from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
@@ -44,6 +45,7 @@ INK, MUTED, LINE, BG = "#1f2937", "#6b7280", "#e5e7eb", "#f4f6f9"
 TONES = {"good": ("#047857", "#e7f6ee"), "bad": ("#b42318", "#fdecea"),
          "flat": ("#475467", "#eef0f3"), "warn": ("#9a5b00", "#fff4d6")}
 TABLE_KPIS = ("cost", "conversions", "leads", "purchases", "revenue", "cpa", "cpl", "roas",
+              "cpa_blended", "cpl_blended", "roas_blended",  # labelled, never judged
               "conversion_rate", "ctr", "cpc", "aov")
 CHANNEL_METRICS = ("cost", "conversions", "cpa", "roas")
 ACTION_ORDER = {"pause": 0, "scale": 1, "reallocate": 2}
@@ -176,13 +178,6 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
     head = [esc(_t(k, lang)) for k in ("r_col_kpi", "r_col_week", "r_col_target",
                                        "r_col_previous", "r_col_last_year")]
     return _table(head, rows)
-
-
-def estimate(value: float | None, unit: str, lang: str, currency: str) -> str:
-    """A nowcast as shown: counts in whole units (an expected 301,6 leads is "302")."""
-    if value is not None and unit == "count":
-        value = float(round(value))
-    return format_value(value, unit, lang, currency)
 
 
 def _expected(f: Finding, unit: str, lang: str, currency: str) -> str:

@@ -39,6 +39,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
+from dashboards.maturity import completeness_note, judged_values
 from dashboards.page import (
     ACCENT,
     MUTED,
@@ -342,10 +343,13 @@ def _section(rows: pd.DataFrame, marks: Sequence[tuple[dt.date, str]], lang: str
 
 
 def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
-                  country: str = "BE", generated_at: dt.datetime | None = None) -> str:
-    """The trends page as one self-contained HTML string (see the module docstring)."""
+                  country: str = "BE", generated_at: dt.datetime | None = None,
+                  nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
+    """The trends page as one self-contained HTML string (see the module docstring);
+    ``nowcast``: the newest days and weeks drawn as expected once complete."""
     locale_for(lang)  # fail early on an unsupported language or country
     holiday_language(country, lang)
+    values = judged_values(values, nowcast, compare)
     days, weeks = totals(values, "day"), totals(values, "week")
     currency = _currency([days, weeks])
     figures: dict[str, go.Figure] = {}
@@ -356,7 +360,8 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
                                                                      lang)))
     meta.append(_t("tr_holidays_of", lang).format(country=country_name(country, lang)))
     parts = [f'<header class="page"><div><h1>{esc(_t("tr_title", lang))}</h1>'
-             f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>']
+             f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>'
+             f"{completeness_note(nowcast, lang)}"]
     if days.empty and weeks.empty:
         parts.append(f'<div class="card">'
                      f'{_empty(_t("no_data", lang), _t("tr_no_data_hint", lang))}</div>')

@@ -68,6 +68,9 @@ ORGANIC_SUMS = {"leads": 50, "purchases": 40, "revenue": 5000, "sessions": 3000}
 def _sums(parts: list[dict[str, float]]) -> dict[str, float]:
     out = {m: float(sum(p.get(m, 0) for p in parts)) for m in MEASURES}
     out["conversions"] = out["leads"] + out["purchases"]
+    # facts with cost are paid facts (the organic campaign has none)
+    paid = out["cost"] > 0
+    out |= {m.id: out[m.paid_of] if paid else 0.0 for m in MEASURES.values() if m.paid_of}
     return out
 
 

@@ -151,7 +151,7 @@ targets:
          "targets.0.valeu: unknown setting 'valeu'; did you mean 'value'? (line 4)"),
         ("history_start: 2026-01-01\nreporting: {currency: EUR, colour: blue}\n",
          "reporting.colour: unknown setting 'colour' (the settings here: currency, time_zone, "
-         "language, fx_rates) (line 2)"),
+         "language, compare_recent, fx_rates) (line 2)"),
     ],
 )
 def test_what_would_give_wrong_numbers_is_refused_with_field_line_and_meaning(
