@@ -47,8 +47,9 @@ def weekly_totals(con) -> pd.DataFrame:
     return daily.groupby("week")[list(MEASURES)].sum()
 
 
-def kpi_frames(con, end: dt.date, rules: model.ModelRules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(kpi_values of grain week, kpi_nowcast) as the nightly run would write them."""
+def kpi_frames(con, end: dt.date, rules: model.ModelRules,
+               grains: tuple[str, ...] = ("week",)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(kpi_values, kpi_nowcast) of ``grains`` as the nightly run would write them."""
     import ibis
 
     from assets.rules import target_rows
@@ -58,12 +59,12 @@ def kpi_frames(con, end: dt.date, rules: model.ModelRules) -> tuple[pd.DataFrame
     config = load_config(EXAMPLE_CONFIG)
     facts = con.table(model.MODEL_TABLE)
     start = pd.Timestamp(con.execute(facts.date.min())).date()
-    spec = rollup.RollupSpec(start, end, None, target_rows(config), grains=("week",),
+    spec = rollup.RollupSpec(start, end, None, target_rows(config), grains=grains,
                              levels=("total", "channel", "campaign"))
     sums = rollup.rollup(facts, con.table(model.CAMPAIGN_DIM), con.table(model.AD_GROUP_DIM),
                          spec)
     con.create_table(rollup.ROLLUP_TABLE, sums, overwrite=True)
     values = con.execute(rollup.kpi_values(
         ibis.table(sums.schema(), name=rollup.ROLLUP_TABLE), spec, "EUR"))
-    nowcast = lag_tables(con, rules, grains=("week",)).nowcast
+    nowcast = lag_tables(con, rules, grains=grains).nowcast
     return values, nowcast
