@@ -168,10 +168,12 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> str:
                      f'<span style="color:{MUTED};font-size:11.5px">'
                      f"{esc(_t('r_seen_so_far', lang).format(seen=seen))}"
                      f"<br>{esc(low)} – {esc(high)}</span>")
+        previous = money(line.metric, line.previous)
+        if line.previous_estimated and line.previous is not None:
+            previous = esc("≈ " + estimate(line.previous, _unit(line.metric), lang, currency))
         rows.append([
             esc(_label(line.metric, lang)), value, target,
-            f"{money(line.metric, line.previous)}<br>"
-            f"{_change_pill(line.change, line.metric, lang)}",
+            f"{previous}<br>{_change_pill(line.change, line.metric, lang)}",
             f"{money(line.metric, line.last_year)}<br>"
             f"{_change_pill(line.change_last_year, line.metric, lang)}",
         ])

@@ -10,8 +10,9 @@ Two honest comparisons, both from the lag curves (``kpi_nowcast``):
   are compared at equal completeness.
 
 Rows without a nowcast (mature periods) keep their values. The result is ``kpi_values``' columns
-plus ``seen`` (the raw value), ``low``/``high`` (the interval; null when mature) and
-``completeness`` (share of the period's conversions in; 1 when mature).
+plus ``seen`` (the raw value), ``low``/``high`` (the interval; null when mature),
+``completeness`` (share of the period's conversions in; 1 when mature) and
+``previous_estimated`` (the previous period's value is a nowcast too).
 
 >>> import datetime as dt
 >>> w46, w47 = dt.date(2026, 11, 9), dt.date(2026, 11, 16)
@@ -70,6 +71,7 @@ def lag_aware(values: pd.DataFrame, nowcast: pd.DataFrame, mode: Mode = "nowcast
     out["period_start"] = _dates(out["period_start"])
     out["seen"] = out["value"]
     out["low"], out["high"], out["completeness"] = np.nan, np.nan, 1.0
+    out["previous_estimated"] = False  # previous_value is itself a nowcast
     if nowcast is None or nowcast.empty or out.empty:
         return out
     now = nowcast[[*KEYS, "nowcast", "low", "high", "completeness"]].copy()
@@ -90,6 +92,7 @@ def lag_aware(values: pd.DataFrame, nowcast: pd.DataFrame, mode: Mode = "nowcast
                         how="left")
         moved = out["_previous_nowcast"].notna()
         out.loc[moved, "previous_value"] = out.loc[moved, "_previous_nowcast"]
+        out["previous_estimated"] = moved
         out = _kpi_parts(out, has)
     else:
         out = _same_age_previous(out, values)

@@ -111,6 +111,7 @@ class KpiLine:
     low: float | None = None  # 80 % interval of the final value, while conversions arrive
     high: float | None = None
     completeness: float | None = None  # share of the week's conversions in (1 when final)
+    previous_estimated: bool = False  # the previous week's value is a nowcast too
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,9 @@ def kpi_lines(values: pd.DataFrame, week: IsoWeek,
             change_last_year=_ratio(value, ly),
             provisional=row is not None and _flag(row["provisional"]),
             seen=_field(row, "seen", value), low=_field(row, "low"), high=_field(row, "high"),
-            completeness=_field(row, "completeness")))
+            completeness=_field(row, "completeness"),
+            previous_estimated=row is not None and "previous_estimated" in row.index
+            and _flag(row["previous_estimated"])))
     return lines
 
 
