@@ -5,7 +5,7 @@ the nowcast made on the Monday morning after the week against the value known fi
 Records per measure: the coverage of the 80 % intervals (calibrated: between 70 and 90 %), the
 mean absolute percentage error of the nowcast and of the raw figure, and the bias.
 
-    .venv/bin/python benchmarks/nowcast.py                 # 3 seeds x 30 weeks, a few minutes
+    .venv/bin/python benchmarks/nowcast.py                 # 3 seeds x 60 weeks, ~10 minutes
     .venv/bin/python benchmarks/nowcast.py --seeds 1 --weeks 6
 
 Writes ``benchmarks/results/nowcast-<date>.json`` and prints the lines for RESULTS.md.
@@ -32,11 +32,20 @@ from tests.nowcast_demo import MEASURES, demo_rules, warehouse, weekly_totals  #
 FINAL_AFTER = 35  # days after a week's end when every conversion has arrived (lags <= 30)
 
 
-def backtest(seed: int, weeks: int, rules, history_days: int = 182) -> list[dict]:
-    """One row per (week, measure): seen, nowcast, low, high, final."""
-    last_sunday = dt.date(2026, 11, 29)
-    sundays = [last_sunday - dt.timedelta(weeks=k) for k in range(weeks)][::-1]
-    start = sundays[0] - dt.timedelta(days=history_days)
+DEMO_START = dt.date(2025, 10, 1)  # the sample configuration's history_start
+LAST_SUNDAY = dt.date(2026, 11, 29)
+
+
+def backtest(seed: int, weeks: int | None, rules) -> list[dict]:
+    """One row per (week, measure): seen, nowcast, low, high, final, and the days of history
+    the curves had. ``weeks``: the newest ones only (None: every complete week of the demo's
+    history, from its second week on: the first weeks have almost no history to learn from,
+    which is what the pooled and unreliable curves are for)."""
+    start = DEMO_START
+    first = start + dt.timedelta(days=(6 - start.weekday()) + 7)  # the second Sunday
+    count = (LAST_SUNDAY - first).days // 7 + 1
+    sundays = [LAST_SUNDAY - dt.timedelta(weeks=k) for k in range(min(weeks or count, count))]
+    sundays = sundays[::-1]
     final = weekly_totals(warehouse(start, sundays[-1] + dt.timedelta(days=FINAL_AFTER), seed,
                                     rules))
     rows = []
@@ -53,6 +62,8 @@ def backtest(seed: int, weeks: int, rules, history_days: int = 182) -> list[dict
                 continue
             r = row.iloc[0]
             rows.append({"seed": seed, "week": monday.isoformat(), "measure": measure,
+                         "history_days": (sunday - start).days + 1,
+                         "reliable": bool(r["reliable"]),
                          "seen": float(r["seen"]), "nowcast": float(r["nowcast"]),
                          "low": float(r["low"]), "high": float(r["high"]),
                          "final": float(final.loc[monday, measure])})
@@ -60,12 +71,16 @@ def backtest(seed: int, weeks: int, rules, history_days: int = 182) -> list[dict
 
 
 def summary(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per measure: coverage, MAPE of the nowcast and of the raw figure, bias."""
+    """Per measure (and history: the first half year, the rest): coverage, MAPE of the
+    nowcast and of the raw figure, bias."""
     out = []
-    for measure, r in rows.groupby("measure"):
+    rows = rows.assign(history=np.where(rows["history_days"] < 182, "< 182 days",
+                                        ">= 182 days"))
+    for (measure, history), r in rows.groupby(["measure", "history"]):
         inside = (r["low"] <= r["final"]) & (r["final"] <= r["high"])
         out.append({
-            "measure": measure, "weeks": len(r), "coverage_80": float(inside.mean()),
+            "measure": measure, "history": history, "weeks": len(r),
+            "coverage_80": float(inside.mean()),
             "mape_nowcast": float((abs(r["nowcast"] - r["final"]) / r["final"]).mean()),
             "mape_raw": float((abs(r["seen"] - r["final"]) / r["final"]).mean()),
             "bias_nowcast": float(((r["nowcast"] - r["final"]) / r["final"]).mean()),
@@ -78,7 +93,8 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--weeks", type=int, default=30)
+    parser.add_argument("--weeks", type=int, default=None,
+                        help="the newest WEEKS only (default: every week of the history)")
     args = parser.parse_args()
     rules = demo_rules()
     began = time.perf_counter()

@@ -560,7 +560,7 @@ def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     body = (f'<header class="page"><div><h1>{esc(_t("dd_title", lang))}</h1>'
             f'<div class="meta">{esc(" · ".join(meta))}</div></div><div>{when}</div></header>'
-            f"{completeness_note(nowcast, lang)}{sections}"
+            f"{completeness_note(nowcast, lang, compare)}{sections}"
             f"<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
     title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
     return render_page(lang=lang, title=title, body=body, figures=figures, script=script)

@@ -33,6 +33,13 @@ TEXTS: dict[str, dict[str, str]] = {
                        "fr": "{period} à environ {share}",
                        "en": "{period} about {share} in"},
     "m_week": {"nl": "week {week}", "fr": "semaine {week}", "en": "week {week}"},
+    "m_same_age": {
+        "nl": "Elke periode wordt vergeleken met de vorige op hetzelfde moment, toen die ook pas "
+              "zo ver binnen was.",
+        "fr": "Chaque période est comparée à la précédente au même stade de remontée.",
+        "en": "Each period is compared with the previous one at the same stage, when as little "
+              "of it had come in.",
+    },
     "m_estimates": {
         "nl": "Cijfers met ≈ zijn de verwachte eindstand, met een marge van 80 %.",
         "fr": "Les chiffres précédés de ≈ sont la valeur finale attendue (fourchette à "
@@ -98,10 +105,12 @@ def completeness_text(nowcast: pd.DataFrame | None, lang: str) -> str:
     return _t("m_still_arriving", lang).format(periods=", ".join(parts))
 
 
-def completeness_note(nowcast: pd.DataFrame | None, lang: str) -> str:
-    """The sentence as an HTML note for a page (escaped), or ""."""
+def completeness_note(nowcast: pd.DataFrame | None, lang: str, compare: str = "nowcast") -> str:
+    """The sentence as an HTML note for a page (escaped), or ""; ``compare`` says how the
+    page judges the newest periods (see :mod:`kpi.maturity`)."""
     sentence = completeness_text(nowcast, lang)
     if not sentence:
         return ""
+    how = _t("m_estimates" if compare == "nowcast" else "m_same_age", lang)
     return (f'<div class="note maturity" style="margin:6px 0 10px;color:#9a5b00">'
-            f"{esc(sentence)} {esc(_t('m_estimates', lang))}</div>")
+            f"{esc(sentence)} {esc(how)}</div>")

@@ -313,7 +313,7 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
                         for m in TILE_METRICS)
         parts.append(f'<div><div class="period">{esc(format_week(*week, lang))}{badge}</div>'
                      f'<div class="meta">{esc(t("vs_previous_week", lang))}</div></div></header>'
-                     f'{completeness_note(nowcast, lang)}'
+                     f'{completeness_note(nowcast, lang, compare)}'
                      f'<h2>{esc(t("key_figures", lang))}</h2><div class="grid tiles">{tiles}</div>')
     if not totals.empty:
         parts.append(_trends(totals, lang, currency, figures))

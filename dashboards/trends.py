@@ -361,7 +361,7 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
     meta.append(_t("tr_holidays_of", lang).format(country=country_name(country, lang)))
     parts = [f'<header class="page"><div><h1>{esc(_t("tr_title", lang))}</h1>'
              f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>'
-             f"{completeness_note(nowcast, lang)}"]
+             f"{completeness_note(nowcast, lang, compare)}"]
     if days.empty and weeks.empty:
         parts.append(f'<div class="card">'
                      f'{_empty(_t("no_data", lang), _t("tr_no_data_hint", lang))}</div>')

@@ -57,3 +57,11 @@ def test_the_overview_shows_the_week_as_expected_once_complete(monday):
     expected = f"≈ {round(w47['nowcast'])}"
     assert expected in judged and expected not in raw
     assert f"{round(w47['low'])} – {round(w47['high'])}" in judged
+
+
+def test_same_age_shows_what_has_arrived_and_says_how_it_compares(monday):
+    values, nowcast = monday
+    weeks = values[values["grain"] == "week"]
+    page = text(render_overview(weeks, lang="en", nowcast=nowcast, compare="same_age"))
+    assert "compared with the previous one at the same stage" in page
+    assert "≈" not in page
