@@ -13,8 +13,10 @@ days fall in), so the cost does not grow with the history.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import ibis
 import pandas as pd
@@ -147,11 +149,19 @@ def lag_tables(con: BaseBackend, rules: ModelRules, other_channel: str = "Other"
     parts = nowcast.daily_parts(daily, fitted, night, source_of, facts)
     spec = rollup.RollupSpec(data_start=since, data_end=night - dt.timedelta(days=1),
                              provisional_since=None, grains=grains, other_channel=other_channel)
-    dims = con.table(CAMPAIGN_DIM), con.table(AD_GROUP_DIM)
+    # The frames are the newest weeks only: they are rolled up in memory, on a DuckDB of their
+    # own, whatever engine holds the warehouse (no upload to Spark or BigQuery).
+    local = ibis.duckdb.connect(memory_limit="1GB",
+                                temp_directory=str(Path(tempfile.gettempdir()) / "ckpi-spill"))
+    dims = (local.create_table("dims_campaign", con.execute(con.table(CAMPAIGN_DIM))),
+            local.create_table("dims_ad_group", con.execute(con.table(AD_GROUP_DIM))))
+    columns = ["date", "campaign_key", "ad_group_key", *facts]
+    table = local.create_table("facts", daily[columns])
+    rolled = local.compile(rollup.rollup(table, *dims, spec))  # compiled once, run four times
     sums = {}
     for name, frame in (("seen", daily), *parts.items()):
-        table = ibis.memtable(frame[["date", "campaign_key", "ad_group_key", *facts]])
-        sums[name] = con.execute(rollup.rollup(table, *dims, spec))
+        local.create_table("facts", frame[columns], overwrite=True)
+        sums[name] = local.con.execute(rolled).df()
     out = nowcast.intervals(sums["seen"], sums["final"], sums["process"], sums["parameter"],
                             KPIS)
     reliable = all(c.reliable for c in fitted.values())

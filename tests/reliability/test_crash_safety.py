@@ -5,7 +5,7 @@ Each trial starts from a copy of the same demo warehouse, starts ``campaign-kpi 
 kills its whole process group at ``(trial + u) / TRIALS`` of the uninterrupted run's duration
 (``u`` drawn from a seeded generator, so the kills cover the run from its first step to its
 last), records the step the Dagster history says was running, and re-runs the command.
-``CAMPAIGN_KPI_CRASH_TRIALS`` sets the number of trials (5 by default; the figures in
+``CAMPAIGN_KPI_CRASH_TRIALS`` sets the number of trials (3 by default; the figures in
 RELIABILITY.md come from longer runs).
 """
 
@@ -29,7 +29,7 @@ from tests.reliability.runs import (
     warehouse_tables,
 )
 
-TRIALS = int(os.environ.get("CAMPAIGN_KPI_CRASH_TRIALS", "5"))
+TRIALS = int(os.environ.get("CAMPAIGN_KPI_CRASH_TRIALS", "3"))
 SEED = 20261123
 # The command's own start (Python, Dagster, the definitions) before the first step: kills
 # there prove little, so the spread starts after it.

@@ -102,7 +102,8 @@ ODD_VALUES = (-1, 0, -(10**30), 10**100, 1e308, float("inf"), float("nan"), True
 VALUES = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(ODD_VALUES),
                    st.integers(-(10**20), 10**20), st.floats(allow_nan=True),
                    st.text(max_size=20))
-FIELD_START = re.compile(r"(\(top level\)|[A-Za-z_][\w-]*(\.[^\s:]+)*): ")
+# the field as the file spells it (a mangled key such as "a[ccount_name" is named as it is)
+FIELD_START = re.compile(r"(\(top level\)|[^\s:.]+(\.[^\s:]+)*): ")
 
 
 # -- 1. configuration files -------------------------------------------------------------------
