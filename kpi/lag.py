@@ -17,8 +17,8 @@ day's count also misjudges its level. So the spread used for nowcasts is measure
 the days that are already final: ``phi_a = sum_d (U_d - F_a C[d, a])^2 / sum_d C[d, a]``, the
 squared error the nowcast would have made at age ``a``, per unit seen (Mack's figure where too
 few days are final). On the demo both give the same calibration for weeks (80 % intervals
-holding 77-83 % of 90 weeks, benchmarks/RESULTS.md): the measured one needs no model of the
-arrivals to be right.
+holding 77-83 % of the newest 90 weeks; 74-82 % of all 177, benchmarks/RESULTS.md): the
+measured one needs no model of the arrivals to be right.
 
 Why our own twenty lines and not the ``chainladder`` package: it brings numba and sparse (and
 their compile time) for two ratios of sums and one variance; its triangles are yearly/quarterly
