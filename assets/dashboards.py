@@ -16,6 +16,7 @@ from dashboards.budget import write_budget
 from dashboards.clv import write_clv
 from dashboards.drilldown import write_drilldown
 from dashboards.experiments import write_experiments
+from dashboards.maturity import judged_values
 from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
@@ -50,8 +51,9 @@ def overview_dashboard(warehouse: WarehouseResource,
     wanted = values.filter(
         values.grain.isin(DASHBOARD_GRAINS) & values.level.isin(DASHBOARD_LEVELS))
     frame = con.execute(wanted)
-    path = _each_language(write_overview, settings.output(), "overview", config, frame,
-                          **_nowcast(con, config, DASHBOARD_LEVELS))
+    lag = _nowcast(con, config, DASHBOARD_LEVELS)
+    path = _each_language(write_overview, settings.output(), "overview", config,
+                          judged_values(frame, **lag), **lag)
     return _page_result(path)
 
 
@@ -71,13 +73,15 @@ def drilldown_dashboard(warehouse: WarehouseResource,
     values = con.table(rollup.VALUES_TABLE)
     frame = con.execute(values.filter((values.grain == "week")
                                       & values.level.isin(DRILLDOWN_LEVELS)))
-    path = _each_language(write_drilldown, settings.output(), "drilldown", config, frame,
-                          **_nowcast(con, config, DRILLDOWN_LEVELS))
+    lag = _nowcast(con, config, DRILLDOWN_LEVELS)
+    path = _each_language(write_drilldown, settings.output(), "drilldown", config,
+                          judged_values(frame, **lag), **lag)
     return _page_result(path)
 
 
 def _nowcast(con, config, levels) -> dict:
-    """The page's lag-aware inputs: ``kpi_nowcast`` rows of its levels and the comparison."""
+    """The page's lag-aware inputs: ``kpi_nowcast`` rows of its levels and the comparison
+    (the rows are judged once here, not once per language)."""
     if nowcast_tables.NOWCAST_TABLE not in con.list_tables():
         return {}
     t = con.table(nowcast_tables.NOWCAST_TABLE)
@@ -188,8 +192,9 @@ def trends_dashboard(warehouse: WarehouseResource,
     values = con.table(rollup.VALUES_TABLE)
     frame = con.execute(values.filter((values.level == "total")
                                       & values.grain.isin(["day", "week"])))
-    path = _each_language(write_trends, settings.output(), "trends", config, frame,
-                          **_nowcast(con, config, ("total",)))
+    lag = _nowcast(con, config, ("total",))
+    path = _each_language(write_trends, settings.output(), "trends", config,
+                          judged_values(frame, **lag), **lag)
     return _page_result(path)
 
 

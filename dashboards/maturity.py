@@ -61,7 +61,7 @@ def estimate(value: float | None, unit: str, lang: str, currency: str = "EUR") -
     return format_value(value, unit, lang, currency)
 
 
-def judged_values(values: pd.DataFrame, nowcast: pd.DataFrame | None,
+def judged_values(values: pd.DataFrame, nowcast: pd.DataFrame | None = None,
                   compare: str = "nowcast") -> pd.DataFrame:
     """``values`` lag-aware (see :func:`kpi.maturity.lag_aware`) when there are nowcasts."""
     if nowcast is None or nowcast.empty or values.empty:

@@ -59,6 +59,18 @@ def previous_start(start: dt.date, grain: str) -> dt.date:
     return (start.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
+def _previous_starts(starts: pd.Series, grains: pd.Series) -> pd.Series:
+    """:func:`previous_start` for whole columns."""
+    days = pd.to_datetime(starts)
+    back = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[ns]")
+    for grain, offset in (("day", pd.Timedelta(days=1)), ("week", pd.Timedelta(days=7)),
+                          ("month", pd.DateOffset(months=1))):
+        mine = grains == grain
+        if mine.any():
+            back[mine] = days[mine] - offset
+    return back.dt.date
+
+
 def _dates(column: pd.Series) -> pd.Series:
     return pd.to_datetime(column).dt.date
 
@@ -67,6 +79,8 @@ def lag_aware(values: pd.DataFrame, nowcast: pd.DataFrame, mode: Mode = "nowcast
     """``values`` (kpi_values rows) judged like with like; see the module docstring."""
     if mode not in MODES:
         raise ValueError(f"compare_recent must be one of {', '.join(MODES)}, got {mode!r}")
+    if "previous_estimated" in values.columns:  # judged already (a page given judged rows)
+        return values
     out = values.copy()
     out["period_start"] = _dates(out["period_start"])
     out["seen"] = out["value"]
@@ -79,8 +93,7 @@ def lag_aware(values: pd.DataFrame, nowcast: pd.DataFrame, mode: Mode = "nowcast
     now = now.rename(columns={"low": "_low", "high": "_high", "completeness": "_complete"})
     out = out.merge(now, on=KEYS, how="left")
     has = out["nowcast"].notna()
-    out["_previous_start"] = [previous_start(s, g) for s, g in zip(out["period_start"],
-                                                                    out["grain"], strict=True)]
+    out["_previous_start"] = _previous_starts(out["period_start"], out["grain"])
     if mode == "nowcast":
         out.loc[has, "value"] = out.loc[has, "nowcast"]
         out.loc[has, "low"], out.loc[has, "high"] = out.loc[has, "_low"], out.loc[has, "_high"]

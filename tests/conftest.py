@@ -15,6 +15,22 @@ def pytest_configure(config) -> None:
     trust_localhost_cert()
 
 
+# The slowest folders first: pytest-xdist (--dist loadscope) hands modules to its workers in
+# collection order, and a 5-minute Spark module collected last keeps one worker busy alone.
+SLOWEST_FIRST = ("tests/scale/", "tests/reliability/", "tests/e2e/", "tests/assets/")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Order the run by :data:`SLOWEST_FIRST` (stable: within a folder nothing moves)."""
+
+    def rank(item) -> int:
+        return next((i for i, folder in enumerate(SLOWEST_FIRST)
+                     if item.nodeid.startswith(folder)), len(SLOWEST_FIRST))
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A warehouse holding the short demo history (tests.assets.conftest), built once."""
