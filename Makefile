@@ -51,10 +51,8 @@ demo: setup browser
 lint: setup
 	$(BIN)/ruff check .
 
-# Three workers on two cores: a third of the suite's time is spent waiting (on the pipeline's
-# subprocesses, Chromium and the fake servers), which a third worker fills.
 test: setup $(BQEMULATOR)/.synced browser lint
-	$(BIN)/python -m pytest -n 3 --dist loadscope --durations=20
+	$(BIN)/python -m pytest -n auto --dist loadscope --durations=20
 
 dev: setup
 	mkdir -p data/out
