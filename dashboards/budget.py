@@ -399,13 +399,13 @@ def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str) -> st
                       f'<ul style="margin:10px 0 0;padding-left:20px">{"".join(items)}</ul>'
                       "</div>")
     parts.append(f'<div class="grid">{"".join(groups)}</div>')
-    left_out = _left_out(recs, lang)
+    left_out = left_out_sentence(recs, lang)
     if left_out:
         parts.append(f'<p class="meta">{esc(left_out)}</p>')
     return "".join(parts)
 
 
-def _left_out(recs: pd.DataFrame, lang: str) -> str:
+def left_out_sentence(recs: pd.DataFrame, lang: str) -> str:
     """How many smaller actions were left out (kpi.recommend's materiality), or ''."""
     if "left_out" not in recs.columns:
         return ""

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from dashboards.budget import left_out_sentence
 from dashboards.formatting import (
     as_number,
     format_change,
@@ -295,12 +296,9 @@ def _recommendations(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) > MAX_RECOMMENDATIONS:
         note += _p(esc(_t("r_recommendations_shown", lang).format(
             shown=MAX_RECOMMENDATIONS, total=len(frame))), muted=True, size=12)
-    left_out = (as_number(pd.to_numeric(frame["left_out"], errors="coerce").max())
-                if "left_out" in frame else None)
+    left_out = left_out_sentence(frame, lang)
     if left_out:
-        text = (_t("bud_left_out_one", lang) if left_out == 1 else _t(
-            "bud_left_out_many", lang).format(count=format_value(left_out, "count", lang)))
-        note += _p(esc(text), muted=True, size=12)
+        note += _p(esc(left_out), muted=True, size=12)
     return title + f'<ul style="padding-left:18px;margin:0;font-size:13.5px">{items}</ul>' + note
 
 

@@ -89,9 +89,7 @@ def classify(rows: pd.DataFrame, rules: ModelRules, action_names: dict[str, str]
         if k is None:
             continue
         g = group.copy()
-        if k == "sessions":
-            g["measure"] = g["measure"]
-        else:
+        if k != "sessions":  # sessions keep their own measure names
             is_value = g["measure"].isin(["conversions_value", "event_value"])
             if k == "leads":
                 g = g[~is_value]
