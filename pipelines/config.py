@@ -381,9 +381,9 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     sections.append(raw.get("budget"))
     engine = raw.get("engine")
     if isinstance(engine, dict):
-        sections.append(engine.get("bigquery"))
+        sections += [engine.get("bigquery"), engine.get("duckdb")]
     for section in sections:
-        for key in ("credentials_file", "path", "plan", "costs"):
+        for key in ("credentials_file", "path", "plan", "costs", "temp_directory"):
             if isinstance(section, dict) and isinstance(section.get(key), str):
                 named = Path(section[key])
                 with contextlib.suppress(RuntimeError):  # ~someone unknown: kept as written

@@ -20,7 +20,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from pipelines.warehouse.limits import MEMORY_SIZE
 
 # Spark settings a configuration may not change: the pipeline's dates and times assume UTC.
 FIXED_SPARK_CONF = {"spark.sql.session.timeZone": "UTC"}
@@ -158,8 +160,38 @@ class BigQuerySettings(_Strict):
         return host in LOCAL_HOSTS
 
 
+class DuckDBSettings(_Strict):
+    """How much of the machine the DuckDB warehouse may take; what is not set comes from the
+    machine (see :mod:`pipelines.warehouse.limits`: a quarter of its memory, at most 1 GiB;
+    every core; a ``duckdb-spill`` folder next to the warehouse file).
+
+    ``memory_limit``: in DuckDB's syntax (``1GB``, ``1.5GiB``, ``800MB``); work beyond it
+    spills to ``temp_directory``. Raise it on a big machine to spill less.
+
+    >>> DuckDBSettings(memory_limit="2 GB").memory_limit
+    '2 GB'
+    >>> DuckDBSettings(memory_limit="2 gigs")
+    Traceback (most recent call last):
+    pydantic_core._pydantic_core.ValidationError: 1 validation error for DuckDBSettings
+    memory_limit
+      Value error, '2 gigs' is not a memory size such as 1GB, 1.5GiB or 800MB ...
+    """
+
+    memory_limit: str | None = None
+    threads: int | None = Field(None, ge=1)
+    temp_directory: Path | None = None
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_size(cls, size: str | None) -> str | None:
+        if size is None:
+            return size
+        return _matching(MEMORY_SIZE, size.strip(), "a memory size such as 1GB, 1.5GiB or 800MB")
+
+
 class Engine(_Strict):
     name: Literal["duckdb", "spark", "bigquery"] = "duckdb"
+    duckdb: DuckDBSettings = DuckDBSettings()
     spark: SparkSettings = SparkSettings()
     bigquery: BigQuerySettings | None = None
 

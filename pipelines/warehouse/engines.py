@@ -13,6 +13,7 @@ from pathlib import Path
 from ibis.backends import BaseBackend
 
 from pipelines.engine_config import FIXED_SPARK_CONF, BigQuerySettings, Engine, SparkSettings
+from pipelines.warehouse import limits
 from pipelines.warehouse.portable import TABLE_FORMAT_KEY
 from pipelines.warehouse.store import WarehouseError, connect
 
@@ -191,4 +192,7 @@ def open_warehouse(engine: Engine, data_dir: Path, read_only: bool = False) -> B
         return open_spark(engine.spark, data_dir)
     if engine.name == "bigquery" and engine.bigquery is not None:
         return open_bigquery(engine.bigquery, create=not read_only)
-    return connect(data_dir / DUCKDB_FILE, read_only=read_only)
+    path = data_dir / DUCKDB_FILE
+    settings = engine.duckdb
+    bound = limits.resolve(path, settings.memory_limit, settings.threads, settings.temp_directory)
+    return connect(path, read_only=read_only, bound=bound)

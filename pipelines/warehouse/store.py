@@ -26,7 +26,7 @@ from ibis.backends.duckdb import Backend
 
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.streams import STREAMS, Stream
-from pipelines.warehouse import disk, portable, revisions
+from pipelines.warehouse import disk, limits, portable, revisions
 from pipelines.warehouse.conform import ARROW_TYPES, to_arrow
 
 EXTRACTS_TABLE = "raw_extracts"
@@ -70,18 +70,25 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or written; the message says which file and why."""
 
 
-def connect(path: Path | str, read_only: bool = False) -> Backend:
+def connect(path: Path | str, read_only: bool = False,
+            bound: limits.DuckDBLimits | None = None) -> Backend:
     """Open (creating if needed) the DuckDB warehouse file through Ibis; ``read_only`` for
-    readers, which may share the file with other readers.
+    readers, which may share the file with other readers. The connection's memory, threads and
+    spill folder are ``bound`` (the machine's defaults when not given): big work spills to disk
+    instead of swelling the process.
 
     >>> con = connect(":memory:")
     >>> sorted(con.list_tables())
     []
+    >>> con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != ""
+    True
     """
     if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    bound = bound or limits.resolve(path)
+    Path(bound.temp_directory).mkdir(parents=True, exist_ok=True)
     try:
-        con = ibis.duckdb.connect(str(path), read_only=read_only)
+        con = ibis.duckdb.connect(str(path), read_only=read_only, **bound.as_config())
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
