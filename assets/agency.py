@@ -12,6 +12,7 @@ warehouse read-only.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -100,9 +101,7 @@ def _as_demo(config: Config, demo: Demo) -> Config:
 
 
 def _days(config: Config, day: dt.date | None, demo: Demo | None) -> tuple[dt.date, dt.date]:
-    if demo is not None:
-        if config.sources.google_ads.kind != "demo" or config.sources.ga4.kind != "demo":
-            raise _Refused("not a demo account (agency demo runs clients whose sources are demo)")
+    if demo is not None:  # as campaign-kpi demo: the whole history, whatever the sources
         return config.history_start, demo_end(config)
     assert day is not None
     if day < config.history_start:
@@ -154,7 +153,8 @@ def run_client(client: Client, data_dir: Path, *, day: dt.date | None = None,
         if demo is not None:
             config = _as_demo(config, demo)
         first, last = _days(config, day, demo)
-        result = run_nightly(paths, config, first, last, on_step=on_step)
+        quiet = on_step if on_step is not None else (lambda _step: None)  # the log keeps all
+        result = run_nightly(paths, config, first, last, on_step=quiet)
         if not result.success:
             return outcome(False, failure_reason(result) or "the run failed (see its log)",
                            _risks(result))
@@ -207,6 +207,9 @@ def _frames(run: ClientRun) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataF
     engine = _engine_of(run)
     if engine.name == "duckdb" and not (run.paths.data_dir / DUCKDB_FILE).exists():
         return pd.DataFrame(), None, pd.DataFrame()
+    # A run's connections to the file may still wait for the garbage collector (a failed step's
+    # traceback holds them): DuckDB refuses a read-only connection beside them.
+    gc.collect()
     con = open_warehouse(engine, run.paths.data_dir, read_only=True)
     try:
         tables = set(con.list_tables())
@@ -235,8 +238,8 @@ def client_summary(run: ClientRun, agency_dir: Path) -> ClientSummary:
     compare = run.config.reporting.compare_recent if run.config is not None else "nowcast"
     try:
         values, nowcast, pacing = _frames(run)
-    except (WarehouseError, OSError) as exc:
-        unread = Risk("warehouse", "ERROR", _reason(exc))
+    except Exception as exc:  # one unreadable warehouse must not stop the agency's page
+        unread = Risk("warehouse", "ERROR", f"cannot read the warehouse: {_reason(exc)}")
         night = ClientNight(night.id, night.name, night.ok, night.reason,
                             (*night.risks, unread), night.link)
         values, nowcast, pacing = pd.DataFrame(), None, pd.DataFrame()

@@ -61,7 +61,8 @@ class ClientNight:
     ok: bool | None
     reason: str | None = None
     risks: tuple[Risk, ...] = ()
-    link: str | None = None  # the client's own overview page, relative to the agency page
+    link: str | None = None  # the client's output folder ("../clients/x/out/"), relative to
+    # the agency page: each language links to the client's overview in that language
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,8 @@ def _label(metric: str, lang: str) -> str:
 
 def _client_cell(s: ClientSummary, lang: str) -> str:
     name = esc(s.night.name)
-    shown = (f'<a href="{esc(s.night.link)}" title="{esc(_t("ag_own_page", lang))}">{name}</a>'
+    href = f"{s.night.link}overview.{lang}.html"
+    shown = (f'<a href="{esc(href)}" title="{esc(_t("ag_own_page", lang))}">{name}</a>'
              if s.night.link else name)
     return f"<strong>{shown}</strong>{_sub(s.night.id)}"
 

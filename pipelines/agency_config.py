@@ -4,9 +4,13 @@ Each client is a complete configuration (everything a single account can set, a 
 set), kept in a data folder of its own (``<data dir>/clients/<id>/``). This file only lists
 them; a client's own configuration is read when that client runs, so one broken client stops
 no other. Errors name the agency file, the client and the field, and the line
-(``data/agency.yaml: clients.1 (fietsen-vdb).config: no file at data/clients/x.yaml (line 5)``).
+(``data/agency.yaml: clients.1 (fietsen-vdb).config: data/clients/x.yaml: no file there (a
+client's configuration file, relative to the agency file) (line 5)``).
 
->>> agency = Agency.model_validate({"clients": [{"id": "lupus", "config": "/c/lupus.yaml"}]})
+>>> import tempfile
+>>> config = Path(tempfile.mkdtemp()) / "lupus.yaml"
+>>> config.touch()  # it must exist; it is read when the client runs
+>>> agency = Agency.model_validate({"clients": [{"id": "lupus", "config": config}]})
 >>> agency.clients[0].id, agency.language
 ('lupus', 'en')
 """
