@@ -114,7 +114,7 @@ def test_the_overview_lists_every_client_with_the_failed_ones_flagged(night):
         [n for n in nights][:2] == ["kapot", "offline"]  # the failed first
     assert "Brasserie &lt;Lupus&gt;" in page and "<Lupus>" not in page  # escaped
     assert 'href="../clients/lupus/out/overview.nl.html"' in page
-    assert "Week 11 · 9–15 maart 2026" in page
+    assert "Week 11 · 9–15 mrt 2026" in page
     assert "Mislukt" in page and "pull_google_ads: " in page
     fr = (data / AGENCY_FOLDER / "overview.fr.html").read_text(encoding="utf-8")
     assert "Vue d'ensemble de l'agence" in fr and "En échec" in fr
