@@ -155,3 +155,47 @@ def purge(
     from assets import commands
 
     commands.purge(resolve_paths(data_dir, config_path), older_than, dry_run)
+
+
+agency_app = typer.Typer(
+    cls=_Group, no_args_is_help=True, rich_markup_mode="rich",
+    help="Run several client accounts listed in an agency file, each kept apart.")
+app.add_typer(agency_app, name="agency")
+AgencyPath = Annotated[Path | None, typer.Option(
+    "--agency", help="The agency file listing the clients. \\[default: $CAMPAIGN_KPI_AGENCY, "
+    "else <data dir>/agency.yaml, else the sample agency]", dir_okay=False)]
+
+
+@agency_app.command("run", cls=_Command)
+def agency_run(
+    date: Annotated[dt.datetime, typer.Option(
+        "--date", formats=["%Y-%m-%d"], metavar=DAY,
+        help="The day to process (the nightly schedule processes yesterday).")],
+    agency: AgencyPath = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run every client's nightly job for one day, then write the agency overview.
+
+    Each client has its own data folder; one that fails is reported, the others go on (exit 1).
+    """
+    from assets import agency as agency_command
+
+    agency_command.run(resolve_paths(data_dir).data_dir, agency, date.date())
+
+
+@agency_app.command("demo", cls=_Command)
+def agency_demo(
+    agency: AgencyPath = None,
+    data_dir: DataDir = None,
+    start: Annotated[dt.datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], metavar=DAY,
+        help="First day of demo data. \\[default: each client's history_start]")] = None,
+    end: Annotated[dt.datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], metavar=DAY,
+        help="Last day of demo data. \\[default: each client's demo.end, else yesterday]")] = None,
+) -> None:
+    """Run every client's offline demo account over its history, then the agency overview."""
+    from assets import agency as agency_command
+
+    agency_command.demo(resolve_paths(data_dir).data_dir, agency,
+                        start.date() if start else None, end.date() if end else None)

@@ -1,0 +1,99 @@
+"""The agency overview page, from hand-made client tables: the last complete week against
+target, pacing, risks, each client's own currency, the most urgent first, escaped, nl/fr/en."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboards.agency import ClientNight, Risk, pace_of, render_agency, summarise, week_kpis
+
+W10, W11, W12 = dt.date(2026, 3, 2), dt.date(2026, 3, 9), dt.date(2026, 3, 16)
+
+
+def values(currency: str = "EUR", cpl: float = 50.0) -> pd.DataFrame:
+    """Week × total rows: W10 and W11 complete, W12 not; a CPL target of 40."""
+    rows = []
+    for start, complete in ((W10, True), (W11, True), (W12, False)):
+        for metric, value, target in (("cost", 1000.0, None), ("conversions", 20.0, None),
+                                      ("revenue", 3000.0, None), ("cpl", cpl, 40.0),
+                                      ("cpa", 30.0, None)):
+            on = None if target is None else value <= target
+            rows.append({"grain": "week", "level": "total", "period_start": start,
+                         "period_end": start + dt.timedelta(days=6), "complete": complete,
+                         "channel": None, "metric": metric,
+                         "value": value * (2 if start == W12 else 1),
+                         "previous_value": None, "change": None, "target": target,
+                         "vs_target": None, "on_target": on, "provisional": False,
+                         "currency": currency})
+    return pd.DataFrame(rows)
+
+
+def pacing(*lines: tuple[str, str, float, float]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "level": level, "name": name, "period_start": dt.date(2026, 3, 1),
+        "period_end": dt.date(2026, 3, 31), "as_of": dt.date(2026, 3, 15),
+        "spend_to_date": spent, "expected_to_date": expected, "pacing": spent / expected,
+        "status": "investigate" if abs(spent / expected - 1) > 0.15 else "on_track",
+        "direction": "over" if spent > expected else "under"}
+        for level, name, spent, expected in lines])
+
+
+def test_the_last_complete_week_and_only_the_kpis_with_a_target():
+    week, kpis = week_kpis(values())
+    assert week == (W11, W11 + dt.timedelta(days=6))  # W12 is not complete
+    assert [k.metric for k in kpis] == ["cost", "conversions", "revenue", "cpl"]
+    assert kpis[-1].value == 50.0 and kpis[-1].target == 40.0 and kpis[-1].on_target is False
+
+
+def test_pacing_sums_lines_that_do_not_overlap_and_lists_them_all():
+    pace = pace_of(pacing(("channel", "Search", 600.0, 500.0), ("channel", "Display", 300.0,
+                                                                  500.0)))
+    assert pace.total == pytest.approx(0.9) and len(pace.lines) == 2
+    overlapping = pace_of(pacing(("account", "", 900.0, 1000.0), ("channel", "Search", 600.0,
+                                                                   500.0)))
+    assert overlapping.total is None and len(overlapping.lines) == 2
+    assert pace_of(pd.DataFrame({"note": []})) is None  # no plan
+
+
+def test_money_in_each_clients_currency_the_failed_first_and_names_escaped():
+    ok = summarise(ClientNight("a", "Alpha <b>", ok=True, link="../clients/a/out/"),
+                   values("CHF"), None, pacing(("account", "", 900.0, 1000.0)), currency="CHF")
+    risky = summarise(ClientNight("b", "Beta", ok=True, risks=(
+        Risk("budget_on_pace", "WARN", "pacing <to> investigate"),)), values("EUR", 30.0), None,
+        pd.DataFrame(), currency="EUR")
+    failed = summarise(ClientNight("c", "Gamma", ok=False, reason="pull_ga4: refused"),
+                       pd.DataFrame(), None, pd.DataFrame(), currency="EUR")
+    page = render_agency([ok, risky, failed], lang="en", agency="Bureau & Co")
+    order = [page.index(f'data-client="{c}"') for c in ("c", "b", "a")]
+    assert order == sorted(order)  # failed, then with risks, then the rest
+    assert "Alpha &lt;b&gt;" in page and "<b>" not in page.split("<main>")[1].split("Alpha")[0]
+    assert "pacing &lt;to&gt; investigate" in page and "Bureau &amp; Co" in page
+    assert "1.000,00\xa0CHF" in page and "1.000,00\xa0€" in page  # each its own currency
+    assert "2.000,00" not in page  # never summed across clients
+    assert 'href="../clients/a/out/overview.en.html"' in page
+    assert "0 of 1 met" in page and "1 of 1 met" in page
+    assert "Failed" in page and "pull_ga4: refused" in page and "No data yet" in page
+    assert "90,0%" in page  # the pacing of the plan
+
+
+@pytest.mark.parametrize(("lang", "said"), [("nl", "Bureau-overzicht"), ("fr", "En échec"),
+                                            ("en", "Agency overview")])
+def test_every_language(lang, said):
+    failed = summarise(ClientNight("c", "Gamma", ok=False, reason="x"), pd.DataFrame(), None,
+                       pd.DataFrame(), currency="EUR")
+    assert said in render_agency([failed], lang=lang)
+
+
+def test_every_text_exists_in_three_languages_with_the_same_fields():
+    from string import Formatter
+
+    from dashboards.texts_agency import TEXTS
+
+    for key, texts in TEXTS.items():
+        assert set(texts) == {"nl", "fr", "en"} and all(t.strip() for t in texts.values()), key
+        fields = {lang: {f for _, f, _, _ in Formatter().parse(text) if f}
+                  for lang, text in texts.items()}
+        assert fields["nl"] == fields["fr"] == fields["en"], key
