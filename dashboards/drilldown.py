@@ -21,26 +21,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_skeleton
 
+from dashboards.drilldown_cap import Caps, Others
+from dashboards.drilldown_csv import CSV_FILE, write_csv
 from dashboards.drilldown_data import (
     ROOT,
     NodeGoal,
     Period,
     Records,
     View,
-    currency_of,
     definition,
     delta,
-    entities,
-    latest_targets,
     node_goals,
-    period_sums,
-    periods,
-    records,
-    tree_order,
     value_of,
     vs_target,
-    week_rows,
 )
+from dashboards.drilldown_model import DEFAULT_CAPS, Drilldown, PeriodView, prepare_drilldown
 from dashboards.drilldown_static import CSS, JS
 from dashboards.formatting import (
     MISSING,
@@ -53,7 +48,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
-from dashboards.maturity import completeness_note, judged_values
+from dashboards.maturity import completeness_note
 from dashboards.page import (
     PLOT_CONFIG,
     chart_layout,
@@ -193,8 +188,9 @@ def _row(key: str, ents: Records, view: View, goal: NodeGoal | None, has_kids: b
     if _goal_off(key, goal, cur):
         off.append(GOAL)
     parent = "" if e["parent"] == ROOT else ents[e["parent"]]["id"]
-    query = "" if e["level"] == "channel" else name
-    return (f'<tr class="{e["level"]}" data-id="{e["id"]}" data-parent="{parent}" '
+    query = "" if e["level"] == "channel" or e.get("others") else name
+    cls = f'{e["level"]} others' if e.get("others") else e["level"]
+    return (f'<tr class="{cls}" data-id="{e["id"]}" data-parent="{parent}" '
             f'data-level="{e["level"]}" data-channel="{esc(e["channel"])}" data-q="{query}" '
             f'data-off="{" ".join(off)}"{" hidden" if hidden else ""}><td>{label}</td>'
             f"{_value_cells(key, cur, share, lang, currency)}"
@@ -305,7 +301,8 @@ def _goal_note(goal: NodeGoal, lang: str) -> str:
     """Why a node has no goal KPI or no target, in words."""
     if goal.note == "no_target" and goal.kpi:
         return _t("dd_goal_no_target", lang).format(kpi=_short(goal.kpi, lang))
-    return _t(f"dd_goal_{goal.note}", lang) if goal.note in ("no_cost", "mixed") else ""
+    return (_t(f"dd_goal_{goal.note}", lang) if goal.note in ("no_cost", "mixed", "others")
+            else "")
 
 
 def _goal_map(nodes: list[str], goals: dict[str, NodeGoal], cur: Records, lang: str,
@@ -447,27 +444,41 @@ def _when(p: Period, hidden: bool, lang: str) -> str:
             f'<div class="meta">{esc(vs)}</div></div>')
 
 
-def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
-             currency: str) -> tuple[str, str, dict[str, go.Figure], str]:
+def _others_name(group: Others, lang: str) -> str:
+    """``Other campaigns (992)``: the label of an "others" row, in ``lang``."""
+    count = format_value(float(len(group.members)), "count", lang)
+    return _t(f"dd_others_{group.level}", lang).format(count=count)
+
+
+def _named(view: PeriodView, lang: str) -> Records:
+    """The period's entities with its "others" nodes labelled in ``lang``."""
+    return view.ents | {g.key: {**view.ents[g.key], "name": _others_name(g, lang)}
+                        for g in view.groups}
+
+
+def _content(dd: Drilldown, lang: str,
+             csv_name: str | None) -> tuple[str, str, dict[str, go.Figure], str]:
     """(header periods, page sections, figures, script) for data with campaign rows."""
-    ents, tgt = entities(rows), records(latest_targets(rows))
+    ps, currency, tgt = [v.period for v in dd.views], dd.currency, dd.targets
     kpi = GOAL
     static, maps, when, tiles, tables = _static_trace(lang), {}, [], [], []
     sums: dict[str, Any] = {}
-    for i, p in enumerate(ps):
-        cur = records(period_sums(rows, p.weeks))
-        prev = records(period_sums(rows, p.previous)) if p.previous else {}
-        view, keys = (cur, prev, tgt), tree_order(ents, cur)
-        goals = node_goals(keys, ents, cur, tgt)
+    targets: dict[str, list[float | None]] = {}
+    for i, v in enumerate(dd.views):
+        p, keys, mine, goals = v.period, list(v.keys), _named(v, lang), v.goals
+        cur, prev = v.cur, v.prev
+        view = (cur, prev, tgt)
+        targets |= {str(mine[k]["id"]): [_num(value_of(tgt, k, m)) for m in KPI_CHOICES]
+                    for k in [ROOT, *keys] if k in tgt}
         when.append(_when(p, i > 0, lang))
         tiles.append(_tiles(p, view, i > 0, lang, currency))
-        tables.append(_table(p, keys, ents, view, goals, i > 0, lang, currency))
-        maps[p.key] = map_data(keys, ents, view, lang, currency, goals)
-        sums[p.key] = {"cur": _sums(cur, ents), "prev": _sums(prev, ents) if p.previous else None}
+        tables.append(_table(p, keys, mine, view, goals, i > 0, lang, currency))
+        maps[p.key] = map_data(keys, mine, view, lang, currency, goals)
+        sums[p.key] = {"cur": _sums(cur, mine), "prev": _sums(prev, mine) if p.previous else None}
     base = chart_layout(lang, margin={"l": 0, "r": 0, "t": 25, "b": 0})
     fig = go.Figure({"data": [_trace(static, maps[ps[0].key], kpi)],
                      "layout": {k: v for k, v in base.items() if k not in ("xaxis", "yaxis")}})
-    channels = sorted({str(e["channel"]) for e in ents.values() if e["level"] == "channel"},
+    channels = sorted({str(e["channel"]) for e in dd.ents.values() if e["level"] == "channel"},
                       key=str.casefold)
     scale = "".join(f"<{tag}>{esc(_t(key, lang))}</{tag}>" if key else f'<i class="{tag}"></i>'
                     for tag, key in (("span", "dd_worse"), ("grad", ""), ("span", "dd_better"),
@@ -480,12 +491,12 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
         f'{plot_div("dd-map", height=MAP_HEIGHT)}</div>'
         f'<div class="card"><h2>{esc(_t("dd_table_title", lang))}</h2>'
         f'<p class="desc">{esc(_t("dd_table_desc", lang))}</p>'
+        f"{_capped_note(dd.caps, dd.capped, csv_name, lang)}"
         f'<div class="table-wrap">{"".join(tables)}</div></div></section>')
     data = {"period": ps[0].key, "kpi": kpi, "config": PLOT_CONFIG, "trace": static,
             "layout": fig.to_dict()["layout"], "map": maps, "sums": sums, "cols": SUM_COLS,
             "kpis": KPI_CHOICES,
-            "targets": {str(ents[k]["id"]): [_num(value_of(tgt, k, m)) for m in KPI_CHOICES]
-                        for k in tgt if k in ents},
+            "targets": targets,
             "metrics": {m: [definition(m).unit,
                             {"higher": 1, "lower": -1}.get(str(definition(m).direction), 0),
                             KPIS[m].scale if m in KPIS else 1,
@@ -494,7 +505,17 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
             "fmt": _number_formats(lang, currency),
             "texts": {k: _t(k, lang) for k in ("dd_selection", "dd_quote", "dd_off_target",
                                                "dd_no_previous", "target")}}
-    return "".join(when), sections, {"dd-map": fig}, JS.replace("__DATA__", script_json(data))
+    script = JS.replace("__DATA__", script_json(data))
+    return "".join(when), sections, {"dd-map": fig}, script
+
+
+def _capped_note(caps: Caps, capped: bool, csv_name: str | None, lang: str) -> str:
+    """What the table leaves out (when it does) and the link to the full table."""
+    note = (esc(_t("dd_capped", lang).format(campaigns=caps.campaigns, ad_groups=caps.ad_groups))
+            + " " if capped else "")
+    link = (f'{esc(_t("dd_csv", lang))} <a id="dd-csv" href="{esc(csv_name)}" download>'
+            f"{esc(csv_name)}</a>" if csv_name else "")
+    return f'<p class="desc">{note}{link}</p>' if note or link else ""
 
 
 def _num(value: float | None) -> float | None:
@@ -537,36 +558,52 @@ def _state(title: str, hint: str) -> str:
             f"<span>{esc(hint)}</span></div></div>")
 
 
-def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "",
+def render_drilldown(values: pd.DataFrame | Drilldown, *, lang: str = "en", account: str = "",
                      generated_at: dt.datetime | None = None,
-                     nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
-    """The drill-down page as one HTML string (see the module docstring); ``nowcast``: the
-    newest weeks' figures as expected once their conversions are in."""
+                     nowcast: pd.DataFrame | None = None, compare: str = "nowcast",
+                     caps: Caps = DEFAULT_CAPS, csv_name: str | None = CSV_FILE) -> str:
+    """The drill-down page as one HTML string (see the module docstring), from ``kpi_values``
+    rows or from their :func:`prepare_drilldown` (the same for every language; ``nowcast``,
+    ``compare`` and ``caps`` are then already applied). ``nowcast``: the newest weeks' figures
+    as expected once their conversions are in; ``caps``: rows embedded per parent;
+    ``csv_name``: the full table's file beside the page, linked from it (None: no link)."""
     locale_for(lang)  # fail early on an unsupported language
-    rows = week_rows(judged_values(values, nowcast, compare))
-    currency = currency_of(rows)
-    ps = periods(rows) if not rows.empty else []
+    dd = (values if isinstance(values, Drilldown)
+          else prepare_drilldown(values, nowcast=nowcast, compare=compare, caps=caps))
     when, figures, script = "", {}, ""
-    if rows.empty or not ps:
+    if dd.state == "no_data":
         sections = _state(_t("no_data", lang), _t("dd_no_data_hint", lang))
-    elif not (rows["level"] == "campaign").any():
+    elif dd.state == "no_campaigns":
         sections = _state(_t("dd_no_campaigns", lang), _t("dd_no_campaigns_hint", lang))
     else:
-        when, sections, figures, script = _content(rows, ps, lang, currency)
+        when, sections, figures, script = _content(dd, lang, csv_name)
     meta = [f"{_t('account', lang)}: {account}"] if account else []
-    meta.append(_t("currency_note", lang).format(currency=currency))
+    meta.append(_t("currency_note", lang).format(currency=dd.currency))
     foot = [_t("dd_method", lang), _t("provisional_note", lang), _t("offline_note", lang)]
     if generated_at is not None:
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     body = (f'<header class="page"><div><h1>{esc(_t("dd_title", lang))}</h1>'
             f'<div class="meta">{esc(" · ".join(meta))}</div></div><div>{when}</div></header>'
-            f"{completeness_note(nowcast, lang, compare)}{sections}"
+            f"{completeness_note(dd.nowcast, lang, dd.compare)}{sections}"
             f"<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
     title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
     return render_page(lang=lang, title=title, body=body, figures=figures, script=script)
 
 
-def write_drilldown(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:
-    """Render (keywords as :func:`render_drilldown`), then swap the UTF-8 file in atomically:
-    a failure leaves the previous page in place."""
-    return write_page(path, render_drilldown(values, **kw))
+def write_table(path: str | Path, dd: Drilldown) -> Path:
+    """The full table (every node of every period) as CSV at ``path``, swapped in atomically."""
+    return write_csv(path, dd.table())
+
+
+def write_drilldown(path: str | Path, values: pd.DataFrame | Drilldown, *, table: bool = True,
+                    **kw: Any) -> Path:
+    """Render (keywords as :func:`render_drilldown`); with ``table``, swap in the full table
+    beside the page first (``csv_name``, one file for every language); then swap the UTF-8
+    page in atomically: a failure leaves the previous page in place."""
+    dd = values if isinstance(values, Drilldown) else prepare_drilldown(
+        values, **{k: kw.pop(k) for k in ("nowcast", "compare", "caps") if k in kw})
+    page = render_drilldown(dd, **kw)
+    csv_name = kw.get("csv_name", CSV_FILE)
+    if table and csv_name:
+        write_table(Path(path).with_name(csv_name), dd)
+    return write_page(path, page)
