@@ -131,8 +131,7 @@ def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, la
     if goal is None or goal.kpi is None:
         note = "" if goal is None else _goal_note(goal, lang)
         tip = f' title="{esc(note)}"' if note else ""
-        return (f'<td class="x k-{GOAL}"><span class="na"{tip}>{MISSING}</span></td>'
-                + f'<td class="x k-{GOAL}"></td>' * 2)
+        return f'<td><span class="na"{tip}>{MISSING}</span></td>' + "<td></td>" * 2
     k, unit = goal.kpi, KPIS[goal.kpi].unit
     value = value_of(cur, key, k)
     gap, on = vs_target(k, value, goal.target)
@@ -140,10 +139,10 @@ def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, la
              if goal.target is not None else _goal_note(goal, lang))
     if _unpriced(key, goal, cur):
         title = _t("dd_goal_unpriced", lang).format(kpi=_short(k, lang))
-    return (f'<td class="x k-{GOAL}">{esc(_short(k, lang))} '
+    return (f"<td>{esc(_short(k, lang))} "
             f"{esc(format_value(value, unit, lang, currency))}</td>"
-            f'<td class="x k-{GOAL}">{_pill(*delta(k, value, value_of(prev, key, k)), lang)}</td>'
-            f'<td class="x k-{GOAL}">{_pill(gap, on, lang, title)}</td>')
+            f"<td>{_pill(*delta(k, value, value_of(prev, key, k)), lang)}</td>"
+            f"<td>{_pill(gap, on, lang, title)}</td>")
 
 
 def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
@@ -155,8 +154,8 @@ def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
         change = _pill(*delta(k, value, value_of(prev, key, k)), lang)
         gap, on = vs_target(k, value, target)
         title = f"{_t('target', lang)} {format_value(target, KPIS[k].unit, lang, currency)}"
-        cells.append(f'<td class="x k-{k}">{change}</td><td class="x k-{k}">'
-                     f'{_pill(gap, on, lang, title if target is not None else "")}</td>')
+        cells.append(f"<td>{change}</td>"
+                     f'<td>{_pill(gap, on, lang, title if target is not None else "")}</td>')
     return "".join(cells)
 
 
@@ -168,7 +167,7 @@ def _value_cells(key: str, cur: Records, share: float | None, lang: str,
         text = esc(format_value(value_of(cur, key, m), definition(m).unit, lang, currency))
         if m == "cost" and share is not None:
             text += f'<i class="bar" style="width:{max(0.0, min(share, 1.0)) * 100:.1f}%"></i>'
-        cells.append(f'<td class="m-{m}">{text}</td>')
+        cells.append(f"<td>{text}</td>")
     return "".join(cells)
 
 
@@ -201,9 +200,9 @@ def _row(key: str, ents: Records, view: View, goal: NodeGoal | None, has_kids: b
 def _live_total(lang: str) -> str:
     """The total row of a filtered selection: empty cells the page script fills in."""
     return (f'<tr class="live" hidden><td>{esc(_t("dd_total_selection", lang))}</td>'
-            + "".join(f'<td class="m-{m}" data-m="{m}"></td>' for m in TABLE_METRICS)
-            + "".join(f'<td class="x k-{k}"><span data-chg="{k}"></span></td>'
-                      f'<td class="x k-{k}"><span data-tgt="{k}"></span></td>'
+            + "".join(f'<td data-m="{m}"></td>' for m in TABLE_METRICS)
+            + "".join(f'<td><span data-chg="{k}"></span></td>'
+                      f'<td><span data-tgt="{k}"></span></td>'
                       for k in KPI_CHOICES)
             + _goal_cells(ROOT, None, {}, {}, lang, "") + "</tr>")
 
@@ -406,9 +405,26 @@ def _css() -> str:
     base = CSS.replace("__NONE__", NO_VALUE)
     for name, rgb in (("__BAD__", BAD), ("__EVEN__", EVEN), ("__GOOD__", GOOD)):
         base = base.replace(name, "#" + "".join(f"{c:02x}" for c in rgb))
-    return base + "".join(f'.dd[data-kpi="{k}"] .k-{k}{{display:table-cell}}'
-                          f'.dd[data-kpi="{k}"] .m-{k}{{background:#f2f6ff}}'
-                          for k in (*KPI_CHOICES, GOAL))
+    rules = [f".dd-table td:nth-child(2){{position:relative}}"
+             f".dd-table td:nth-child(n+{_column(KPI_CHOICES[0])}){{display:none}}"]
+    for k in (*KPI_CHOICES, GOAL):
+        on = f'.dd[data-kpi="{k}"]'
+        cells = ",".join(f"{on} .dd-table td:nth-child({c})"
+                         for c in range(_column(k), _column(k) + (3 if k == GOAL else 2)))
+        rules.append(f"{on} .k-{k},{cells}{{display:table-cell}}")
+        focus = f",{on} .dd-table td:nth-child({_column(k, 'metric')})" if k in TABLE_METRICS \
+            else ""
+        rules.append(f"{on} .m-{k}{focus}{{background:#f2f6ff}}")
+    return base + "".join(rules)
+
+
+def _column(k: str, kind: str = "pills") -> int:
+    """The table column (1-based) of a metric's value, or of the first of a focus KPI's pills
+    (the body cells carry no class: the CSS finds them by position, which keeps rows small)."""
+    if kind == "metric":
+        return 2 + TABLE_METRICS.index(k)
+    return 2 + len(TABLE_METRICS) + (2 * KPI_CHOICES.index(k) if k != GOAL
+                                     else 2 * len(KPI_CHOICES))
 
 
 def _filters(ps: list[Period], channels: list[str], kpi: str, lang: str) -> str:

@@ -20,6 +20,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpi.registry import KPIS, MEASURES
 
@@ -55,29 +57,50 @@ def _leaves(campaigns: int) -> pd.DataFrame:
                                        "ad_group_key", "ad_group_name", "paid"])
 
 
-def _measures(leaves: pd.DataFrame, weeks: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Weekly sums per ad group (one row per ad group × week), heavy-tailed sizes."""
-    n = len(leaves)
-    size = np.repeat(rng.lognormal(0.0, 1.0, n), weeks)
-    paid = np.repeat(leaves["paid"].to_numpy(), weeks)
-    out = pd.DataFrame({"leaf": np.repeat(np.arange(n), weeks),
-                        "week": np.tile(np.arange(weeks), n)})
-    days = np.where(out["week"] == weeks - 1, 3, 7)  # the last week runs to Wednesday
-    noise = rng.uniform(0.8, 1.2, len(out))
-    impressions = np.round(4_000 * size * noise * days / 7)
-    clicks = np.round(impressions * rng.uniform(0.01, 0.05, len(out)))
+def _measures(leaves: pd.DataFrame, weeks: int,
+              rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Weekly sums per ad group (arrays of ad groups × weeks), heavy-tailed sizes."""
+    shape = (len(leaves), weeks)
+    size = rng.lognormal(0.0, 1.0, (len(leaves), 1))
+    paid = leaves["paid"].to_numpy()[:, None]
+    days = np.where(np.arange(weeks) == weeks - 1, 3, 7)[None, :]  # the last week to Wednesday
+    impressions = np.round(4_000 * size * rng.uniform(0.8, 1.2, shape) * days / 7)
+    clicks = np.round(impressions * rng.uniform(0.01, 0.05, shape))
     sessions = np.where(paid, np.round(clicks * 0.85), np.round(impressions * 0.05))
-    leads = np.round(sessions * rng.uniform(0, 0.04, len(out)))
-    purchases = np.round(sessions * rng.uniform(0, 0.03, len(out)))
+    leads = np.round(sessions * rng.uniform(0, 0.04, shape))
+    purchases = np.round(sessions * rng.uniform(0, 0.03, shape))
     sums = {"impressions": np.where(paid, impressions, 0.0), "clicks": np.where(paid, clicks, 0.0),
-            "cost": np.where(paid, np.round(clicks * rng.uniform(0.4, 2.2, len(out)), 2), 0.0),
+            "cost": np.where(paid, np.round(clicks * rng.uniform(0.4, 2.2, shape), 2), 0.0),
             "sessions": sessions, "engaged_sessions": np.round(sessions * 0.6),
             "leads": leads, "purchases": purchases, "conversions": leads + purchases,
-            "revenue": np.round(purchases * rng.uniform(40, 160, len(out)), 2)}
+            "revenue": np.round(purchases * rng.uniform(40, 160, shape), 2)}
     for m in MEASURES.values():
         if m.paid_of:
             sums[m.id] = np.where(paid, sums[m.paid_of], 0.0)
-    return out.assign(**sums)
+    return sums
+
+
+def _nodes(leaves: pd.DataFrame) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """(every node with its level and dimensions; per level, each ad group's node number)."""
+    blank = {"channel": None, "campaign_key": None, "campaign_name": None,
+             "ad_group_key": None, "ad_group_name": None}
+    parts = [pd.DataFrame([{"level": "total", **blank}])]
+    member = [np.zeros(len(leaves), dtype=np.int64)]
+    for level, keys in (("channel", ["channel"]),
+                        ("campaign", ["channel", "campaign_key", "campaign_name"]),
+                        ("ad_group", ["channel", "campaign_key", "campaign_name",
+                                      "ad_group_key", "ad_group_name"])):
+        code, uniques = pd.factorize(pd.MultiIndex.from_frame(leaves[keys]))
+        frame = pd.DataFrame(list(uniques), columns=keys).assign(level=level)
+        parts.append(frame.reindex(columns=["level", *blank]))
+        member.append(code + sum(len(p) for p in parts[:-1]))
+    return pd.concat(parts, ignore_index=True), member
+
+
+def _strings(values: list[object], index: np.ndarray) -> pd.Series:
+    """``values[index]`` as a warehouse-like string column (missing: NA), built by Arrow."""
+    return pd.Series(pd.arrays.ArrowExtensionArray(
+        pc.take(pa.array(values, type=pa.string()), pa.array(index)))).astype("str")
 
 
 def account_values(campaigns: int, *, weeks: int = 27, seed: int = 7,
@@ -86,50 +109,51 @@ def account_values(campaigns: int, *, weeks: int = 27, seed: int = 7,
     with ``campaigns`` Ads campaigns, ``weeks`` ISO weeks up to the incomplete week ``latest``."""
     rng = np.random.default_rng(seed)
     leaves = _leaves(campaigns)
-    facts = _measures(leaves, weeks, rng).join(leaves, on="leaf")
-    measures = list(MEASURES)
-    dims = {"ad_group": ["channel", "campaign_key", "campaign_name", "ad_group_key",
-                         "ad_group_name"],
-            "campaign": ["channel", "campaign_key", "campaign_name"], "channel": ["channel"],
-            "total": []}
-    wide = []
-    for level, keys in dims.items():
-        grouped = (facts.groupby([*keys, "week"], sort=False)[measures].sum().reset_index()
-                   if keys else facts.groupby("week")[measures].sum().reset_index())
-        wide.append(grouped.assign(level=level))
-    frame = pd.concat(wide, ignore_index=True)
+    facts = _measures(leaves, weeks, rng)
+    nodes, member = _nodes(leaves)
+    n = len(nodes)
+    sums: dict[str, np.ndarray] = {}
+    for m in MEASURES:  # nodes × weeks: the sums of their ad groups
+        sums[m] = np.zeros((n, weeks))
+        for level in member:
+            np.add.at(sums[m], level, facts[m])
+    kpis = list(dict.fromkeys([*TARGETS, *(k for _, k in CHANNEL_TARGETS)]))
+    metrics = [*MEASURES, *kpis]
+    node = np.tile(np.repeat(np.arange(n), weeks), len(metrics))
+    week = np.tile(np.arange(weeks), n * len(metrics))
+    metric = np.repeat(np.arange(len(metrics)), n * weeks)
+    value, num, den, target = (np.full(len(node), np.nan) for _ in range(4))
+    for i, m in enumerate(metrics):
+        at = slice(i * n * weeks, (i + 1) * n * weeks)
+        if m in MEASURES:
+            value[at] = sums[m].ravel()
+            continue
+        kpi = KPIS[m]
+        a, b = sums[kpi.numerator].ravel(), sums[kpi.denominator].ravel()
+        num[at], den[at] = a, b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value[at] = np.where(b != 0, a / b * kpi.scale, np.nan)
+        goal = np.full(n, TARGETS.get(m, np.nan))
+        for (channel, k), v in CHANNEL_TARGETS.items():
+            if k == m:
+                goal[(nodes["channel"] == channel).to_numpy()] = v
+        target[at] = np.repeat(goal, weeks)
+    first = np.datetime64(latest - dt.timedelta(weeks=weeks - 1), "us")
+    start = first + (week * 7).astype("timedelta64[D]")
+    out = pd.DataFrame({"grain": "week", "level": _strings(list(nodes["level"]), node),
+                        "period_start": start, "period_end": start + np.timedelta64(6, "D"),
+                        "period_label": _strings([f"W{w}" for w in range(weeks)], week),
+                        "complete": week < weeks - 1, "provisional": week >= weeks - 3})
     for col in ("channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name"):
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    long = frame.melt(id_vars=["level", "week", *dims["ad_group"]], value_vars=measures,
-                      var_name="metric", value_name="value").assign(kind="measure")
-    kpi_rows = []
-    for k in dict.fromkeys([*TARGETS, *(k for _, k in CHANNEL_TARGETS)]):
-        kpi = KPIS[k]
-        num, den = frame[kpi.numerator], frame[kpi.denominator]
-        target = pd.Series(TARGETS.get(k, np.nan), index=frame.index, dtype="float64")
-        for (channel, kk), value in CHANNEL_TARGETS.items():
-            if kk == k:
-                target[frame["channel"] == channel] = value
-        kpi_rows.append(frame[["level", "week", *dims["ad_group"]]].assign(
-            metric=k, kind="kpi", numerator=num, denominator=den,
-            value=(num / den.where(den != 0)) * kpi.scale, target=target))
-    out = pd.concat([long, *kpi_rows], ignore_index=True)
-    first = latest - dt.timedelta(weeks=weeks - 1)
-    start = pd.to_datetime(pd.Series(first, index=out.index)) + pd.to_timedelta(
-        out["week"] * 7, unit="D")
-    out["period_start"] = start.astype("datetime64[us]")
-    out["period_end"] = (start + pd.Timedelta(days=6)).astype("datetime64[us]")
-    out["period_label"] = "W" + out["week"].astype(str)
-    out["complete"] = out["week"] < weeks - 1
-    out["provisional"] = out["week"] >= weeks - 3
-    out["grain"], out["currency"] = "week", "EUR"
-    out["series_key"] = (out["channel"].fillna("") + "|" + out["campaign_key"].fillna("") + "|"
-                         + out["ad_group_key"].fillna(""))
+        out[col] = _strings(list(nodes[col].astype(object).where(nodes[col].notna(), None)),
+                            node)
+    keys = nodes[["channel", "campaign_key", "ad_group_key"]].astype(object).fillna("")
+    out["series_key"] = _strings(list(keys["channel"] + "|" + keys["campaign_key"] + "|"
+                                      + keys["ad_group_key"]), node)
+    out["metric"] = _strings(metrics, metric)
+    out["kind"] = _strings(["measure" if m in MEASURES else "kpi" for m in metrics], metric)
+    out["value"], out["numerator"], out["denominator"], out["target"] = value, num, den, target
     for col in ("previous_value", "change", "vs_target"):
         out[col] = np.nan
-    out["on_target"] = None
-    out["numerator"] = pd.to_numeric(out["numerator"]).astype("float64")
-    out["denominator"] = pd.to_numeric(out["denominator"]).astype("float64")
-    out["target"] = pd.to_numeric(out["target"]).astype("float64")
-    out["value"] = pd.to_numeric(out["value"]).astype("float64")
+    out["on_target"], out["currency"] = None, "EUR"
     return out[list(COLUMNS)]
