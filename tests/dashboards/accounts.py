@@ -155,5 +155,6 @@ def account_values(campaigns: int, *, weeks: int = 27, seed: int = 7,
     out["value"], out["numerator"], out["denominator"], out["target"] = value, num, den, target
     for col in ("previous_value", "change", "vs_target"):
         out[col] = np.nan
-    out["on_target"], out["currency"] = None, "EUR"
+    out["on_target"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    out["currency"] = "EUR"
     return out[list(COLUMNS)]
