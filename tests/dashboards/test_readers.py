@@ -113,7 +113,7 @@ def test_the_overview_reads_two_weeks_of_channels_and_renders_the_same_page(
 
 
 def test_a_long_history_is_cut_in_the_warehouse_to_what_the_drilldown_shows() -> None:
-    values = account_values(30, weeks=60)  # the last week incomplete
+    values = account_values(30, weeks=40)  # the last week incomplete
     con = connect(":memory:")
     con.create_table(rollup.VALUES_TABLE, values)
     rows = drilldown_rows(con)
