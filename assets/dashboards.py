@@ -14,12 +14,15 @@ from assets.resources import SettingsResource, WarehouseResource
 from assets.warning_log import warnings_in
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
-from dashboards.drilldown import write_drilldown
+from dashboards.drilldown import write_drilldown, write_table
+from dashboards.drilldown_csv import CSV_FILE
+from dashboards.drilldown_model import prepare_drilldown
 from dashboards.experiments import write_experiments
 from dashboards.maturity import judged_values
 from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
+from dashboards.readers import drilldown_rows, nowcast_rows, overview_rows, trends_rows
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
@@ -30,7 +33,6 @@ from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
 
 EXPERIMENT_TABLES = (experiment_assets.RESULTS_TABLE, experiment_assets.EFFECTS_TABLE,
                      experiment_assets.HISTORY_TABLE)
-DASHBOARD_GRAINS = ("week", "month")
 DASHBOARD_LEVELS = ("total", "channel")
 DRILLDOWN_LEVELS = ("total", "channel", "campaign", "ad_group")
 
@@ -47,13 +49,9 @@ def overview_dashboard(warehouse: WarehouseResource,
                        settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    values = con.table(rollup.VALUES_TABLE)
-    wanted = values.filter(
-        values.grain.isin(DASHBOARD_GRAINS) & values.level.isin(DASHBOARD_LEVELS))
-    frame = con.execute(wanted)
-    lag = _nowcast(con, config, DASHBOARD_LEVELS)
+    lag = _nowcast(con, config, DASHBOARD_LEVELS, ("week",))
     path = _each_language(write_overview, settings.output(), "overview", config,
-                          judged_values(frame, **lag), **lag)
+                          judged_values(overview_rows(con), **lag), **lag)
     return _page_result(path)
 
 
@@ -70,23 +68,23 @@ def drilldown_dashboard(warehouse: WarehouseResource,
                         settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    values = con.table(rollup.VALUES_TABLE)
-    frame = con.execute(values.filter((values.grain == "week")
-                                      & values.level.isin(DRILLDOWN_LEVELS)))
-    lag = _nowcast(con, config, DRILLDOWN_LEVELS)
-    path = _each_language(write_drilldown, settings.output(), "drilldown", config,
-                          judged_values(frame, **lag), **lag)
-    return _page_result(path)
+    lag = _nowcast(con, config, DRILLDOWN_LEVELS, ("week",))
+    numbers = prepare_drilldown(drilldown_rows(con), **lag)  # once for every language
+    table = write_table(settings.output() / CSV_FILE, numbers)
+    path = _each_language(write_drilldown, settings.output(), "drilldown", config, numbers,
+                          table=False)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "bytes": path.stat().st_size,
+                                          "table": dg.MetadataValue.path(str(table)),
+                                          "capped": numbers.capped})
 
 
-def _nowcast(con, config, levels) -> dict:
-    """The page's lag-aware inputs: ``kpi_nowcast`` rows of its levels and the comparison
-    (the rows are judged once here, not once per language)."""
-    if nowcast_tables.NOWCAST_TABLE not in con.list_tables():
-        return {}
-    t = con.table(nowcast_tables.NOWCAST_TABLE)
-    frame = con.execute(t.filter(t.level.isin(list(levels))))
-    return {"nowcast": frame, "compare": config.reporting.compare_recent}
+def _nowcast(con, config, levels, grains) -> dict:
+    """The page's lag-aware inputs: ``kpi_nowcast`` rows of its levels and grains and the
+    comparison (the rows are judged once here, not once per language)."""
+    frame = nowcast_rows(con, levels, grains)
+    return {} if frame is None else {"nowcast": frame,
+                                     "compare": config.reporting.compare_recent}
 
 
 def _each_language(write, out, name: str, config, *frames, **kw):
@@ -189,12 +187,9 @@ def trends_dashboard(warehouse: WarehouseResource,
                      settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    values = con.table(rollup.VALUES_TABLE)
-    frame = con.execute(values.filter((values.level == "total")
-                                      & values.grain.isin(["day", "week"])))
-    lag = _nowcast(con, config, ("total",))
+    lag = _nowcast(con, config, ("total",), ("day", "week"))
     path = _each_language(write_trends, settings.output(), "trends", config,
-                          judged_values(frame, **lag), **lag)
+                          judged_values(trends_rows(con), **lag), **lag)
     return _page_result(path)
 
 

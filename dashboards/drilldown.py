@@ -21,26 +21,21 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_skeleton
 
+from dashboards.drilldown_cap import Caps, Others
+from dashboards.drilldown_csv import CSV_FILE, write_csv
 from dashboards.drilldown_data import (
     ROOT,
     NodeGoal,
     Period,
     Records,
     View,
-    currency_of,
     definition,
     delta,
-    entities,
-    latest_targets,
     node_goals,
-    period_sums,
-    periods,
-    records,
-    tree_order,
     value_of,
     vs_target,
-    week_rows,
 )
+from dashboards.drilldown_model import DEFAULT_CAPS, Drilldown, PeriodView, prepare_drilldown
 from dashboards.drilldown_static import CSS, JS
 from dashboards.formatting import (
     MISSING,
@@ -53,7 +48,7 @@ from dashboards.formatting import (
     locale_for,
 )
 from dashboards.i18n import translator
-from dashboards.maturity import completeness_note, judged_values
+from dashboards.maturity import completeness_note
 from dashboards.page import (
     PLOT_CONFIG,
     chart_layout,
@@ -136,8 +131,7 @@ def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, la
     if goal is None or goal.kpi is None:
         note = "" if goal is None else _goal_note(goal, lang)
         tip = f' title="{esc(note)}"' if note else ""
-        return (f'<td class="x k-{GOAL}"><span class="na"{tip}>{MISSING}</span></td>'
-                + f'<td class="x k-{GOAL}"></td>' * 2)
+        return f'<td><span class="na"{tip}>{MISSING}</span></td>' + "<td></td>" * 2
     k, unit = goal.kpi, KPIS[goal.kpi].unit
     value = value_of(cur, key, k)
     gap, on = vs_target(k, value, goal.target)
@@ -145,10 +139,10 @@ def _goal_cells(key: str, goal: NodeGoal | None, cur: Records, prev: Records, la
              if goal.target is not None else _goal_note(goal, lang))
     if _unpriced(key, goal, cur):
         title = _t("dd_goal_unpriced", lang).format(kpi=_short(k, lang))
-    return (f'<td class="x k-{GOAL}">{esc(_short(k, lang))} '
+    return (f"<td>{esc(_short(k, lang))} "
             f"{esc(format_value(value, unit, lang, currency))}</td>"
-            f'<td class="x k-{GOAL}">{_pill(*delta(k, value, value_of(prev, key, k)), lang)}</td>'
-            f'<td class="x k-{GOAL}">{_pill(gap, on, lang, title)}</td>')
+            f"<td>{_pill(*delta(k, value, value_of(prev, key, k)), lang)}</td>"
+            f"<td>{_pill(gap, on, lang, title)}</td>")
 
 
 def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
@@ -160,8 +154,8 @@ def _kpi_cells(key: str, cur: Records, prev: Records, tgt: Records, lang: str,
         change = _pill(*delta(k, value, value_of(prev, key, k)), lang)
         gap, on = vs_target(k, value, target)
         title = f"{_t('target', lang)} {format_value(target, KPIS[k].unit, lang, currency)}"
-        cells.append(f'<td class="x k-{k}">{change}</td><td class="x k-{k}">'
-                     f'{_pill(gap, on, lang, title if target is not None else "")}</td>')
+        cells.append(f"<td>{change}</td>"
+                     f'<td>{_pill(gap, on, lang, title if target is not None else "")}</td>')
     return "".join(cells)
 
 
@@ -173,7 +167,7 @@ def _value_cells(key: str, cur: Records, share: float | None, lang: str,
         text = esc(format_value(value_of(cur, key, m), definition(m).unit, lang, currency))
         if m == "cost" and share is not None:
             text += f'<i class="bar" style="width:{max(0.0, min(share, 1.0)) * 100:.1f}%"></i>'
-        cells.append(f'<td class="m-{m}">{text}</td>')
+        cells.append(f"<td>{text}</td>")
     return "".join(cells)
 
 
@@ -193,8 +187,9 @@ def _row(key: str, ents: Records, view: View, goal: NodeGoal | None, has_kids: b
     if _goal_off(key, goal, cur):
         off.append(GOAL)
     parent = "" if e["parent"] == ROOT else ents[e["parent"]]["id"]
-    query = "" if e["level"] == "channel" else name
-    return (f'<tr class="{e["level"]}" data-id="{e["id"]}" data-parent="{parent}" '
+    query = "" if e["level"] == "channel" or e.get("others") else name
+    cls = f'{e["level"]} others' if e.get("others") else e["level"]
+    return (f'<tr class="{cls}" data-id="{e["id"]}" data-parent="{parent}" '
             f'data-level="{e["level"]}" data-channel="{esc(e["channel"])}" data-q="{query}" '
             f'data-off="{" ".join(off)}"{" hidden" if hidden else ""}><td>{label}</td>'
             f"{_value_cells(key, cur, share, lang, currency)}"
@@ -205,9 +200,9 @@ def _row(key: str, ents: Records, view: View, goal: NodeGoal | None, has_kids: b
 def _live_total(lang: str) -> str:
     """The total row of a filtered selection: empty cells the page script fills in."""
     return (f'<tr class="live" hidden><td>{esc(_t("dd_total_selection", lang))}</td>'
-            + "".join(f'<td class="m-{m}" data-m="{m}"></td>' for m in TABLE_METRICS)
-            + "".join(f'<td class="x k-{k}"><span data-chg="{k}"></span></td>'
-                      f'<td class="x k-{k}"><span data-tgt="{k}"></span></td>'
+            + "".join(f'<td data-m="{m}"></td>' for m in TABLE_METRICS)
+            + "".join(f'<td><span data-chg="{k}"></span></td>'
+                      f'<td><span data-tgt="{k}"></span></td>'
                       for k in KPI_CHOICES)
             + _goal_cells(ROOT, None, {}, {}, lang, "") + "</tr>")
 
@@ -305,7 +300,8 @@ def _goal_note(goal: NodeGoal, lang: str) -> str:
     """Why a node has no goal KPI or no target, in words."""
     if goal.note == "no_target" and goal.kpi:
         return _t("dd_goal_no_target", lang).format(kpi=_short(goal.kpi, lang))
-    return _t(f"dd_goal_{goal.note}", lang) if goal.note in ("no_cost", "mixed") else ""
+    return (_t(f"dd_goal_{goal.note}", lang) if goal.note in ("no_cost", "mixed", "others")
+            else "")
 
 
 def _goal_map(nodes: list[str], goals: dict[str, NodeGoal], cur: Records, lang: str,
@@ -409,9 +405,26 @@ def _css() -> str:
     base = CSS.replace("__NONE__", NO_VALUE)
     for name, rgb in (("__BAD__", BAD), ("__EVEN__", EVEN), ("__GOOD__", GOOD)):
         base = base.replace(name, "#" + "".join(f"{c:02x}" for c in rgb))
-    return base + "".join(f'.dd[data-kpi="{k}"] .k-{k}{{display:table-cell}}'
-                          f'.dd[data-kpi="{k}"] .m-{k}{{background:#f2f6ff}}'
-                          for k in (*KPI_CHOICES, GOAL))
+    rules = [f".dd-table td:nth-child(2){{position:relative}}"
+             f".dd-table td:nth-child(n+{_column(KPI_CHOICES[0])}){{display:none}}"]
+    for k in (*KPI_CHOICES, GOAL):
+        on = f'.dd[data-kpi="{k}"]'
+        cells = ",".join(f"{on} .dd-table td:nth-child({c})"
+                         for c in range(_column(k), _column(k) + (3 if k == GOAL else 2)))
+        rules.append(f"{on} .k-{k},{cells}{{display:table-cell}}")
+        focus = f",{on} .dd-table td:nth-child({_column(k, 'metric')})" if k in TABLE_METRICS \
+            else ""
+        rules.append(f"{on} .m-{k}{focus}{{background:#f2f6ff}}")
+    return base + "".join(rules)
+
+
+def _column(k: str, kind: str = "pills") -> int:
+    """The table column (1-based) of a metric's value, or of the first of a focus KPI's pills
+    (the body cells carry no class: the CSS finds them by position, which keeps rows small)."""
+    if kind == "metric":
+        return 2 + TABLE_METRICS.index(k)
+    return 2 + len(TABLE_METRICS) + (2 * KPI_CHOICES.index(k) if k != GOAL
+                                     else 2 * len(KPI_CHOICES))
 
 
 def _filters(ps: list[Period], channels: list[str], kpi: str, lang: str) -> str:
@@ -447,27 +460,41 @@ def _when(p: Period, hidden: bool, lang: str) -> str:
             f'<div class="meta">{esc(vs)}</div></div>')
 
 
-def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
-             currency: str) -> tuple[str, str, dict[str, go.Figure], str]:
+def _others_name(group: Others, lang: str) -> str:
+    """``Other campaigns (992)``: the label of an "others" row, in ``lang``."""
+    count = format_value(float(len(group.members)), "count", lang)
+    return _t(f"dd_others_{group.level}", lang).format(count=count)
+
+
+def _named(view: PeriodView, lang: str) -> Records:
+    """The period's entities with its "others" nodes labelled in ``lang``."""
+    return view.ents | {g.key: {**view.ents[g.key], "name": _others_name(g, lang)}
+                        for g in view.groups}
+
+
+def _content(dd: Drilldown, lang: str,
+             csv_name: str | None) -> tuple[str, str, dict[str, go.Figure], str]:
     """(header periods, page sections, figures, script) for data with campaign rows."""
-    ents, tgt = entities(rows), records(latest_targets(rows))
+    ps, currency, tgt = [v.period for v in dd.views], dd.currency, dd.targets
     kpi = GOAL
     static, maps, when, tiles, tables = _static_trace(lang), {}, [], [], []
     sums: dict[str, Any] = {}
-    for i, p in enumerate(ps):
-        cur = records(period_sums(rows, p.weeks))
-        prev = records(period_sums(rows, p.previous)) if p.previous else {}
-        view, keys = (cur, prev, tgt), tree_order(ents, cur)
-        goals = node_goals(keys, ents, cur, tgt)
+    targets: dict[str, list[float | None]] = {}
+    for i, v in enumerate(dd.views):
+        p, keys, mine, goals = v.period, list(v.keys), _named(v, lang), v.goals
+        cur, prev = v.cur, v.prev
+        view = (cur, prev, tgt)
+        targets |= {str(mine[k]["id"]): [_num(value_of(tgt, k, m)) for m in KPI_CHOICES]
+                    for k in [ROOT, *keys] if k in tgt}
         when.append(_when(p, i > 0, lang))
         tiles.append(_tiles(p, view, i > 0, lang, currency))
-        tables.append(_table(p, keys, ents, view, goals, i > 0, lang, currency))
-        maps[p.key] = map_data(keys, ents, view, lang, currency, goals)
-        sums[p.key] = {"cur": _sums(cur, ents), "prev": _sums(prev, ents) if p.previous else None}
+        tables.append(_table(p, keys, mine, view, goals, i > 0, lang, currency))
+        maps[p.key] = map_data(keys, mine, view, lang, currency, goals)
+        sums[p.key] = {"cur": _sums(cur, mine), "prev": _sums(prev, mine) if p.previous else None}
     base = chart_layout(lang, margin={"l": 0, "r": 0, "t": 25, "b": 0})
     fig = go.Figure({"data": [_trace(static, maps[ps[0].key], kpi)],
                      "layout": {k: v for k, v in base.items() if k not in ("xaxis", "yaxis")}})
-    channels = sorted({str(e["channel"]) for e in ents.values() if e["level"] == "channel"},
+    channels = sorted({str(e["channel"]) for e in dd.ents.values() if e["level"] == "channel"},
                       key=str.casefold)
     scale = "".join(f"<{tag}>{esc(_t(key, lang))}</{tag}>" if key else f'<i class="{tag}"></i>'
                     for tag, key in (("span", "dd_worse"), ("grad", ""), ("span", "dd_better"),
@@ -480,12 +507,12 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
         f'{plot_div("dd-map", height=MAP_HEIGHT)}</div>'
         f'<div class="card"><h2>{esc(_t("dd_table_title", lang))}</h2>'
         f'<p class="desc">{esc(_t("dd_table_desc", lang))}</p>'
+        f"{_capped_note(dd.caps, dd.capped, csv_name, lang)}"
         f'<div class="table-wrap">{"".join(tables)}</div></div></section>')
     data = {"period": ps[0].key, "kpi": kpi, "config": PLOT_CONFIG, "trace": static,
             "layout": fig.to_dict()["layout"], "map": maps, "sums": sums, "cols": SUM_COLS,
             "kpis": KPI_CHOICES,
-            "targets": {str(ents[k]["id"]): [_num(value_of(tgt, k, m)) for m in KPI_CHOICES]
-                        for k in tgt if k in ents},
+            "targets": targets,
             "metrics": {m: [definition(m).unit,
                             {"higher": 1, "lower": -1}.get(str(definition(m).direction), 0),
                             KPIS[m].scale if m in KPIS else 1,
@@ -494,7 +521,17 @@ def _content(rows: pd.DataFrame, ps: list[Period], lang: str,
             "fmt": _number_formats(lang, currency),
             "texts": {k: _t(k, lang) for k in ("dd_selection", "dd_quote", "dd_off_target",
                                                "dd_no_previous", "target")}}
-    return "".join(when), sections, {"dd-map": fig}, JS.replace("__DATA__", script_json(data))
+    script = JS.replace("__DATA__", script_json(data))
+    return "".join(when), sections, {"dd-map": fig}, script
+
+
+def _capped_note(caps: Caps, capped: bool, csv_name: str | None, lang: str) -> str:
+    """What the table leaves out (when it does) and the link to the full table."""
+    note = (esc(_t("dd_capped", lang).format(campaigns=caps.campaigns, ad_groups=caps.ad_groups))
+            + " " if capped else "")
+    link = (f'{esc(_t("dd_csv", lang))} <a id="dd-csv" href="{esc(csv_name)}" download>'
+            f"{esc(csv_name)}</a>" if csv_name else "")
+    return f'<p class="desc">{note}{link}</p>' if note or link else ""
 
 
 def _num(value: float | None) -> float | None:
@@ -537,36 +574,52 @@ def _state(title: str, hint: str) -> str:
             f"<span>{esc(hint)}</span></div></div>")
 
 
-def render_drilldown(values: pd.DataFrame, *, lang: str = "en", account: str = "",
+def render_drilldown(values: pd.DataFrame | Drilldown, *, lang: str = "en", account: str = "",
                      generated_at: dt.datetime | None = None,
-                     nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
-    """The drill-down page as one HTML string (see the module docstring); ``nowcast``: the
-    newest weeks' figures as expected once their conversions are in."""
+                     nowcast: pd.DataFrame | None = None, compare: str = "nowcast",
+                     caps: Caps = DEFAULT_CAPS, csv_name: str | None = CSV_FILE) -> str:
+    """The drill-down page as one HTML string (see the module docstring), from ``kpi_values``
+    rows or from their :func:`prepare_drilldown` (the same for every language; ``nowcast``,
+    ``compare`` and ``caps`` are then already applied). ``nowcast``: the newest weeks' figures
+    as expected once their conversions are in; ``caps``: rows embedded per parent;
+    ``csv_name``: the full table's file beside the page, linked from it (None: no link)."""
     locale_for(lang)  # fail early on an unsupported language
-    rows = week_rows(judged_values(values, nowcast, compare))
-    currency = currency_of(rows)
-    ps = periods(rows) if not rows.empty else []
+    dd = (values if isinstance(values, Drilldown)
+          else prepare_drilldown(values, nowcast=nowcast, compare=compare, caps=caps))
     when, figures, script = "", {}, ""
-    if rows.empty or not ps:
+    if dd.state == "no_data":
         sections = _state(_t("no_data", lang), _t("dd_no_data_hint", lang))
-    elif not (rows["level"] == "campaign").any():
+    elif dd.state == "no_campaigns":
         sections = _state(_t("dd_no_campaigns", lang), _t("dd_no_campaigns_hint", lang))
     else:
-        when, sections, figures, script = _content(rows, ps, lang, currency)
+        when, sections, figures, script = _content(dd, lang, csv_name)
     meta = [f"{_t('account', lang)}: {account}"] if account else []
-    meta.append(_t("currency_note", lang).format(currency=currency))
+    meta.append(_t("currency_note", lang).format(currency=dd.currency))
     foot = [_t("dd_method", lang), _t("provisional_note", lang), _t("offline_note", lang)]
     if generated_at is not None:
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     body = (f'<header class="page"><div><h1>{esc(_t("dd_title", lang))}</h1>'
             f'<div class="meta">{esc(" · ".join(meta))}</div></div><div>{when}</div></header>'
-            f"{completeness_note(nowcast, lang, compare)}{sections}"
+            f"{completeness_note(dd.nowcast, lang, dd.compare)}{sections}"
             f"<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
     title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
     return render_page(lang=lang, title=title, body=body, figures=figures, script=script)
 
 
-def write_drilldown(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:
-    """Render (keywords as :func:`render_drilldown`), then swap the UTF-8 file in atomically:
-    a failure leaves the previous page in place."""
-    return write_page(path, render_drilldown(values, **kw))
+def write_table(path: str | Path, dd: Drilldown) -> Path:
+    """The full table (every node of every period) as CSV at ``path``, swapped in atomically."""
+    return write_csv(path, dd.table())
+
+
+def write_drilldown(path: str | Path, values: pd.DataFrame | Drilldown, *, table: bool = True,
+                    **kw: Any) -> Path:
+    """Render (keywords as :func:`render_drilldown`); with ``table``, swap in the full table
+    beside the page first (``csv_name``, one file for every language); then swap the UTF-8
+    page in atomically: a failure leaves the previous page in place."""
+    dd = values if isinstance(values, Drilldown) else prepare_drilldown(
+        values, **{k: kw.pop(k) for k in ("nowcast", "compare", "caps") if k in kw})
+    page = render_drilldown(dd, **kw)
+    csv_name = kw.get("csv_name", CSV_FILE)
+    if table and csv_name:
+        write_table(Path(path).with_name(csv_name), dd)
+    return write_page(path, page)

@@ -24,6 +24,9 @@ REQUIRED_COLUMNS = ("grain", "level", "period_start", "period_end", "complete", 
                     "channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name",
                     "metric", "value", "numerator", "denominator", "target", "currency")
 ROOT, SEP = "all", "\x1f"  # the account's node key; separator inside node keys
+DAY = "day_number"  # week_rows' period_start as days since 1970-01-01: fast to group and match
+DIMS = ("level", "channel", "campaign_key", "ad_group_key", "campaign_name", "ad_group_name")
+EPOCH = dt.date(1970, 1, 1)
 Records = dict[str, dict[str, Any]]  # node key -> column -> value
 View = tuple[Records, Records, Records]  # a period's sums, the previous period's, targets
 
@@ -43,39 +46,83 @@ def definition(metric: str) -> Kpi | Measure:
     return KPIS[metric] if metric in KPIS else MEASURES[metric]
 
 
-def _is_true(flag: object) -> bool:
-    return False if flag is None or pd.isna(flag) else bool(flag)
+def _flags(column: pd.Series) -> pd.Series:
+    """A flag column as booleans, missing as False."""
+    return column.astype("boolean").fillna(False).astype(bool)
+
+
+def day_numbers(rows: pd.DataFrame) -> pd.Series:
+    """The rows' period_start as days since 1970-01-01 (:data:`DAY` when week_rows made it)."""
+    if DAY in rows.columns:
+        return rows[DAY]
+    days = pd.to_datetime(pd.Series(rows["period_start"], index=rows.index))
+    return pd.Series(days.to_numpy().astype("datetime64[D]").astype(np.int64), index=rows.index)
+
+
+def _day_set(weeks: tuple[dt.date, ...]) -> list[int]:
+    return [(w - EPOCH).days for w in weeks]
 
 
 def week_rows(values: pd.DataFrame) -> pd.DataFrame:
     """Week rows of the four levels with dates, floats, a ``node`` key, its ``parent`` and the
     node's ``name``; ValueError naming missing columns."""
     if values.empty:
-        return pd.DataFrame(columns=[*REQUIRED_COLUMNS, "node", "parent", "name"])
+        return pd.DataFrame(columns=[*REQUIRED_COLUMNS, "node", "parent", "name", DAY])
     missing = [c for c in REQUIRED_COLUMNS if c not in values.columns]
     if missing:
         raise ValueError(f"kpi_values is missing column(s) {missing}")
     rows = values[(values["grain"] == "week") & values["level"].isin(LEVELS)].copy()
-    for col in ("period_start", "period_end"):
-        rows[col] = pd.to_datetime(rows[col]).dt.date
+    for col in ("period_start", "period_end"):  # as dates, converted once per distinct day
+        days = pd.to_datetime(rows[col]).to_numpy().astype("datetime64[D]").astype(np.int64)
+        distinct = np.unique(days)
+        dates = np.array([EPOCH + dt.timedelta(days=int(d)) for d in distinct], dtype=object)
+        rows[col] = dates[np.searchsorted(distinct, days)]
+        if col == "period_start":
+            rows[DAY] = days
     for col in ("value", "numerator", "denominator", "target"):
         rows[col] = pd.to_numeric(rows[col], errors="coerce").astype("float64")
-    ch, camp, adg = (rows[c].fillna("").astype(str) for c in ("channel", "campaign_key",
-                                                              "ad_group_key"))
-    level = rows["level"]
-    is_total, is_channel, is_campaign = (level == "total", level == "channel",
-                                         level == "campaign")
-    c_key, p_key = "c" + SEP + ch, "p" + SEP + ch + SEP + camp
-    rows["node"] = np.select([is_total, is_channel, is_campaign],
-                             [ROOT, c_key, p_key], "a" + SEP + p_key + SEP + adg)
-    rows["parent"] = np.select([is_total, is_channel, is_campaign], ["", ROOT, c_key], p_key)
-    campaign = rows["campaign_name"].fillna(rows["campaign_key"]).fillna("").astype(str)
-    ad_group = rows["ad_group_name"].fillna(rows["ad_group_key"]).fillna("").astype(str)
-    rows["name"] = np.select([is_total, is_channel, is_campaign], ["", ch, campaign], ad_group)
+    # The keys and names are built once per distinct dimension tuple (thousands), not per row
+    # (millions), then spread over the rows.
+    code = rows.groupby(list(DIMS), sort=False, dropna=False).ngroup().to_numpy()
+    one = rows.iloc[np.unique(code, return_index=True)[1]]
+    for col, values_of_col in zip(("node", "parent", "name"), _keys(one), strict=True):
+        rows[col] = np.asarray(values_of_col, dtype=object)[code]
+    is_total, is_channel = rows["level"] == "total", rows["level"] == "channel"
     if not is_total.any():  # the account from its channels: sums of sums are still sums
         rows = pd.concat([rows, rows[is_channel].assign(level="total", node=ROOT, parent="",
                                                         name="")], ignore_index=True)
     return rows
+
+
+def _keys(one: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(node key, parent key, name) of rows of :data:`DIMS`."""
+    ch, camp, adg = (one[c].fillna("").astype(str) for c in ("channel", "campaign_key",
+                                                             "ad_group_key"))
+    level = one["level"]
+    is_total, is_channel, is_campaign = (level == "total", level == "channel",
+                                         level == "campaign")
+    c_key, p_key = "c" + SEP + ch, "p" + SEP + ch + SEP + camp
+    node = np.select([is_total, is_channel, is_campaign], [ROOT, c_key, p_key],
+                     "a" + SEP + p_key + SEP + adg)
+    parent = np.select([is_total, is_channel, is_campaign], ["", ROOT, c_key], p_key)
+    campaign = one["campaign_name"].fillna(one["campaign_key"]).fillna("").astype(str)
+    ad_group = one["ad_group_name"].fillna(one["ad_group_key"]).fillna("").astype(str)
+    name = np.select([is_total, is_channel, is_campaign], ["", ch, campaign], ad_group)
+    return node, parent, name
+
+
+def key_parts(node: str) -> tuple[str, str]:
+    """(campaign key, ad group key) of a node key from :func:`week_rows` (empty above).
+
+    >>> key_parts("a" + SEP + "p" + SEP + "Paid Search" + SEP + "gads:1" + SEP + "gads:11")
+    ('gads:1', 'gads:11')
+    """
+    parts = node.split(SEP)
+    if parts[0] == "p":
+        return parts[2], ""
+    if parts[0] == "a":
+        return parts[3], parts[4]
+    return "", ""
 
 
 def currency_of(rows: pd.DataFrame) -> str:
@@ -94,10 +141,11 @@ def _month(monday: dt.date) -> tuple[int, int]:
 def periods(rows: pd.DataFrame) -> list[Period]:
     """The page's periods, latest complete week last; weeks before the first complete one are
     outside the data, so a period (or its comparison) needing them is left out (or empty)."""
-    flags = pd.DataFrame({"start": rows["period_start"], "complete": rows["complete"].map(_is_true),
-                          "provisional": rows["provisional"].map(_is_true)}).groupby("start")
-    complete, provisional = flags["complete"].all(), flags["provisional"].any().to_dict()
-    done = sorted(complete.index[complete])
+    flags = pd.DataFrame({"day": day_numbers(rows), "complete": _flags(rows["complete"]),
+                          "provisional": _flags(rows["provisional"])}).groupby("day")
+    complete, provisional = flags["complete"].all(), {
+        EPOCH + dt.timedelta(days=int(d)): bool(p) for d, p in flags["provisional"].any().items()}
+    done = sorted(EPOCH + dt.timedelta(days=int(d)) for d in complete.index[complete])
     if not done:
         return []
     first, latest = done[0], done[-1]
@@ -123,7 +171,8 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     no cost per lead, purchase or click where nothing was spent (organic, direct, e-mail).
     The summed parts stay as ``n:<kpi>`` and ``d:<kpi>``, so a selection of nodes can be
     summed again (the page script does, for its filters)."""
-    sub = rows[rows["period_start"].isin(weeks)]
+    mine = day_numbers(rows).isin(_day_set(weeks)).to_numpy()
+    sub = rows[["node", "metric", "value", "numerator", "denominator"]][mine]
     grouped = sub.groupby(["node", "metric"])[["value", "numerator", "denominator"]].sum(
         min_count=1)
     nodes = pd.Index(sub["node"].unique(), name="node")
@@ -134,9 +183,22 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     out = wide("value")[list(MEASURES)].copy()
     num, den = wide("numerator"), wide("denominator")
     for k in KPIS.values():
-        n = num[k.id].combine_first(out[k.numerator])
-        d = den[k.id].combine_first(out[k.denominator])
-        out[f"n:{k.id}"], out[f"d:{k.id}"] = n, d
+        out[f"n:{k.id}"] = num[k.id].combine_first(out[k.numerator])
+        out[f"d:{k.id}"] = den[k.id].combine_first(out[k.denominator])
+    return with_ratios(out)
+
+
+def part_columns() -> list[str]:
+    """The summable columns of :func:`period_sums`: measures and every KPI's two parts."""
+    return [*MEASURES, *(f"{p}:{k}" for k in KPIS for p in "nd")]
+
+
+def with_ratios(parts: pd.DataFrame) -> pd.DataFrame:
+    """``parts`` (the :func:`part_columns`) with every KPI as sum(numerator) / sum(denominator)
+    × scale; no cost per lead, purchase or click where nothing was spent."""
+    out = parts.copy()
+    for k in KPIS.values():
+        n, d = out[f"n:{k.id}"], out[f"d:{k.id}"]
         if k.numerator == "cost":  # a cost per … of unpaid traffic is not 0 €: it has no price
             n = n.where(n != 0)
         out[k.id] = n / d.where(d != 0) * k.scale
@@ -145,30 +207,40 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
 
 def latest_targets(rows: pd.DataFrame) -> pd.DataFrame:
     """node × KPI: each series' latest non-null target."""
-    rows = rows[rows["metric"].isin(list(KPIS)) & rows["target"].notna()]
-    last = rows.sort_values("period_start").groupby(["node", "metric"])["target"].last()
+    mine = rows["metric"].isin(list(KPIS)) & rows["target"].notna()
+    order = np.argsort(day_numbers(rows)[mine].to_numpy(), kind="stable")
+    last = rows[mine].iloc[order].groupby(["node", "metric"])["target"].last()
     return last.unstack().reindex(columns=list(KPIS))
 
 
 def records(frame: pd.DataFrame) -> Records:
     """node -> column -> finite float or None, for fast lookups while rendering."""
-    return {k: {c: as_number(v) for c, v in row.items()}
-            for k, row in frame.to_dict("index").items()}
+    if not all(pd.api.types.is_float_dtype(t) for t in frame.dtypes):
+        return {k: {c: as_number(v) for c, v in row.items()}
+                for k, row in frame.to_dict("index").items()}
+    numbers = frame.to_numpy(dtype="float64")
+    cells = numbers.astype(object)  # Python floats
+    cells[~np.isfinite(numbers)] = None
+    cols = list(frame.columns)
+    return {k: dict(zip(cols, row, strict=True))
+            for k, row in zip(frame.index, cells.tolist(), strict=True)}
 
 
 def entities(rows: pd.DataFrame) -> Records:
     """node -> level, parent, name (the latest), channel and a short page ``id``."""
-    ents = rows.sort_values("period_start").groupby("node")[["level", "parent", "name",
-                                                             "channel"]].last()
+    order = np.argsort(day_numbers(rows).to_numpy(), kind="stable")
+    ents = (rows[["node", "level", "parent", "name", "channel"]].iloc[order]
+            .drop_duplicates("node", keep="last").set_index("node").sort_index())
     ents["id"] = [ROOT if k == ROOT else f"n{i}" for i, k in enumerate(ents.index)]
     return ents.to_dict("index")
 
 
 def tree_order(ents: Records, cur: Records) -> list[str]:
-    """The period's nodes (without ROOT) depth first, by cost descending within each parent."""
+    """The period's nodes (without ROOT) depth first, by cost descending within each parent
+    (an "others" node last)."""
     present = sorted((k for k in cur if k != ROOT and k in ents),
-                     key=lambda k: (-(cur[k]["cost"] or 0), -(cur[k]["conversions"] or 0),
-                                    ents[k]["name"]))
+                     key=lambda k: (bool(ents[k].get("others")), -(cur[k]["cost"] or 0),
+                                    -(cur[k]["conversions"] or 0), ents[k]["name"]))
     kids: dict[str, list[str]] = {}
     for key in present:
         kids.setdefault(ents[key]["parent"], []).append(key)

@@ -42,6 +42,7 @@ transition:transform .15s}.tog[aria-expanded=true]::before{transform:rotate(90de
 .m-cost{position:relative}.bar{position:absolute;right:10px;bottom:3px;height:3px;
 max-width:calc(100% - 20px);background:#93c5fd;border-radius:2px}
 .na{color:#98a2b3}.x{display:none}tr.none td{text-align:center;color:var(--muted);padding:24px}
+.dd-table tr.others td:first-child{font-style:italic}.dd a{color:var(--accent)}
 .dd .sel{margin:4px 0 0;font-weight:600;color:var(--ink)}.dd-table tr.live td{font-weight:600}
 """
 

@@ -122,6 +122,34 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Cliquez sur un canal ou une campagne pour le déplier. Trié par coût.",
         "en": "Click a channel or campaign to expand it. Sorted by cost.",
     },
+    "dd_others_campaign": {"nl": "Overige campagnes ({count})",
+                           "fr": "Autres campagnes ({count})",
+                           "en": "Other campaigns ({count})"},
+    "dd_others_ad_group": {"nl": "Overige advertentiegroepen ({count})",
+                           "fr": "Autres groupes d'annonces ({count})",
+                           "en": "Other ad groups ({count})"},
+    "dd_goal_others": {
+        "nl": "Meerdere campagnes samen: geen eigen hoofd-KPI",
+        "fr": "Plusieurs campagnes ensemble\u202f: pas de KPI principal propre",
+        "en": "Several campaigns together: no goal KPI of their own",
+    },
+    "dd_capped": {
+        "nl": "Per kanaal staan hier de {campaigns} campagnes met de hoogste kosten en per "
+        "campagne de {ad_groups} grootste advertentiegroepen; de rest is per kanaal of campagne "
+        "opgeteld in één rij ‘Overige …’.",
+        "fr": "Par canal, les {campaigns} campagnes au coût le plus élevé et, par campagne, les "
+        "{ad_groups} plus grands groupes d'annonces\u202f; le reste est additionné en une ligne "
+        "«\u202fAutres…\u202f» par canal ou campagne.",
+        "en": "Each channel shows its {campaigns} campaigns with the highest cost and each "
+        "campaign its {ad_groups} largest ad groups; the rest is summed in one ‘Other …’ row "
+        "per channel or campaign.",
+    },
+    "dd_csv": {
+        "nl": "Volledige tabel (alle campagnes en advertentiegroepen, elke periode):",
+        "fr": "Tableau complet (toutes les campagnes et tous les groupes d'annonces, chaque "
+        "période)\u202f:",
+        "en": "Full table (every campaign and ad group, every period):",
+    },
     "dd_col_name": {
         "nl": "Kanaal / campagne / advertentiegroep",
         "fr": "Canal / campagne / groupe d'annonces",

@@ -1,0 +1,97 @@
+"""What the KPI pages read from the warehouse: only the periods they show, filtered in the
+warehouse query (Ibis: DuckDB, Spark or BigQuery), not in pandas after loading the history.
+
+- drill-down: week rows of its four levels from 25 weeks before the latest complete week
+  (the last 13 weeks and the 13 before them; the month to date and the latest 4 weeks fall
+  inside);
+- trends: the account's weekly rows (its weekly charts show the whole history) and its daily
+  rows of the last :data:`dashboards.trends.DAILY_WEEKS` weeks;
+- overview: the account's weekly rows (the trend charts show the whole history) and the
+  channels' rows of the latest complete week and the one before;
+- each page's ``kpi_nowcast`` rows: its levels, the grains it shows.
+
+A page rendered from these rows is the page rendered from the whole table (tested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
+from dashboards.drilldown_data import PERIOD_WEEKS
+from dashboards.maturity import SHOWN_GRAINS
+from dashboards.trends import DAILY_WEEKS
+from kpi import nowcast_tables, rollup
+
+Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
+DRILLDOWN_WEEKS = 2 * max(PERIOD_WEEKS.values())  # the longest period and the one before it
+
+
+def _latest(con: Backend, rows: Any, complete: bool = True) -> dt.date | None:
+    """The newest period_start among ``rows`` whose every row is complete (any when
+    ``complete`` is False), or None."""
+    if complete:
+        weeks = rows.group_by("period_start").aggregate(
+            done=rows.complete.fill_null(False).all())
+        rows = weeks.filter(weeks.done)
+    found = con.execute(rows.period_start.max())
+    return None if found is None or pd.isna(found) else pd.Timestamp(found).date()
+
+
+def _since(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(day)
+
+
+def drilldown_rows(con: Backend) -> pd.DataFrame:
+    """``kpi_values`` week rows of the drill-down's levels in the weeks its periods need."""
+    t = con.table(rollup.VALUES_TABLE)
+    rows = t.filter((t.grain == "week") & t.level.isin(list(DRILLDOWN_LEVELS)))
+    anchor = _latest(con, rows) or _latest(con, rows, complete=False)
+    if anchor is not None:
+        start = anchor - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)
+        rows = rows.filter(rows.period_start >= _since(start))
+    return con.execute(rows)
+
+
+def trends_rows(con: Backend) -> pd.DataFrame:
+    """The account's weekly rows and its daily rows of the last DAILY_WEEKS weeks."""
+    t = con.table(rollup.VALUES_TABLE)
+    total = t.filter(t.level == "total")
+    days = total.filter(total.grain == "day")
+    end = _latest(con, days, complete=False)
+    wanted = total.grain == "week"
+    if end is not None:
+        start = end - dt.timedelta(days=7 * DAILY_WEEKS - 1)
+        wanted = wanted | ((total.grain == "day") & (total.period_start >= _since(start)))
+    return con.execute(total.filter(wanted))
+
+
+def overview_rows(con: Backend) -> pd.DataFrame:
+    """The account's weekly rows and its channels' rows of the latest complete week (as the
+    page finds it: on the account's rows) and the week before."""
+    t = con.table(rollup.VALUES_TABLE)
+    weeks = t.filter(t.grain == "week")
+    total = weeks.filter(weeks.level == "total")
+    done = total.filter(total.complete.fill_null(False))
+    latest = _latest(con, done, complete=False)
+    if latest is None:
+        return con.execute(total)
+    channels = (weeks.level == "channel") & (
+        weeks.period_start >= _since(latest - dt.timedelta(weeks=1)))
+    return con.execute(weeks.filter((weeks.level == "total") | channels))
+
+
+def nowcast_rows(con: Backend, levels: Sequence[str],
+                 grains: Sequence[str] = ("day", "week", "month")) -> pd.DataFrame | None:
+    """``kpi_nowcast`` rows of ``levels`` and ``grains`` (plus the account's weeks and months,
+    which the completeness note reads); None without the table."""
+    if nowcast_tables.NOWCAST_TABLE not in con.list_tables():
+        return None
+    t = con.table(nowcast_tables.NOWCAST_TABLE)
+    note = (t.level == "total") & t.grain.isin(list(SHOWN_GRAINS))
+    return con.execute(t.filter((t.level.isin(list(levels)) & t.grain.isin(list(grains)))
+                                | note))

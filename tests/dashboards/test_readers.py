@@ -1,0 +1,133 @@
+"""The pages read only the periods they show (dashboards/readers.py), and a page rendered from
+those rows is byte for byte the page rendered from the whole table: on a demo warehouse of 31
+weeks with its nowcasts, in both ways of judging the newest weeks; and on a synthetic account
+whose history is longer than any page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from dashboards.drilldown import render_drilldown
+from dashboards.maturity import judged_values
+from dashboards.overview import render_overview
+from dashboards.readers import (
+    DRILLDOWN_WEEKS,
+    drilldown_rows,
+    nowcast_rows,
+    overview_rows,
+    trends_rows,
+)
+from dashboards.trends import DAILY_WEEKS, render_trends
+from kpi import nowcast_tables, rollup
+from kpi.weekly import IsoWeek
+from pipelines.warehouse.store import connect
+from tests.dashboards.accounts import account_values
+from tests.nowcast_demo import demo_rules, kpi_frames, warehouse
+
+W47 = IsoWeek.parse("2026-W47")
+START = dt.date(2026, 4, 20)  # 31 weeks before W47 ends: more than the drill-down shows
+GENERATED = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The warehouse (kpi_values and kpi_nowcast of every grain) and the whole tables."""
+    rules = demo_rules()
+    con = warehouse(START, W47.end, 7, rules)
+    values, nowcast = kpi_frames(con, W47.end, rules, grains=("day", "week", "month"))
+    con.create_table(rollup.VALUES_TABLE, values, overwrite=True)
+    con.create_table(nowcast_tables.NOWCAST_TABLE, nowcast, overwrite=True)
+    return con, values, nowcast
+
+
+def _old(values: pd.DataFrame, nowcast: pd.DataFrame, grains: tuple[str, ...],
+         levels: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the assets read before: every period of the page's grains and levels."""
+    return (values[values["grain"].isin(grains) & values["level"].isin(levels)],
+            nowcast[nowcast["level"].isin(levels)])
+
+
+def same_page(page: str) -> str:
+    """``page`` with its node ids numbered in order of appearance and without its script
+    hashes: a node only in older history (a past newsletter) shifts the ids, nothing else."""
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    seen: dict[str, str] = {}
+    return re.sub(r"\b(o?)n(\d+)\b",
+                  lambda m: m.group(1) + seen.setdefault(m.group(2), f"N{len(seen)}"), page)
+
+
+def _dates(frame: pd.DataFrame, grain: str, level: str | None = None) -> set[dt.date]:
+    rows = frame[frame["grain"] == grain]
+    if level is not None:
+        rows = rows[rows["level"] == level]
+    return set(pd.to_datetime(rows["period_start"]).dt.date)
+
+
+@pytest.mark.parametrize("compare", ["nowcast", "same_age"])
+def test_the_drilldown_reads_26_weeks_and_renders_the_same_page(demo, compare: str) -> None:
+    con, values, nowcast = demo
+    levels = ("total", "channel", "campaign", "ad_group")
+    old, old_now = _old(values, nowcast, ("week",), levels)
+    new, new_now = drilldown_rows(con), nowcast_rows(con, levels, ("week",))
+    first = W47.start - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)
+    assert min(_dates(old, "week")) < first == min(_dates(new, "week"))
+    assert set(new["grain"]) == {"week"} and len(new) < len(old)
+    assert set(new_now["grain"]) <= {"week", "month"} and len(new_now) < len(old_now)
+    kw = {"lang": "fr", "generated_at": GENERATED, "compare": compare}
+    assert same_page(render_drilldown(new, nowcast=new_now, **kw)) == same_page(
+        render_drilldown(old, nowcast=old_now, **kw))
+
+
+@pytest.mark.parametrize("compare", ["nowcast", "same_age"])
+def test_trends_read_13_weeks_of_days_and_render_the_same_page(demo, compare: str) -> None:
+    con, values, nowcast = demo
+    old, old_now = _old(values, nowcast, ("day", "week"), ("total",))
+    new, new_now = trends_rows(con), nowcast_rows(con, ("total",), ("day", "week"))
+    days = _dates(new, "day")
+    assert min(_dates(old, "day")) < max(days) - dt.timedelta(days=7 * DAILY_WEEKS - 1) == min(
+        days)
+    assert _dates(new, "week") == _dates(old, "week")  # the weekly charts show everything
+    kw = {"lang": "nl", "generated_at": GENERATED}
+    assert render_trends(judged_values(new, new_now, compare), nowcast=new_now,
+                         compare=compare, **kw) == render_trends(
+        judged_values(old, old_now, compare), nowcast=old_now, compare=compare, **kw)
+
+
+@pytest.mark.parametrize("compare", ["nowcast", "same_age"])
+def test_the_overview_reads_two_weeks_of_channels_and_renders_the_same_page(
+        demo, compare: str) -> None:
+    con, values, nowcast = demo
+    old, old_now = _old(values, nowcast, ("week", "month"), ("total", "channel"))
+    new, new_now = overview_rows(con), nowcast_rows(con, ("total", "channel"), ("week",))
+    assert _dates(new, "week", "channel") == {W47.start - dt.timedelta(weeks=1), W47.start}
+    assert _dates(new, "week", "total") == _dates(old, "week", "total")
+    assert "month" not in set(new["grain"]) and len(new) < len(old) / 3
+    kw = {"lang": "en", "generated_at": GENERATED}
+    assert render_overview(judged_values(new, new_now, compare), nowcast=new_now,
+                           compare=compare, **kw) == render_overview(
+        judged_values(old, old_now, compare), nowcast=old_now, compare=compare, **kw)
+
+
+def test_a_long_history_is_cut_in_the_warehouse_to_what_the_drilldown_shows() -> None:
+    values = account_values(30, weeks=40)  # the last week incomplete
+    con = connect(":memory:")
+    con.create_table(rollup.VALUES_TABLE, values)
+    rows = drilldown_rows(con)
+    weeks = sorted(_dates(rows, "week"))
+    assert len(weeks) == DRILLDOWN_WEEKS + 1  # 26 complete weeks and the running one
+    assert render_drilldown(rows, lang="en", generated_at=GENERATED) == render_drilldown(
+        values, lang="en", generated_at=GENERATED)
+    assert nowcast_rows(con, ("total",)) is None  # no nowcast table: no nowcasts
+
+
+def test_without_a_complete_week_the_readers_still_answer() -> None:
+    values = account_values(3, weeks=1)  # one running week only
+    con = connect(":memory:")
+    con.create_table(rollup.VALUES_TABLE, values)
+    assert len(drilldown_rows(con)) == len(values)
+    assert set(overview_rows(con)["level"]) == {"total"}
+    assert set(trends_rows(con)["grain"]) == {"week"}  # no daily rows: the weekly ones
