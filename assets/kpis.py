@@ -20,6 +20,24 @@ class KpiRunConfig(dg.Config):
     full: bool = False  # rebuild every period from the whole history, not only what changed
 
 
+def night_spec(con, config) -> rollup.RollupSpec:
+    """What the night's KPI tables are built with: the days of data, the first day still being
+    restated, the targets; a Failure while the model is empty."""
+    facts = con.table(model.MODEL_TABLE)
+    bounds = con.execute(facts.aggregate(start=facts.date.min(), end=facts.date.max()))
+    if bounds["start"].isna().all():
+        raise dg.Failure(description="campaign_daily is empty: materialise the raw pulls and "
+                         "the model first (campaign-kpi demo, or run --date for a day)")
+    return rollup.RollupSpec(
+        data_start=as_date(bounds["start"][0]),
+        data_end=as_date(bounds["end"][0]),
+        provisional_since=provisional_since(
+            latest_pulled(con), {p: lookback_days(config, p) for p in ("google_ads", "ga4")}),
+        targets=target_rows(config),
+        other_channel=config.channels.other,
+    )
+
+
 @dg.multi_asset(
     name="kpi_tables",
     specs=[
@@ -34,19 +52,7 @@ class KpiRunConfig(dg.Config):
 def kpi_tables(config: KpiRunConfig, warehouse: WarehouseResource, settings: SettingsResource):
     chosen = settings.load()
     con = warehouse.connect()
-    facts = con.table(model.MODEL_TABLE)
-    bounds = con.execute(facts.aggregate(start=facts.date.min(), end=facts.date.max()))
-    if bounds["start"].isna().all():
-        raise dg.Failure(description="campaign_daily is empty: materialise the raw pulls and "
-                         "the model first (campaign-kpi demo, or run --date for a day)")
-    spec = rollup.RollupSpec(
-        data_start=as_date(bounds["start"][0]),
-        data_end=as_date(bounds["end"][0]),
-        provisional_since=provisional_since(
-            latest_pulled(con), {p: lookback_days(chosen, p) for p in ("google_ads", "ga4")}),
-        targets=target_rows(chosen),
-        other_channel=chosen.channels.other,
-    )
+    spec = night_spec(con, chosen)
     done = rollup_update.update(con, spec, chosen.reporting.currency,
                                 upstream=read_state(con, RULES_STATE), full=config.full)
     for table, rows in done.rows.items():

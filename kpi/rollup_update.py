@@ -205,10 +205,10 @@ def _why_full(con: BaseBackend, rules: str, full: bool) -> str:
 
 def update(con: BaseBackend, spec: rollup.RollupSpec, currency: str,
            upstream: str | None = None, full: bool = False,
-           full_share: float = FULL_SHARE) -> Outcome:
+           full_share: float | None = None) -> Outcome:
     """Bring the KPI tables up to date with the model and its dimension tables (see the module's
     docstring); ``upstream`` is the model's rules fingerprint; above ``full_share`` of the
-    history's days to read, the tables are rebuilt whole."""
+    history's days to read (default :data:`FULL_SHARE`), the tables are rebuilt whole."""
     facts = con.table(model.MODEL_TABLE)
     campaigns, ad_groups = con.table(model.CAMPAIGN_DIM), con.table(model.AD_GROUP_DIM)
     rules = fingerprint(spec, currency, upstream)
@@ -226,7 +226,7 @@ def update(con: BaseBackend, spec: rollup.RollupSpec, currency: str,
         if moved and con.execute(facts.filter(facts.campaign_key.isin(sorted(moved))
                                               & ~_in_days(facts.date, scope.days)).count()):
             reason = f"{len(moved)} campaigns moved to another channel"
-        elif scope.day_count > full_share * history:
+        elif scope.day_count > (FULL_SHARE if full_share is None else full_share) * history:
             reason = f"the changes reach {scope.day_count} of {history} days"
     copies = {DIMENSIONS_TABLE: dims}
     if MODEL_INPUTS_TABLE in con.list_tables():
