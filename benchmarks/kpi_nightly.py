@@ -9,6 +9,7 @@ step's CPU is the process CPU between its start and the next step's start.
 
     .venv/bin/python benchmarks/kpi_nightly.py build --years 1
     .venv/bin/python benchmarks/kpi_nightly.py nights --years 1 --nights 2
+    .venv/bin/python benchmarks/kpi_nightly.py verify --years 1 --nights 2  # = a full rebuild?
 
 ``--code DIR`` runs the nights with another checkout's code (e.g. ``git archive main`` unpacked
 in /tmp) to compare before and after on the same history.
@@ -94,9 +95,33 @@ def nights(years: int, campaigns: int, count: int, code: Path, full: bool) -> No
         print(out.strip().splitlines()[-1])
 
 
+def verify(years: int, campaigns: int, code: Path, nights_run: int) -> None:
+    """The KPI tables the nights left against a full rebuild of a copy: rows in one only."""
+    from assets.kpis import night_spec
+    from assets.model import RULES_STATE
+    from kpi import rollup_update
+    from pipelines.warehouse.store import connect, read_state
+
+    run = DATA / f"run-{folder(years, campaigns).name}-{code.name}" / "warehouse.duckdb"
+    copy = DATA / f"verify-{years}y.duckdb"
+    shutil.copy(run, copy)
+    con = connect(copy)
+    chosen = config(years, campaigns, END + dt.timedelta(days=nights_run))
+    rollup_update.update(con, night_spec(con, chosen), chosen.reporting.currency,
+                         upstream=read_state(con, RULES_STATE), full=True)
+    con.raw_sql(f"ATTACH '{run}' AS nights (READ_ONLY)")
+    for table in ("kpi_rollup", "kpi_values"):
+        only = [con.raw_sql(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL "  # noqa: S608
+                            f"SELECT * FROM {b})").fetchone()[0]
+                for a, b in ((table, f"nights.{table}"), (f"nights.{table}", table))]
+        print(f"{table}: {only[0]} rows only in the full rebuild, {only[1]} only after the nights")
+    con.disconnect()
+    copy.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["build", "nights", "_night"])
+    parser.add_argument("action", choices=["build", "nights", "verify", "_night"])
     parser.add_argument("args", nargs="?")
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--campaigns", type=int, default=0, help="demo.extra_campaigns")
@@ -109,6 +134,8 @@ def main() -> None:
         build(a.years, a.campaigns)
     elif a.action == "nights":
         nights(a.years, a.campaigns, a.nights, a.code.resolve(), a.full)
+    elif a.action == "verify":
+        verify(a.years, a.campaigns, a.code.resolve(), a.nights)
     else:
         p = json.loads(a.args)
         print(json.dumps(night(Path(p["dir"]), p["years"], p["campaigns"],
