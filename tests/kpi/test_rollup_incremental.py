@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kpi import model, rollup, rollup_update, rollup_window
 from kpi.rollup_window import Flags
+from pipelines.retention import purge
 from pipelines.warehouse.freshness import MODEL_INPUTS_TABLE
 from pipelines.warehouse.store import connect
 
@@ -310,3 +311,16 @@ def test_scope_follows_the_flags_across_boundaries():
     s = rollup_window.scope([], Flags(d(2020, 11, 1), d(2020, 12, 30), None),
                             Flags(d(2020, 11, 1), d(2020, 12, 31), None), ("month",))
     assert s.rollup == {("month", d(2020, 12, 1))}
+
+
+def test_a_purge_then_a_night_equals_the_full_rebuild(tmp_path):
+    w = world(4)
+    con = connect(tmp_path / "w.duckdb")
+    store(con, w)
+    update(con, w)
+    cutoff = dt.date(2020, 12, 9)  # a Wednesday: its week and December began before it
+    purge(con, cutoff, tmp_path)  # retention: every table, the KPI periods that began before
+    w.facts = w.facts[w.facts["date"] >= cutoff]
+    w.inputs = w.inputs[w.inputs["date"] >= cutoff]
+    assert update(con, w).mode == "incremental"  # the week and month cut in two come back
+    assert_same(con, w)
