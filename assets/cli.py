@@ -83,6 +83,9 @@ def run(
         help="The day to process (the nightly schedule processes yesterday).")],
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Rebuild the KPI tables from the whole history, not only the periods "
+        "that changed.")] = False,
 ) -> None:
     """Run the nightly job for one day: re-pull its restatement windows, rebuild KPIs and pages.
 
@@ -90,7 +93,7 @@ def run(
     """
     from assets import commands
 
-    commands.run(resolve_paths(data_dir, config_path), date.date())
+    commands.run(resolve_paths(data_dir, config_path), date.date(), full)
 
 
 @app.command(cls=_Command)

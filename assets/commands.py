@@ -67,10 +67,10 @@ def _warnings_line(paths: Paths, result: dg.ExecuteInProcessResult) -> None:
                       f"log: {RUN_LOG_HINT}", soft_wrap=True)  # one line, however narrow
 
 
-def _execute(paths: Paths, config: Config, first: dt.date,
-             last: dt.date) -> dg.ExecuteInProcessResult:
+def _execute(paths: Paths, config: Config, first: dt.date, last: dt.date,
+             full: bool = False) -> dg.ExecuteInProcessResult:
     with console.status("starting", spinner="dots") as status:
-        return run_nightly(paths, config, first, last,
+        return run_nightly(paths, config, first, last, full=full,
                            on_step=lambda step: status.update(f"[bold]running[/bold] {step}"))
 
 
@@ -124,10 +124,11 @@ def _weekly_report(paths: Paths, config: Config, week: IsoWeek,
         console.print(f"[yellow]PDF[/yellow] {escape(metadata['pdf'].value)}")
 
 
-def _run(paths: Paths, config: Config, first: dt.date, last: dt.date) -> None:
+def _run(paths: Paths, config: Config, first: dt.date, last: dt.date,
+         full: bool = False) -> None:
     started = time.perf_counter()
     try:
-        result = _execute(paths, config, first, last)
+        result = _execute(paths, config, first, last, full)
     except (WarehouseError, ConfigError) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
@@ -161,13 +162,13 @@ def demo(paths: Paths, start: dt.date | None, end: dt.date | None, seed: int | N
     _weekly_report(used, config, IsoWeek.ended_by(last))
 
 
-def run(paths: Paths, day: dt.date) -> None:
-    """Run the nightly job for ``day``."""
+def run(paths: Paths, day: dt.date, full: bool = False) -> None:
+    """Run the nightly job for ``day`` (``full``: rebuild the KPI tables whole)."""
     config = _load(paths)
     if day < config.history_start:
         err.print(f"--date {day} is before history_start ({config.history_start})")
         raise typer.Exit(2)
-    _run(paths, config, day, day)
+    _run(paths, config, day, day, full)
 
 
 def report(paths: Paths, week: str | None, lang: str | None) -> None:

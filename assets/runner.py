@@ -75,13 +75,15 @@ def nightly_definitions(paths: Paths, config: Config,
 
 def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
                 instance: dg.DagsterInstance | None = None,
-                on_step: Callable[[str], None] | None = None) -> dg.ExecuteInProcessResult:
+                on_step: Callable[[str], None] | None = None,
+                full: bool = False) -> dg.ExecuteInProcessResult:
     """Materialise every asset for the days ``first``..``last`` in one run.
 
     One day is what the nightly schedule does; a range is a single-run backfill (each source
     pulls the whole range plus its restatement window once). With ``on_step`` the run is quiet
     (the caller reports the outcome; the run's log in the Dagster instance keeps every event,
-    tracebacks included) and ``on_step`` hears of each step as it starts.
+    tracebacks included) and ``on_step`` hears of each step as it starts. ``full`` rebuilds the
+    KPI tables from the whole history instead of the periods that changed.
     """
     disk.check_writable(paths.data_dir)  # before anything is changed
     if config.engine.name == "duckdb":  # a warehouse another process holds: before any pull
@@ -91,6 +93,8 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
         loggers = {"console": dg.colored_console_logger, "progress": _progress_logger(on_step)}
         run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}},
                                   "progress": {}}}
+    if full:
+        run_config["ops"] = {"kpi_tables": {"config": {"full": True}}}
     job = nightly_definitions(paths, config, loggers).resolve_job_def(NIGHTLY_JOB)
     if first == last:
         target: dict = {"partition_key": first.isoformat()}

@@ -82,7 +82,7 @@ def _label(start: ir.DateValue, grain: Grain) -> ir.StringValue:
     return start.strftime("%Y-%m")
 
 
-def _unless_blank(name: ir.StringValue) -> ir.StringValue:
+def unless_blank(name: ir.StringValue) -> ir.StringValue:
     """The name, or null when it is empty or only white space (then the key is shown)."""
     return ibis.ifelse(name.re_search(_BLANK), ibis.null("string"), name)
 
@@ -98,9 +98,9 @@ def rollup(model: ir.Table, campaigns: ir.Table, ad_groups: ir.Table, spec: Roll
     daily = model.group_by("date", "campaign_key", "ad_group_key").aggregate(
         **{f: exact_sum(model[f]) for f in FACTS})
     named = daily.join(campaigns.select("campaign_key", "channel",
-                                        campaign_name=_unless_blank(campaigns.campaign_name)),
+                                        campaign_name=unless_blank(campaigns.campaign_name)),
                        "campaign_key", how="left").join(
-        ad_groups.select("ad_group_key", ad_group_name=_unless_blank(ad_groups.ad_group_name)),
+        ad_groups.select("ad_group_key", ad_group_name=unless_blank(ad_groups.ad_group_name)),
         "ad_group_key", how="left")
     named = named.mutate(channel=named.channel.fill_null(spec.other_channel),
                          campaign_name=named.campaign_name.fill_null(named.campaign_key),

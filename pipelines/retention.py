@@ -78,6 +78,8 @@ KEPT = {
     "experiment_results": "the latest result per experiment, arm and metric (aggregates, no "
                           "unit ids; the dates describe the experiment)",
     "experiment_stats": "sufficient statistics per experiment, arm and metric (sums, no unit ids)",
+    "kpi_dimensions": "the channel and name of each campaign and ad group key as the KPI "
+                      "tables carry them (to see renames)",
     "lag_curves": "chain-ladder factors per source, measure and age (refitted every run)",
     "pipeline_state": "the rules the derived tables were built with",
     "raw_experiment_ga4_stats": "users per experiment arm from GA4 (aggregates)",

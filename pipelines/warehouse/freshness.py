@@ -90,6 +90,20 @@ def unmodelled_dates(con: BaseBackend) -> list[dt.date]:
     return [as_date(d) for d in days]
 
 
+def unconsumed_dates(con: BaseBackend, copy: str) -> list[dt.date] | None:
+    """Days the model was rebuilt from other pulls (or dropped) since a consumer of the model
+    took ``copy``, its copy of :data:`MODEL_INPUTS_TABLE`: rows in either one and not in the
+    other, however many nights ago the consumer last ran. None without both tables (the
+    consumer then rebuilds whole)."""
+    tables = con.list_tables()
+    if MODEL_INPUTS_TABLE not in tables or copy not in tables:
+        return None
+    now, seen = con.table(MODEL_INPUTS_TABLE), con.table(copy)
+    changed = now.difference(seen).union(seen.difference(now))
+    days = con.execute(changed.select("date").distinct().order_by("date"))["date"]
+    return [as_date(d) for d in days]
+
+
 def rebuild_windows(base: Window, changed: Sequence[dt.date]) -> list[Window]:
     """``base`` and the runs of ``changed`` days, merged where they overlap or touch.
 

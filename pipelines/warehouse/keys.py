@@ -47,6 +47,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "kpi_rollup": _SERIES,
     "kpi_values": (*_SERIES, "metric"),
     "kpi_nowcast": (*_SERIES, "metric"),
+    "kpi_inputs": ("stream", "scope", "date"),  # the model inputs the KPI tables were built from
+    "kpi_dimensions": ("kind", "key"),  # the channels and names they carry
     "lag_curves": ("source", "measure", "age"),
     # experiments
     "experiment_stats": _ARM_METRIC,

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -335,11 +336,7 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
     compiled = {_identifier(target): con.compile(rows) for target, rows in parts.items()}
     dates = [window.start, window.end]
     with transaction(con) as raw:
-        state_table = _identifier(STATE_TABLE)
-        raw.execute(f"CREATE TABLE IF NOT EXISTS {state_table} (key VARCHAR PRIMARY KEY, "
-                    "value VARCHAR)")
-        for key, value in (state or {}).items():
-            raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
+        _write_state(raw, state or {})
         for quoted, sql in compiled.items():
             raw.execute(f"CREATE TABLE IF NOT EXISTS {quoted} AS SELECT * FROM ({sql}) "
                         "WHERE false")
@@ -350,13 +347,26 @@ def replace_window(con: Backend, table: str, expr: ibis.Table, window: Window,
     return int(count)
 
 
-def replace_tables(con: Backend, tables: Mapping[str, ibis.Table]) -> dict[str, int]:
-    """Rebuild whole derived tables from Ibis expressions, all in one transaction."""
+def _write_state(raw: duckdb.DuckDBPyConnection, state: Mapping[str, str]) -> None:
+    state_table = _identifier(STATE_TABLE)
+    raw.execute(f"CREATE TABLE IF NOT EXISTS {state_table} (key VARCHAR PRIMARY KEY, "
+                "value VARCHAR)")
+    for key, value in state.items():
+        raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
+
+
+def replace_tables(con: Backend, tables: Mapping[str, ibis.Table],
+                   state: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Rebuild whole derived tables from Ibis expressions, all in one transaction (``state``
+    recorded in it too, see :func:`read_state`)."""
     if not _is_duckdb(con):
-        return portable.replace_tables(con, tables)
+        counts = portable.replace_tables(con, tables)
+        portable.write_state(con, STATE_TABLE, state or {})
+        return counts
     compiled = {name: con.compile(expr) for name, expr in tables.items()}
     counts: dict[str, int] = {}
     with transaction(con) as raw:
+        _write_state(raw, state or {})
         for name, sql in compiled.items():
             raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {sql}")
             counts[name] = int(
@@ -379,4 +389,58 @@ def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table]) -> dict[str
             finally:
                 raw.unregister(view)
             counts[name] = table.num_rows
+    return counts
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Rows to replace in a table: every row equal, on the columns of one of ``keys`` (small
+    Arrow tables), to one of that key table's rows, replaced by ``rows``."""
+
+    rows: ibis.Table
+    keys: Sequence[pa.Table]
+
+
+def replace_matching(con: Backend, tables: Mapping[str, Matching],
+                     whole: Mapping[str, ibis.Table] | None = None,
+                     state: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Replace the matching rows of each of ``tables`` (in order: an expression may read a table
+    replaced before it, as it now is), rebuild ``whole`` tables and record ``state``, all in one
+    transaction. DuckDB only (the other engines have no row-level delete in a transaction: their
+    callers rebuild whole tables). Returns the rows written per table of ``tables``.
+
+    >>> con = connect(":memory:")
+    >>> _ = con.raw_sql("CREATE TABLE t AS SELECT * FROM (VALUES ('a', 1), ('b', 2)) v(k, n)")
+    >>> _ = con.raw_sql("CREATE TABLE u AS SELECT * FROM (VALUES ('b', 20), ('c', 30)) v(k, n)")
+    >>> replace_matching(con, {"t": Matching(con.table("u"), [pa.table({"k": ["b", "c"]})])})
+    {'t': 2}
+    >>> sorted(con.table("t").execute().itertuples(index=False, name=None))
+    [('a', 1), ('b', 20), ('c', 30)]
+    """
+    if not _is_duckdb(con):
+        raise NotImplementedError(f"row-level replace on {con.name}: rebuild the tables whole")
+    compiled = {name: con.compile(m.rows) for name, m in tables.items()}
+    rebuilt = {name: con.compile(expr) for name, expr in (whole or {}).items()}
+    counts: dict[str, int] = {}
+    with transaction(con) as raw:
+        _write_state(raw, state or {})
+        for name, sql in compiled.items():
+            target = _identifier(name)
+            matches = []
+            for i, keys in enumerate(tables[name].keys):
+                view = f"_match_{i}"
+                raw.register(view, keys)
+                same = " AND ".join(f"m.{_identifier(c)} = t.{_identifier(c)}"
+                                    for c in keys.column_names)
+                matches.append(f"EXISTS (SELECT 1 FROM {view} m WHERE {same})")
+            if matches:
+                raw.execute(f"DELETE FROM {target} t WHERE {' OR '.join(matches)}")
+            for i in range(len(tables[name].keys)):
+                raw.unregister(f"_match_{i}")
+            before = raw.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+            raw.execute(f"INSERT INTO {target} BY NAME SELECT * FROM ({sql})")
+            counts[name] = int(raw.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0]
+                               - before)
+        for name, sql in rebuilt.items():
+            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {sql}")
     return counts

@@ -7,10 +7,13 @@ import datetime as dt
 
 import pandas as pd
 
+from assets.kpis import night_spec
+from assets.model import RULES_STATE
 from assets.runner import failed_checks, failure_reason, run_nightly
 from dashboards.page import PLOTLY_FILE
+from kpi import rollup_update
 from pipelines.sources.streams import STREAMS
-from pipelines.warehouse.store import connect
+from pipelines.warehouse.store import connect, read_state
 from tests.assets.conftest import END, START, assert_same_tables, copy_of, demo_config, tables
 
 
@@ -41,8 +44,11 @@ def test_rerunning_a_partition_gives_identical_tables(built, tmp_path):
     assert_same_tables(tables(connect(copy.warehouse)), before)
 
 
-def test_the_next_night_re_pulls_late_conversions(built, tmp_path):
+def test_the_next_night_re_pulls_late_conversions(built, tmp_path, monkeypatch):
     copy = copy_of(built, tmp_path / "late")
+    # This 70-day history is cheaper to roll up whole than its re-pulled months: roll up the
+    # window anyway, to compare it with the whole.
+    monkeypatch.setattr(rollup_update, "FULL_SHARE", float("inf"))
     con = connect(copy.warehouse)
 
     def conversions(day: dt.date) -> float:
@@ -59,6 +65,22 @@ def test_the_next_night_re_pulls_late_conversions(built, tmp_path):
     assert conversions(old) == before_old  # outside the 30-day window: untouched
     days = con.execute(con.table("campaign_daily").select("date").distinct())
     assert len(days) == (nextday - START).days + 1
+    # The KPI tables rolled up the re-pulled window only, and equal a rebuild from scratch.
+    kpi = {m.asset_key.path[-1]: m.metadata
+           for m in result.asset_materializations_for_node("kpi_tables")}
+    assert kpi["kpi_values"]["mode"].value == "incremental"
+    assert 0 < kpi["kpi_values"]["days_read"].value < 62  # the window's months, not 70 days
+    incremental = tables(con)
+    con.disconnect()
+    whole = tmp_path / "whole.duckdb"
+    whole.write_bytes(copy.warehouse.read_bytes())
+    con = connect(whole)
+    done = rollup_update.update(con, night_spec(con, demo_config(end=nextday)), "EUR",
+                                upstream=read_state(con, RULES_STATE), full=True)
+    assert done.mode == "full"
+    rebuilt = tables(con)
+    for name in ("kpi_rollup", "kpi_values"):
+        pd.testing.assert_frame_equal(incremental[name], rebuilt[name], obj=name)
 
 
 def test_a_failed_run_leaves_the_last_good_tables(built, tmp_path):

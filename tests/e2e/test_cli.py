@@ -142,10 +142,11 @@ def test_the_demo_twice_gives_identical_tables(demo_dir, tmp_path):
     assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)
 
 
-def test_run_date_is_idempotent_on_top_of_the_demo(demo_dir, tmp_path):
+@pytest.mark.parametrize("full", [(), ("--full",)], ids=["incremental", "full"])
+def test_run_date_is_idempotent_on_top_of_the_demo(demo_dir, tmp_path, full):
     before = tables(connect(demo_dir / "warehouse.duckdb"))
     resolved = demo_dir / ".campaign-kpi.resolved.yaml"
-    result = campaign_kpi("run", "--date", END, "--data-dir", str(demo_dir), "--config",
+    result = campaign_kpi("run", "--date", END, *full, "--data-dir", str(demo_dir), "--config",
                           str(resolved), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert_same_tables(tables(connect(demo_dir / "warehouse.duckdb")), before)

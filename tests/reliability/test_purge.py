@@ -42,7 +42,7 @@ DATED = {
     **dict.fromkeys(["raw_ads_campaign_daily", "raw_ads_ad_group_daily", "raw_extracts",
                      "raw_ads_conversion_action_daily", "raw_ga4_sessions_daily",
                      "raw_ga4_key_events_daily", "campaign_daily", "campaign_daily_inputs",
-                     "raw_revisions"],
+                     "kpi_inputs", "raw_revisions"],
                     "date"),
     "raw_orders": "order_date", "customer_clv": "acquired_on",
     "raw_experiment_units": "first_exposure_date", "experiment_stats_daily": "first_exposure_date",
