@@ -18,6 +18,7 @@ from assets.dashboards import check_results, finished_runs, provisional_windows
 from assets.partitions import ahead, last_day
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.pdf import PdfError, print_pdfs
+from dashboards.readers import in_order
 from dashboards.report import Definitions, ReportInputs, write_report
 from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
@@ -99,8 +100,8 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
         settings_config = settings.load()
         con = warehouse.connect()
         values = con.table(rollup.VALUES_TABLE)
-        frame = con.execute(values.filter((values.grain == "week")
-                                          & values.level.isin(REPORT_LEVELS)))
+        frame = con.execute(in_order(values.filter((values.grain == "week")
+                                                   & values.level.isin(REPORT_LEVELS))))
         nowcast = _table(con, nowcast_tables.NOWCAST_TABLE)
         if not nowcast.empty:
             nowcast = nowcast[(nowcast["grain"] == "week")

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import ibis.expr.types as ir
 import pandas as pd
 
 from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
@@ -46,6 +47,12 @@ def _since(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
+def in_order(rows: ir.Table) -> ir.Table:
+    """``kpi_values`` rows in the order the full rebuild writes them: an incremental night
+    appends its periods, so pages that list rows as read must not depend on storage order."""
+    return rows.order_by(list(rollup.VALUES_ORDER))
+
+
 def drilldown_rows(con: Backend) -> pd.DataFrame:
     """``kpi_values`` week rows of the drill-down's levels in the weeks its periods need."""
     t = con.table(rollup.VALUES_TABLE)
@@ -54,7 +61,7 @@ def drilldown_rows(con: Backend) -> pd.DataFrame:
     if anchor is not None:
         start = anchor - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)
         rows = rows.filter(rows.period_start >= _since(start))
-    return con.execute(rows)
+    return con.execute(in_order(rows))
 
 
 def trends_rows(con: Backend) -> pd.DataFrame:
@@ -67,7 +74,7 @@ def trends_rows(con: Backend) -> pd.DataFrame:
     if end is not None:
         start = end - dt.timedelta(days=7 * DAILY_WEEKS - 1)
         wanted = wanted | ((total.grain == "day") & (total.period_start >= _since(start)))
-    return con.execute(total.filter(wanted))
+    return con.execute(in_order(total.filter(wanted)))
 
 
 def overview_rows(con: Backend) -> pd.DataFrame:
@@ -79,10 +86,10 @@ def overview_rows(con: Backend) -> pd.DataFrame:
     done = total.filter(total.complete.fill_null(False))
     latest = _latest(con, done, complete=False)
     if latest is None:
-        return con.execute(total)
+        return con.execute(in_order(total))
     channels = (weeks.level == "channel") & (
         weeks.period_start >= _since(latest - dt.timedelta(weeks=1)))
-    return con.execute(weeks.filter((weeks.level == "total") | channels))
+    return con.execute(in_order(weeks.filter((weeks.level == "total") | channels)))
 
 
 def nowcast_rows(con: Backend, levels: Sequence[str],

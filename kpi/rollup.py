@@ -23,6 +23,8 @@ from kpi.registry import KPIS, MEASURES
 
 ROLLUP_TABLE = "kpi_rollup"
 VALUES_TABLE = "kpi_values"
+# The order readers list kpi_values in (incremental nights append; storage order is not kept).
+VALUES_ORDER = ("grain", "level", "series_key", "metric", "period_start")
 Grain = Literal["day", "week", "month"]
 Level = Literal["total", "channel", "campaign", "ad_group"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month")
@@ -202,4 +204,4 @@ def kpi_values(sums: ir.Table, spec: RollupSpec, currency: str) -> ir.Table:
     return with_target.mutate(
         change=change, vs_target=vs_target, on_target=on_target,
         currency=ibis.literal(currency),
-    ).drop("previous_start").order_by(["grain", "level", "series_key", "metric", "period_start"])
+    ).drop("previous_start").order_by(list(VALUES_ORDER))
