@@ -14,6 +14,7 @@ import dagster as dg
 import sqlalchemy.exc
 import yaml
 
+from assets import history
 from assets.definitions import build_definitions
 from assets.instance import prepare_home
 from assets.jobs import NIGHTLY_JOB
@@ -126,9 +127,12 @@ def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
 @contextlib.contextmanager
 def kept_instance(paths: Paths) -> Iterator[dg.DagsterInstance]:
     """The Dagster instance kept next to the warehouse (run history, check results), created
-    with telemetry off (assets.instance)."""
+    with telemetry off (assets.instance); a backfill's per-day events are stored in batches
+    (assets.history) unless its ``dagster.yaml`` chooses another storage."""
     home = prepare_home(paths.data_dir / DAGSTER_HOME)
-    with dg.DagsterInstance.local_temp(tempdir=str(home)) as instance:
+    with (dg.DagsterInstance.local_temp(tempdir=str(home),
+                                        overrides=history.overrides(home)) as instance,
+          history.batched_events()):
         yield instance
 
 
