@@ -8,6 +8,12 @@ summed and KPIs are sum(numerator) / sum(denominator) × scale, never a mean of 
 The page script only shows and hides rendered rows and swaps precomputed treemap data
 (``Plotly.react``); its state lives in the URL hash (``#period=4w&channel=Paid%20Search&q=heat
 &off=1&kpi=roas``) so other pages can deep-link. Names are user input: escaped everywhere.
+
+The numbers come from :func:`dashboards.drilldown_model.prepare_drilldown`, once for every
+language. A big account's page stays small: per channel its largest campaigns, per campaign
+its largest ad groups, the rest in one exactly summed "others" row
+(:mod:`dashboards.drilldown_cap`); the page links the full table, written beside it as CSV
+(:mod:`dashboards.drilldown_csv`).
 """
 
 from __future__ import annotations
