@@ -40,8 +40,11 @@ LAST_DAY = dt.date(2026, 11, 30)  # fixed, so that every cell and rerun sees the
 GRID = ((14, 1), (14, 3), (136, 1), (136, 3), (436, 1), (436, 3))
 
 
-def folder_of(campaigns: int, years: int) -> Path:
-    return ROOT / "benchmarks" / ".data" / f"scale-{campaigns}x{years}y"
+DATA = ROOT / "benchmarks" / ".data"
+
+
+def folder_of(campaigns: int, years: int, data: Path = DATA) -> Path:
+    return data / f"scale-{campaigns}x{years}y"
 
 
 def first_day(years: int, last: dt.date = LAST_DAY) -> dt.date:
@@ -138,9 +141,10 @@ def table_rows(folder: Path) -> dict[str, int]:
         con.disconnect()
 
 
-def cell(campaigns: int, years: int, reuse: bool, time_backfill: bool) -> dict[str, object]:
+def cell(campaigns: int, years: int, reuse: bool, time_backfill: bool,
+         data: Path = DATA) -> dict[str, object]:
     """Set up (unless ``reuse``) and time one nightly run of one cell."""
-    folder = folder_of(campaigns, years)
+    folder = folder_of(campaigns, years, data)
     env = {**os.environ, "CAMPAIGN_KPI_DATA_DIR": str(folder)}
     env.pop("CAMPAIGN_KPI_CONFIG", None)
     record: dict[str, object] = {"campaigns": campaigns, "years": years,
@@ -185,6 +189,11 @@ def main() -> None:
     parser.add_argument("--skip-backfill-timing", action="store_true",
                         help="set up the warehouse but do not record the backfill's figures")
     parser.add_argument("--label", default="", help="a note kept with the record (e.g. commit)")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="folder of the cells' data folders (another checkout can time "
+                        "its code on the same warehouses)")
+    parser.add_argument("--results", type=Path, help="the JSON file records are appended to "
+                        "[default: benchmarks/results/scale-<today>.json]")
     parser.add_argument("--nightly-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.nightly_child:
@@ -196,18 +205,20 @@ def main() -> None:
     cells = [(args.campaigns, args.years)] if args.campaigns else list(GRID)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    out = ROOT / "benchmarks" / "results" / f"scale-{dt.date.today().isoformat()}.json"
+    out = args.results or (ROOT / "benchmarks" / "results"
+                           / f"scale-{dt.date.today().isoformat()}.json")
     kept = json.loads(out.read_text()) if out.exists() else []
     for campaigns, years in cells:
         print(f"{campaigns} campaigns x {years} years", flush=True)
-        record = cell(campaigns, years, args.reuse, not args.skip_backfill_timing)
+        record = cell(campaigns, years, args.reuse, not args.skip_backfill_timing,
+                      args.data.resolve())
         record |= {"commit": commit, "label": args.label,
                    "measured": dt.datetime.now().isoformat(timespec="seconds"),
                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
         kept.append(record)
         out.write_text(json.dumps(kept, indent=1) + "\n")
         print(line(record), flush=True)
-    print(f"written to {out.relative_to(ROOT)}")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":
