@@ -207,7 +207,6 @@ def main() -> None:
                             capture_output=True, text=True).stdout.strip()
     out = args.results or (ROOT / "benchmarks" / "results"
                            / f"scale-{dt.date.today().isoformat()}.json")
-    kept = json.loads(out.read_text()) if out.exists() else []
     for campaigns, years in cells:
         print(f"{campaigns} campaigns x {years} years", flush=True)
         record = cell(campaigns, years, args.reuse, not args.skip_backfill_timing,
@@ -215,8 +214,8 @@ def main() -> None:
         record |= {"commit": commit, "label": args.label,
                    "measured": dt.datetime.now().isoformat(timespec="seconds"),
                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
-        kept.append(record)
-        out.write_text(json.dumps(kept, indent=1) + "\n")
+        kept = json.loads(out.read_text()) if out.exists() else []  # read late: another
+        out.write_text(json.dumps([*kept, record], indent=1) + "\n")  # cell may have written
         print(line(record), flush=True)
     print(f"written to {out}")
 
