@@ -20,7 +20,7 @@ from dashboards.maturity import judged_values
 from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
-from dashboards.trends import write_trends
+from dashboards.trends import daily_start, write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
@@ -189,13 +189,23 @@ def trends_dashboard(warehouse: WarehouseResource,
                      settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    values = con.table(rollup.VALUES_TABLE)
-    frame = con.execute(values.filter((values.level == "total")
-                                      & values.grain.isin(["day", "week"])))
     lag = _nowcast(con, config, ("total",))
     path = _each_language(write_trends, settings.output(), "trends", config,
-                          judged_values(frame, **lag), **lag)
+                          judged_values(trends_rows(con), **lag), **lag)
     return _page_result(path)
+
+
+def trends_rows(con) -> pd.DataFrame:
+    """The total-level ``kpi_values`` rows the trends page draws: every week, and the days of
+    its daily section only (older days are filtered in the warehouse, not read)."""
+    values = con.table(rollup.VALUES_TABLE)
+    total = values.filter((values.level == "total") & values.grain.isin(["day", "week"]))
+    days = total.filter(total.grain == "day")
+    end = con.execute(days.period_start.max())
+    if end is None or pd.isna(end):
+        return con.execute(total)
+    first = daily_start(pd.Timestamp(end).date())
+    return con.execute(total.filter((total.grain == "week") | (total.period_start >= first)))
 
 
 def provisional_windows(con, config, latest: dict | None = None) -> dict:
