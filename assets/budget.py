@@ -17,6 +17,7 @@ from kpi.lag import days_to_complete
 from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
 from kpi.pacing import pace, pacing_frame
 from kpi.recommend import Settings, recommend, recommendations_frame
+from kpi.recommend_window import RecommendationWindow
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 from pipelines.warehouse.store import replace_with_arrow
@@ -41,11 +42,15 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _campaign_days(con, first: dt.date | None = None) -> pd.DataFrame:
-    """Daily facts per campaign with its channel and name (reporting currency)."""
+def _campaign_days(con, first: dt.date | None = None,
+                   last: dt.date | None = None) -> pd.DataFrame:
+    """Daily facts per campaign with its channel and name (reporting currency), from ``first``
+    to ``last`` inclusive when given (filtered in the warehouse: older rows are not read)."""
     facts, dims = con.table(model.MODEL_TABLE), con.table(model.CAMPAIGN_DIM)
     if first is not None:
         facts = facts.filter(facts.date >= first)
+    if last is not None:
+        facts = facts.filter(facts.date <= last)
     daily = facts.group_by(["date", "campaign_key"]).aggregate(
         **{m: facts[m].sum() for m in ("cost", "clicks", "leads", "purchases", "conversions",
                                        "revenue")})
@@ -167,15 +172,42 @@ def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:
     ],
 )
 def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResource):
-    config = settings.load()
-    rules = config.recommendations
     con = warehouse.connect()
+    try:
+        last, frames = recommendation_frames(con, settings.load())
+    except EmptyModelError as exc:
+        raise dg.Failure(description=str(exc)) from None
+    counts = replace_with_arrow(con, {key: _arrow(frame) for key, frame in frames.items()})
+    table = frames[RECOMMENDATIONS_TABLE]
+    actions = table["action"].value_counts().to_dict() if not table.empty else {}
+    for key in (CURVES_TABLE, SCENARIOS_TABLE):
+        yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[key]})
+    yield dg.MaterializeResult(asset_key=RECOMMENDATIONS_TABLE, metadata={
+        "dagster/row_count": counts[RECOMMENDATIONS_TABLE], "judged_until": last.isoformat(),
+        "actions": dg.MetadataValue.json(actions)})
+
+
+class EmptyModelError(ValueError):
+    """campaign_daily has no rows yet."""
+
+
+def window_days(con, config: Config) -> tuple[dt.date, pd.DataFrame]:
+    """The last judged day and the campaign days of :class:`RecommendationWindow` ending on
+    it, read from the warehouse (older days are filtered there, not here)."""
+    rules = config.recommendations
     end = _data_end(con)
     if end is None:
-        raise dg.Failure(description="campaign_daily is empty: materialise the model first")
+        raise EmptyModelError("campaign_daily is empty: materialise the model first")
     last = end - dt.timedelta(days=_recent_days(con, rules))
-    days = _campaign_days(con)
-    days = days[days["date"] <= pd.Timestamp(last)]
+    window = RecommendationWindow(last, rules.judge_days, rules.curve_days)
+    return last, _campaign_days(con, window.first, window.last)
+
+
+def recommendation_frames(con, config: Config) -> tuple[dt.date, dict[str, pd.DataFrame]]:
+    """The last judged day, and the response curves, scenarios and recommendations as frames,
+    from the days of :class:`RecommendationWindow` only (the warehouse filters the rest)."""
+    rules = config.recommendations
+    last, days = window_days(con, config)
     paid = days[days.groupby("campaign_key")["cost"].transform("sum") > 0]
 
     by_channel = paid.groupby(["channel", "date"], as_index=False)[
@@ -193,16 +225,7 @@ def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResour
         table.insert(0, "as_of", pd.Timestamp(last))
         table.insert(2, "campaign_name", table["item"].map(names))
         table.insert(3, "channel", table["item"].map(channels))
-    counts = replace_with_arrow(con, {
-        CURVES_TABLE: _arrow(fits),
-        SCENARIOS_TABLE: _arrow(scenarios),
-        RECOMMENDATIONS_TABLE: _arrow(table)})
-    actions = table["action"].value_counts().to_dict() if not table.empty else {}
-    for key in (CURVES_TABLE, SCENARIOS_TABLE):
-        yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[key]})
-    yield dg.MaterializeResult(asset_key=RECOMMENDATIONS_TABLE, metadata={
-        "dagster/row_count": counts[RECOMMENDATIONS_TABLE], "judged_until": last.isoformat(),
-        "actions": dg.MetadataValue.json(actions)})
+    return last, {CURVES_TABLE: fits, SCENARIOS_TABLE: scenarios, RECOMMENDATIONS_TABLE: table}
 
 
 BUDGET_ASSETS = [budget_pacing_tables, recommendation_tables]

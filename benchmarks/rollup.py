@@ -5,7 +5,8 @@ DuckDB GROUP BY and a pandas groupby.
    (``range()`` and ``hash()``-based pseudo-random numbers, deterministic): 1,096 days from
    2023-11-24, 10 channels, 2,000 campaigns, 20,000 ad groups (10 per campaign, the first one
    the campaign-level ``...:-`` ad group), rows in date order. Each row carries the keys, the
-   denormalised names and channel, and every additive fact of ``kpi.model.FACTS``. The
+   denormalised names and channel, and every additive fact of ``kpi.model.FACTS`` (every
+   campaign is a ``gads:`` one, so the paid facts repeat its conversions). The
    dimensions ``dim_campaign`` / ``dim_ad_group`` are generated alongside. Up to 21.9M rows
    (1,096 x 20,000) every (date, ad group) appears at most once, as in the model; beyond that a
    key repeats (100M rows: ~4.6 rows per key and day). Nothing passes through Python.
@@ -17,12 +18,17 @@ DuckDB GROUP BY and a pandas groupby.
    grain x level combinations and the same output columns (labels, flags, series keys),
    materialised the same way. raw (denormalised): the same without the two dimension joins,
    reading channel and names from the fact table itself.
-4. pandas: what an analyst writes: ``SELECT *`` into a DataFrame, a period column per grain,
-   ``groupby(keys + names)[facts].sum()`` per level (sums only: no labels or flags).
+4. pandas, sums only: ``SELECT *`` into a DataFrame, a period column per grain,
+   ``groupby(keys + names)[facts].sum()`` per level. Less than ours: names from the fact table
+   (no dimension join), no period ends, labels, flags or series keys. Not like for like.
+5. pandas, same output (``pandas_same_output``): reads what ours reads (the model's keys and
+   facts, the two dimensions), then produces ``kpi_rollup`` column for column (the same joins,
+   cascade, labels, flags and series keys); checked row by row against ours. This is the
+   like-for-like comparison, timed with its load and without it.
 
-Like for like, every side is also timed producing its result in memory: ``ours_mem`` (the Ibis
-expression to a pyarrow Table, ``con.to_pyarrow``), ``raw_mem`` (the raw SQL's Arrow result) and
-pandas (the 12 groupby results concatenated into one DataFrame). ``ours`` / ``raw`` are the table
+Every DuckDB side is also timed producing its result in memory: ``ours_mem`` (the Ibis
+expression to a pyarrow Table, ``con.to_pyarrow``: it includes reading the table, DuckDB has no
+separate load), ``raw_mem`` (the raw SQL's Arrow result). ``ours`` / ``raw`` are the table
 writes the pipeline does.
 
 ours and raw are compared row by row (every key, flag, name and sum) after the timed runs. Peak
@@ -139,7 +145,11 @@ def generate(raw: duckdb.DuckDBPyConnection, rows: int) -> None:
                round(clicks * (0.15 + 2.5 * u3), 2) AS cost,
                sessions, floor(sessions * (0.3 + 0.6 * u5))::DOUBLE AS engaged_sessions,
                leads, purchases, leads + purchases AS conversions,
-               round(purchases * (15 + 185 * u8), 2) AS revenue
+               round(purchases * (15 + 185 * u8), 2) AS revenue,
+               -- every campaign is a Google Ads one: its paid facts repeat its conversions
+               leads AS paid_leads, purchases AS paid_purchases,
+               leads + purchases AS paid_conversions,
+               round(purchases * (15 + 185 * u8), 2) AS paid_revenue
         FROM p ORDER BY i""")
 
 
@@ -264,6 +274,85 @@ def pandas_rollup(df: pd.DataFrame) -> int:
     return len(pd.concat(out, ignore_index=True))  # one result frame, like the other sides
 
 
+def pandas_load_model(db: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, ...]:
+    """What ours reads: the model's keys and facts (not its denormalised names) and the two
+    dimension tables, as DataFrames."""
+    facts = db.execute("SELECT date, campaign_key, ad_group_key, "
+                       f"{', '.join(FACTS)} FROM campaign_daily").df()
+    return (facts, db.execute("SELECT * FROM dim_campaign").df(),
+            db.execute("SELECT * FROM dim_ad_group").df())
+
+
+def _blank_to_none(names: pd.Series) -> pd.Series:
+    """Like ``kpi.rollup._unless_blank``: empty or white-space-only names become missing."""
+    return names.where(~names.fillna("").str.fullmatch(r"\s*"), None)
+
+
+def pandas_same_output(facts: pd.DataFrame, campaigns: pd.DataFrame, ad_groups: pd.DataFrame,
+                       spec: RollupSpec) -> pd.DataFrame:
+    """``kpi_rollup`` in pandas, column for column: the same joins and null-filling, the same
+    cascade (each level summed from the finer one), period ends, previous starts, labels,
+    ``complete`` / ``provisional`` flags and series keys. Sums are float64 (ours adds as
+    DECIMAL(38, 9): exact whatever the row order; the check allows 1e-9 relative)."""
+    daily = facts.groupby(["date", "campaign_key", "ad_group_key"], sort=False)[
+        list(FACTS)].sum().reset_index()
+    names_c = campaigns.assign(campaign_name=_blank_to_none(campaigns["campaign_name"]))
+    names_a = ad_groups.assign(ad_group_name=_blank_to_none(ad_groups["ad_group_name"]))
+    named = daily.merge(names_c[["campaign_key", "channel", "campaign_name"]],
+                        on="campaign_key", how="left").merge(
+        names_a[["ad_group_key", "ad_group_name"]], on="ad_group_key", how="left")
+    named["channel"] = named["channel"].fillna(spec.other_channel)
+    named["campaign_name"] = named["campaign_name"].fillna(named["campaign_key"])
+    named["ad_group_name"] = named["ad_group_name"].fillna(named["ad_group_key"])
+    date = pd.to_datetime(named["date"])
+    monday = date - pd.to_timedelta(date.dt.day_of_week, unit="D")
+    month = date.dt.to_period("M").dt.start_time
+    bounds = {"day": (date, date, date - pd.Timedelta(days=1)),
+              "week": (monday, monday + pd.Timedelta(days=6), monday - pd.Timedelta(days=7)),
+              "month": (month, month + pd.offsets.MonthEnd(0), month - pd.DateOffset(months=1))}
+    parts = []
+    for grain in GRAINS:
+        start, end, previous = bounds[grain]
+        finer = named.drop(columns="date").assign(period_start=start, period_end=end,
+                                                  previous_start=previous)
+        for level in reversed(LEVELS):
+            dims = list(LEVEL_DIMS[level])
+            names = [n for n, d in (("campaign_name", "campaign_key"),
+                                    ("ad_group_name", "ad_group_key")) if d in dims]
+            keys = ["period_start", "period_end", "previous_start", *dims, *names]
+            finer = finer.groupby(keys, sort=False)[list(FACTS)].sum().reset_index()
+            parts.append(finer.assign(grain=grain, level=level))
+    out = pd.concat(parts, ignore_index=True)
+    for column in ("channel", "campaign_key", "campaign_name", "ad_group_key", "ad_group_name"):
+        if column not in out:
+            out[column] = None
+    start = out["period_start"]
+    iso = start.dt.isocalendar()
+    out["period_label"] = np.select(
+        [out["grain"] == "day", out["grain"] == "week"],
+        [start.dt.strftime("%Y-%m-%d"),
+         iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)],
+        start.dt.strftime("%Y-%m"))
+    out["complete"] = ((start >= pd.Timestamp(spec.data_start))
+                       & (out["period_end"] <= pd.Timestamp(spec.data_end)))
+    out["provisional"] = (out["period_end"] >= pd.Timestamp(spec.provisional_since)
+                          if spec.provisional_since else False)
+    out["series_key"] = (out["channel"].fillna("") + "|" + out["campaign_key"].fillna("") + "|"
+                         + out["ad_group_key"].fillna(""))
+    return out[["grain", "level", "period_start", "period_end", "previous_start",
+                "period_label", "complete", "provisional", "series_key", "channel",
+                "campaign_key", "campaign_name", "ad_group_key", "ad_group_name", *FACTS]]
+
+
+def store_pandas(db: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """``frame`` as table ``pandas_rollup`` (dates as DATE), for :func:`mismatches`."""
+    db.register("pandas_frame", frame)
+    db.execute("""CREATE OR REPLACE TABLE pandas_rollup AS SELECT * REPLACE (
+                      period_start::DATE AS period_start, period_end::DATE AS period_end,
+                      previous_start::DATE AS previous_start) FROM pandas_frame""")
+    db.unregister("pandas_frame")
+
+
 # --- checks --------------------------------------------------------------------------------
 
 def mismatches(db: duckdb.DuckDBPyConnection, other: str) -> int:
@@ -347,7 +436,8 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
     con = ibis.duckdb.connect(str(path))
     db = con.con
     configure(db, args.memory_limit, DATA / "spill")
-    for table in ("kpi_rollup", "raw_rollup", "raw_rollup_denorm"):  # left by an earlier run
+    # tables left by an earlier run
+    for table in ("kpi_rollup", "raw_rollup", "raw_rollup_denorm", "pandas_rollup"):
         db.execute(f"DROP TABLE IF EXISTS {table}")
     started = time.perf_counter()
     if not (args.reuse and "campaign_daily" in con.list_tables()):
@@ -380,6 +470,7 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
     if not args.no_denorm:
         sides["raw_denorm"] = lambda: raw(con, spec, joined=False)
     times: dict[str, list[float]] = {k: [] for k in sides}
+    cpus: dict[str, list[float]] = {k: [] for k in sides}  # this process: every thread
     counts = {}
     if not args.no_warm_up:
         for name, fn in sides.items():
@@ -389,7 +480,7 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
         for name, fn in sides.items():
             if name in failed:
                 continue
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             try:
                 counts[name] = fn()
             except duckdb.Error as exc:  # e.g. the spill limit: recorded, the others go on
@@ -398,6 +489,7 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
                 print(f"[{rows:,}] {name} failed: {failed[name]}", flush=True)
                 continue
             times[name].append(time.perf_counter() - t0)
+            cpus[name].append(time.process_time() - c0)
         print(f"[{rows:,}] " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v),
               flush=True)
     for name in failed:
@@ -412,7 +504,8 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
     if "ours" in sides:
         result["totals_match_facts"] = totals_match(db)
     for name in sides:
-        result[name] = summary(times[name])
+        result[name] = summary(times[name]) | {"cpu_median_s": round(
+            statistics.median(cpus[name]), 3)}
     result["warm_up"] = not args.no_warm_up
     if rows <= args.pandas_max_rows:
         load_t, df = timed(lambda: pandas_load(db), 1, warm_up=False)
@@ -424,6 +517,25 @@ def run_size(rows: int, repeat: int, args: argparse.Namespace) -> dict[str, Any]
         result["pandas_groupby"] = summary(group_t)
         result["pandas_output_rows"] = pandas_rows
         print(f"[{rows:,}] pandas load {load_t[0]:.1f} s, groupby {group_t}", flush=True)
+        # Like for like: the same output as ours, from what ours reads.
+        c0 = time.process_time()
+        model_t, loaded = timed(lambda: pandas_load_model(db), 1, warm_up=False)
+        c1 = time.process_time()
+        same_t, frame = timed(lambda: pandas_same_output(*loaded, spec), args.pandas_repeat,
+                              warm_up=False)
+        c2 = time.process_time()
+        del loaded
+        result["pandas_model_load"] = summary(model_t) | {"cpu_median_s": round(c1 - c0, 3)}
+        result["pandas_same_output"] = summary(same_t) | {
+            "cpu_median_s": round((c2 - c1) / args.pandas_repeat, 3)}  # mean, in fact
+        result["pandas_same_output_rows"] = len(frame)
+        if "kpi_rollup" not in con.list_tables():  # the reference, outside the timings
+            ours(con, spec)
+        store_pandas(db, frame)
+        del frame
+        result["mismatches_pandas_vs_ours"] = mismatches(db, "pandas_rollup")
+        print(f"[{rows:,}] pandas, same output: load {model_t[0]:.1f} s, roll-up {same_t}, "
+              f"{result['mismatches_pandas_vs_ours']} rows differ from ours", flush=True)
     else:
         result["pandas"] = (f"not run: above --pandas-max-rows {args.pandas_max_rows:,}")
     con.disconnect()
@@ -459,6 +571,21 @@ def both(r: dict[str, Any]) -> dict[str, float] | None:
     return {"median_s": pl["median_s"] + pg["median_s"]} if pl and pg else None
 
 
+def cpu(r: dict[str, Any]) -> str:
+    got = [r.get(k, {}).get("cpu_median_s") for k in
+           ("ours_mem", "pandas_same_output", "pandas_model_load")]
+    return " / ".join("n/a" if c is None else f"{c:.1f}" for c in got)
+
+
+def same_with_load(r: dict[str, Any]) -> dict[str, float] | None:
+    load, same = r.get("pandas_model_load"), r.get("pandas_same_output")
+    if not (load and same):
+        return None
+    total = load["median_s"] + same["median_s"]
+    return {"median_s": total, "min_s": load["min_s"] + same["min_s"],
+            "max_s": load["max_s"] + same["max_s"]}
+
+
 def markdown(results: list[dict[str, Any]], args: argparse.Namespace, command: str) -> str:
     import duckdb as d
     lines = [
@@ -471,9 +598,11 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace, command: s
         "Times: median (min–max) of the timed runs"
         + (" (no warm-up)" if args.no_warm_up else " after one warm-up")
         + " (DuckDB sides interleaved); pandas: no warm-up. `generate` is 0 with --reuse.", "",
-        "In memory (like for like: every side produces its whole result in memory; DuckDB to "
-        "a pyarrow Table, pandas one concatenated DataFrame):", "",
-        "| rows | ours → Arrow | raw → Arrow | pandas groupby+concat | pandas load | "
+        "In memory (every side produces its whole result in memory; DuckDB to a pyarrow "
+        "Table, pandas one concatenated DataFrame; the pandas sums-only side does less work "
+        "than ours, see the like-for-like table below):", "",
+        "| rows | ours → Arrow | raw → Arrow | pandas sums only (not like for like: no "
+        "dimension join, labels, flags or series keys) | pandas load | "
         "ours/raw | pandas/ours | (pandas load+groupby)/ours |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *[f"| {r['rows']:,} | {cell(r.get('ours_mem'))} | {cell(r.get('raw_mem'))} | "
@@ -481,6 +610,21 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace, command: s
           f"{ratio(r.get('ours_mem'), r.get('raw_mem')) or 'n/a'}× | "
           f"{ratio(r.get('pandas_groupby'), r.get('ours_mem')) or 'n/a'}× | "
           f"{ratio(both(r), r.get('ours_mem')) or 'n/a'}× |" for r in results],
+        "", "Like for like (every side returns the same rows and columns as `kpi_rollup`: "
+        "the 12 grain × level combinations, names from the dimensions, period ends, previous "
+        "starts, labels, flags, series keys, the 13 sums; checked row by row): pandas reads "
+        "what ours reads (model keys and facts, the two dimensions). Ratios are pandas ÷ "
+        "ours: above 1 ours is faster, below 1 pandas is.", "",
+        "| rows | ours → Arrow | pandas roll-up (frame given) | pandas load | pandas load + "
+        "roll-up | pandas roll-up ÷ ours | pandas load + roll-up ÷ ours | differing rows | "
+        "CPU seconds (this process, all threads): ours / pandas roll-up / pandas load |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        *[f"| {r['rows']:,} | {cell(r.get('ours_mem'))} | {cell(r.get('pandas_same_output'))} "
+          f"| {cell(r.get('pandas_model_load'))} | "
+          f"{cell(same_with_load(r))} | "
+          f"{ratio(r.get('pandas_same_output'), r.get('ours_mem')) or 'n/a'}× | "
+          f"{ratio(same_with_load(r), r.get('ours_mem')) or 'n/a'}× | "
+          f"{r.get('mismatches_pandas_vs_ours', 'not run')} | {cpu(r)} |" for r in results],
         "", "Table write (what the pipeline does: CTAS in a transaction, then count(*)):", "",
         "| rows | generate | ours | raw (same joins) | raw (denormalised) | pandas load | "
         "pandas groupby | ours/raw | ours/raw denorm | pandas groupby/ours | "
@@ -492,16 +636,17 @@ def markdown(results: list[dict[str, Any]], args: argparse.Namespace, command: s
             continue
         pl, pg = r.get("pandas_load"), r.get("pandas_groupby")
         lines.append(
-            f"| {r['rows']:,} | {r['generate_s']:.1f} s | {cell(r['ours'])} | {cell(r['raw'])} "
-            f"| {cell(r.get('raw_denorm'))} | {cell(pl)} | {cell(pg)} | "
-            f"{ratio(r['ours'], r['raw'])}× | {ratio(r['ours'], r.get('raw_denorm')) or 'n/a'}× | "
+            f"| {r['rows']:,} | {r['generate_s']:.1f} s | {cell(r['ours'])} | "
+            f"{cell(r.get('raw'))} | {cell(r.get('raw_denorm'))} | {cell(pl)} | {cell(pg)} | "
+            f"{ratio(r['ours'], r.get('raw')) or 'n/a'}× | "
+            f"{ratio(r['ours'], r.get('raw_denorm')) or 'n/a'}× | "
             f"{ratio(pg, r['ours']) or 'n/a'}× | {ratio(both(r), r['ours']) or 'n/a'}× |")
     lines.append("")
     for r in results:
         lines.append(
             f"{r['rows']:,} rows: {r['distinct_keys']:,} distinct (date, ad group) keys; "
             + (f"kpi_rollup {r['output_rows']['ours']:,} rows; ours vs raw: "
-               f"{r['mismatches_vs_raw']} differing rows, vs raw denormalised: "
+               f"{r.get('mismatches_vs_raw', 'not run')} differing rows, vs raw denormalised: "
                f"{r.get('mismatches_vs_raw_denorm', 'not run')}; totals equal the facts' sums: "
                f"{r['totals_match_facts']}; " if "ours" in r else "timed runs not made; ")
             + f"DuckDB file {r['db_file_mb']:,} MB"

@@ -25,7 +25,7 @@ import pandas as pd
 from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
 from dashboards.drilldown_data import PERIOD_WEEKS
 from dashboards.maturity import SHOWN_GRAINS
-from dashboards.trends import DAILY_WEEKS
+from dashboards.trends import daily_start
 from kpi import nowcast_tables, rollup
 
 Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
@@ -72,7 +72,7 @@ def trends_rows(con: Backend) -> pd.DataFrame:
     end = _latest(con, days, complete=False)
     wanted = total.grain == "week"
     if end is not None:
-        start = end - dt.timedelta(days=7 * DAILY_WEEKS - 1)
+        start = daily_start(end)
         wanted = wanted | ((total.grain == "day") & (total.period_start >= _since(start)))
     return con.execute(in_order(total.filter(wanted)))
 

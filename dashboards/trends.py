@@ -376,13 +376,23 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
     return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
 
 
+def daily_start(end: dt.date) -> dt.date:
+    """The first day the daily section shows when its last day is ``end``: older day rows
+    are not drawn, so a caller need not read them.
+
+    >>> daily_start(dt.date(2026, 11, 30))
+    datetime.date(2026, 9, 1)
+    """
+    return end - dt.timedelta(days=7 * DAILY_WEEKS - 1)
+
+
 def _daily(days: pd.DataFrame, lang: str, currency: str, country: str,
            figures: dict[str, go.Figure]) -> str:
     head = f'<h2>{esc(_t("tr_daily", lang).format(weeks=DAILY_WEEKS))}</h2>'
     if days.empty:
         return head + f'<div class="card">{_empty(_t("tr_no_daily", lang))}</div>'
     end = max(days["period_start"])
-    start = end - dt.timedelta(days=7 * DAILY_WEEKS - 1)
+    start = daily_start(end)
     window = days[days["period_start"] >= start]
     marks = public_holidays(start, end, lang, country)
     listed = (f'<ul class="holidays">{_holiday_list(marks, lang)}</ul>' if marks

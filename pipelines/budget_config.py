@@ -57,6 +57,9 @@ class RecommendationSettings(_Strict):
     pause_margin: float = Field(0.2, ge=0, le=5)  # pause only when the bound misses by 20 %
     max_change: float = Field(0.3, gt=0, le=1)  # scale / reallocate within ±30 % of spend
     curve_grain: Literal["day", "week"] = "week"  # response curves on weekly daily means
+    # Response curves, the budget-limited share and the average order value come from the last
+    # curve_days days (a year: every season once); older days are not read.
+    curve_days: int = Field(365, ge=28, le=3660)
     scenario_change: float = Field(0.2, gt=0, le=1)  # what-if: each channel ±20 %
     # Materiality: a scale or a move is left out (and counted) when its expected effect a day is
     # below min_effect_value in the reporting currency (revenue as is; leads, purchases or

@@ -1,0 +1,71 @@
+"""CPU seconds of the nightly steps that used to read the whole history, alone, on one cell's
+warehouse (made by ``benchmarks/scale.py``), in the code of a given checkout: the
+``recommendation_tables`` asset (read, fit, recommend, write) and the ``trends_dashboard`` asset
+(read, render four files). Each step runs in a fresh process on a copy of the warehouse, so two
+checkouts (before and after a change) can be timed one after the other under the same load.
+
+    .venv/bin/python benchmarks/window_steps.py benchmarks/.data/scale-14x3y
+    .venv/bin/python benchmarks/window_steps.py benchmarks/.data/scale-14x3y --code ../main
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STEPS = ("recommendation_tables", "trends_dashboard")
+
+
+def run_step(code: Path, folder: Path, step: str) -> None:
+    """In the child: call the asset's own function with the checkout's resources."""
+    sys.path.insert(0, str(code))
+    from assets import budget, dashboards
+    from assets.resources import resources_for
+    from assets.settings import Paths
+
+    resources = resources_for(Paths(folder, folder / "campaign-kpi.yaml"), from_env=False)
+    asset = {"recommendation_tables": budget.recommendation_tables,
+             "trends_dashboard": dashboards.trends_dashboard}[step]
+    started, cpu = time.perf_counter(), time.process_time()
+    out = asset.op.compute_fn.decorated_fn(warehouse=resources["warehouse"],
+                                           settings=resources["settings"])
+    if hasattr(out, "__next__"):  # a multi-asset yields its results
+        list(out)
+    print(json.dumps({"step": step, "cpu_s": round(time.process_time() - cpu, 2),
+                      "wall_s": round(time.perf_counter() - started, 2)}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="a cell's data folder")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose code runs")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_step(args.code.resolve(), args.folder.resolve(), args.child)
+        return
+    python = args.code.resolve() / ".venv" / "bin" / "python"
+    for _ in range(args.repeat):
+        for step in STEPS:
+            with tempfile.TemporaryDirectory(prefix="window-steps-") as tmp:
+                copy = Path(tmp)
+                shutil.copy(args.folder / "warehouse.duckdb", copy / "warehouse.duckdb")
+                shutil.copy(args.folder / "campaign-kpi.yaml", copy / "campaign-kpi.yaml")
+                done = subprocess.run([str(python), __file__, str(copy), "--code",
+                                       str(args.code.resolve()), "--child", step],
+                                      capture_output=True, text=True, cwd=args.code)
+                if done.returncode != 0:
+                    raise SystemExit(done.stderr[-2000:])
+                print(done.stdout.strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()
