@@ -107,13 +107,13 @@ def nightly_child(folder: Path, day: dt.date, steps_file: Path) -> None:
     seen: dict[str, float] = {}
     real = commands.run_nightly
 
-    def run_nightly(paths, config, first, last, instance=None, on_step=None):
+    def run_nightly(paths, config, first, last, instance=None, on_step=None, **options):
         def hook(step: str) -> None:
             marks.append((step, time.process_time(), time.perf_counter()))
             if on_step is not None:
                 on_step(step)
 
-        result = real(paths, config, first, last, instance=instance, on_step=hook)
+        result = real(paths, config, first, last, instance=instance, on_step=hook, **options)
         marks.append(("(end)", time.process_time(), time.perf_counter()))
         seen.update({e.step_key: e.event_specific_data.duration_ms / 1000
                      for e in result.all_events if e.event_type_value == "STEP_SUCCESS"
