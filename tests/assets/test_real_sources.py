@@ -52,10 +52,11 @@ def test_real_connectors_fill_the_same_raw_tables_as_the_demo(tmp_path, ga4_serv
     before = tables(con)
     assert run_nightly(paths, config, END, END).success  # the nightly partition, again
     after = tables(connect(paths.warehouse))
-    pulled = {"raw_extracts", "campaign_daily_inputs", *(s.table for s in STREAMS.values())}
+    pulled = {"raw_extracts", "campaign_daily_inputs", "kpi_inputs",
+              *(s.table for s in STREAMS.values())}
     for name in set(before) - pulled:
         pd.testing.assert_frame_equal(after[name], before[name], obj=name)
-    for table in [*(s.table for s in STREAMS.values()), "campaign_daily_inputs"]:
+    for table in [*(s.table for s in STREAMS.values()), "campaign_daily_inputs", "kpi_inputs"]:
         # same rows; only the extraction time moved
         pd.testing.assert_frame_equal(after[table].drop(columns="extracted_at"),
                                       before[table].drop(columns="extracted_at"), obj=table)

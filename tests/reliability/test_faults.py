@@ -134,7 +134,7 @@ def _fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-@pytest.mark.parametrize("free_mb", [0.5, 8])
+@pytest.mark.parametrize("free_mb", [0.5, 2])
 def test_a_full_disk_fails_the_run_clearly_and_keeps_the_last_good_data(cli_demo, tmp_path,
                                                                          free_mb, record_property):
     _root_or_skip()

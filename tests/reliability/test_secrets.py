@@ -83,6 +83,7 @@ from pipelines.sources.base import Window
 from pipelines.sources.factory import make_sources
 from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
+from pipelines.warehouse.store import connect
 from tests.fakes.ads_server import AdsFault, AdsServer
 from tests.fakes.fixtures import DEMO
 from tests.fakes.ga4_server import GA4Fault, GA4Server
@@ -227,7 +228,9 @@ class Scan:
 
     def warehouse(self, path: Path) -> None:
         """Every cell of every table, as text (DuckDB compresses strings on disk)."""
-        con = duckdb.connect(str(path))  # read-write: the runs may hold it open in process
+        # read-write, and bounded as the pipeline's own connections are: the runs may hold it
+        # open in this process (DuckDB shares a file only between connections of one setting)
+        con = connect(path).con
         try:
             for (table,) in con.execute("SELECT table_name FROM information_schema.tables "
                                         "ORDER BY 1").fetchall():
@@ -528,7 +531,7 @@ def test_the_runs_used_the_secrets(runs: Runs) -> None:
     assert header["kid"] == PRIVATE_KEY_ID  # signed with the service account's key
     report = runs.paths.output / "reports" / IsoWeek.ended_by(END).label / "weekly-report.en.pdf"
     assert report.read_bytes().startswith(b"%PDF")
-    con = duckdb.connect(str(runs.paths.warehouse))
+    con = connect(runs.paths.warehouse).con
     stored = set(con.execute("SELECT DISTINCT customer_key FROM raw_orders").df()["customer_key"])
     con.close()
     assert stored == set(pseudonymise(pd.Series(runs.secrets.customers), PSEUDONYM_KEY.encode()))

@@ -50,6 +50,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("pipelines/warehouse/store.py", "_ddl_type(f.type)"):
         "maps an Arrow type to one of five fixed SQL type names (DATE, VARCHAR, BIGINT, DOUBLE, "
         "BOOLEAN, else TIMESTAMPTZ); no text from data or configuration",
+    ("pipelines/warehouse/store.py", "' OR '.join(matches)"):
+        "replace_matching: each match is a fixed EXISTS over a view it registers as _match_<i>, "
+        "on columns quoted by _identifier; the keys' values stay in the registered Arrow table",
     ("pipelines/warehouse/engines.py", "settings.database"):
         "SparkSettings.database is validated against [a-z_][a-z0-9_]* when the configuration "
         "is read (pipelines/engine_config.py; test_the_spark_database_name_is_validated)",
