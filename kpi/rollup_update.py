@@ -104,8 +104,9 @@ def changed_keys(before: Mapping[tuple[str, str], Dimension],
     >>> old = {("campaign", "c1"): ("c1", "Search", "Brand")}
     >>> new = {("campaign", "c1"): ("c1", "Search", "Brand 2"),
     ...        ("ad_group", "c1:5"): ("c1", None, "c1:5"), ("campaign", "c2"): ("c2", "Video", "V")}
-    >>> changed_keys(old, new, "Other")
-    (frozenset({'c1', 'c2'}), frozenset({'c2'}))
+    >>> renamed, moved = changed_keys(old, new, "Other")
+    >>> sorted(renamed), sorted(moved)
+    (['c1', 'c2'], ['c2'])
     """
     renamed: set[str] = set()
     moved: set[str] = set()
