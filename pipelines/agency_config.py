@@ -17,7 +17,6 @@ client's configuration file, relative to the agency file) (line 5)``).
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 from typing import Literal
@@ -26,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipelines.config_checks import settings_at, suggestion
+from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -156,21 +156,12 @@ def _resolve(raw: dict, folder: Path) -> None:
     """Client configuration files named relative to the agency file."""
     for entry in raw.get("clients") or []:
         if isinstance(entry, dict) and isinstance(entry.get("config"), str):
-            named = Path(entry["config"])
-            with contextlib.suppress(RuntimeError):
-                named = named.expanduser()
-            entry["config"] = str(named if named.is_absolute() else folder / named)
+            entry["config"] = beside(folder, entry["config"])
 
 
 def load_agency(path: Path) -> Agency:
     """Read and validate the agency file ``path``; AgencyConfigError naming file and field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise AgencyConfigError(f"{path}: cannot read the agency file ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise AgencyConfigError(f"{path}: cannot read the agency file (not UTF-8 text, byte "
-                                f"{exc.start}); save it as UTF-8") from None
+    text = read_text(path, "agency file", AgencyConfigError)
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:

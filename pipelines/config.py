@@ -14,7 +14,6 @@ budget plan that is not there).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import re
@@ -44,6 +43,7 @@ from pipelines.budget_config import (
     RecommendationSettings,
 )
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
+from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
@@ -385,21 +385,12 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     for section in sections:
         for key in ("credentials_file", "path", "plan", "costs", "temp_directory"):
             if isinstance(section, dict) and isinstance(section.get(key), str):
-                named = Path(section[key])
-                with contextlib.suppress(RuntimeError):  # ~someone unknown: kept as written
-                    named = named.expanduser()
-                section[key] = str(named if named.is_absolute() else folder / named)
+                section[key] = beside(folder, section[key])
 
 
 def load_config(path: Path) -> Config:
     """Read and validate ``path``; raise :class:`ConfigError` naming the file and field."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file (not UTF-8 text, byte "
-                          f"{exc.start}); save it as UTF-8") from None
+    text = read_text(path, "configuration file", ConfigError)
     try:
         raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
