@@ -37,6 +37,7 @@ from dashboards.page import (
     GRID,
     MUTED,
     TEAL,
+    Figure,
     chart_layout,
     esc,
     label_margin,
@@ -152,8 +153,10 @@ def _tile(metric: str, row: pd.Series | None, lang: str, currency: str, badge: b
             f'{esc(shown)}</div>{body}</div>')
 
 
-def _trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str) -> go.Figure | None:
-    """Weekly line of one KPI: solid when final, dotted over provisional or incomplete weeks."""
+def _trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
+                  ) -> dict[str, Any] | None:
+    """Weekly line of one KPI: solid when final, dotted over provisional or incomplete weeks;
+    a plain Plotly spec (:func:`dashboards.page.figure_json`)."""
     rows = rows.sort_values("period_start")
     values = [as_number(v) for v in rows["value"]]
     if all(v is None for v in values):
@@ -169,34 +172,36 @@ def _trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str) -> go.
                                        flagged, strict=True)]
     y = [None if v is None else v * scale for v in values]
     hover = "%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}<extra></extra>"
-    fig = go.Figure()
     targets = [as_number(v) for v in rows["target"]]
+    data: list[dict[str, Any]] = []
     if any(v is not None for v in targets):
-        fig.add_scatter(x=x, y=[None if v is None else v * scale for v in targets], mode="lines",
-                        line={"color": MUTED, "dash": "dash", "width": 1.5},
-                        name=esc(t("legend_target", lang)), hoverinfo="skip")
-    fig.add_scatter(x=x, y=[v if near[i] else None for i, v in enumerate(y)], mode="lines+markers",
-                    line={"color": ACCENT, "dash": "dot", "width": 2},
-                    marker={"size": 7, "color": "#fff", "line": {"color": ACCENT, "width": 2},
+        data.append({"type": "scatter", "x": x,
+                     "y": [None if v is None else v * scale for v in targets], "mode": "lines",
+                     "line": {"color": MUTED, "dash": "dash", "width": 1.5},
+                     "name": esc(t("legend_target", lang)), "hoverinfo": "skip"})
+    data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
+                 "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
+                 "marker": {"size": 7, "color": "#fff", "line": {"color": ACCENT, "width": 2},
                             "opacity": [1 if f else 0 for f in flagged]},
-                    customdata=custom, hovertemplate=hover,
-                    hoverinfo=["all" if f else "skip" for f in flagged],
-                    name=esc(t("legend_provisional", lang)))
-    fig.add_scatter(x=x, y=[None if f else v for v, f in zip(y, flagged, strict=True)],
-                    mode="lines+markers", line={"color": ACCENT, "width": 2.25},
-                    marker={"size": 5, "color": ACCENT}, customdata=custom, hovertemplate=hover,
-                    name=esc(t("legend_actual", lang)))
+                 "customdata": custom, "hovertemplate": hover,
+                 "hoverinfo": ["all" if f else "skip" for f in flagged],
+                 "name": esc(t("legend_provisional", lang))})
+    data.append({"type": "scatter", "x": x,
+                 "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
+                 "mode": "lines+markers", "line": {"color": ACCENT, "width": 2.25},
+                 "marker": {"size": 5, "color": ACCENT}, "customdata": custom,
+                 "hovertemplate": hover, "name": esc(t("legend_actual", lang))})
     prefix, suffix = axis_affixes(kpi.unit, lang, currency)
     ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // 6))]  # ≤ 6, the latest included
     base = chart_layout(lang, margin={"b": 28, "r": 12, "t": 8, "l": label_margin(
         values, targets, unit=kpi.unit, lang=lang, currency=currency)})
-    fig.update_layout(base, xaxis={**base["xaxis"], "type": "date", "automargin": False,
-                                   "tickvals": [d.isoformat() for d in ticks],
-                                   "ticktext": [esc(format_day_month(d, lang)) for d in ticks]},
-                      yaxis={**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
-                             "separatethousands": True, "exponentformat": "none", "nticks": 5,
-                             "automargin": False})
-    return fig
+    layout = {**base, "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
+                                "tickvals": [d.isoformat() for d in ticks],
+                                "ticktext": [esc(format_day_month(d, lang)) for d in ticks]},
+              "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
+                        "separatethousands": True, "exponentformat": "none", "nticks": 5,
+                        "automargin": False}}
+    return {"data": data, "layout": layout}
 
 
 def _channel_figure(table: pd.DataFrame, lang: str, currency: str) -> go.Figure | None:
@@ -249,7 +254,7 @@ def _empty(lang: str, hint: bool = False) -> str:
     return f'<div class="empty"><strong>{esc(t("no_data", lang))}</strong>{extra}</div>'
 
 
-def _trends(totals: pd.DataFrame, lang: str, currency: str, figures: dict[str, go.Figure]) -> str:
+def _trends(totals: pd.DataFrame, lang: str, currency: str, figures: dict[str, Figure]) -> str:
     """The trend section: a legend, then one card per KPI (a chart or a no-data state)."""
     keys = (("", "legend_actual"), (" prov", "legend_provisional"), (" target", "legend_target"))
     cards = [f'<h2>{esc(t("trends", lang))}</h2><div class="legend">'
@@ -266,7 +271,7 @@ def _trends(totals: pd.DataFrame, lang: str, currency: str, figures: dict[str, g
 
 
 def _channels(weeks: pd.DataFrame, current: pd.DataFrame, week: tuple[dt.date, dt.date],
-              lang: str, currency: str, figures: dict[str, go.Figure]) -> str:
+              lang: str, currency: str, figures: dict[str, Figure]) -> str:
     """The channel section for one week: bars of cost and conversions, then the table."""
     rows = weeks[(weeks["level"] == "channel") & (weeks["period_start"] == week[0])]
     table = rows.pivot_table(index="channel", columns="metric", values="value", aggfunc="first")
@@ -294,7 +299,7 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
     currency = _currency(weeks)
     week = latest_complete_week(weeks)
     totals = weeks[weeks["level"] == "total"]
-    figures: dict[str, go.Figure] = {}
+    figures: dict[str, Figure] = {}
     meta = [f"{esc(t('account', lang))}: {esc(account)}"] if account else []
     meta.append(esc(t("currency_note", lang).format(currency=currency)))
     parts = [f'<header class="page"><div><h1>{esc(t("title", lang))}</h1>'

@@ -24,7 +24,6 @@ from typing import Any
 
 import holidays
 import pandas as pd
-import plotly.graph_objects as go
 from babel import Locale
 from babel.dates import format_skeleton
 
@@ -43,6 +42,7 @@ from dashboards.maturity import completeness_note, judged_values
 from dashboards.page import (
     ACCENT,
     MUTED,
+    Figure,
     chart_layout,
     esc,
     label_margin,
@@ -221,9 +221,10 @@ def _day_label(day: dt.date, lang: str) -> str:
 
 
 def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
-                 marks: Sequence[tuple[dt.date, str]], *, daily: bool) -> go.Figure | None:
+                 marks: Sequence[tuple[dt.date, str]], *, daily: bool) -> dict[str, Any] | None:
     """One KPI over time: solid when final, dotted over provisional or incomplete periods,
-    the target dashed, holidays as dotted vertical lines (named on daily charts)."""
+    the target dashed, holidays as dotted vertical lines (named on daily charts); a plain
+    Plotly spec (:func:`dashboards.page.figure_json`)."""
     d = _definition(metric)
     rows = rows[rows["metric"] == metric].drop_duplicates("period_start")
     values = [as_number(v) for v in rows["value"]]
@@ -246,25 +247,28 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     y = [None if v is None else v * scale for v in values]
     hover = ("%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}%{customdata[3]}"
              "<extra></extra>")
-    fig = go.Figure()
     targets = [as_number(v) for v in rows["target"]]
+    data: list[dict[str, Any]] = []
     if any(v is not None for v in targets):
-        fig.add_scatter(x=x, y=[None if v is None else v * scale for v in targets], mode="lines",
-                        line={"color": MUTED, "dash": "dash", "width": 1.5},
-                        name=esc(_t("legend_target", lang)), hoverinfo="skip")
+        data.append({"type": "scatter", "x": x,
+                     "y": [None if v is None else v * scale for v in targets], "mode": "lines",
+                     "line": {"color": MUTED, "dash": "dash", "width": 1.5},
+                     "name": esc(_t("legend_target", lang)), "hoverinfo": "skip"})
     size = 4 if daily else 5
-    fig.add_scatter(x=x, y=[v if near[i] else None for i, v in enumerate(y)], mode="lines+markers",
-                    line={"color": ACCENT, "dash": "dot", "width": 2},
-                    marker={"size": size + 2, "color": "#fff",
+    data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
+                 "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
+                 "marker": {"size": size + 2, "color": "#fff",
                             "line": {"color": ACCENT, "width": 2},
                             "opacity": [1 if f else 0 for f in flagged]},
-                    customdata=custom, hovertemplate=hover,
-                    hoverinfo=["all" if f else "skip" for f in flagged],
-                    name=esc(_t("legend_provisional", lang)))
-    fig.add_scatter(x=x, y=[None if f else v for v, f in zip(y, flagged, strict=True)],
-                    mode="lines+markers", line={"color": ACCENT, "width": 2 if daily else 2.25},
-                    marker={"size": size, "color": ACCENT}, customdata=custom,
-                    hovertemplate=hover, name=esc(_t("legend_actual", lang)))
+                 "customdata": custom, "hovertemplate": hover,
+                 "hoverinfo": ["all" if f else "skip" for f in flagged],
+                 "name": esc(_t("legend_provisional", lang))})
+    data.append({"type": "scatter", "x": x,
+                 "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
+                 "mode": "lines+markers",
+                 "line": {"color": ACCENT, "width": 2 if daily else 2.25},
+                 "marker": {"size": size, "color": ACCENT}, "customdata": custom,
+                 "hovertemplate": hover, "name": esc(_t("legend_actual", lang))})
     shapes, notes = [], []
     for day, _ in marks:
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": day.isoformat(),
@@ -290,15 +294,15 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     base = chart_layout(lang, margin={"l": label_margin(values, targets, unit=d.unit, lang=lang,
                                                      currency=currency),
                                       "r": 12, "t": 8 if daily else 16, "b": 28})
-    fig.update_layout(base, shapes=shapes, annotations=notes,
-                      xaxis={**base["xaxis"], "type": "date", "automargin": False,
-                             "tickvals": [s.isoformat() for s in ticks],
-                             "ticktext": [esc(format_day_month(s, lang)) for s in ticks]},
-                      yaxis={**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
-                             "separatethousands": True, "exponentformat": "none", "nticks": 5,
-                             "rangemode": "tozero" if d.unit != "multiple" else "normal",
-                             "automargin": False})
-    return fig
+    layout = {**base, "shapes": shapes, "annotations": notes,
+              "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
+                        "tickvals": [s.isoformat() for s in ticks],
+                        "ticktext": [esc(format_day_month(s, lang)) for s in ticks]},
+              "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
+                        "separatethousands": True, "exponentformat": "none", "nticks": 5,
+                        "rangemode": "tozero" if d.unit != "multiple" else "normal",
+                        "automargin": False}}
+    return {"data": data, "layout": layout}
 
 
 
@@ -326,7 +330,7 @@ def _holiday_list(marks: Sequence[tuple[dt.date, str]], lang: str) -> str:
 
 
 def _section(rows: pd.DataFrame, marks: Sequence[tuple[dt.date, str]], lang: str, currency: str,
-             figures: dict[str, go.Figure], *, daily: bool) -> str:
+             figures: dict[str, Figure], *, daily: bool) -> str:
     """One card per KPI (a chart, or a no-data state)."""
     kind = "daily" if daily else "weekly"
     cards = []
@@ -352,7 +356,7 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
     values = judged_values(values, nowcast, compare)
     days, weeks = totals(values, "day"), totals(values, "week")
     currency = _currency([days, weeks])
-    figures: dict[str, go.Figure] = {}
+    figures: dict[str, Figure] = {}
     meta = [f"{_t('account', lang)}: {account}"] if account else []
     meta.append(_t("currency_note", lang).format(currency=currency))
     if not days.empty:
@@ -387,7 +391,7 @@ def daily_start(end: dt.date) -> dt.date:
 
 
 def _daily(days: pd.DataFrame, lang: str, currency: str, country: str,
-           figures: dict[str, go.Figure]) -> str:
+           figures: dict[str, Figure]) -> str:
     head = f'<h2>{esc(_t("tr_daily", lang).format(weeks=DAILY_WEEKS))}</h2>'
     if days.empty:
         return head + f'<div class="card">{_empty(_t("tr_no_daily", lang))}</div>'
@@ -405,7 +409,7 @@ def _daily(days: pd.DataFrame, lang: str, currency: str, country: str,
 
 
 def _weekly(weeks: pd.DataFrame, lang: str, currency: str, country: str,
-            figures: dict[str, go.Figure]) -> str:
+            figures: dict[str, Figure]) -> str:
     head = f'<h2>{esc(_t("tr_weekly", lang))}</h2>'
     if weeks.empty:
         return head + f'<div class="card">{_empty(_t("tr_no_weekly", lang))}</div>'

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
@@ -90,7 +91,7 @@ def test_target_and_vs_target() -> None:
 
 def test_trend_marks_provisional_weeks_and_target(kpi_values: pd.DataFrame) -> None:
     rows = kpi_values[(kpi_values["level"] == "total") & (kpi_values["metric"] == "cpa")]
-    target, provisional, final = _trend_figure(rows, KPIS["cpa"], "en", "EUR").data
+    target, provisional, final = go.Figure(_trend_figure(rows, KPIS["cpa"], "en", "EUR")).data
     assert target.line.dash == "dash" and set(target.y) == {55.0}
     assert provisional.line.dash == "dot" and final.line.dash is None
     flagged = [(not c) or p for c, p in zip(rows["complete"], rows["provisional"], strict=True)]

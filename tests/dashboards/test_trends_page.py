@@ -11,16 +11,18 @@ ignored. 14 May 2026 (Ascension) has planted sums: cost 1 234,50 over 30 purchas
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from string import Formatter
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from dashboards.page import esc
+from dashboards.page import esc, figure_json
 from dashboards.trends import (
     TEXTS,
     TREND_METRICS,
@@ -217,7 +219,7 @@ def test_holidays_in_a_window_and_in_other_countries() -> None:
 
 def test_daily_chart_names_holidays_marks_provisional_and_targets(values: pd.DataFrame) -> None:
     window = daily_window(values)
-    fig = trend_figure(window, "cpa", "nl", "EUR", WINDOW_NL, daily=True)
+    fig = go.Figure(trend_figure(window, "cpa", "nl", "EUR", WINDOW_NL, daily=True))
     assert fig is not None
     target, provisional, final = fig.data
     assert target.line.dash == "dash" and set(target.y) == {45.0}
@@ -248,8 +250,8 @@ def test_hover_values_are_formatted_for_the_locale(values: pd.DataFrame, lang: s
                                                    cpa: str, rate: str) -> None:
     window = daily_window(values)
     marks = public_holidays(dt.date(2026, 2, 26), LAST_DAY, lang)
-    cpa_fig = trend_figure(window, "cpa", lang, "EUR", marks, daily=True)
-    rate_fig = trend_figure(window, "conversion_rate", lang, "EUR", marks, daily=True)
+    cpa_fig = go.Figure(trend_figure(window, "cpa", lang, "EUR", marks, daily=True))
+    rate_fig = go.Figure(trend_figure(window, "conversion_rate", lang, "EUR", marks, daily=True))
     i = list(cpa_fig.data[-1].x).index(ASCENSION.isoformat())
     assert list(cpa_fig.data[-1].customdata[i][:2]) == [day, cpa]
     assert list(rate_fig.data[-1].customdata[i][:2]) == [day, rate]
@@ -260,7 +262,7 @@ def test_weekly_chart_marks_holidays_by_hover(values: pd.DataFrame) -> None:
     weeks = totals(values, "week")
     marks = public_holidays(FIRST_DAY, dt.date(2026, 5, 31), "en")
     assert len(marks) == 7  # New Year, Easter ×2, Labour Day, Ascension, Pentecost ×2
-    fig = trend_figure(weeks, "roas", "en", "EUR", marks, daily=False)
+    fig = go.Figure(trend_figure(weeks, "roas", "en", "EUR", marks, daily=False))
     assert len(fig.layout.shapes) == 7
     assert [a.text for a in fig.layout.annotations] == ["▾"] * 5
     assert fig.layout.annotations[0].hovertext == "01 Jan 2026: New Year&#x27;s Day"
@@ -271,6 +273,17 @@ def test_weekly_chart_marks_holidays_by_hover(values: pd.DataFrame) -> None:
     week = list(final.x).index("2026-05-11")
     assert provisional.customdata[week][0] == "Week 20 · 11–17 May 2026"
     assert provisional.customdata[week][3] == "<br>★ Ascension Day"
+
+
+@pytest.mark.parametrize("daily", [True, False])
+def test_a_plain_spec_writes_the_json_plotly_writes_for_the_same_figure(
+        values: pd.DataFrame, daily: bool) -> None:
+    rows = totals(values, "day" if daily else "week")
+    marks = public_holidays(FIRST_DAY, dt.date(2026, 5, 31), "fr")
+    spec = trend_figure(rows, "cpa", "fr", "EUR", marks, daily=daily)
+    validated = go.Figure(spec)  # Plotly's validation: an unknown property would raise here
+    assert json.loads(figure_json(spec)) == json.loads(validated.to_json())
+    assert json.loads(figure_json(validated)) == json.loads(validated.to_json())
 
 
 def test_a_metric_without_values_has_no_chart(values: pd.DataFrame) -> None:
