@@ -26,6 +26,7 @@ from dashboards.formatting import (
     as_day,
     as_number,
     axis_affixes,
+    babel_locale,
     format_date,
     format_range,
     format_value,
@@ -66,7 +67,7 @@ def _pct(value: object, lang: str) -> str:
 
 def _round_pct(value: float, lang: str) -> str:
     """A share without decimals (95 %), for thresholds."""
-    return format_percent(value, locale=locale_for(lang))
+    return format_percent(value, locale=babel_locale(lang))
 
 
 def _signed(value: object, unit: str, lang: str, currency: str) -> str:

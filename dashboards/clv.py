@@ -25,6 +25,7 @@ from dashboards.formatting import (
     as_day,
     as_number,
     axis_affixes,
+    babel_locale,
     format_date,
     format_value,
     locale_for,
@@ -114,7 +115,7 @@ def _basis(margin: float | None, lang: str) -> str:
     if margin is None:
         return _t("clv_basis_revenue", lang)
     return _t("clv_basis_margin", lang).format(margin=format_percent(margin,
-                                                                     locale=locale_for(lang)))
+                                                                     locale=babel_locale(lang)))
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def _tiles(customers: pd.DataFrame, margin: float | None, lang: str, currency: s
               if first else ""),
         _tile(_t("clv_mean_revenue", lang) if margin is None else _t(
                   "clv_mean_margin", lang).format(
-                  margin=format_percent(margin, locale=locale_for(lang))),
+                  margin=format_percent(margin, locale=babel_locale(lang))),
               _money(clv.mean(), lang, currency),
               _t("clv_mean_line", lang).format(future=_money(future.mean(), lang, currency))
               if future.notna().any() else ""),
@@ -278,7 +279,7 @@ def _acquisition(by_acquisition: pd.DataFrame, customers: pd.DataFrame, lang: st
 
 
 def _month(day: dt.date, lang: str) -> str:
-    return format_skeleton("yMMM", day, locale=locale_for(lang))
+    return format_skeleton("yMMM", day, locale=babel_locale(lang))
 
 
 def _shade(i: int, n: int) -> str:
@@ -341,7 +342,7 @@ def _parameter(value: object, lang: str) -> str:
     number = as_number(value)
     if number is None:
         return MISSING
-    return format_decimal(number, "#,##0.###", locale=locale_for(lang))
+    return format_decimal(number, "#,##0.###", locale=babel_locale(lang))
 
 
 def _dropout(row: Mapping[str, Any]) -> float | None:

@@ -45,6 +45,7 @@ from dashboards.drilldown_model import DEFAULT_CAPS, Drilldown, PeriodView, prep
 from dashboards.drilldown_static import CSS, JS
 from dashboards.formatting import (
     MISSING,
+    babel_locale,
     format_change,
     format_datetime,
     format_range,
@@ -113,7 +114,7 @@ def _option_label(p: Period, lang: str) -> str:
     """The period selector's text, e.g. ``Last 4 weeks`` or ``November 2026 to date``."""
     if p.key != "mtd":
         return _t(f"dd_period_{p.key}", lang)
-    month = format_skeleton("yMMMM", p.weeks[-1] + dt.timedelta(days=3), locale=locale_for(lang))
+    month = format_skeleton("yMMMM", p.weeks[-1] + dt.timedelta(days=3), locale=babel_locale(lang))
     return _t("dd_period_mtd", lang).format(month=month[:1].upper() + month[1:])
 
 

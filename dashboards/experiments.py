@@ -19,6 +19,7 @@ from babel.numbers import format_decimal, format_percent
 from dashboards.formatting import (
     MISSING,
     as_number,
+    babel_locale,
     format_change,
     format_date,
     format_value,
@@ -36,7 +37,7 @@ COLOURS = {"wins": "#047857", "loses": "#b42318", "srm": "#9a5b00"}
 
 def _number(value: object, lang: str, pattern: str = "#,##0.####") -> str:
     x = float(value) if value is not None else math.nan
-    return "–" if not math.isfinite(x) else format_decimal(x, pattern, locale=locale_for(lang))
+    return "–" if not math.isfinite(x) else format_decimal(x, pattern, locale=babel_locale(lang))
 
 
 UNITS = {"proportion": "percent", "mean": "currency", "ratio": "currency"}
@@ -248,7 +249,7 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
     sequential = spec.design == "sequential"
     fig = _forest(rows, lang)
     tests = int((~rows["is_control"].astype(bool)).sum())
-    level = format_percent(1 - spec.alpha, locale=locale_for(lang))
+    level = format_percent(1 - spec.alpha, locale=babel_locale(lang))
     title = t("exp_forest_sequential" if sequential else "exp_forest", lang)
     card = [f'<h3>{esc(title.format(level=level))}</h3>']
     if fig is not None:

@@ -24,12 +24,12 @@ from typing import Any
 
 import holidays
 import pandas as pd
-from babel import Locale
 from babel.dates import format_skeleton
 
 from dashboards.formatting import (
     as_number,
     axis_affixes,
+    babel_locale,
     format_date,
     format_datetime,
     format_day_month,
@@ -167,7 +167,7 @@ def public_holidays(start: dt.date, end: dt.date, lang: str,
 
 def country_name(country: str, lang: str) -> str:
     """The country's name in the page's language (``BE`` -> ``België``), else the code."""
-    return Locale.parse(locale_for(lang)).territories.get(country.upper(), country)
+    return babel_locale(lang).territories.get(country.upper(), country)
 
 
 def _groups(marks: Sequence[tuple[dt.date, str]]) -> list[list[tuple[dt.date, str]]]:
@@ -217,7 +217,7 @@ def _definition(metric: str) -> Kpi | Measure:
 
 
 def _day_label(day: dt.date, lang: str) -> str:
-    return format_skeleton("yMMMEd", day, locale=locale_for(lang))  # do 14 mei 2026
+    return format_skeleton("yMMMEd", day, locale=babel_locale(lang))  # do 14 mei 2026
 
 
 def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
