@@ -137,6 +137,8 @@ def _curves_fitted(con) -> dt.date | None:
     if budget.STORE_TABLE not in con.list_tables():
         return None
     store = con.table(budget.STORE_TABLE)
+    if "fitted_on" not in store.columns:  # an empty store is a table with nothing to say
+        return None
     oldest = con.execute(store.fitted_on.min())
     return None if oldest is None or pd.isna(oldest) else pd.Timestamp(oldest).date()
 
