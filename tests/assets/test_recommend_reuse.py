@@ -20,6 +20,7 @@ from assets.budget import (
     recommendation_settings,
     window_days,
 )
+from assets.dashboards import _curves_fitted
 from assets.rules import target_rows
 from kpi.allocate import curve_scenarios
 from kpi.recommend import recommend, recommendations_frame
@@ -163,3 +164,14 @@ def test_a_campaign_without_a_stored_curve_is_fitted_the_others_reused(night) ->
     after = night2[STORE_TABLE].set_index("item")
     assert after.loc[gone, "fitted_on"] == pd.Timestamp(last)
     assert (after.drop(index=gone)["fitted_on"] == monday).all()
+
+
+def test_the_budget_page_is_told_the_oldest_fit_day(night) -> None:
+    con, _, last, frames = night
+    monday = pd.Timestamp(last - dt.timedelta(days=last.weekday()))
+    store = frames[STORE_TABLE].copy()
+    store.loc[store.index[0], "fitted_on"] = monday
+    _store(con, {**frames, STORE_TABLE: store})
+    assert _curves_fitted(con) == monday.date()
+    _store(con, {**frames, STORE_TABLE: store.iloc[:0]})  # stored empty: no day to say
+    assert _curves_fitted(con) is None
