@@ -8,25 +8,27 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from assets.model import RULES_STATE
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules, target_rows
-from kpi import model
+from kpi import curve_store, model
 from kpi.allocate import curve_scenarios
 from kpi.budget_plan import PlanError, load_costs, load_plan, plan_frame
 from kpi.lag import days_to_complete
 from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
 from kpi.pacing import pace, pacing_frame
-from kpi.recommend import Settings, recommend, recommendations_frame
+from kpi.recommend import Settings, assess, decide, recommendations_frame
 from kpi.recommend_window import RecommendationWindow
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
-from pipelines.warehouse.store import replace_with_arrow
+from pipelines.warehouse.store import read_state, replace_with_arrow
 
 PLAN_TABLE = "budget_plan"
 PACING_TABLE = "budget_pacing"
 CURVES_TABLE = "response_curves"
 SCENARIOS_TABLE = "budget_scenarios"
 RECOMMENDATIONS_TABLE = "recommendations"
+STORE_TABLE = "response_curve_store"
 NOTHING = pa.schema([("note", pa.string())])  # the shape of a table with nothing to say yet
 MODEL_DEPS = [model.MODEL_TABLE, model.CAMPAIGN_DIM]
 
@@ -169,6 +171,10 @@ def _budgets(con, first: dt.date, config: Config) -> pd.DataFrame:
                      kinds={"duckdb", "scipy"},
                      description="Pause / scale / reallocate, with the numbers behind each and "
                      "a sentence in nl, fr and en."),
+        dg.AssetSpec(STORE_TABLE, group_name="budget", deps=MODEL_DEPS, kinds={"duckdb"},
+                     description="The response curves' parameters per campaign and channel, "
+                     "with the day they were fitted on: fitted on the first night of an ISO "
+                     "week (or after a rule change), reused on the other nights."),
     ],
 )
 def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResource):
@@ -182,6 +188,11 @@ def recommendation_tables(warehouse: WarehouseResource, settings: SettingsResour
     actions = table["action"].value_counts().to_dict() if not table.empty else {}
     for key in (CURVES_TABLE, SCENARIOS_TABLE):
         yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[key]})
+    store = frames[STORE_TABLE]
+    fresh = int((store["fitted_on"] == pd.Timestamp(last)).sum()) if not store.empty else 0
+    yield dg.MaterializeResult(asset_key=STORE_TABLE, metadata={
+        "dagster/row_count": counts[STORE_TABLE], "fitted_tonight": fresh,
+        "reused": counts[STORE_TABLE] - fresh})
     yield dg.MaterializeResult(asset_key=RECOMMENDATIONS_TABLE, metadata={
         "dagster/row_count": counts[RECOMMENDATIONS_TABLE], "judged_until": last.isoformat(),
         "actions": dg.MetadataValue.json(actions)})
@@ -203,29 +214,61 @@ def window_days(con, config: Config) -> tuple[dt.date, pd.DataFrame]:
     return last, _campaign_days(con, window.first, window.last)
 
 
+def curve_rules(con, config: Config) -> str:
+    """The fingerprint of what the response curves depend on: the window and grain they are
+    fitted on, the reporting currency and the model's rules (channels, conversions, FX)."""
+    r = config.recommendations
+    return curve_store.rules_key(
+        grain=r.curve_grain, curve_days=r.curve_days, exclude_recent_days=r.exclude_recent_days,
+        min_completeness=r.min_completeness, recent_days=Settings().recent_days,
+        currency=config.reporting.currency, model=read_state(con, RULES_STATE))
+
+
+def stored_curves(con) -> pd.DataFrame | None:
+    """The curve store as the last night left it (None before the first night)."""
+    if STORE_TABLE not in con.list_tables():
+        return None
+    return con.execute(con.table(STORE_TABLE))
+
+
 def recommendation_frames(con, config: Config) -> tuple[dt.date, dict[str, pd.DataFrame]]:
-    """The last judged day, and the response curves, scenarios and recommendations as frames,
-    from the days of :class:`RecommendationWindow` only (the warehouse filters the rest)."""
+    """The last judged day, and the response curves, scenarios, recommendations and the curve
+    store as frames, from the days of :class:`RecommendationWindow` only (the warehouse
+    filters the rest). Curves stored this ISO week under the same rules are reused, read at
+    tonight's spend; the others are fitted (:mod:`kpi.curve_store`)."""
     rules = config.recommendations
     last, days = window_days(con, config)
+    key = curve_rules(con, config)
+    kept = curve_store.reusable(stored_curves(con), last, key)
     paid = days[days.groupby("campaign_key")["cost"].transform("sum") > 0]
 
     by_channel = paid.groupby(["channel", "date"], as_index=False)[
         ["cost", "conversions", "revenue"]].sum()
     fits, scenarios = curve_scenarios(by_channel, by="channel", grain=rules.curve_grain,
-                                      change=rules.scenario_change)
+                                      change=rules.scenario_change,
+                                      stored=curve_store.by_scope(kept, "channel"))
     names = dict(zip(paid["campaign_key"], paid["campaign_name"], strict=False))
     channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
     budgets = _budgets(con, days["date"].min().date(), config) if not paid.empty else None
-    recs = recommend(paid, target_rows(config), budgets=budgets, channels=channels,
-                     names=names, settings=recommendation_settings(config),
-                     currency=config.reporting.currency)
+    settings = recommendation_settings(config)
+    assessed = assess(paid, target_rows(config), budgets=budgets, channels=channels,
+                      names=names, settings=settings,
+                      stored=curve_store.by_scope(kept, "campaign"))
+    recs = decide(assessed, names=names, settings=settings, currency=config.reporting.currency)
     table = recommendations_frame(recs)
     if not table.empty:
         table.insert(0, "as_of", pd.Timestamp(last))
         table.insert(2, "campaign_name", table["item"].map(names))
         table.insert(3, "channel", table["item"].map(channels))
-    return last, {CURVES_TABLE: fits, SCENARIOS_TABLE: scenarios, RECOMMENDATIONS_TABLE: table}
+    tonight = {("campaign", a.item, a.goal.measure): a.fit for a in assessed
+               if a.fit is not None}
+    for row in fits.to_dict("records") if not fits.empty else ():
+        fit = curve_store.fit_from_row(row)
+        if fit is not None:
+            tonight[("channel", str(row["item"]), str(row["measure"]))] = fit
+    store = curve_store.store_rows(tonight, kept, last, key)
+    return last, {CURVES_TABLE: fits, SCENARIOS_TABLE: scenarios, RECOMMENDATIONS_TABLE: table,
+                  STORE_TABLE: store}
 
 
 BUDGET_ASSETS = [budget_pacing_tables, recommendation_tables]

@@ -132,11 +132,22 @@ def _as_of(con) -> dt.date:
     return pd.Timestamp(end).date()
 
 
+def _curves_fitted(con) -> dt.date | None:
+    """The day the oldest stored response curve was fitted (None when none is stored)."""
+    if budget.STORE_TABLE not in con.list_tables():
+        return None
+    store = con.table(budget.STORE_TABLE)
+    if "fitted_on" not in store.columns:  # an empty store is a table with nothing to say
+        return None
+    oldest = con.execute(store.fitted_on.min())
+    return None if oldest is None or pd.isna(oldest) else pd.Timestamp(oldest).date()
+
+
 @dg.asset(
     name="budget_dashboard",
     group_name="dashboards",
     deps=[budget.PACING_TABLE, budget.RECOMMENDATIONS_TABLE, budget.SCENARIOS_TABLE,
-          model.CAMPAIGN_DIM],
+          budget.STORE_TABLE, model.CAMPAIGN_DIM],
     kinds={"plotly", "html"},
     description="budget.html: current period pacing per plan line, recommendations in words, "
     "±20 % scenarios; one self-contained file per language.",
@@ -150,7 +161,8 @@ def budget_dashboard(warehouse: WarehouseResource,
                                                   budget.SCENARIOS_TABLE)]
     path = _each_language(write_budget, settings.output(), "budget", config, *frames,
                           as_of=_as_of(con), currency=config.reporting.currency,
-                          campaign_names=_campaign_names(con))
+                          campaign_names=_campaign_names(con),
+                          curves_fitted=_curves_fitted(con))
     return _page_result(path)
 
 

@@ -371,7 +371,8 @@ def _sentence(r: Mapping[str, Any], lang: str) -> str:
     return str(r.get("campaign_name") or r.get("item") or "")
 
 
-def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str) -> str:
+def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str,
+                             curves_fitted: dt.date | None = None) -> str:
     head = f'<h2>{esc(_t("bud_recs", lang))}</h2>'
     if recs.empty or "action" not in recs.columns:
         return head + _empty(_t("bud_no_recs", lang), _t("bud_no_recs_hint", lang))
@@ -379,6 +380,9 @@ def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str) -> st
     judged = as_day(recs["as_of"].dropna().max()) if "as_of" in recs.columns else None
     if judged is not None:
         text = _t("bud_recs_as_of", lang).format(day=format_date(judged, lang))
+        if curves_fitted is not None:
+            text += " " + _t("bud_curves_fitted", lang).format(
+                day=format_date(curves_fitted, lang))
         parts.append(f'<div class="meta" style="margin:-8px 0 12px">{esc(text)}</div>')
     groups = []
     known = [a for a in ACTIONS if (recs["action"] == a).any()]
@@ -512,12 +516,15 @@ def _scenarios_section(scenarios: pd.DataFrame, lang: str, currency: str) -> str
 def render_budget(pacing: pd.DataFrame, recommendations: pd.DataFrame,
                   scenarios: pd.DataFrame, *, lang: str = "en", account: str = "",
                   as_of: dt.date, currency: str = "EUR",
-                  campaign_names: Mapping[str, str] | None = None) -> str:
+                  campaign_names: Mapping[str, str] | None = None,
+                  curves_fitted: dt.date | None = None) -> str:
     """The budget page as one self-contained HTML string.
 
     ``pacing``, ``recommendations`` and ``scenarios`` are the ``budget_pacing``,
     ``recommendations`` and ``budget_scenarios`` tables; ``as_of`` picks the plan lines whose
-    period contains it; ``campaign_names`` (campaign key -> name) labels campaign-level lines.
+    period contains it; ``campaign_names`` (campaign key -> name) labels campaign-level lines;
+    ``curves_fitted``, the day the oldest response curve in use was fitted, is said with the
+    recommendations (curves are refitted weekly).
     Money is in ``currency`` unless the pacing table says otherwise.
     """
     locale_for(lang)  # fail early on an unsupported language
@@ -530,7 +537,7 @@ def render_budget(pacing: pd.DataFrame, recommendations: pd.DataFrame,
     parts = [f'<header class="page"><div><h1>{esc(_t("bud_title", lang))}</h1>'
              f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>',
              _pacing_section(pacing, as_of, lang, currency, names, figures),
-             _recommendations_section(recommendations, lang, currency),
+             _recommendations_section(recommendations, lang, currency, curves_fitted),
              _scenarios_section(scenarios, lang, currency),
              f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>']
     title = f"{_t('bud_title', lang)}{' · ' + account if account else ''}"

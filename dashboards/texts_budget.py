@@ -106,6 +106,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Judged on data up to and including {day}; more recent days are left out while "
         "conversions are still arriving.",
     },
+    "bud_curves_fitted": {
+        "nl": "De responscurven zijn gefit op {day} en worden wekelijks opnieuw gefit.",
+        "fr": "Les courbes de réponse ont été ajustées le {day} et sont réajustées chaque "
+        "semaine.",
+        "en": "The response curves were fitted on {day} and are refitted every week.",
+    },
     "bud_no_recs": {"nl": "Geen aanbevelingen", "fr": "Aucune recommandation",
                     "en": "No recommendations"},
     "bud_no_recs_hint": {

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from kpi.response import Curve, fit_curves, fits_frame
+from kpi.response import Curve, ResponseFit, fit_curves, fits_frame
 
 Bound = Literal["lower", "upper"]
 
@@ -250,15 +250,21 @@ def what_ifs(curves: Mapping[str, Curve], spend: Mapping[str, float],
 
 def curve_scenarios(frame: pd.DataFrame, measures: tuple[str, ...] = ("conversions", "revenue"),
                     *, by: str = "channel", grain: Literal["day", "week"] = "week",
-                    change: float = 0.2,
-                    recent_days: int = 14) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    change: float = 0.2, recent_days: int = 14,
+                    stored: Mapping[tuple[str, str], ResponseFit] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per ``by`` and measure, a response curve on ``frame``'s daily facts (date, ``by``, cost
     and the measures) and its what-ifs at ±``change``: (the fits, one row per item and measure;
     the scenarios, two rows per usable fit). Spend and response are per day at either grain;
-    the current spend is the mean spend per day of the last ``recent_days`` days."""
+    the current spend is the mean spend per day of the last ``recent_days`` days. ``stored``
+    fits, by (item, measure), are reused instead of fitted (see :func:`kpi.response.reuse_fit`).
+    """
     fits, rows = [], []
+    stored = stored or {}
     for measure in measures:
-        curves = fit_curves(frame, measure, by=by, grain=grain, recent_days=recent_days)
+        curves = fit_curves(frame, measure, by=by, grain=grain, recent_days=recent_days,
+                            stored={item: fit for (item, m), fit in stored.items()
+                                    if m == measure})
         fits.append(fits_frame(list(curves.values())).assign(measure=measure))
         usable = {k: f for k, f in curves.items() if f.ok and f.current_spend}
         for s in what_ifs(usable, {k: float(f.current_spend) for k, f in usable.items()},

@@ -69,7 +69,7 @@ from kpi.confidence import (
     worse_than_target,
 )
 from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
-from kpi.response import ResponseFit, fit_response
+from kpi.response import ResponseFit, fit_response, reuse_fit
 
 Action = Literal["pause", "scale", "reallocate"]
 GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas")
@@ -241,9 +241,14 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
            curves: Mapping[str, ResponseFit] | None = None,
            budgets: pd.DataFrame | None = None, channels: Mapping[str, str] | None = None,
            names: Mapping[str, str] | None = None,
-           settings: Settings = Settings()) -> tuple[Assessment, ...]:
+           settings: Settings = Settings(),
+           stored: Mapping[tuple[str, str], ResponseFit] | None = None
+           ) -> tuple[Assessment, ...]:
     """One assessment per campaign with cost and a goal (``goals`` overrides the choice from
-    ``targets``); curves are fitted on the goal's measure unless given."""
+    ``targets``); curves are fitted on the goal's measure unless given. A campaign with a
+    ``stored`` fit for its goal's measure, by (campaign, measure), is not fitted again: the
+    stored curve is read at the current spend (:func:`kpi.response.reuse_fit`); everything
+    else (the KPI and its bounds, days, budget share) comes from ``facts`` as always."""
     daily = daily_sums(facts)
     goals, channels, names = goals or {}, channels or {}, names or {}
     share = (budget_limited_share(daily, budgets, settings.budget_limited_ratio)
@@ -268,9 +273,13 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
         fit = (curves or {}).get(key)
         if fit is None and curves is None:
             points = _curve_points(days, goal.measure, settings.curve_grain)
-            fit = fit_response(points["cost"].to_numpy(), points[goal.measure].to_numpy(), key,
-                               recent=(settings.recent_days if settings.curve_grain == "day"
-                                       else max(1, settings.recent_days // 7)))
+            recent = (settings.recent_days if settings.curve_grain == "day"
+                      else max(1, settings.recent_days // 7))
+            kept = (stored or {}).get((key, goal.measure))
+            fit = (reuse_fit(kept, points["cost"].to_numpy(), points[goal.measure].to_numpy(),
+                             recent=recent) if kept is not None else
+                   fit_response(points["cost"].to_numpy(), points[goal.measure].to_numpy(), key,
+                                recent=recent))
         reliable = bool(fit is not None and fit.ok and fit.r_squared is not None
                         and fit.r_squared >= settings.min_r_squared
                         and (fit.spend_cv or 0) >= settings.min_spend_cv)
@@ -703,14 +712,22 @@ def recommend(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
               names: Mapping[str, str] | None = None, settings: Settings = Settings(),
               reallocate: bool = True, currency: str = "EUR") -> Recommendations:
     """Pause and scale recommendations per campaign, then reallocations, merged and the
-    immaterial ones left out (see module docstring).
+    immaterial ones left out (see module docstring): :func:`assess`, then :func:`decide`.
 
     ``facts`` are rows of the ``campaign_daily`` model (date, campaign_key, cost, leads,
     purchases, clicks, revenue; any grain finer than campaign × day), in ``currency``.
     """
-    names = names or {}
     assessed = assess(facts, targets, goals=goals, curves=curves, budgets=budgets,
                       channels=channels, names=names, settings=settings)
+    return decide(assessed, names=names, settings=settings, reallocate=reallocate,
+                  currency=currency)
+
+
+def decide(assessed: Sequence[Assessment], *, names: Mapping[str, str] | None = None,
+           settings: Settings = Settings(), reallocate: bool = True,
+           currency: str = "EUR") -> Recommendations:
+    """The recommendations from campaigns already assessed (see :func:`recommend`)."""
+    names = names or {}
     by_item = {a.item: a for a in assessed}
     paused = {a.item for a in assessed if should_pause(a, settings)}
     scaled = [a for a in assessed if a.item not in paused and should_scale(a, settings)]

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import ClassVar, Literal, Protocol
 
 import numpy as np
@@ -169,6 +169,34 @@ def _aic(rss: float, n: int, n_params: int) -> float:
     return n * math.log(max(rss / n, np.finfo(float).tiny)) + 2 * n_params
 
 
+def _points(spend: Sequence[float] | np.ndarray, response: Sequence[float] | np.ndarray,
+            item: str) -> tuple[np.ndarray, np.ndarray]:
+    """The paired points a fit uses: missing or negative spend or response dropped."""
+    x = np.asarray(spend, dtype=float)
+    y = np.asarray(response, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError(f"{item}: spend and response differ in length ({x.size}, {y.size})")
+    keep = np.isfinite(x) & np.isfinite(y) & (x >= 0) & (y >= 0)
+    return x[keep], y[keep]
+
+
+def _placed(fit: ResponseFit, x: np.ndarray, recent: int) -> ResponseFit:
+    """``fit`` read at the current spend of the points ``x`` (the mean of the last ``recent``):
+    current response, average and marginal return, headroom, saturation."""
+    curve = fit.curve
+    if curve is None or x.size == 0:
+        return replace(fit, current_spend=None, current_response=None, average_return=None,
+                       marginal_return=None, headroom=None, saturation=None)
+    current = float(x[-min(recent, int(x.size)):].mean())
+    at_current = float(curve.response(current))
+    average = at_current / current if current > 0 else None
+    marginal = float(curve.marginal(current))
+    return replace(
+        fit, current_spend=current, current_response=at_current, average_return=average,
+        marginal_return=marginal, headroom=marginal / average if average else None,
+        saturation=at_current / curve.top if isinstance(curve, HillCurve) else None)
+
+
 def fit_response(spend: Sequence[float] | np.ndarray, response: Sequence[float] | np.ndarray,
                  item: str = "", *, recent: int = 14, min_points: int = MIN_POINTS,
                  kinds: Sequence[CurveKind] = ("hill", "log")) -> ResponseFit:
@@ -176,12 +204,7 @@ def fit_response(spend: Sequence[float] | np.ndarray, response: Sequence[float] 
 
     Points with a missing or negative spend or response are dropped.
     """
-    x = np.asarray(spend, dtype=float)
-    y = np.asarray(response, dtype=float)
-    if x.shape != y.shape:
-        raise ValueError(f"{item}: spend and response differ in length ({x.size}, {y.size})")
-    keep = np.isfinite(x) & np.isfinite(y) & (x >= 0) & (y >= 0)
-    x, y = x[keep], y[keep]
+    x, y = _points(spend, response, item)
     n = int(x.size)
     if n < min_points:
         return ResponseFit(item, None, n, f"too few points ({n}; need at least {min_points})")
@@ -223,31 +246,42 @@ def fit_response(spend: Sequence[float] | np.ndarray, response: Sequence[float] 
     curve, rss_unit, _ = candidates[chosen]
     others = [aic for kind, aic in aics.items() if kind != chosen]
     tss = float(np.sum((ys - ys.mean()) ** 2))
-    current = float(x[-min(recent, n):].mean())
-    at_current = float(curve.response(current))
-    average = at_current / current if current > 0 else None
-    marginal = float(curve.marginal(current))
-    return ResponseFit(
+    fitted = ResponseFit(
         item=item, curve=curve, n=n,
         r_squared=1 - rss_unit / tss if tss > 0 else None,
         aic=aics[chosen], aic_other=others[0] if others else None,
         spend_min=float(x.min()), spend_max=float(x.max()),
-        spend_cv=float(x.std() / x.mean()) if x.mean() > 0 else None,
-        current_spend=current, current_response=at_current, average_return=average,
-        marginal_return=marginal,
-        headroom=marginal / average if average else None,
-        saturation=at_current / curve.top if isinstance(curve, HillCurve) else None,
-    )
+        spend_cv=float(x.std() / x.mean()) if x.mean() > 0 else None)
+    return _placed(fitted, x, recent)
+
+
+def reuse_fit(fit: ResponseFit, spend: Sequence[float] | np.ndarray,
+              response: Sequence[float] | np.ndarray, *, recent: int = 14) -> ResponseFit:
+    """A stored fit (its curve and fit statistics kept) read at the current spend of fresh
+    points, exactly as :func:`fit_response` reads a new fit: on the points it was fitted on, the
+    same fit.
+
+    >>> x = np.linspace(10.0, 200.0, 30)
+    >>> fit = fit_response(x, LogCurve(a=90.0, k=40.0).response(x))
+    >>> reuse_fit(fit, x, LogCurve(a=90.0, k=40.0).response(x)) == fit
+    True
+    >>> round(reuse_fit(fit, [50.0] * 14, [0.0] * 14).current_spend, 1)
+    50.0
+    """
+    x, _ = _points(spend, response, fit.item)
+    return _placed(fit, x, recent)
 
 
 def fit_curves(frame: pd.DataFrame, response: str, *, by: str = "campaign_key",
                spend: str = "cost", date: str = "date", grain: Literal["day", "week"] = "day",
-               recent_days: int = 14, min_points: int = MIN_POINTS) -> dict[str, ResponseFit]:
+               recent_days: int = 14, min_points: int = MIN_POINTS,
+               stored: Mapping[str, ResponseFit] | None = None) -> dict[str, ResponseFit]:
     """One fit per value of ``by``, on ``spend`` and ``response`` summed per day; with
     ``grain="week"`` on each ISO week's *daily means* (less noise, and a week the data only
     partly covers counts at its own rate). Either way a curve maps spend per day to response
     per day, and its current spend is the mean spend per day of the last ``recent_days`` days
-    (for weeks: the last ``recent_days // 7`` weeks, at least one)."""
+    (for weeks: the last ``recent_days // 7`` weeks, at least one). An item with a ``stored``
+    fit is not fitted again: that fit is read at the current spend (:func:`reuse_fit`)."""
     data = frame.loc[:, [by, date, spend, response]].copy()
     data[date] = pd.to_datetime(data[date])
     sums = data.groupby([by, date], sort=True)[[spend, response]].sum().reset_index()
@@ -256,11 +290,13 @@ def fit_curves(frame: pd.DataFrame, response: str, *, by: str = "campaign_key",
         sums[date] = sums[date].dt.to_period("W-SUN").dt.start_time
         sums = sums.groupby([by, date], sort=True)[[spend, response]].mean().reset_index()
         recent = max(1, recent_days // 7)
-    return {
-        str(item): fit_response(group[spend].to_numpy(), group[response].to_numpy(), str(item),
-                                recent=recent, min_points=min_points)
-        for item, group in sums.groupby(by, sort=True)
-    }
+    stored = stored or {}
+    fits = {}
+    for item, group in sums.groupby(by, sort=True):
+        x, y, key = group[spend].to_numpy(), group[response].to_numpy(), str(item)
+        fits[key] = (reuse_fit(stored[key], x, y, recent=recent) if key in stored
+                     else fit_response(x, y, key, recent=recent, min_points=min_points))
+    return fits
 
 
 def fits_frame(fits: Sequence[ResponseFit]) -> pd.DataFrame:

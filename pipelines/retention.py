@@ -85,6 +85,8 @@ KEPT = {
     "raw_experiment_ga4_stats": "users per experiment arm from GA4 (aggregates)",
     "recommendations": "the latest budget recommendations (as_of: the last day of data they use)",
     "response_curves": "fitted spend-response curves per campaign and channel",
+    "response_curve_store": "the response curves' parameters and the day they were fitted on "
+                            "(reused until the next ISO week)",
 }
 UNDATED = "no date or time column"
 REPORTS_FOLDER = "reports"  # <output>/reports/<ISO week>/weekly-report.<lang>.{html,pdf}

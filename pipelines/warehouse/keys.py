@@ -67,6 +67,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "response_curves": ("item", "measure"),
     "budget_scenarios": ("channel", "measure", "new_spend"),
     "recommendations": ("item", "action", "kpi"),
+    "response_curve_store": ("scope", "item", "measure"),
     # the pipeline's own state
     "pipeline_state": ("key",),
 }

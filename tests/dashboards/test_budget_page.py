@@ -233,6 +233,23 @@ def test_the_page_says_how_many_smaller_actions_were_left_out(pacing, recommenda
     assert esc(_t("bud_left_out_one", lang)) not in none and LEFT_OUT[lang] not in none
 
 
+FITTED = {"nl": "De responscurven zijn gefit op 30 nov 2026 en worden wekelijks opnieuw gefit.",
+          "fr": "Les courbes de réponse ont été ajustées le 30 nov. 2026 et sont réajustées "
+                "chaque semaine.",
+          "en": "The response curves were fitted on 30 Nov 2026 and are refitted every week."}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_says_when_the_curves_were_fitted(pacing, recommendations, scenarios,
+                                                   lang) -> None:
+    """Issue 17: curves are refitted weekly, and the page says on which day they were."""
+    page = render_budget(pacing, recommendations, scenarios, lang=lang, as_of=AS_OF,
+                         curves_fitted=dt.date(2026, 11, 30))
+    assert esc(FITTED[lang]) in page
+    plain = render_budget(pacing, recommendations, scenarios, lang=lang, as_of=AS_OF)
+    assert esc(FITTED[lang]) not in plain and "2026" in plain
+
+
 def test_a_scale_funded_by_a_move_shows_each_euro_once(pacing, recommendations,
                                                        scenarios) -> None:
     """Issue 16: the same 22,88 EUR showed as extra budget and as money moved."""

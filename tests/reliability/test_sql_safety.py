@@ -382,9 +382,10 @@ TABLES = {
     "raw_ga4_sessions_daily", "raw_ga4_key_events_daily", "raw_extracts", "campaign_daily",
     "dim_campaign", "dim_ad_group", "kpi_rollup", "kpi_values", "raw_orders", "customer_clv",
     "clv_model", "clv_cohorts", "clv_by_acquisition", "budget_plan", "budget_pacing",
-    "response_curves", "budget_scenarios", "recommendations", "raw_experiment_units",
-    "raw_experiment_ga4_stats", "experiment_stats", "experiment_stats_daily",
-    "experiment_results", "experiment_effects", "experiment_history", "pipeline_state",
+    "response_curves", "budget_scenarios", "recommendations", "response_curve_store",
+    "raw_experiment_units", "raw_experiment_ga4_stats", "experiment_stats",
+    "experiment_stats_daily", "experiment_results", "experiment_effects", "experiment_history",
+    "pipeline_state",
 }
 
 
