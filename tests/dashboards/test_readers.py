@@ -132,3 +132,15 @@ def test_without_a_complete_week_the_readers_still_answer() -> None:
     assert len(drilldown_rows(con)) == len(values)
     assert set(overview_rows(con)["level"]) == {"total"}
     assert set(trends_rows(con)["grain"]) == {"week"}  # no daily rows: the weekly ones
+
+
+def test_the_drilldown_rows_are_the_frame_ibis_would_return(demo) -> None:
+    """The drill-down reads through Arrow's conversion (less peak memory): the same frame, the
+    same dtypes, as ``con.execute`` of the same query."""
+    con, _, _ = demo
+    from dashboards.readers import _frame, in_order
+
+    t = con.table(rollup.VALUES_TABLE)
+    query = in_order(t.filter(t.grain == "week"))
+    pd.testing.assert_frame_equal(_frame(con, query), con.execute(query))
+    assert len(drilldown_rows(con)) > 0
