@@ -287,6 +287,39 @@ def night_child(agency_file: Path, data_dir: Path, day: dt.date, out: Path) -> N
                                    "wall_s": round(time.perf_counter() - started, 1)}) + "\n")
 
 
+def overview_child(agency_file: Path, data_dir: Path) -> None:
+    """In the child: the agency overview alone, over every client's warehouse as it is."""
+    sys.path.insert(0, str(ROOT))
+    from assets.agency import ClientRun, client_paths, write_agency_overview
+    from dashboards.agency import ClientNight
+    from pipelines.agency_config import load_agency
+    from pipelines.config import load_config
+
+    agency = load_agency(agency_file)
+    runs = [ClientRun(ClientNight(c.id, c.id, True), load_config(c.config),
+                      client_paths(data_dir, c), 0.0) for c in agency.clients]
+    write_agency_overview(agency, runs, data_dir)
+
+
+def overview(size: Size, source: Path, clients: int, data: Path) -> dict:
+    """The agency overview over ``clients`` copies of one measured client's folder (its
+    warehouse hard-linked: the overview only reads it)."""
+    shutil.rmtree(data, ignore_errors=True)
+    indices = list(range(1, clients + 1))
+    agency_file = write_agency(data, indices, size)
+    for index in indices:
+        folder = data / "clients" / client_id(index)
+        (folder / "out").mkdir(parents=True)
+        os.link(source / "warehouse.duckdb", folder / "warehouse.duckdb")  # read-only here
+        shutil.copy(source / ".campaign-kpi.resolved.yaml", folder)
+        for page in source.glob("out/overview*.html"):
+            shutil.copy(page, folder / "out" / page.name)
+    figures = measured([sys.executable, __file__, "--overview-child", str(agency_file),
+                        str(data)])
+    shutil.rmtree(data, ignore_errors=True)
+    return {"overview_of": clients, "copied_from": str(source), **figures}
+
+
 # --- the benchmark -------------------------------------------------------------------------------
 
 def folder_size(path: Path) -> int:
@@ -397,11 +430,19 @@ def main() -> None:
     parser.add_argument("--verify", action="store_true",
                         help="compare one seeded client after a night with the same client "
                         "backfilled by campaign-kpi demo, table by table, and stop")
+    parser.add_argument("--overview", type=int, metavar="N",
+                        help="time the agency overview alone over N copies of the client "
+                        "folder --from (made by an earlier run with --keep), and stop")
+    parser.add_argument("--from", dest="source", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--overview-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--seed-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--night-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed_child:
         seed_child(Path(args.seed_child[0]), Path(args.seed_child[1]))
+        return
+    if args.overview_child:
+        overview_child(Path(args.overview_child[0]), Path(args.overview_child[1]))
         return
     if args.night_child:
         agency_file, data_dir, day, out = args.night_child
@@ -412,6 +453,15 @@ def main() -> None:
     if args.verify:
         found = verify(size, args.data.resolve() / "verify")
         print(json.dumps(found, indent=1))
+        return
+    if args.overview:
+        record = overview(size, args.source.resolve(), args.overview,
+                          args.data.resolve() / "overview")
+        print(json.dumps(record))
+        out = args.results or (ROOT / "benchmarks" / "results"
+                               / f"agency-{dt.date.today().isoformat()}.json")
+        kept = json.loads(out.read_text()) if out.exists() else []
+        out.write_text(json.dumps([*kept, record], indent=1) + "\n")
         return
     indices = list(range(args.first, args.first + args.clients))
     per = args.batch or len(indices)
