@@ -238,53 +238,70 @@ def _peak_rss_mb() -> int:
     return 0
 
 
+def _rss_mb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0
+
+
 def _tree_cpu() -> float:
     return sum(cpu for cpu, _ in tree(os.getpid()).values())
 
 
 def night_child(agency_file: Path, data_dir: Path, day: dt.date, out: Path) -> None:
     """In the child: ``campaign-kpi agency run --date`` as the command line runs it, with each
-    client's run wrapped to note its wall, CPU, peak RSS and per-step CPU."""
+    client's run wrapped to note its wall, CPU, peak RSS (the client's, and each step's: the
+    high-water mark is reset at every step start), CPU per step and the RSS it leaves behind.
+    The figures are written after every client (a stopped run keeps those it finished)."""
     sys.path.insert(0, str(ROOT))
     from assets import agency
     from assets.cli import app
 
     clients: list[dict] = []
     real = agency.run_client
+    started = time.perf_counter()
+
+    def write() -> None:
+        out.write_text(json.dumps({"clients": clients,
+                                   "wall_s": round(time.perf_counter() - started, 1)}) + "\n")
 
     def run_client(client, data, **options):
-        marks: list[tuple[str, float]] = []
+        marks: list[tuple[str, float, int]] = []  # step, CPU clock, peak RSS of the step before
         given = options.get("on_step")
 
         def hook(step: str) -> None:
-            marks.append((step, time.process_time()))
+            marks.append((step, time.process_time(), _peak_rss_mb()))
+            _peak_rss_reset()
             if given is not None:
                 given(step)
 
         _peak_rss_reset()
         wall, cpu, tree_cpu = time.perf_counter(), time.process_time(), _tree_cpu()
         run = real(client, data, **{**options, "on_step": hook})
-        marks.append(("(end)", time.process_time()))
+        marks.append(("(end)", time.process_time(), _peak_rss_mb()))
+        steps = {step: {"cpu_s": round(b - a, 2), "peak_rss_mb": peak}
+                 for (step, a, _), (_, b, peak) in itertools.pairwise(marks)}
         clients.append({
             "id": client.id, "ok": run.night.ok, "reason": run.night.reason,
             "wall_s": round(time.perf_counter() - wall, 1),
             "cpu_s": round(time.process_time() - cpu, 1),
             "cpu_tree_s": round(_tree_cpu() - tree_cpu, 1),
-            "peak_rss_mb": _peak_rss_mb(),
-            "steps": {step: round(b - a, 2) for (step, a), (_, b) in itertools.pairwise(marks)},
+            "peak_rss_mb": max(peak for *_, peak in marks),
+            "rss_after_mb": _rss_mb(),
+            "steps": steps,
         })
+        write()
         return run
 
     agency.run_client = run_client
-    started = time.perf_counter()
     try:
         app(["agency", "run", "--date", day.isoformat(), "--agency", str(agency_file),
              "--data-dir", str(data_dir)], standalone_mode=False)
     except (SystemExit, RuntimeError):  # typer.Exit: the exit code (1: a client failed)
         pass
     finally:
-        out.write_text(json.dumps({"clients": clients,
-                                   "wall_s": round(time.perf_counter() - started, 1)}) + "\n")
+        write()
 
 
 def overview_child(agency_file: Path, data_dir: Path) -> None:
@@ -336,12 +353,16 @@ def _sizes(client_dir: Path) -> dict[str, float]:
 
 
 def batch(indices: list[int], size: Size, data: Path, nights: int) -> dict:
-    """Seed, run ``nights`` agency nights, measure sizes, for the clients ``indices``."""
+    """Seed (unless seeded already), run ``nights`` agency nights, measure sizes, for the
+    clients ``indices``."""
     agency_file = write_agency(data, indices, size)
     record: dict = {"clients": [client_id(i) for i in indices], "seed": {}, "nights": []}
     for index in indices:
         config = data / "configs" / f"{client_id(index)}.yaml"
         folder = data / "clients" / client_id(index)
+        if (folder / "warehouse.duckdb").exists() or (folder / "spark").exists():
+            print(f"  {client_id(index)}: seeded already, not timed", flush=True)
+            continue
         figures = measured([sys.executable, __file__, "--seed-child", str(config), str(folder)])
         record["seed"][client_id(index)] = figures | _sizes(folder)
         print(f"  seeded {client_id(index)}: {figures}", flush=True)
@@ -355,9 +376,11 @@ def batch(indices: list[int], size: Size, data: Path, nights: int) -> dict:
         record["nights"].append({"night": night, **figures, "inside": inside})
         print(f"  night {night}: {figures}", flush=True)
         for client in inside["clients"]:
-            top = sorted(client["steps"].items(), key=lambda kv: -kv[1])[:4]
+            top = sorted(((k, v["cpu_s"]) for k, v in client["steps"].items()),
+                         key=lambda kv: -kv[1])[:4]
             print(f"    {client['id']} ok={client['ok']} wall {client['wall_s']} s, CPU "
-                  f"{client['cpu_tree_s']} s, peak RSS {client['peak_rss_mb']} MB; {top}",
+                  f"{client['cpu_tree_s']} s, peak RSS {client['peak_rss_mb']} MB, after "
+                  f"{client['rss_after_mb']} MB; {top}",
                   flush=True)
     record["sizes"] = {client_id(i): _sizes(data / "clients" / client_id(i)) for i in indices}
     record["agency_folder_mb"] = round(folder_size(data / "agency") / 1e6, 1)
@@ -424,6 +447,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=0,
                         help="clients seeded and run at a time (default: all at once)")
     parser.add_argument("--keep", action="store_true", help="keep the client folders")
+    parser.add_argument("--reuse", action="store_true",
+                        help="run the nights on the clients already there (kept by --keep)")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--label", default="")
     parser.add_argument("--results", type=Path)
@@ -472,7 +497,8 @@ def main() -> None:
     data = args.data.resolve()
     for lot in (indices[i:i + per] for i in range(0, len(indices), per)):
         folder = data / f"{size.engine}-{size.campaigns}x{(LAST_DAY - size.start).days + 1}d"
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.reuse:
+            shutil.rmtree(folder, ignore_errors=True)
         print(f"clients {lot[0]}..{lot[-1]}: {size}", flush=True)
         record = batch(list(lot), size, folder, args.nights)
         record |= {"campaigns": size.campaigns, "first_day": size.start.isoformat(),
