@@ -19,10 +19,17 @@ CPU per Dagster step; the size of each client's warehouse and data folder.
 
     .venv/bin/python benchmarks/agency.py --clients 2 --campaigns 300 --years 3
     .venv/bin/python benchmarks/agency.py --clients 50 --campaigns 14 --days 28 --nights 1
-    .venv/bin/python benchmarks/agency.py --clients 1 --campaigns 300 --years 1 --engine spark
+    .venv/bin/python benchmarks/agency.py --clients 1 --campaigns 14 --days 28 --engine spark
+    .venv/bin/python benchmarks/agency.py --clients 1 --campaigns 300 --years 3 --nights 1 \
+        --reuse --keep                      # another night on the clients kept by --keep
+    .venv/bin/python benchmarks/agency.py --verify --campaigns 14 --days 28   # seeded == demo
+    .venv/bin/python benchmarks/agency.py --overview 50 --from <a client folder> --campaigns 14 \
+        --days 28                           # the agency overview alone over 50 copies
 
 ``--batch N`` seeds and runs N clients at a time and deletes their folders after timing them
-(the figures are kept), so the disk holds N clients at most; ``--keep`` keeps them. Records go
+(the figures are kept), so the disk holds N clients at most; ``--keep`` keeps them. In a night's
+record, the process's ``peak_rss_mb`` (``ru_maxrss``) is lowered by the per-step resets: read
+the clients' and steps' peaks and ``peak_tree_rss_mb`` instead. Records go
 to ``benchmarks/results/agency-<date>.json``. The machine is shared: compare CPU seconds.
 """
 
