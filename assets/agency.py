@@ -42,7 +42,7 @@ from kpi.weekly import IsoWeek
 from pipelines.agency_config import Agency, AgencyConfigError, Client, load_agency
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.engine_config import Engine
-from pipelines.sources.factory import demo_end
+from pipelines.sources.factory import demo_end, forget_demo_sources
 from pipelines.warehouse import disk
 from pipelines.warehouse.engines import DUCKDB_FILE, open_warehouse
 from pipelines.warehouse.store import WarehouseError
@@ -183,6 +183,7 @@ def run_agency(agency: Agency, data_dir: Path, *, day: dt.date | None = None,
     for client in agency.clients:
         step = on_client(client) if on_client is not None else None
         run = run_client(client, data_dir, day=day, demo=demo, pdf=pdf, on_step=step)
+        forget_demo_sources()  # each client's simulation is its own: none is kept for the next
         runs.append(run)
         if done is not None:
             done(run)
