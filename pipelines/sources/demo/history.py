@@ -126,4 +126,4 @@ def _dated(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def within(rows: pd.DataFrame, first: dt.date, last: dt.date, night: dt.date) -> pd.DataFrame:
     """The rows for days ``first``..``last`` seen before ``night``."""
     keep = (rows["date"] >= first) & (rows["date"] <= last) & (rows["seen_on"] < night)
-    return rows.loc[keep, ["key", "date", "measure", "value", "seen_on"]]
+    return rows.loc[keep, ["key", "date", "measure", "value", "seen_on"]].reset_index(drop=True)
