@@ -37,29 +37,40 @@ def _lag_parts(truth: Truth, i: int, probs: np.ndarray) -> np.ndarray:
 
 def ads_action_history(truth: Truth, lag_probs: np.ndarray) -> pd.DataFrame:
     """Every change of conversions and conversion value per (day, ad group, action), with the
-    night it was first seen (age = lag + 1) and the age; ``lag_probs`` = P(lag = 0, 1, ...)."""
+    night it was first seen (age = lag + 1) and the age; ``lag_probs`` = P(lag = 0, 1, ...).
+
+    Rows come day by day: the day's conversions rows, then its purchase value rows. Only the
+    seeded draws loop over days; the keys, values and dates are built once, as whole arrays.
+    """
     camp_ids = np.array([c.id for c in truth.campaigns], dtype=object)[truth.unit_campaign]
     group_ids = np.array([g.id if g else "" for g in truth.unit_ad_group], dtype=object)
     action_ids = np.array([a.id for a in CONVERSION_ACTIONS], dtype=object)
+    keys = (camp_ids[:, None] + "|" + group_ids[:, None] + "|" + action_ids[None, :]).ravel()
+    n_actions = len(action_ids)
     purchase = [a.kind == "purchase" for a in CONVERSION_ACTIONS].index(True)
-    frames = []
-    for i in range(len(truth.days)):
-        if not truth.conversions[i].any():
-            continue
-        parts = _lag_parts(truth, i, lag_probs)
-        cumulative = parts.cumsum(axis=-1)
+    days, cells, lags, counts, is_value = [], [], [], [], []
+    for i in np.flatnonzero(truth.conversions.reshape(len(truth.days), -1).any(axis=1)):
+        parts = _lag_parts(truth, int(i), lag_probs)
         u, a, lag = np.nonzero(parts)
-        counts = cumulative[u, a, lag].astype(float)
-        keys = camp_ids[u] + "|" + group_ids[u] + "|" + action_ids[a]
-        value = np.where(a == purchase, counts * truth.aov_cents[i, u] / 100, 0.0)
-        frame = pd.DataFrame({"key": np.concatenate([keys, keys[a == purchase]]),
-                              "measure": ["conversions"] * len(u)
-                              + ["conversions_value"] * int((a == purchase).sum()),
-                              "value": np.concatenate([counts, value[a == purchase]]),
-                              "age": np.concatenate([lag, lag[a == purchase]]) + 1})
-        frame["date"] = truth.days[i]
-        frames.append(frame)
-    return _dated(frames)
+        count = parts.cumsum(axis=-1)[u, a, lag]
+        buy = a == purchase
+        cell = u * n_actions + a
+        days.append(np.full(len(u) + int(buy.sum()), i))
+        cells += [cell, cell[buy]]
+        lags += [lag, lag[buy]]
+        counts += [count, count[buy]]
+        is_value += [np.zeros(len(u), dtype=bool), np.ones(int(buy.sum()), dtype=bool)]
+    if not days:
+        return _dated([])
+    day, cell, lag = np.concatenate(days), np.concatenate(cells), np.concatenate(lags)
+    count, value_row = np.concatenate(counts).astype(float), np.concatenate(is_value)
+    value = count * truth.aov_cents[day, cell // n_actions] / 100
+    rows = pd.DataFrame({"key": keys[cell],
+                         "measure": np.where(value_row, "conversions_value", "conversions")
+                         .astype(object),
+                         "value": np.where(value_row, value, count), "age": lag + 1,
+                         "date": truth.days[day]})
+    return _dated([rows])
 
 
 def _ga4_keys(truth: Truth, names: np.ndarray) -> np.ndarray:
@@ -116,10 +127,10 @@ def _dated(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: [] for c in ("key", "date", "measure", "value", "seen_on",
                                              "age")})
-    rows = pd.concat(frames, ignore_index=True)
-    dates = pd.to_datetime(pd.Series(rows["date"]))
-    rows["seen_on"] = (dates + pd.to_timedelta(rows["age"], unit="D")).dt.date
-    rows["date"] = dates.dt.date
+    rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    dates = rows["date"].to_numpy(dtype="datetime64[D]")
+    rows["seen_on"] = (dates + rows["age"].to_numpy().astype("timedelta64[D]")).astype(object)
+    rows["date"] = dates.astype(object)
     return rows
 
 
