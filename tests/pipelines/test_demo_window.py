@@ -56,7 +56,7 @@ ACCOUNTS = ((dt.date(2025, 9, 1), 300, 7, 0, 0), (dt.date(2025, 9, 1), 300, 11, 
             (dt.date(2025, 11, 20), 60, 7, 1, 3), (dt.date(2024, 2, 28), 15, 3, 0, 0))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(account=st.sampled_from(ACCOUNTS), data=st.data())
 def test_a_window_pull_equals_the_whole_history_pull_on_its_dates(
     account: tuple[dt.date, int, int, int, int], data: st.DataObject
