@@ -1,12 +1,12 @@
 """Benchmark: one nightly run against account size (campaigns x years of history).
 
 For each cell of the grid, a demo account with ``demo.extra_campaigns`` and ``history_start``
-is set up once with ``campaign-kpi demo`` (the initial backfill, timed apart), then ONE nightly
-run ``campaign-kpi run --date <last day>`` is timed in a fresh subprocess: wall, CPU (user + sys
-of the child and its own children, from ``os.wait4``, the same figure as the change in
-``RUSAGE_CHILDREN``), peak RSS (``ru_maxrss`` of that child only), per-step wall (Dagster's step
-events) and per-step CPU (the child's CPU clock at each step start), warehouse file size and
-table rows. The 14 fixed demo campaigns count in the total: 136 campaigns = 122 extra.
+is set up once with ``campaign-kpi demo`` (the initial backfill, timed apart, per step too),
+then ONE nightly run ``campaign-kpi run --date <last day>`` is timed in a fresh subprocess:
+wall, CPU (user + sys of the child and its own children, from ``os.wait4``, the same figure as
+the change in ``RUSAGE_CHILDREN``), peak RSS (``ru_maxrss`` of that child only), per-step wall
+(Dagster's step events) and per-step CPU (the child's CPU clock at each step start), warehouse
+file size and table rows. The 14 fixed demo campaigns count in the total: 136 campaigns = 122 extra.
 
     .venv/bin/python benchmarks/scale.py --campaigns 14 --years 1        # one cell
     .venv/bin/python benchmarks/scale.py --campaigns 436 --years 3 --skip-backfill-timing
@@ -96,9 +96,10 @@ def measured(command: list[str], env: dict[str, str]) -> dict[str, object]:
             "peak_rss_mb": round(usage.ru_maxrss / 1024)}  # Linux: kilobytes
 
 
-def nightly_child(folder: Path, day: dt.date, steps_file: Path) -> None:
-    """In the child: ``campaign-kpi run --date`` as the command line runs it, with a step hook
-    that also notes the CPU clock and wall clock at each step start; writes per-step figures."""
+def steps_child(folder: Path, command: list[str], steps_file: Path) -> None:
+    """In the child: ``campaign-kpi <command>`` as the command line runs it (``run --date`` for
+    the nightly, ``demo`` for the backfill), with a step hook that also notes the CPU clock and
+    wall clock at each step start; writes per-step figures."""
     sys.path.insert(0, str(ROOT))
     from assets import commands
     from assets.cli import app
@@ -122,7 +123,7 @@ def nightly_child(folder: Path, day: dt.date, steps_file: Path) -> None:
 
     commands.run_nightly = run_nightly
     try:
-        app(["run", "--date", day.isoformat(), "--data-dir", str(folder)], standalone_mode=False)
+        app([*command, "--data-dir", str(folder)], standalone_mode=False)
     finally:
         steps = {step: {"wall_s": round(seen.get(step, nxt_wall - wall), 2),
                         "cpu_s": round(nxt_cpu - cpu, 2)}
@@ -153,13 +154,17 @@ def cell(campaigns: int, years: int, reuse: bool, time_backfill: bool,
     if not reuse or not (folder / "warehouse.duckdb").exists():
         shutil.rmtree(folder, ignore_errors=True)
         write_config(folder, campaigns, years)
-        backfill = measured([str(BIN / "campaign-kpi"), "demo"], env)
+        backfill_steps = folder / "backfill-steps.json"
+        backfill = measured([sys.executable, __file__, "--steps-child", str(folder), "demo",
+                             str(backfill_steps)], env)
         record["backfill"] = backfill if time_backfill else {"timed": False}
+        if time_backfill:
+            record["backfill_steps"] = json.loads(backfill_steps.read_text())
         print(f"  backfill {backfill}", flush=True)
     steps_file = folder / "nightly-steps.json"
     load = os.getloadavg()[0]
-    record["nightly"] = measured([sys.executable, __file__, "--nightly-child", str(folder),
-                                  LAST_DAY.isoformat(), str(steps_file)], env)
+    record["nightly"] = measured([sys.executable, __file__, "--steps-child", str(folder),
+                                  f"run --date {LAST_DAY.isoformat()}", str(steps_file)], env)
     record["nightly"]["load_before"] = round(load, 1)
     record["nightly"]["load_after"] = round(os.getloadavg()[0], 1)
     record["steps"] = json.loads(steps_file.read_text())
@@ -194,11 +199,11 @@ def main() -> None:
                         "its code on the same warehouses)")
     parser.add_argument("--results", type=Path, help="the JSON file records are appended to "
                         "[default: benchmarks/results/scale-<today>.json]")
-    parser.add_argument("--nightly-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--steps-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.nightly_child:
-        folder, day, steps_file = args.nightly_child
-        nightly_child(Path(folder), dt.date.fromisoformat(day), Path(steps_file))
+    if args.steps_child:
+        folder, command, steps_file = args.steps_child
+        steps_child(Path(folder), command.split(), Path(steps_file))
         return
     if (args.campaigns is None) != (args.years is None):
         parser.error("give both --campaigns and --years, or neither (the whole grid)")

@@ -1,11 +1,14 @@
 """CPU seconds of the nightly steps that used to read the whole history, alone, on one cell's
 warehouse (made by ``benchmarks/scale.py``), in the code of a given checkout: the
-``recommendation_tables`` asset (read, fit, recommend, write) and the ``trends_dashboard`` asset
-(read, render four files). Each step runs in a fresh process on a copy of the warehouse, so two
+``recommendation_tables`` asset (read, fit, recommend, write), the ``trends_dashboard`` asset
+(read, render four files) and the pulls of the demo account (``pull_google_ads`` and
+``pull_ga4`` for the cell's last day: its re-pull window, simulated and written;
+``pull_experiments``). Each step runs in a fresh process on a copy of the warehouse, so two
 checkouts (before and after a change) can be timed one after the other under the same load.
 
     .venv/bin/python benchmarks/window_steps.py benchmarks/.data/scale-14x3y
     .venv/bin/python benchmarks/window_steps.py benchmarks/.data/scale-14x3y --code ../main
+    .venv/bin/python benchmarks/window_steps.py benchmarks/.data/scale-14x3y --steps pull_ga4
 """
 
 from __future__ import annotations
@@ -20,22 +23,34 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("recommendation_tables", "trends_dashboard")
+STEPS = ("recommendation_tables", "trends_dashboard", "pull_google_ads", "pull_ga4",
+         "pull_experiments")
+PULLS = ("pull_google_ads", "pull_ga4")  # partitioned: run for the cell's last day
 
 
 def run_step(code: Path, folder: Path, step: str) -> None:
     """In the child: call the asset's own function with the checkout's resources."""
     sys.path.insert(0, str(code))
-    from assets import budget, dashboards
+    import dagster as dg
+
+    from assets import budget, dashboards, experiments, raw
+    from assets.partitions import daily_partitions
     from assets.resources import resources_for
     from assets.settings import Paths
+    from pipelines.sources.factory import demo_end
 
     resources = resources_for(Paths(folder, folder / "campaign-kpi.yaml"), from_env=False)
-    asset = {"recommendation_tables": budget.recommendation_tables,
-             "trends_dashboard": dashboards.trends_dashboard}[step]
+    kw = {"warehouse": resources["warehouse"], "settings": resources["settings"]}
+    if step in PULLS:
+        config = resources["settings"].load()
+        asset = raw.raw_assets(step.removeprefix("pull_"), daily_partitions(config))
+        kw["context"] = dg.build_asset_context(partition_key=demo_end(config).isoformat())
+    else:
+        asset = {"recommendation_tables": budget.recommendation_tables,
+                 "trends_dashboard": dashboards.trends_dashboard,
+                 "pull_experiments": experiments.pull_experiments}[step]
     started, cpu = time.perf_counter(), time.process_time()
-    out = asset.op.compute_fn.decorated_fn(warehouse=resources["warehouse"],
-                                           settings=resources["settings"])
+    out = asset(**kw) if step in PULLS else asset.op.compute_fn.decorated_fn(**kw)
     if hasattr(out, "__next__"):  # a multi-asset yields its results
         list(out)
     print(json.dumps({"step": step, "cpu_s": round(time.process_time() - cpu, 2),
@@ -47,6 +62,7 @@ def main() -> None:
     parser.add_argument("folder", type=Path, help="a cell's data folder")
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose code runs")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--steps", nargs="+", choices=STEPS, default=STEPS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -54,7 +70,7 @@ def main() -> None:
         return
     python = args.code.resolve() / ".venv" / "bin" / "python"
     for _ in range(args.repeat):
-        for step in STEPS:
+        for step in args.steps:
             with tempfile.TemporaryDirectory(prefix="window-steps-") as tmp:
                 copy = Path(tmp)
                 shutil.copy(args.folder / "warehouse.duckdb", copy / "warehouse.duckdb")

@@ -22,6 +22,7 @@ does not change the others.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zlib
 
 import numpy as np
@@ -116,6 +117,20 @@ def _rates(spec: ExperimentSpec, arms: np.ndarray) -> np.ndarray:
     return np.full(arms.size, 0.05 if spec.id == SRM_ID else 0.04)
 
 
+@functools.cache
+def _all_unit_ids(n: int) -> np.ndarray:
+    return np.array([f"u_{i:06d}" for i in range(1, n + 1)], dtype=object)
+
+
+def _unit_ids(n: int) -> np.ndarray:
+    """``u_000001`` .. the n-th unit's id (the same ids in every experiment: made once).
+
+    >>> list(_unit_ids(2))
+    ['u_000001', 'u_000002']
+    """
+    return _all_unit_ids(max(n, max(SIZES.values())))[:n]
+
+
 def demo_units(specs: tuple[ExperimentSpec, ...], as_of: dt.date, seed: int = 15) -> pd.DataFrame:
     """One row per unit exposed to each experiment by ``as_of`` (deterministic for a seed).
 
@@ -133,7 +148,7 @@ def demo_units(specs: tuple[ExperimentSpec, ...], as_of: dt.date, seed: int = 15
         exposed = np.datetime64(spec.start, "D") + rng.integers(0, days, n).astype(
             "timedelta64[D]")
         frame = pd.DataFrame({"experiment_id": spec.id,
-                              "unit_id": [f"u_{i:06d}" for i in range(1, n + 1)],
+                              "unit_id": _unit_ids(n),
                               "arm": cols.pop("arm"), "first_exposure_date": exposed, **cols})
         frames.append(frame[frame.first_exposure_date <= np.datetime64(as_of, "D")])
     if not frames:

@@ -1,8 +1,12 @@
 """The demo account's daily truth: every metric as it will finally be reported, days x entities.
 
 Randomness is drawn from one generator per (seed, date ordinal), so a date's values do not
-depend on the history's end or on the window later pulled. Demand, spend and conversions are
-computed with whole-array numpy; only the draws loop over days.
+depend on the history's end or on the window later pulled; the rest of a day's state (launches,
+pauses, budget changes, renames: day offsets from the history's first day, the ``origin``; the
+calendar and the newsletter edition: the date itself) is a function of the date alone. So any
+range of days can be simulated on its own and equals the same days of the whole history
+(tested): a pull of a few days costs those days, not the history. Demand, spend and conversions
+are computed with whole-array numpy; only the draws loop over days.
 
 An *entity unit* is an ad group, or the campaign itself when it has none (Performance Max); units
 are ordered by campaign, so campaign totals are ``np.add.reduceat`` over ``campaign_starts``.
@@ -51,9 +55,10 @@ SIGMA_DEMAND, SIGMA_CPC, SIGMA_CTR, SIGMA_AOV, SIGMA_CHANNEL = 0.15, 0.1, 0.1, 0
 class Truth:
     """Final values per day (axis 0); money in micros or cents as integers."""
 
-    start: dt.date
+    start: dt.date  # the first simulated day (seeds count ordinals from it)
     seed: int
     days: np.ndarray  # datetime64[D], (D,)
+    offsets: np.ndarray  # (D,) day offsets from the history's first day (the origin)
     campaigns: tuple[Campaign, ...]
     unit_campaign: np.ndarray  # (U,) campaign index of each unit
     unit_ad_group: tuple[AdGroup | None, ...]  # (U,)
@@ -138,14 +143,35 @@ def newsletter_boost(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return boost, editions
 
 
+def budgets(campaigns: tuple[Campaign, ...], offsets: np.ndarray) -> np.ndarray:
+    """Each campaign's daily budget (EUR) on each day offset, (D, C): ``Campaign.budget_on``.
+
+    >>> from pipelines.sources.demo.world import CAMPAIGNS
+    >>> b = budgets(CAMPAIGNS, np.array([89, 90]))
+    >>> bool((b == [[c.budget_on(d) for c in CAMPAIGNS] for d in (89, 90)]).all())
+    True
+    """
+    since = np.array([c.budget_change[0] if c.budget_change else np.iinfo(np.int64).max
+                      for c in campaigns])
+    before = np.array([float(c.budget) for c in campaigns])
+    after = np.array([c.budget_change[1] if c.budget_change else c.budget for c in campaigns],
+                     dtype=float)
+    return np.where(offsets[:, None] >= since, after, before)
+
+
 def simulate(
     start: dt.date, end: dt.date, seed: int = 7, traffic_scale: float = 1.0,
-    extra_campaigns: int = 0,
+    extra_campaigns: int = 0, origin: dt.date | None = None,
 ) -> Truth:
-    """Generate every day of [start, end] for the catalogue (plus extra campaigns)."""
+    """Generate every day of [start, end] for the catalogue (plus extra campaigns), in a history
+    that begins on ``origin`` (default ``start``): the same days of a longer history."""
+    origin = start if origin is None else origin
+    if start < origin:
+        raise ValueError(f"simulate: start ({start}) is before the history's origin ({origin})")
     campaigns = catalogue(extra_campaigns)
     days = np.arange(np.datetime64(start), np.datetime64(end) + 1)
-    n_days, offset = len(days), np.arange(len(days))
+    n_days = len(days)
+    offset = (start - origin).days + np.arange(n_days)
     groups: list[AdGroup | None] = []
     unit_campaign, starts = [], []
     for c_idx, campaign in enumerate(campaigns):
@@ -164,15 +190,16 @@ def simulate(
     share = weights / np.add.reduceat(weights, starts_arr)[unit_c]
     ref = by_campaign([c.demand for c in campaigns]) * share * traffic_scale  # EUR/day per unit
     launch = by_campaign([c.launch_day or 0 for c in campaigns])
-    paused = np.array([g.paused_from if g and g.paused_from is not None else n_days + 1
+    never = np.iinfo(np.int64).max
+    paused = np.array([g.paused_from if g and g.paused_from is not None else never
                        for g in groups])
     active = (offset[:, None] >= launch) & (offset[:, None] < paused)
     factors = calendar_factors(days)
     season = np.stack([factors[campaigns[c].theme] for c in unit_c], axis=1)  # (D, U)
-    budget = np.array([[c.budget_on(d) for c in campaigns] for d in range(n_days)])
+    budget = budgets(campaigns, offset)
 
     # Pass 1: noise that does not depend on other draws.
-    rngs = [np.random.default_rng((seed, o)) for o in start.toordinal() + offset]
+    rngs = [np.random.default_rng((seed, o)) for o in origin.toordinal() + offset]  # date ordinals
     z = np.stack([r.standard_normal(4 * n_units + 2 * n_chan) for r in rngs])
     cap_u = np.stack([r.random(n_camp) for r in rngs])
     z_demand, z_cpc, z_ctr, z_aov = (z[:, k * n_units:(k + 1) * n_units] for k in range(4))
@@ -233,7 +260,8 @@ def simulate(
     paid_value = np.add.reduceat(unit_events[:, :, purchase_action] * aov_cents, starts_arr, axis=1)
     chan_value = np.round(chan_events[:, :, KEY_EVENTS.index("purchase")] * chan_aov)
     return Truth(
-        start=start, seed=seed, days=days, campaigns=campaigns, unit_campaign=unit_c,
+        start=start, seed=seed, days=days, offsets=offset, campaigns=campaigns,
+        unit_campaign=unit_c,
         unit_ad_group=tuple(groups), campaign_starts=starts_arr,
         budget_micros=np.round(budget * 1e6).astype(np.int64),
         cost_micros=cost_cents * 10_000, clicks=clicks, impressions=impressions,

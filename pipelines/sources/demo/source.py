@@ -18,8 +18,8 @@ zero are left out, as the APIs do.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -105,7 +105,7 @@ def ga4_completeness(truth: Truth, as_of: dt.date) -> np.ndarray:
 
 def _day_names(truth: Truth) -> np.ndarray:
     """(D, C + N) object array: each Ads campaign's name that day, then GA4 campaign names."""
-    offset = np.arange(len(truth.days))
+    offset = truth.offsets
     cols = [np.where(offset >= c.rename[0], c.rename[1], c.name).astype(object) if c.rename
             else np.full(len(offset), c.name, dtype=object) for c in truth.campaigns]
     for ch in CHANNELS:
@@ -117,50 +117,110 @@ def _day_names(truth: Truth) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
+def simulated_days(settings: DemoSettings, window: Window) -> tuple[dt.date, dt.date]:
+    """The days a pull of ``window`` simulates: the window inside [start, end]; when they do not
+    overlap, the nearest day of the history (its rows are then left out), so that an empty
+    extract has the columns and types of a full one.
+
+    >>> s = DemoSettings(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    >>> simulated_days(s, Window(dt.date(2026, 3, 30), dt.date(2026, 4, 2)))
+    (datetime.date(2026, 3, 30), datetime.date(2026, 3, 31))
+    >>> simulated_days(s, Window(dt.date(2026, 5, 1), dt.date(2026, 5, 2)))
+    (datetime.date(2026, 3, 31), datetime.date(2026, 3, 31))
+    """
+    inside = window.clip(settings.start, settings.end)
+    if inside is not None:
+        return inside.start, inside.end
+    nearest = settings.end if window.start > settings.end else settings.start
+    return nearest, nearest
+
+
 class DemoSource:
-    """Deterministic offline stand-in for GA4 and Google Ads (see :mod:`.world`)."""
+    """Deterministic offline stand-in for GA4 and Google Ads (see :mod:`.world`).
+
+    A pull simulates only the days of its window (a day's rows depend on that day alone, as seen
+    at ``as_of``): a nightly re-pull of a month costs a month, whatever the history's length.
+    The last few ranges pulled are kept, so the streams of one platform share one simulation.
+    """
 
     name = "demo"
+    KEPT_RANGES: ClassVar[int] = 4
 
     def __init__(self, settings: DemoSettings):
         self.settings = settings
         self._truth: Truth | None = None
+        self._ranges: dict[tuple[dt.date, dt.date], _Range] = {}
+
+    @property
+    def truth(self) -> Truth:
+        """The whole history's truth (for inspection; pulls simulate their window only)."""
+        if self._truth is None:
+            self._truth = self._range(self.settings.start, self.settings.end).truth
+        return self._truth
+
+    def _range(self, first: dt.date, last: dt.date) -> _Range:
+        key = (first, last)
+        if key not in self._ranges:
+            if len(self._ranges) >= self.KEPT_RANGES:
+                del self._ranges[next(iter(self._ranges))]
+            self._ranges[key] = _Range(self.settings, first, last)
+        return self._ranges[key]
+
+    def pull(self, stream: Stream, window: Window) -> Extract:
+        """Rows of ``stream`` for the dates of ``window`` inside [start, end], as seen at as_of."""
+        if stream.name not in _Range.BUILDERS:
+            raise ValueError(f"demo source has no stream {stream.name!r}")
+        days = self._range(*simulated_days(self.settings, window))
+        frame, day = days.frame(stream)
+        lo = (window.start - days.first).days
+        hi = (window.end - days.first).days
+        rows = frame.iloc[np.searchsorted(day, lo, "left"):np.searchsorted(day, hi, "right")]
+        scope = self.settings.customer_id if stream.source == "google_ads" \
+            else self.settings.property_id
+        history = days.history(stream.name)
+        if history is not None:
+            history = history_rows(history, window.start, window.end, days.as_of_date)
+        return Extract(stream, window, rows.reset_index(drop=True), self.settings.as_of,
+                       self._metadata(stream), scope, history)
+
+    def _metadata(self, stream: Stream) -> dict[str, object]:
+        if stream.source == "ga4":
+            return {"subject_to_thresholding": False, "sampled": False,
+                    "data_loss_from_other_row": False, "time_zone": TIME_ZONE,
+                    "currency_code": CURRENCY_CODE}
+        return {"customer_id": self.settings.customer_id, "currency_code": CURRENCY_CODE,
+                "time_zone": TIME_ZONE}
+
+
+class _Range:
+    """The days ``first``..``last`` of the account as seen at ``as_of``: their truth, and each
+    stream's rows built from it once (frame, day offset of each row from ``first``)."""
+
+    BUILDERS: ClassVar[dict[str, str]] = {
+        "ads_campaign_daily": "_ads_campaign", "ads_ad_group_daily": "_ads_ad_group",
+        "ads_conversion_action_daily": "_ads_action", "ga4_sessions_daily": "_ga4_sessions",
+        "ga4_key_events_daily": "_ga4_events"}
+
+    def __init__(self, settings: DemoSettings, first: dt.date, last: dt.date):
+        self.settings, self.first = settings, first
+        self.truth = simulate(first, last, settings.seed, settings.traffic_scale,
+                              settings.extra_campaigns, origin=settings.start)
         self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         self._conv: tuple[np.ndarray, np.ndarray] | None = None
         self._histories: dict[str, pd.DataFrame] = {}
 
     @property
-    def truth(self) -> Truth:
-        if self._truth is None:
-            s = self.settings
-            self._truth = simulate(s.start, s.end, s.seed, s.traffic_scale, s.extra_campaigns)
-        return self._truth
+    def as_of_date(self) -> dt.date:
+        return self.settings.end + dt.timedelta(days=1)
 
-    def pull(self, stream: Stream, window: Window) -> Extract:
-        """Rows of ``stream`` for the dates of ``window`` inside [start, end], as seen at as_of."""
-        builders: dict[str, Callable[[], tuple[pd.DataFrame, np.ndarray]]] = {
-            "ads_campaign_daily": self._ads_campaign, "ads_ad_group_daily": self._ads_ad_group,
-            "ads_conversion_action_daily": self._ads_action,
-            "ga4_sessions_daily": self._ga4_sessions, "ga4_key_events_daily": self._ga4_events,
-        }
-        if stream.name not in builders:
-            raise ValueError(f"demo source has no stream {stream.name!r}")
+    def frame(self, stream: Stream) -> tuple[pd.DataFrame, np.ndarray]:
+        """Every row of ``stream`` in this range, ordered by day, and each row's day offset."""
         if stream.name not in self._frames:
-            frame, day = builders[stream.name]()
+            frame, day = getattr(self, self.BUILDERS[stream.name])()
             self._frames[stream.name] = (frame[list(stream.column_names)], day)
-        frame, day = self._frames[stream.name]
-        lo = (window.start - self.settings.start).days
-        hi = (window.end - self.settings.start).days
-        rows = frame.iloc[np.searchsorted(day, lo, "left"):np.searchsorted(day, hi, "right")]
-        scope = self.settings.customer_id if stream.source == "google_ads" \
-            else self.settings.property_id
-        history = self._history(stream.name)
-        if history is not None:
-            history = history_rows(history, window.start, window.end, self._as_of_date)
-        return Extract(stream, window, rows.reset_index(drop=True), self.settings.as_of,
-                       self._metadata(stream), scope, history)
+        return self._frames[stream.name]
 
-    def _history(self, stream: str) -> pd.DataFrame | None:
+    def history(self, stream: str) -> pd.DataFrame | None:
         """What the nightly pulls before ``as_of`` would have seen (see :mod:`.history`)."""
         if stream not in self._histories:
             if stream == "ads_conversion_action_daily":
@@ -173,24 +233,12 @@ class DemoSource:
                 return None
         return self._histories[stream]
 
-    def _metadata(self, stream: Stream) -> dict[str, object]:
-        if stream.source == "ga4":
-            return {"subject_to_thresholding": False, "sampled": False,
-                    "data_loss_from_other_row": False, "time_zone": TIME_ZONE,
-                    "currency_code": CURRENCY_CODE}
-        return {"customer_id": self.settings.customer_id, "currency_code": CURRENCY_CODE,
-                "time_zone": TIME_ZONE}
-
     # -- frame builders: (frame, day offset of each row), rows ordered by day ----------------
-
-    @property
-    def _as_of_date(self) -> dt.date:
-        return self.settings.end + dt.timedelta(days=1)
 
     def _observed(self) -> tuple[np.ndarray, np.ndarray]:
         """Observed conversions (D, U, A) and purchase value in cents (D, U)."""
         if self._conv is None:
-            conv = observe_conversions(self.truth, self._as_of_date)
+            conv = observe_conversions(self.truth, self.as_of_date)
             purchase = [a.kind == "purchase" for a in CONVERSION_ACTIONS].index(True)
             self._conv = (conv, conv[:, :, purchase] * self.truth.aov_cents)
         return self._conv
@@ -227,7 +275,7 @@ class DemoSource:
              "conversions": conv.sum(axis=2).astype(float), "conversions_value": value / 100}
         nonzero = np.any([v != 0 for v in m.values()], axis=0) & units
         d, u = np.nonzero(nonzero)
-        as_of_day = (self._as_of_date - self.settings.start).days
+        as_of_day = (self.as_of_date - self.settings.start).days
         groups = t.unit_ad_group
         status = np.array([
             "PAUSED" if g and g.paused_from is not None and as_of_day >= g.paused_from
@@ -272,7 +320,7 @@ class DemoSource:
 
     def _ga4_sessions(self) -> tuple[pd.DataFrame, np.ndarray]:
         t = self.truth
-        share = ga4_completeness(t, self._as_of_date)[:, None]
+        share = ga4_completeness(t, self.as_of_date)[:, None]
         sessions = np.floor(t.ga4_sessions * share).astype(np.int64)
         engaged = np.floor(t.ga4_engaged * share).astype(np.int64)
         d, e = np.nonzero(sessions)
@@ -281,7 +329,7 @@ class DemoSource:
 
     def _ga4_events(self) -> tuple[pd.DataFrame, np.ndarray]:
         t = self.truth
-        share = ga4_completeness(t, self._as_of_date)[:, None, None]
+        share = ga4_completeness(t, self.as_of_date)[:, None, None]
         events = np.floor(t.ga4_events * share)
         purchase = KEY_EVENTS.index("purchase")
         done = np.divide(events[:, :, purchase], t.ga4_events[:, :, purchase],
