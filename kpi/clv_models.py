@@ -656,8 +656,12 @@ def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: A
         grid = np.broadcast_arrays(new_x, new_t, steps)
         per_period = np.maximum(np.diff(_if_alive(bg, *grid), axis=0), 0.0)  # rises with t
         discount = (1 + discount_rate_per_period) ** -np.arange(1, int(horizon_periods) + 1)
-        # summed period by period: each pair's sum is the same whatever the other pairs
-        pairs[~known] = (discount[:, None] * per_period).sum(axis=0)
+        # summed period by period, in order: each pair's sum is the same whatever the other
+        # pairs (numpy's own sum is pairwise or not depending on the array's shape)
+        total = np.zeros(new_x.size)
+        for k, rate in enumerate(discount):
+            total += rate * per_period[k]
+        pairs[~known] = total
         memo.update(zip(zip(new_x.tolist(), new_t.tolist(), strict=True),
                         pairs[~known].tolist(), strict=True))
     if_alive = pairs[inverse].reshape(x.shape)
