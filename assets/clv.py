@@ -146,7 +146,8 @@ def _fit_basis(config: Config) -> str:
         dg.AssetSpec(MODEL_TABLE, group_name="clv", deps=[ORDERS_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="The fitted BG/NBD and Gamma-Gamma parameters (weeks), or why "
-                     "they could not be fitted."),
+                     "they could not be fitted; fitted once an ISO week (kpi.clv_refit), "
+                     "fitted_on and fitted_customers say when and on how many customers."),
         dg.AssetSpec(CUSTOMERS_TABLE, group_name="clv",
                      deps=[ORDERS_TABLE, model.CAMPAIGN_DIM], kinds={"duckdb", "ibis"},
                      description="Per pseudonymous customer: acquisition, purchase history "

@@ -149,8 +149,9 @@ def _day(rng: np.random.Generator, purchases: np.ndarray, leads: np.ndarray) -> 
     purchases, signed installations among its leads (first order after a delay); each one's
     lambda, p and nu, the first order's time of day, and the repeat orders (a geometric number
     before dropping out, capped far above what the lifetime can hold: Poisson mean + 6 sd +
-    12, exceeded about once in 10^9 lifetimes) with their exponential gaps, values and channels. Only the draws: the arithmetic on
-    them is done for all days at once in :func:`_win`."""
+    12, exceeded about once in 10^9 lifetimes) with their exponential gaps, values and
+    channels. Only the draws: the arithmetic on them is done for all days at once in
+    :func:`_win`."""
     won_shop = rng.binomial(purchases, NEW_CUSTOMER_SHARE)
     won_lead = rng.binomial(leads, LEAD_CLOSE_RATE)
     sources = np.arange(purchases.size)
