@@ -131,3 +131,31 @@ def test_the_run_reports_customers_without_clv_and_each_segments_model(built) ->
     assert meta["customers_without_clv"].value == 0
     assert meta["clv_status"].value == "high_value: constant_dropout; standard: constant_dropout"
     assert "p = 0" in meta["model"].value
+
+
+@pytest.mark.slow
+def test_the_night_again_writes_its_days_and_reuses_the_weeks_fit(built, tmp_path) -> None:
+    """The last night run again (END, a Sunday: the stored fit's ISO week): the orders are
+    rewritten for the re-pull days only and equal a full write row for row; every customer is
+    scored with the stored fit, which gives the very CLV tables. (The refit on a new week and
+    the orders of later nights are tested without Dagster: tests/kpi/test_clv_refit.py,
+    tests/pipelines/test_orders_nightly.py.)"""
+    copy = copy_of(built, tmp_path / "copy")
+    con = connect(copy.warehouse, read_only=True)
+    before = tables(con)
+    con.disconnect()
+    result = run_nightly(copy, demo_config(END), END, END)
+    assert result.success
+    orders = result.asset_materializations_for_node("raw_orders")[0].metadata
+    assert orders["written"].value == "the days from 2026-03-13"
+    assert orders["rows_written"].value < orders["dagster/row_count"].value / 5
+    events = {str(m.asset_key.path[-1]): m.metadata
+              for m in result.asset_materializations_for_node("clv_tables")}
+    assert events["clv_model"]["fit"].value == "scored with the fit of 2026-03-15"
+    con = connect(copy.warehouse, read_only=True)
+    after = tables(con)
+    con.disconnect()
+    full = demo.demo_orders(START, END, 7).sort_values(list(after["raw_orders"].columns))
+    assert after["raw_orders"]["order_id"].tolist() == full["order_id"].tolist()
+    for name in ("raw_orders", "customer_clv", "clv_cohorts", "clv_by_acquisition"):
+        pd.testing.assert_frame_equal(after[name], before[name], obj=name)
