@@ -411,8 +411,8 @@ def replace_since(con: Backend, name: str, rows: pa.Table, column: str, first: d
     >>> _ = replace_since(con, "t", pa.table({"d": day, "n": [1, 2, 3]}), "d", day[0])
     >>> replace_since(con, "t", pa.table({"d": day[1:2], "n": [20]}), "d", day[1])
     1
-    >>> sorted(con.table("t").execute().itertuples(index=False, name=None))
-    [(datetime.date(2026, 1, 1), 1), (datetime.date(2026, 1, 2), 20)]
+    >>> con.raw_sql("SELECT d::VARCHAR, n FROM t ORDER BY d").fetchall()
+    [('2026-01-01', 1), ('2026-01-02', 20)]
     """
     if not _is_duckdb(con):
         portable.ensure_tables(con, {name: rows.schema})
