@@ -1,6 +1,8 @@
-"""Orders and customer lifetime value: orders pulled whole each run (pseudonymous), purchase
-histories summarised in the warehouse, BG/NBD + Gamma-Gamma fitted, CLV per customer, cohort,
-acquisition channel and campaign against what acquiring them cost."""
+"""Orders and customer lifetime value: orders pulled (pseudonymous; the demo's by the days a night
+re-pulls, a file whole: pipelines.sources.orders.nightly), purchase histories summarised in the
+warehouse, BG/NBD + Gamma-Gamma fitted once a week and every customer scored each night
+(kpi.clv_refit), CLV per customer, cohort, acquisition channel and campaign against what
+acquiring them cost."""
 
 import datetime as dt
 
@@ -15,12 +17,20 @@ from assets.rules import model_rules
 from kpi import model
 from kpi.acquisition import acquisition
 from kpi.clv_predict import ClvTerms, predict_clv
+from kpi.clv_refit import FIT_STATE, StoredFit, fit_basis, refit_reason
 from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
 from pipelines.config import Config
 from pipelines.privacy import PseudonymKeyError, pseudonym_key
 from pipelines.sources.factory import demo_end, yesterday
 from pipelines.sources.orders import OrdersFileError, demo_orders, read_orders
-from pipelines.warehouse.store import replace_with_arrow
+from pipelines.sources.orders.nightly import (
+    ORDERS_STATE,
+    OrdersPlan,
+    OrdersState,
+    orders_basis,
+    plan_orders,
+)
+from pipelines.warehouse.store import read_state, replace_since, replace_with_arrow
 
 ORDERS_TABLE = "raw_orders"
 MODEL_TABLE = "clv_model"
@@ -40,12 +50,13 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
             else NOTHING.empty_table())
 
 
-def _orders(config: Config) -> tuple[pd.DataFrame, dt.date]:
-    """The configured orders (revenue still in each order's currency) and the last day."""
+def _orders(config: Config, since: dt.date | None) -> tuple[pd.DataFrame, dt.date]:
+    """The configured orders (revenue still in each order's currency) dated ``since`` or later
+    (None: all; the demo only, a file is read whole) and the last day."""
     source = config.sources.orders
     if source.kind == "demo":
         end = demo_end(config)
-        return demo_orders(config.history_start, end, config.demo.seed), end
+        return demo_orders(config.history_start, end, config.demo.seed, since=since), end
     if source.kind == "file":
         try:
             frame = read_orders(source.path, key=pseudonym_key(),
@@ -54,6 +65,17 @@ def _orders(config: Config) -> tuple[pd.DataFrame, dt.date]:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         return frame, yesterday(config)
     return pd.DataFrame(columns=ORDERS_SCHEMA.names), yesterday(config)
+
+
+def _orders_plan(con, config: Config) -> tuple[OrdersPlan, str]:
+    """Tonight's days of orders (pipelines.sources.orders.nightly) and the state's basis."""
+    source = config.sources.orders
+    basis = orders_basis(kind=source.kind, path=str(source.path), start=config.history_start,
+                         seed=config.demo.seed)
+    if source.kind != "demo":
+        return OrdersPlan(None, f"{source.kind}: written whole"), basis
+    stored = read_state(con, ORDERS_STATE) if ORDERS_TABLE in con.list_tables() else None
+    return plan_orders(stored, basis, config.history_start, demo_end(config)), basis
 
 
 @dg.asset(
@@ -65,13 +87,23 @@ def _orders(config: Config) -> tuple[pd.DataFrame, dt.date]:
 )
 def raw_orders(warehouse: WarehouseResource, settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
-    frame, end = _orders(config)
+    con = warehouse.connect()
+    plan, basis = _orders_plan(con, config)
+    frame, end = _orders(config, plan.since)
     table = pa.Table.from_pandas(frame[list(ORDERS_SCHEMA.names)], schema=ORDERS_SCHEMA,
                                  preserve_index=False)
-    count = replace_with_arrow(warehouse.connect(), {ORDERS_TABLE: table})[ORDERS_TABLE]
+    state = {ORDERS_STATE: OrdersState(basis, end).to_json()}
+    if plan.since is None:
+        written = replace_with_arrow(con, {ORDERS_TABLE: table}, state=state)[ORDERS_TABLE]
+    else:
+        written = replace_since(con, ORDERS_TABLE, table, "order_date", plan.since, state)
+    stored = con.table(ORDERS_TABLE)
+    totals = con.execute(stored.aggregate(rows=stored.count(),
+                                          customers=stored.customer_key.nunique()))
     return dg.MaterializeResult(metadata={
-        "dagster/row_count": count, "source": config.sources.orders.kind,
-        "customers": int(frame["customer_key"].nunique()), "observation_end": end.isoformat()})
+        "dagster/row_count": int(totals["rows"][0]), "rows_written": written,
+        "written": plan.reason, "source": config.sources.orders.kind,
+        "customers": int(totals["customers"][0]), "observation_end": end.isoformat()})
 
 
 def _in_reporting_currency(con, config: Config) -> ibis.Table:
@@ -100,13 +132,22 @@ def _acquisition_cost(con, first: dt.date, by: str) -> pd.Series:
     return cost.set_index(by)["cost"]
 
 
+def _fit_basis(config: Config) -> str:
+    """What the stored CLV fit depends on: a change refits (kpi.clv_refit)."""
+    source = config.sources.orders
+    return fit_basis(orders=source.kind, path=str(source.path), start=config.history_start,
+                     seed=config.demo.seed, segments=config.clv.high_value_first_order,
+                     currency=config.reporting.currency, rates=config.reporting.fx_rates)
+
+
 @dg.multi_asset(
     name="clv_tables",
     specs=[
         dg.AssetSpec(MODEL_TABLE, group_name="clv", deps=[ORDERS_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="The fitted BG/NBD and Gamma-Gamma parameters (weeks), or why "
-                     "they could not be fitted."),
+                     "they could not be fitted; fitted once an ISO week (kpi.clv_refit), "
+                     "fitted_on and fitted_customers say when and on how many customers."),
         dg.AssetSpec(CUSTOMERS_TABLE, group_name="clv",
                      deps=[ORDERS_TABLE, model.CAMPAIGN_DIM], kinds={"duckdb", "ibis"},
                      description="Per pseudonymous customer: acquisition, purchase history "
@@ -149,8 +190,13 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     customers = who.merge(history, on="customer_key").merge(summary, on="customer_key")
     customers["segment"] = _segments(customers, config)
     c = config.clv
-    predicted = predict_clv(customers, ClvTerms.of(c.horizon_months, c.annual_discount_rate,
-                                                   c.gross_margin))
+    stored, basis = StoredFit.from_json(read_state(con, FIT_STATE)), _fit_basis(config)
+    why = refit_reason(stored, basis, end)  # None: score with the stored fit (kpi.clv_refit)
+    terms = ClvTerms.of(c.horizon_months, c.annual_discount_rate, c.gross_margin)
+    predicted = predict_clv(customers, terms, fits=None if why else stored.segments,
+                            fitted_on=end, memos=None if why else stored.memos_for(terms))
+    keep = StoredFit(basis, end if why else stored.fitted_on, predicted.fits, terms,
+                     predicted.memos)
     customers = predicted.customers.sort_values("customer_key").reset_index(drop=True)
     fitted = predicted.models.assign(observation_end=pd.Timestamp(end),
                                      gross_margin_set=c.margin_set)
@@ -166,8 +212,11 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     counts = replace_with_arrow(con, {MODEL_TABLE: _arrow(fitted),
                                       CUSTOMERS_TABLE: _arrow(customers),
                                       COHORTS_TABLE: _arrow(cohorts),
-                                      ACQUISITION_TABLE: _arrow(by_group)})
+                                      ACQUISITION_TABLE: _arrow(by_group)},
+                                state={FIT_STATE: keep.to_json()})
     meta = {"observation_end": end.isoformat(), "customers": len(customers),
+            "fit": f"refitted: {why}" if why else
+            f"scored with the fit of {keep.fitted_on.isoformat()}",
             "customers_without_clv": predicted.customers_without_clv,
             "clv_status": "; ".join(f"{s}: {t}" for s, t in zip(fitted["segment"],
                                                                fitted["status"], strict=True))}

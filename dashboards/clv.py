@@ -430,7 +430,20 @@ def _model(model: pd.DataFrame, customers: pd.DataFrame, lang: str, currency: st
         f'margin-top:10px">{esc(lines[0])}'
         + "".join(f'<div class="meta">{esc(line)}</div>' for line in lines[1:]) + "</div>"
         for lines in notes)
-    return (head + f'<div class="card">{_table(heads, rows, left=2)}{without}</div>' + warn)
+    return (head + f'<div class="card">{_table(heads, rows, left=2)}{_fitted(model, lang)}'
+            f'{without}</div>' + warn)
+
+
+def _fitted(model: pd.DataFrame, lang: str) -> str:
+    """When the models were fitted and on how many customers (one line per fitting night)."""
+    if not _has(model, "fitted_on", "fitted_customers"):
+        return ""
+    days = pd.to_datetime(model["fitted_on"], errors="coerce")
+    counts = pd.to_numeric(model["fitted_customers"], errors="coerce").fillna(0)
+    lines = [_t("clv_fitted", lang).format(day=format_date(day.date(), lang),
+                                           count=_count(int(counts[days == day].sum()), lang))
+             for day in sorted(days.dropna().unique())]
+    return "".join(f'<p class="meta" style="margin:6px 0 0">{esc(line)}</p>' for line in lines)
 
 
 def _method(model: pd.DataFrame, since: dt.date | None, lang: str) -> str:

@@ -159,6 +159,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clv_model": {"nl": "Het model per segment", "fr": "Le modèle par segment",
                   "en": "The model by segment"},
+    "clv_fitted": {
+        "nl": "Model gefit op {day} op {count} klanten; het wordt elke week opnieuw gefit en "
+              "elke nacht worden alle klanten ermee gescoord.",
+        "fr": "Modèle ajusté le {day} sur {count} clients ; il est réajusté chaque semaine et "
+              "chaque nuit tous les clients sont évalués avec lui.",
+        "en": "Model fitted on {day} on {count} customers; it is fitted again every week and "
+              "every customer is scored with it each night.",
+    },
     "clv_col_segment": {"nl": "Segment", "fr": "Segment", "en": "Segment"},
     "clv_col_repeaters": {"nl": "Herhaalkopers", "fr": "Clients ayant racheté",
                           "en": "Repeat buyers"},

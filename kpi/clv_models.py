@@ -21,7 +21,7 @@ grows with the number of distinct summaries, not of customers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -471,7 +471,13 @@ def expected_purchases(params: PurchaseParams, t: ArrayLike, frequency: ArrayLik
     x, tx, t_end = _summaries(frequency, recency, T)
     horizon = _column("t", t)
     x, tx, t_end, horizon = np.broadcast_arrays(x, tx, t_end, horizon)
-    return _if_alive(params, x, t_end, horizon) * probability_alive(params, x, tx, t_end)
+    if x.size == 0:
+        return np.zeros(x.shape)
+    # Depends on (x, T, t) only: once per distinct triple (weekly histories repeat a lot),
+    # the same value per row as row by row.
+    distinct, _, inverse = compress(x.reshape(-1), t_end.reshape(-1), horizon.reshape(-1))
+    if_alive = _if_alive(params, *distinct)[inverse].reshape(x.shape)
+    return if_alive * probability_alive(params, x, tx, t_end)
 
 
 def _if_alive(params: PurchaseParams, x: Array, t_end: Array, t: Array) -> Array:
@@ -602,7 +608,8 @@ def expected_average_value(params: GammaGammaParams, frequency: ArrayLike,
 def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: ArrayLike,
                    recency: ArrayLike, T: ArrayLike, monetary_value: ArrayLike,
                    horizon_periods: int, discount_rate_per_period: float, *,
-                   period_length: float = 1.0) -> Array:
+                   period_length: float = 1.0,
+                   memo: MutableMapping[tuple[float, float], float] | None = None) -> Array:
     """Discounted expected value of each customer's purchases over the next ``horizon_periods``
     periods of ``period_length`` model time units (e.g. months of 4.345 weeks):
 
@@ -611,6 +618,11 @@ def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: A
     -- the discrete convention of lifetimes' ``customer_lifetime_value`` (purchases of period k
     discounted by k whole periods). E[M] is ``expected_average_value(gg, ...)``, or
     ``monetary_value`` as given when ``gg`` is None.
+
+    ``memo`` maps (x, T) to the discounted purchases of a customer still active; pairs found
+    there are not computed again, the others are added. Share one memo only between calls with
+    the same ``bg``, horizon, rate and period length (e.g. the nights scored with one stored
+    fit); each pair's value is the same whether it is computed alone or with others.
 
     >>> bg = BgNbdParams(0.243, 4.414, 0.793, 2.426, -9582.43, 2357)
     >>> gg = GammaGammaParams(6.25, 3.74, 15.44, 0.0, 946)
@@ -630,10 +642,27 @@ def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: A
     x, tx, t_end = np.broadcast_arrays(x, tx, t_end)
     # The purchases of a customer who is still active depend on (x, T) only: evaluate the
     # horizons once per distinct pair, then scale by each customer's P(alive).
+    if x.size == 0:
+        return np.zeros(x.shape)
     (ux, ut), _, inverse = compress(x.reshape(-1), t_end.reshape(-1))
-    steps = np.arange(int(horizon_periods) + 1, dtype=np.float64)[:, None] * period_length
-    grid = np.broadcast_arrays(ux, ut, steps)
-    per_period = np.maximum(np.diff(_if_alive(bg, *grid), axis=0), 0.0)  # rises with t
-    discount = (1 + discount_rate_per_period) ** -np.arange(1, int(horizon_periods) + 1)
-    if_alive = (discount @ per_period)[inverse].reshape(x.shape)
+    memo = {} if memo is None else memo
+    known = np.array([(xi, ti) in memo for xi, ti in zip(ux.tolist(), ut.tolist(),
+                                                          strict=True)], dtype=bool)
+    pairs = np.array([memo.get((xi, ti), np.nan) for xi, ti in zip(ux.tolist(), ut.tolist(),
+                                                                   strict=True)])
+    if not known.all():
+        new_x, new_t = ux[~known], ut[~known]
+        steps = np.arange(int(horizon_periods) + 1, dtype=np.float64)[:, None] * period_length
+        grid = np.broadcast_arrays(new_x, new_t, steps)
+        per_period = np.maximum(np.diff(_if_alive(bg, *grid), axis=0), 0.0)  # rises with t
+        discount = (1 + discount_rate_per_period) ** -np.arange(1, int(horizon_periods) + 1)
+        # summed period by period, in order: each pair's sum is the same whatever the other
+        # pairs (numpy's own sum is pairwise or not depending on the array's shape)
+        total = np.zeros(new_x.size)
+        for k, rate in enumerate(discount):
+            total += rate * per_period[k]
+        pairs[~known] = total
+        memo.update(zip(zip(new_x.tolist(), new_t.tolist(), strict=True),
+                        pairs[~known].tolist(), strict=True))
+    if_alive = pairs[inverse].reshape(x.shape)
     return value * if_alive * probability_alive(bg, x, tx, t_end)

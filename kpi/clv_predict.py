@@ -19,7 +19,9 @@ while everyone else is valued as usual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -54,9 +56,11 @@ MODEL_COLUMNS = (
     "repeat_customers",
     "horizon_weeks", "weekly_discount_rate", "gross_margin", "r", "alpha", "a", "b",
     "p_dropout", "bgnbd_log_likelihood", "constant_dropout_log_likelihood", "spend_model", "p",
-    "q", "v", "gamma_gamma_log_likelihood", "mean_order_value")
+    "q", "v", "gamma_gamma_log_likelihood", "mean_order_value", "fitted_on", "fitted_customers")
 _TEXT = ("segment", "status", "fallback", "message", "spend_model")
-_COUNTS = ("customers", "customers_without_clv", "repeat_customers", "horizon_weeks")
+_COUNTS = ("customers", "customers_without_clv", "repeat_customers", "horizon_weeks",
+           "fitted_customers")
+_DATES = ("fitted_on",)
 
 
 @dataclass(frozen=True)
@@ -81,30 +85,65 @@ class ClvTerms:
 
 
 @dataclass(frozen=True)
+class SegmentFit:
+    """A segment's fitted models, kept between refits: the purchase model (``params`` None:
+    no model, and ``purchase.message`` says why), the spend model (None: each customer's own
+    mean order value, ``spend_message`` says why), the observation end of the night it was
+    fitted (``fitted_on``) and how many customers it was fitted on."""
+
+    purchase: PurchaseFit
+    spend: GammaGammaParams | None
+    spend_message: str | None
+    fitted_on: dt.date | None
+    customers: int
+
+    @property
+    def reusable(self) -> bool:
+        """Whether other nights may score with it (a segment without a purchase model is
+        fitted again every night: new repeat buyers may give it one)."""
+        return self.purchase.params is not None
+
+
+@dataclass(frozen=True)
 class ClvPrediction:
     """``customers``: the input rows plus ``p_alive``, ``expected_purchases`` (over the
     horizon), ``future_value`` (discounted, times the margin), ``clv`` (margin x revenue to
-    date + future value) and ``clv_note``; ``models``: one row per segment (``MODEL_COLUMNS``)."""
+    date + future value) and ``clv_note``; ``models``: one row per segment (``MODEL_COLUMNS``);
+    ``fits``: the models each segment was scored with (fitted tonight or reused); ``memos``:
+    each segment's discounted purchases per (x, T) under its fit (see ``discounted_clv``)."""
 
     customers: pd.DataFrame
     models: pd.DataFrame
+    fits: Mapping[str, SegmentFit] = field(default_factory=dict)
+    memos: Mapping[str, Mapping[tuple[float, float], float]] = field(default_factory=dict)
 
     @property
     def customers_without_clv(self) -> int:
         return int(self.customers["clv"].isna().sum())
 
 
-def predict_clv(customers: pd.DataFrame, terms: ClvTerms, *,
-                segment: str = "segment") -> ClvPrediction:
+def predict_clv(customers: pd.DataFrame, terms: ClvTerms, *, segment: str = "segment",
+                fits: Mapping[str, SegmentFit] | None = None,
+                fitted_on: dt.date | None = None,
+                memos: Mapping[str, Mapping[tuple[float, float], float]] | None = None,
+                ) -> ClvPrediction:
     """Fit and predict each ``segment`` of ``customers`` apart. Needs the columns
     ``frequency``, ``recency``, ``T`` (weeks), ``monetary_value``, ``orders`` and
-    ``revenue_to_date``; keeps the others and the row order."""
-    parts, records = [], []
+    ``revenue_to_date``; keeps the others and the row order. A segment with a reusable fit in
+    ``fits`` is only scored with it (no fitting); the others are fitted, ``fitted_on`` the
+    date recorded with their fit. ``memos`` (per segment, for the same terms) are the values
+    a reused fit computed on earlier nights: only new (x, T) pairs are computed."""
+    parts, records, used, memo_out = [], [], {}, {}
     rows = customers.assign(_row=np.arange(len(customers)))
     for name, group in rows.groupby(segment, sort=True, dropna=False):
-        predicted, record = predict_segment(group, terms)
+        stored = (fits or {}).get(name)
+        reused = stored is not None and stored.reusable
+        fit = stored if reused else fit_segment(group, fitted_on)
+        memo = dict((memos or {}).get(name, {})) if reused else {}
+        predicted, record = score_segment(group, terms, fit, memo)
         parts.append(predicted)
         records.append({"segment": name, **record})
+        used[name], memo_out[name] = fit, memo
     if parts:
         out = pd.concat(parts).sort_values("_row").drop(columns="_row")
     else:
@@ -112,23 +151,52 @@ def predict_clv(customers: pd.DataFrame, terms: ClvTerms, *,
                                clv_note=pd.Series(dtype="string"))
     models = pd.DataFrame(records, columns=list(MODEL_COLUMNS))
     models = models.astype({**{c: "string" for c in _TEXT}, **{c: "Int64" for c in _COUNTS},
+                            **{c: "datetime64[us]" for c in _DATES},
                             **{c: "float64" for c in MODEL_COLUMNS
-                               if c not in _TEXT and c not in _COUNTS}})
-    return ClvPrediction(out, models)
+                               if c not in _TEXT and c not in _COUNTS and c not in _DATES}})
+    return ClvPrediction(out, models, used, memo_out)
+
+
+def _histories(summary: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """(x, t_x, T, m, revenue, orders) as floats, and which rows are valid histories."""
+    columns = tuple(pd.to_numeric(summary[c], errors="coerce").to_numpy(np.float64)
+                    for c in ("frequency", "recency", "T", "monetary_value", "revenue_to_date",
+                              "orders"))
+    return (*columns, _valid_history(*columns[:3]))
+
+
+def fit_segment(summary: pd.DataFrame, fitted_on: dt.date | None = None) -> SegmentFit:
+    """Fit one segment's purchase model and, when there is one, its spend model (on the
+    valid histories; the expensive part of a night, see ``assets/clv.py`` for how often)."""
+    x, tx, t_end, m, revenue, orders, valid = _histories(summary)
+    fit = _fit_purchases(x[valid], tx[valid], t_end[valid])
+    spend, message = None, None
+    if fit.params is not None:
+        with np.errstate(all="ignore"):
+            own_mean = revenue[valid] / orders[valid]
+        spend, message = _fit_spend(x[valid], m[valid], own_mean)
+    return SegmentFit(fit, spend, message, fitted_on, int(valid.sum()))
 
 
 def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFrame, dict]:
-    """One segment: its customers with the ``PREDICTED`` columns and ``clv_note``, and its model
-    record (``MODEL_COLUMNS`` but ``segment``)."""
-    x, tx, t_end, m, revenue, orders = (
-        pd.to_numeric(summary[c], errors="coerce").to_numpy(np.float64)
-        for c in ("frequency", "recency", "T", "monetary_value", "revenue_to_date", "orders"))
-    valid = _valid_history(x, tx, t_end)
+    """One segment fitted and scored: its customers with the ``PREDICTED`` columns and
+    ``clv_note``, and its model record (``MODEL_COLUMNS`` but ``segment``)."""
+    return score_segment(summary, terms, fit_segment(summary))
+
+
+def score_segment(summary: pd.DataFrame, terms: ClvTerms, segment_fit: SegmentFit,
+                  memo: MutableMapping[tuple[float, float], float] | None = None,
+                  ) -> tuple[pd.DataFrame, dict]:
+    """One segment scored with ``segment_fit`` (vectorised; no fitting): as
+    :func:`predict_segment`; ``memo`` as in ``discounted_clv`` (filled in)."""
+    x, tx, t_end, m, revenue, orders, valid = _histories(summary)
+    fit = segment_fit.purchase
     record: dict[str, object] = {
         "customers": len(summary), "repeat_customers": int((valid & (x > 0)).sum()),
         "horizon_weeks": terms.horizon_weeks, "weekly_discount_rate":
-        terms.weekly_discount_rate, "gross_margin": terms.gross_margin}
-    fit = _fit_purchases(x[valid], tx[valid], t_end[valid])
+        terms.weekly_discount_rate, "gross_margin": terms.gross_margin,
+        "fitted_on": pd.Timestamp(segment_fit.fitted_on) if segment_fit.fitted_on else pd.NaT,
+        "fitted_customers": segment_fit.customers}
     record |= _purchase_record(fit)
     values = {c: np.full(len(summary), np.nan) for c in PREDICTED}
     note = np.where(valid, None, INVALID_HISTORY).astype(object)
@@ -139,11 +207,12 @@ def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFram
     else:
         with np.errstate(all="ignore"):
             own_mean = revenue[valid] / orders[valid]
-        spend, value, spend_record = _spend(x[valid], m[valid], own_mean)
+        spend, value, spend_record = _spend(segment_fit, x[valid], m[valid], own_mean)
         messages = (record["message"], spend_record.pop("message", None))
         record |= spend_record
         try:
-            predicted = _predict(fit, spend, x[valid], tx[valid], t_end[valid], value, terms)
+            predicted = _predict(fit, spend, x[valid], tx[valid], t_end[valid], value, terms,
+                                 memo)
         except (ValueError, ArithmeticError) as exc:  # not expected: null, and say why
             predicted = {c: np.full(int(valid.sum()), np.nan) for c in PREDICTED[:3]}
             messages += (f"prediction: {exc}",)
@@ -167,14 +236,16 @@ def predict_segment(summary: pd.DataFrame, terms: ClvTerms) -> tuple[pd.DataFram
 
 
 def _predict(fit: PurchaseFit, spend: GammaGammaParams | None, x: np.ndarray, tx: np.ndarray,
-             t_end: np.ndarray, value: np.ndarray, terms: ClvTerms) -> dict[str, np.ndarray]:
+             t_end: np.ndarray, value: np.ndarray, terms: ClvTerms,
+             memo: MutableMapping[tuple[float, float], float] | None = None,
+             ) -> dict[str, np.ndarray]:
     """P(alive), expected purchases over the horizon and discounted future value x margin;
     ``value`` is the mean value to shrink (Gamma-Gamma) or to use (own mean, NaN = unknown)."""
     known = np.isfinite(value)
     with np.errstate(all="ignore"):  # anything non-finite is caught by the caller, row by row
         future = terms.gross_margin * discounted_clv(
             fit.params, spend, x, tx, t_end, np.where(known, np.maximum(value, 0.0), 0.0),
-            terms.horizon_weeks, terms.weekly_discount_rate)
+            terms.horizon_weeks, terms.weekly_discount_rate, memo=memo)
         return {"p_alive": probability_alive(fit.params, x, tx, t_end),
                 "expected_purchases": expected_purchases(fit.params, terms.horizon_weeks, x,
                                                          tx, t_end),
@@ -209,21 +280,29 @@ def _purchase_record(fit: PurchaseFit) -> dict[str, object]:
     return record
 
 
-def _spend(x: np.ndarray, m: np.ndarray,
-           own_mean: np.ndarray) -> tuple[GammaGammaParams | None, np.ndarray, dict]:
-    """Gamma-Gamma on the repeat buyers with a positive mean value; each customer's own mean
-    order value when it cannot be fitted. Returns (model or None, the values to pass to
-    ``discounted_clv``, the record's spend columns)."""
+def _fit_spend(x: np.ndarray, m: np.ndarray,
+               own_mean: np.ndarray) -> tuple[GammaGammaParams | None, str | None]:
+    """Gamma-Gamma on the repeat buyers with a positive mean value, or None and why."""
     repeat = (x > 0) & np.isfinite(m) & (m > 0)
     try:
         with np.errstate(all="ignore"):
-            gg = fit_gamma_gamma(x[repeat], m[repeat])
+            return fit_gamma_gamma(x[repeat], m[repeat]), None
     except (ValueError, ArithmeticError) as exc:
+        return None, f"Gamma-Gamma: {exc}"
+
+
+def _spend(fit: SegmentFit, x: np.ndarray, m: np.ndarray,
+           own_mean: np.ndarray) -> tuple[GammaGammaParams | None, np.ndarray, dict]:
+    """The values to value purchases with: Gamma-Gamma's (the repeat buyers' mean values
+    shrunk) or, without a spend model, each customer's own mean order value. Returns (model or
+    None, the values to pass to ``discounted_clv``, the record's spend columns)."""
+    repeat = (x > 0) & np.isfinite(m) & (m > 0)
+    gg = fit.spend
+    if gg is None:
         with np.errstate(all="ignore"):
             mean = float(np.nanmean(own_mean)) if np.isfinite(own_mean).any() else np.nan
         return None, own_mean, {"spend_model": OWN_MEAN_ORDER_VALUE,
-                                "message": f"Gamma-Gamma: {exc}",
-                                "mean_order_value": mean}
+                                "message": fit.spend_message, "mean_order_value": mean}
     return gg, np.where(repeat, m, 0.0), {
         "spend_model": GAMMA_GAMMA, "p": gg.p, "q": gg.q, "v": gg.v,
         "gamma_gamma_log_likelihood": gg.log_likelihood, "mean_order_value": gg.mean_value}

@@ -374,12 +374,19 @@ def replace_tables(con: Backend, tables: Mapping[str, ibis.Table],
     return counts
 
 
-def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table]) -> dict[str, int]:
-    """Replace whole tables by in-memory Arrow tables (their schema kept), in one transaction."""
+def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table],
+                       state: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Replace whole tables by in-memory Arrow tables (their schema kept), in one transaction
+    (``state`` recorded in it too, see :func:`read_state`)."""
     if not _is_duckdb(con):
-        return portable.replace_tables(con, tables)
+        counts = portable.replace_tables(con, tables)
+        if state:
+            portable.write_state(con, STATE_TABLE, state)
+        return counts
     counts: dict[str, int] = {}
     with transaction(con) as raw:
+        if state:
+            _write_state(raw, state)
         for name, table in tables.items():
             view = f"_incoming_{name}"
             raw.register(view, table)
@@ -390,6 +397,40 @@ def replace_with_arrow(con: Backend, tables: Mapping[str, pa.Table]) -> dict[str
                 raw.unregister(view)
             counts[name] = table.num_rows
     return counts
+
+
+def replace_since(con: Backend, name: str, rows: pa.Table, column: str, first: dt.date,
+                  state: Mapping[str, str] | None = None) -> int:
+    """Replace the rows of ``name`` whose ``column`` (a date) is ``first`` or later by ``rows``
+    (the table is created, with ``rows``' schema, on first use), and record ``state``, in one
+    transaction. Rows after the new ones go too (a re-run of an earlier day). Returns the rows
+    written.
+
+    >>> con = connect(":memory:")
+    >>> day = [dt.date(2026, 1, d) for d in (1, 2, 3)]
+    >>> _ = replace_since(con, "t", pa.table({"d": day, "n": [1, 2, 3]}), "d", day[0])
+    >>> replace_since(con, "t", pa.table({"d": day[1:2], "n": [20]}), "d", day[1])
+    1
+    >>> con.raw_sql("SELECT d::VARCHAR, n FROM t ORDER BY d").fetchall()
+    [('2026-01-01', 1), ('2026-01-02', 20)]
+    """
+    if not _is_duckdb(con):
+        portable.ensure_tables(con, {name: rows.schema})
+        portable.replace_rows(con, name, lambda t: t[column] >= first, rows)
+        portable.write_state(con, STATE_TABLE, state or {})
+        return rows.num_rows
+    target, view = _identifier(name), f"_incoming_{name}"
+    with transaction(con) as raw:
+        _write_state(raw, state or {})
+        raw.register(view, rows)
+        try:
+            raw.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM "
+                        f"{_identifier(view)} WHERE false")
+            raw.execute(f"DELETE FROM {target} WHERE {_identifier(column)} >= ?", [first])
+            raw.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {_identifier(view)}")
+        finally:
+            raw.unregister(view)
+    return rows.num_rows
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 
 AS_OF = dt.date(2026, 11, 22)
+FITTED_ON = dt.date(2026, 11, 16)  # the models are fitted again once a week
 SINCE = pd.Timestamp("2026-09-01")
 RENDER_BUDGET_MS = 10_000  # catches hangs, not regressions (~1,3 s here; see benchmarks)
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -103,7 +104,8 @@ def model() -> pd.DataFrame:
     twice yet), as ``kpi.clv_predict`` records them."""
     weekly = 1.1 ** (1 / 52) - 1
     common = {"horizon_weeks": 52, "weekly_discount_rate": weekly, "gross_margin": 1.0,
-              "observation_end": pd.Timestamp(AS_OF), "customers_without_clv": 0}
+              "observation_end": pd.Timestamp(AS_OF), "customers_without_clv": 0,
+              "fitted_on": pd.Timestamp(FITTED_ON)}
     nan = {k: np.nan for k in ("r", "alpha", "a", "b", "p_dropout", "bgnbd_log_likelihood",
                                "constant_dropout_log_likelihood", "p", "q", "v",
                                "gamma_gamma_log_likelihood", "mean_order_value")}
@@ -111,20 +113,21 @@ def model() -> pd.DataFrame:
         {"segment": "high_value", "status": "no_repeat_buyers", "fallback": "no_repeat_buyers",
          "customers": 5, **common, **nan,
          "spend_model": None, "message": "nobody in the segment bought twice yet",
-         "repeat_customers": 0},
+         "repeat_customers": 0, "fitted_customers": 5},
         {"segment": "standard", "status": "fitted", "fallback": None, "customers": 75,
          **common, **nan,
          "r": 0.997243, "alpha": 23.335897, "a": 0.547471, "b": 2.809524,
          "bgnbd_log_likelihood": -731.4485, "constant_dropout_log_likelihood": -740.1,
          "spend_model": "gamma_gamma", "message": None, "p": 5.492006, "q": 3.833299,
          "v": 51.552695, "gamma_gamma_log_likelihood": -447.1347, "repeat_customers": 20,
-         "mean_order_value": 99.928625},
+         "mean_order_value": 99.928625, "fitted_customers": 75},
     ]
     return pd.DataFrame(rows)[[*MODEL_COLUMNS, "observation_end"]].astype(
         {"segment": "string", "status": "string", "fallback": "string", "message": "string",
          "spend_model": "string",
          "customers": "Int64", "customers_without_clv": "Int64", "repeat_customers": "Int64",
-         "horizon_weeks": "Int64", "observation_end": "datetime64[s]"})
+         "horizon_weeks": "Int64", "observation_end": "datetime64[s]",
+         "fitted_customers": "Int64", "fitted_on": "datetime64[us]"})
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +163,8 @@ EXPECTED = {
            "valt nog niet te schatten.", "Technisch: nobody in the segment bought twice yet",
            "Klanten zonder CLV: 0.", "Alleen omzet tot nu (geen aankoopmodel voor hun "
            "segment): 5.", "komende 52 weken (ongeveer 12 maanden), verdisconteerd tegen "
-           "10,0% per jaar", "brutomarge (100%, want er is geen marge ingesteld)"],
+           "10,0% per jaar", "brutomarge (100%, want er is geen marge ingesteld)",
+           "Model gefit op 16 nov 2026 op 80 klanten; het wordt elke week opnieuw gefit"],
     "fr": ["Commandes jusqu'au 22 nov. 2026 inclus", f"137,50{NBSP}€",
            f"dont 28,75{NBSP}€ de valeur future attendue", f"67,5{NBSP}%",
            f"25,0{NBSP}% des clients ont commandé plus d'une fois", "2,5×",
@@ -168,7 +172,8 @@ EXPECTED = {
            f"Première commande importante{NBSP}: personne n'a encore commandé une deuxième "
            "fois", f"Clients sans CLV{NBSP}: 0.", f"16,3{NBSP}%", "Aucun (pas encore de rachat)",
            f"actualisée à 10,0{NBSP}% par an",
-           f"marge brute (100{NBSP}%, faute de marge configurée)", "Panier moyen"],
+           f"marge brute (100{NBSP}%, faute de marge configurée)", "Panier moyen",
+           "Modèle ajusté le 16 nov. 2026 sur 80 clients"],
     "en": ["Orders up to and including 22 Nov 2026", "acquired since 01 Sept 2026",
            f"137,50{NBSP}€", f"of which 28,75{NBSP}€ expected future value", "67,5%",
            "25,0% of customers ordered more than once", "2,5×", f"2.000,00{NBSP}€",
@@ -178,7 +183,8 @@ EXPECTED = {
            "Customers without CLV: 0.", "Revenue to date only (no buying model for their "
            "segment): 5.", "Dropout chance", "16,3%",
            "over the next 52 weeks (about 12 months), discounted at 10,0% a year",
-           "Smaller campaigns not shown: 1.", "(organic)"],
+           "Smaller campaigns not shown: 1.", "(organic)",
+           "Model fitted on 16 Nov 2026 on 80 customers; it is fitted again every week"],
 }
 
 
