@@ -21,6 +21,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
 from dashboards.drilldown_data import PERIOD_WEEKS
@@ -54,10 +55,14 @@ def in_order(rows: ir.Table) -> ir.Table:
 
 
 def _frame(con: Backend, rows: ir.Table) -> pd.DataFrame:
-    """``rows`` as the frame ``con.execute`` returns for ``kpi_values`` (tested), through Arrow's
-    own conversion: Ibis's pandas conversion holds a further copy of every column at its peak
-    (at 436 campaigns the drill-down's million rows peaked 0.4 GB higher)."""
-    return con.to_pyarrow(rows).to_pandas()
+    """``kpi_values`` ``rows`` in :func:`in_order`'s order: the frame ``con.execute`` returns
+    for ``in_order(rows)`` (tested), read as Arrow batches and sorted in pandas (the order is a
+    key, so the sort is exact). A warehouse sort and Ibis's conversion would hold the result
+    twice more at the peak: the drill-down's million rows at 436 campaigns peaked at 1.9 GB
+    that way, 1.1 GB this way."""
+    reader = con.to_pyarrow_batches(rows, chunk_size=200_000)
+    frame = pa.Table.from_batches(list(reader), schema=reader.schema).to_pandas()
+    return frame.sort_values(list(rollup.VALUES_ORDER), kind="stable", ignore_index=True)
 
 
 def drilldown_rows(con: Backend) -> pd.DataFrame:
@@ -68,7 +73,7 @@ def drilldown_rows(con: Backend) -> pd.DataFrame:
     if anchor is not None:
         start = anchor - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)
         rows = rows.filter(rows.period_start >= _since(start))
-    return _frame(con, in_order(rows))
+    return _frame(con, rows)
 
 
 def trends_rows(con: Backend) -> pd.DataFrame:
