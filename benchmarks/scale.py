@@ -22,6 +22,7 @@ compare; wall time is contended.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -96,6 +97,25 @@ def measured(command: list[str], env: dict[str, str]) -> dict[str, object]:
             "peak_rss_mb": round(usage.ru_maxrss / 1024)}  # Linux: kilobytes
 
 
+def high_water_mb() -> int | None:
+    """The process's peak RSS since the last :func:`reset_high_water` (Linux ``VmHWM``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        return None
+    return None
+
+
+def reset_high_water() -> None:
+    """Reset the kernel's RSS high-water mark to the current RSS (Linux; a no-op elsewhere).
+    The child's ``ru_maxrss`` may be lowered with it: the night's peak is also taken as the
+    largest step peak."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def steps_child(folder: Path, command: list[str], steps_file: Path) -> None:
     """In the child: ``campaign-kpi <command>`` as the command line runs it (``run --date`` for
     the nightly, ``demo`` for the backfill), with a step hook that also notes the CPU clock and
@@ -105,16 +125,21 @@ def steps_child(folder: Path, command: list[str], steps_file: Path) -> None:
     from assets.cli import app
 
     marks: list[tuple[str, float, float]] = []
+    peaks: list[int] = []  # the process's RSS high-water mark (MB) over each step
     seen: dict[str, float] = {}
     real = commands.run_nightly
 
     def run_nightly(paths, config, first, last, instance=None, on_step=None, **options):
         def hook(step: str) -> None:
+            if marks:
+                peaks.append(high_water_mb())
             marks.append((step, time.process_time(), time.perf_counter()))
+            reset_high_water()
             if on_step is not None:
                 on_step(step)
 
         result = real(paths, config, first, last, instance=instance, on_step=hook, **options)
+        peaks.append(high_water_mb())
         marks.append(("(end)", time.process_time(), time.perf_counter()))
         seen.update({e.step_key: e.event_specific_data.duration_ms / 1000
                      for e in result.all_events if e.event_type_value == "STEP_SUCCESS"
@@ -126,8 +151,10 @@ def steps_child(folder: Path, command: list[str], steps_file: Path) -> None:
         app([*command, "--data-dir", str(folder)], standalone_mode=False)
     finally:
         steps = {step: {"wall_s": round(seen.get(step, nxt_wall - wall), 2),
-                        "cpu_s": round(nxt_cpu - cpu, 2)}
-                 for (step, cpu, wall), (_, nxt_cpu, nxt_wall) in itertools.pairwise(marks)}
+                        "cpu_s": round(nxt_cpu - cpu, 2),
+                        **({"peak_rss_mb": peak} if peak is not None else {})}
+                 for ((step, cpu, wall), (_, nxt_cpu, nxt_wall)), peak
+                 in zip(itertools.pairwise(marks), [*peaks, *[None] * len(marks)], strict=False)}
         steps_file.write_text(json.dumps(steps, indent=1) + "\n")
 
 
@@ -168,6 +195,9 @@ def cell(campaigns: int, years: int, reuse: bool, time_backfill: bool,
     record["nightly"]["load_before"] = round(load, 1)
     record["nightly"]["load_after"] = round(os.getloadavg()[0], 1)
     record["steps"] = json.loads(steps_file.read_text())
+    step_peaks = [v["peak_rss_mb"] for v in record["steps"].values() if "peak_rss_mb" in v]
+    if step_peaks:  # the per-step resets of the high-water mark can lower ru_maxrss too
+        record["nightly"]["peak_rss_mb"] = max(record["nightly"]["peak_rss_mb"], *step_peaks)
     record["warehouse_mb"] = round((folder / "warehouse.duckdb").stat().st_size / 1e6, 1)
     record["rows"] = table_rows(folder)
     return record

@@ -209,7 +209,8 @@ def latest_targets(rows: pd.DataFrame) -> pd.DataFrame:
     """node × KPI: each series' latest non-null target."""
     mine = rows["metric"].isin(list(KPIS)) & rows["target"].notna()
     order = np.argsort(day_numbers(rows)[mine].to_numpy(), kind="stable")
-    last = rows[mine].iloc[order].groupby(["node", "metric"])["target"].last()
+    last = rows.loc[mine, ["node", "metric", "target"]].iloc[order].groupby(
+        ["node", "metric"])["target"].last()
     return last.unstack().reindex(columns=list(KPIS))
 
 
@@ -229,8 +230,9 @@ def records(frame: pd.DataFrame) -> Records:
 def entities(rows: pd.DataFrame) -> Records:
     """node -> level, parent, name (the latest), channel and a short page ``id``."""
     order = np.argsort(day_numbers(rows).to_numpy(), kind="stable")
-    ents = (rows[["node", "level", "parent", "name", "channel"]].iloc[order]
-            .drop_duplicates("node", keep="last").set_index("node").sort_index())
+    latest = order[~rows["node"].iloc[order].duplicated(keep="last").to_numpy()]  # per node
+    ents = (rows[["node", "level", "parent", "name", "channel"]].iloc[latest]
+            .set_index("node").sort_index())
     ents["id"] = [ROOT if k == ROOT else f"n{i}" for i, k in enumerate(ents.index)]
     return ents.to_dict("index")
 

@@ -27,10 +27,11 @@ from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
 from dashboards.drilldown_data import PERIOD_WEEKS
 from dashboards.maturity import SHOWN_GRAINS
 from dashboards.trends import daily_start
-from kpi import nowcast_tables, rollup
+from kpi import maturity, nowcast_tables, rollup
 
 Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
 DRILLDOWN_WEEKS = 2 * max(PERIOD_WEEKS.values())  # the longest period and the one before it
+NOWCAST_COLUMNS = (*maturity.KEYS, "nowcast", "low", "high", "completeness")  # what pages use
 
 
 def _latest(con: Backend, rows: Any, complete: bool = True) -> dt.date | None:
@@ -107,10 +108,12 @@ def overview_rows(con: Backend) -> pd.DataFrame:
 def nowcast_rows(con: Backend, levels: Sequence[str],
                  grains: Sequence[str] = ("day", "week", "month")) -> pd.DataFrame | None:
     """``kpi_nowcast`` rows of ``levels`` and ``grains`` (plus the account's weeks and months,
-    which the completeness note reads); None without the table."""
+    which the completeness note reads), with the columns the pages judge by
+    (:data:`NOWCAST_COLUMNS`); None without the table."""
     if nowcast_tables.NOWCAST_TABLE not in con.list_tables():
         return None
     t = con.table(nowcast_tables.NOWCAST_TABLE)
+    t = t.select(*[c for c in NOWCAST_COLUMNS if c in t.columns])
     note = (t.level == "total") & t.grain.isin(list(SHOWN_GRAINS))
     return con.execute(t.filter((t.level.isin(list(levels)) & t.grain.isin(list(grains)))
                                 | note))
