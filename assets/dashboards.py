@@ -28,6 +28,7 @@ from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since
+from pipelines.warehouse.limits import release_freed_memory
 from pipelines.warehouse.skipped import count_skipped
 from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
 
@@ -68,6 +69,7 @@ def drilldown_dashboard(warehouse: WarehouseResource,
                         settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
+    release_freed_memory()  # the page with the most rows: start from what is in use
     lag = _nowcast(con, config, DRILLDOWN_LEVELS, ("week",))
     numbers = prepare_drilldown(drilldown_rows(con), **lag)  # once for every language
     table = write_table(settings.output() / CSV_FILE, numbers)

@@ -24,13 +24,14 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
-from dashboards.drilldown_data import PERIOD_WEEKS
+from dashboards.drilldown_data import PERIOD_WEEKS, REQUIRED_COLUMNS
 from dashboards.maturity import SHOWN_GRAINS
 from dashboards.trends import daily_start
 from kpi import maturity, nowcast_tables, rollup
 
 Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
 DRILLDOWN_WEEKS = 2 * max(PERIOD_WEEKS.values())  # the longest period and the one before it
+DRILLDOWN_COLUMNS = (*REQUIRED_COLUMNS, "series_key", "kind", "previous_value")  # all it uses
 NOWCAST_COLUMNS = (*maturity.KEYS, "nowcast", "low", "high", "completeness")  # what pages use
 
 
@@ -70,6 +71,7 @@ def drilldown_rows(con: Backend) -> pd.DataFrame:
     """``kpi_values`` week rows of the drill-down's levels in the weeks its periods need."""
     t = con.table(rollup.VALUES_TABLE)
     rows = t.filter((t.grain == "week") & t.level.isin(list(DRILLDOWN_LEVELS)))
+    rows = rows.select(*[c for c in DRILLDOWN_COLUMNS if c in rows.columns])
     anchor = _latest(con, rows) or _latest(con, rows, complete=False)
     if anchor is not None:
         start = anchor - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)

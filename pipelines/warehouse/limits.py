@@ -15,6 +15,9 @@ folder next to the warehouse file).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import os
 import re
 import tempfile
@@ -96,3 +99,13 @@ def resolve(database: Path | str, memory_limit: str | None = None, threads: int 
     base = default_limits(machine_memory(), usable_cpus(), spill_folder(database))
     return DuckDBLimits(memory_limit or base.memory_limit, threads or base.threads,
                         str(temp_directory) if temp_directory else base.temp_directory)
+
+
+def release_freed_memory() -> None:
+    """Hand memory that earlier steps freed back to the system before a step that needs a lot
+    (glibc keeps freed heap pages in the process otherwise: about 300 MB after a night's first
+    steps at 436 campaigns). A garbage collection, then ``malloc_trim``; a no-op where the C
+    library has none."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
