@@ -15,12 +15,9 @@ def pytest_configure(config) -> None:
     trust_localhost_cert()
 
 
-# The slowest modules, then folders, first: pytest-xdist (--dist loadscope) hands modules to its
-# workers in collection order, and a 5-minute Spark module handed out late keeps one worker
-# busy alone at the end (the 2026-12-06 run: 22 min, one worker idle for ~5 of them).
-SLOWEST_FIRST = ("tests/scale/test_spark_warehouse.py", "tests/scale/test_bigquery_warehouse.py",
-                 "tests/reliability/test_idempotency.py", "tests/scale/", "tests/reliability/",
-                 "tests/e2e/", "tests/assets/")
+# The slowest folders first: pytest-xdist (--dist loadscope) hands modules to its workers in
+# collection order, and a 5-minute Spark module collected last keeps one worker busy alone.
+SLOWEST_FIRST = ("tests/scale/", "tests/reliability/", "tests/e2e/", "tests/assets/")
 
 
 @pytest.hookimpl(trylast=True)
