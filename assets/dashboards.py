@@ -16,13 +16,13 @@ from dashboards.budget import write_budget
 from dashboards.clv import write_clv
 from dashboards.drilldown import write_drilldown, write_table
 from dashboards.drilldown_csv import CSV_FILE
-from dashboards.drilldown_model import prepare_drilldown
+from dashboards.drilldown_model import prepare_in_pieces
 from dashboards.experiments import write_experiments
 from dashboards.maturity import judged_values
 from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
-from dashboards.readers import drilldown_rows, nowcast_rows, overview_rows, trends_rows
+from dashboards.readers import drilldown_pieces, nowcast_rows, overview_rows, trends_rows
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.registry import LANGUAGES
@@ -71,7 +71,7 @@ def drilldown_dashboard(warehouse: WarehouseResource,
     con = warehouse.connect()
     release_freed_memory()  # the page with the most rows: start from what is in use
     lag = _nowcast(con, config, DRILLDOWN_LEVELS, ("week",))
-    numbers = prepare_drilldown(drilldown_rows(con), **lag)  # once for every language
+    numbers = prepare_in_pieces(drilldown_pieces(con), **lag)  # once for every language
     table = write_table(settings.output() / CSV_FILE, numbers)
     path = _each_language(write_drilldown, settings.output(), "drilldown", config, numbers,
                           table=False)

@@ -58,7 +58,7 @@ def ranked(ents: Records, cur: Records) -> dict[str, list[str]]:
     and name."""
     present = sorted((k for k in cur if k != ROOT and k in ents),
                      key=lambda k: (-(cur[k]["cost"] or 0), -(cur[k]["conversions"] or 0),
-                                    ents[k]["name"]))
+                                    ents[k]["name"], k))
     kids: dict[str, list[str]] = {}
     for key in present:
         kids.setdefault(ents[key]["parent"], []).append(key)

@@ -175,7 +175,7 @@ def period_sums(rows: pd.DataFrame, weeks: tuple[dt.date, ...]) -> pd.DataFrame:
     sub = rows[["node", "metric", "value", "numerator", "denominator"]][mine]
     grouped = sub.groupby(["node", "metric"])[["value", "numerator", "denominator"]].sum(
         min_count=1)
-    nodes = pd.Index(sub["node"].unique(), name="node")
+    nodes = pd.Index(np.sort(sub["node"].unique()), name="node")  # whatever order rows came in
 
     def wide(col: str) -> pd.DataFrame:
         return grouped[col].unstack().reindex(index=nodes, columns=[*MEASURES, *KPIS])
@@ -227,14 +227,25 @@ def records(frame: pd.DataFrame) -> Records:
             for k, row in zip(frame.index, cells.tolist(), strict=True)}
 
 
-def entities(rows: pd.DataFrame) -> Records:
-    """node -> level, parent, name (the latest), channel and a short page ``id``."""
+def latest_entities(rows: pd.DataFrame) -> pd.DataFrame:
+    """node (index, sorted) -> level, parent, name and channel of the node's latest row."""
     order = np.argsort(day_numbers(rows).to_numpy(), kind="stable")
     latest = order[~rows["node"].iloc[order].duplicated(keep="last").to_numpy()]  # per node
-    ents = (rows[["node", "level", "parent", "name", "channel"]].iloc[latest]
+    return (rows[["node", "level", "parent", "name", "channel"]].iloc[latest]
             .set_index("node").sort_index())
+
+
+def entity_records(latest: pd.DataFrame) -> Records:
+    """:func:`latest_entities` (of all rows, or concatenated from pieces holding different
+    nodes) as node -> level, parent, name, channel and a short page ``id``."""
+    ents = latest.sort_index()
     ents["id"] = [ROOT if k == ROOT else f"n{i}" for i, k in enumerate(ents.index)]
     return ents.to_dict("index")
+
+
+def entities(rows: pd.DataFrame) -> Records:
+    """node -> level, parent, name (the latest), channel and a short page ``id``."""
+    return entity_records(latest_entities(rows))
 
 
 def tree_order(ents: Records, cur: Records) -> list[str]:
@@ -242,7 +253,7 @@ def tree_order(ents: Records, cur: Records) -> list[str]:
     (an "others" node last)."""
     present = sorted((k for k in cur if k != ROOT and k in ents),
                      key=lambda k: (bool(ents[k].get("others")), -(cur[k]["cost"] or 0),
-                                    -(cur[k]["conversions"] or 0), ents[k]["name"]))
+                                    -(cur[k]["conversions"] or 0), ents[k]["name"], k))
     kids: dict[str, list[str]] = {}
     for key in present:
         kids.setdefault(ents[key]["parent"], []).append(key)

@@ -8,6 +8,7 @@ judged on the whole tree first, so a channel's goal still comes from all its cam
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,12 +24,13 @@ from dashboards.drilldown_cap import (
 )
 from dashboards.drilldown_csv import period_rows
 from dashboards.drilldown_data import (
+    DAY,
     ROOT,
     NodeGoal,
     Period,
     Records,
-    currency_of,
-    entities,
+    entity_records,
+    latest_entities,
     latest_targets,
     node_goals,
     period_sums,
@@ -110,18 +112,55 @@ def _view(rows: pd.DataFrame, p: Period, ents: Records, tgt: Records, caps: Caps
                       mine, shown_cur, shown_prev, shown_goals, tuple(groups))
 
 
+SUM_COLUMNS = ("node", "metric", "value", "numerator", "denominator", "target", "complete",
+               "provisional", DAY)  # what the periods, sums and targets read of week rows
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What the page keeps of one piece of ``kpi_values`` rows (some nodes' whole series):
+    their week rows cut to :data:`SUM_COLUMNS`, their nodes' latest names, their currencies."""
+
+    sums: pd.DataFrame
+    latest: pd.DataFrame
+    currencies: frozenset[str]
+
+
+def piece(values: pd.DataFrame, nowcast: pd.DataFrame | None = None,
+          compare: str = "nowcast") -> Piece:
+    """One piece of rows judged (lag-aware) and cut to what the page sums."""
+    rows = week_rows(judged_values(values, nowcast, compare))
+    del values
+    return Piece(rows[list(SUM_COLUMNS)], latest_entities(rows),
+                 frozenset(str(c) for c in rows["currency"].dropna().unique()))
+
+
 def prepare_drilldown(values: pd.DataFrame, *, nowcast: pd.DataFrame | None = None,
                       compare: str = "nowcast", caps: Caps = DEFAULT_CAPS) -> Drilldown:
     """The page's numbers from ``kpi_values`` rows (see :mod:`dashboards.drilldown`);
     ValueError naming missing columns or mixed currencies."""
-    rows = week_rows(judged_values(values, nowcast, compare))
-    del values  # a third of the peak at 436 campaigns: the judged rows replace it
-    currency = currency_of(rows)
+    return prepare_in_pieces([values], nowcast=nowcast, compare=compare, caps=caps)
+
+
+def prepare_in_pieces(pieces: Iterable[pd.DataFrame], *, nowcast: pd.DataFrame | None = None,
+                      compare: str = "nowcast", caps: Caps = DEFAULT_CAPS) -> Drilldown:
+    """:func:`prepare_drilldown` of the rows of ``pieces`` taken together, where each piece
+    holds whole series (every row of its nodes, in ``kpi_values`` order: see
+    :func:`dashboards.readers.drilldown_pieces`), read one at a time: only one piece's rows
+    are judged in memory at once. The same numbers as from all rows at once (tested)."""
+    kept = [piece(values, nowcast, compare) for values in pieces] or [piece(pd.DataFrame())]
+    rows = pd.concat([k.sums for k in kept], ignore_index=True)
+    found = sorted(set().union(*(k.currencies for k in kept)))
+    if len(found) > 1:
+        raise ValueError(f"kpi_values mixes currencies {found}; convert to one reporting currency")
+    currency = found[0] if found else "EUR"
+    latest = pd.concat([k.latest for k in kept])
+    del kept
     ps = periods(rows) if not rows.empty else []
     if rows.empty or not ps:
         return Drilldown("no_data", currency, caps, {}, {}, (), nowcast, compare)
-    if not (rows["level"] == "campaign").any():
+    if not (latest["level"] == "campaign").any():
         return Drilldown("no_campaigns", currency, caps, {}, {}, (), nowcast, compare)
-    ents, tgt = entities(rows), records(latest_targets(rows))
+    ents, tgt = entity_records(latest), records(latest_targets(rows))
     views = tuple(_view(rows, p, ents, tgt, caps) for p in ps)
     return Drilldown("ok", currency, caps, ents, tgt, views, nowcast, compare)

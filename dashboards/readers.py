@@ -16,7 +16,7 @@ A page rendered from these rows is the page rendered from the whole table (teste
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ibis.expr.types as ir
@@ -32,6 +32,7 @@ from kpi import maturity, nowcast_tables, rollup
 Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
 DRILLDOWN_WEEKS = 2 * max(PERIOD_WEEKS.values())  # the longest period and the one before it
 DRILLDOWN_COLUMNS = (*REQUIRED_COLUMNS, "series_key", "kind", "previous_value")  # all it uses
+PIECE_CAMPAIGNS = 100  # campaigns (with their ad groups) the drill-down judges at once
 NOWCAST_COLUMNS = (*maturity.KEYS, "nowcast", "low", "high", "completeness")  # what pages use
 
 
@@ -67,8 +68,7 @@ def _frame(con: Backend, rows: ir.Table) -> pd.DataFrame:
     return frame.sort_values(list(rollup.VALUES_ORDER), kind="stable", ignore_index=True)
 
 
-def drilldown_rows(con: Backend) -> pd.DataFrame:
-    """``kpi_values`` week rows of the drill-down's levels in the weeks its periods need."""
+def _drilldown_query(con: Backend) -> ir.Table:
     t = con.table(rollup.VALUES_TABLE)
     rows = t.filter((t.grain == "week") & t.level.isin(list(DRILLDOWN_LEVELS)))
     rows = rows.select(*[c for c in DRILLDOWN_COLUMNS if c in rows.columns])
@@ -76,7 +76,26 @@ def drilldown_rows(con: Backend) -> pd.DataFrame:
     if anchor is not None:
         start = anchor - dt.timedelta(weeks=DRILLDOWN_WEEKS - 1)
         rows = rows.filter(rows.period_start >= _since(start))
-    return _frame(con, rows)
+    return rows
+
+
+def drilldown_rows(con: Backend) -> pd.DataFrame:
+    """``kpi_values`` week rows of the drill-down's levels in the weeks its periods need."""
+    return _frame(con, _drilldown_query(con))
+
+
+def drilldown_pieces(con: Backend, campaigns: int = PIECE_CAMPAIGNS) -> Iterator[pd.DataFrame]:
+    """:func:`drilldown_rows` in pieces of whole series, read one at a time: the account and
+    its channels, then the campaigns and their ad groups, ``campaigns`` campaigns a piece
+    (each piece in ``kpi_values`` order). At 436 campaigns the drill-down's million rows held
+    at once set the night's peak memory; a piece is a few hundred thousand at most."""
+    rows = _drilldown_query(con)
+    keys = con.execute(rows.filter(rows.campaign_key.notnull()).select("campaign_key")
+                       .distinct().order_by("campaign_key"))["campaign_key"].tolist()
+    upper = rows.level.isin(["total", "channel"]) | rows.campaign_key.isnull()
+    yield _frame(con, rows.filter(upper))
+    for i in range(0, len(keys), campaigns):
+        yield _frame(con, rows.filter(~upper & rows.campaign_key.isin(keys[i:i + campaigns])))
 
 
 def trends_rows(con: Backend) -> pd.DataFrame:

@@ -5,17 +5,21 @@ whose history is longer than any page shows."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 import re
 
 import pandas as pd
 import pytest
 
 from dashboards.drilldown import render_drilldown
+from dashboards.drilldown_model import prepare_drilldown, prepare_in_pieces
 from dashboards.maturity import judged_values
 from dashboards.overview import render_overview
 from dashboards.readers import (
     DRILLDOWN_WEEKS,
+    drilldown_pieces,
     drilldown_rows,
     nowcast_rows,
     overview_rows,
@@ -147,3 +151,38 @@ def test_the_drilldown_rows_are_the_frame_ibis_would_return(demo) -> None:
     pd.testing.assert_frame_equal(_frame(con, nothing), con.execute(in_order(nothing)),
                                   check_index_type=False)
     assert len(drilldown_rows(con)) > 0
+
+
+@pytest.mark.parametrize("compare", ["nowcast", "same_age"])
+@pytest.mark.parametrize("campaigns", [1, 3, 1000])
+def test_the_drilldown_judged_in_pieces_is_the_drilldown_of_all_rows(
+        demo, compare: str, campaigns: int) -> None:
+    """The asset reads the drill-down's rows a few campaigns at a time (bounded memory at any
+    account size): the same numbers and the same page as from every row at once."""
+    con, _, _ = demo
+    now = nowcast_rows(con, ("total", "channel", "campaign", "ad_group"), ("week",))
+    rows = drilldown_rows(con)
+    pieces = list(drilldown_pieces(con, campaigns=campaigns))
+    keys = rows.loc[rows["level"].isin(["campaign", "ad_group"]), "campaign_key"].nunique()
+    assert keys > 3 and len(pieces) == 1 + math.ceil(keys / campaigns)
+    assert set(pieces[0]["level"]) == {"total", "channel"}
+    assert sum(map(len, pieces)) == len(rows)
+    seen = [k for p in pieces[1:] for k in set(p["campaign_key"])]
+    assert len(seen) == len(set(seen)) == keys  # whole series: each campaign in one piece
+    whole = prepare_drilldown(rows, nowcast=now, compare=compare)
+    parts = prepare_in_pieces(iter(pieces), nowcast=now, compare=compare)
+    assert whole.state == "ok" and len(whole.views) == 4
+    assert dataclasses.replace(parts, nowcast=None) == dataclasses.replace(whole, nowcast=None)
+    kw = {"lang": "nl", "generated_at": GENERATED}
+    assert render_drilldown(parts, **kw) == render_drilldown(whole, **kw)
+
+
+def test_pieces_in_two_currencies_are_refused_like_rows_in_two() -> None:
+    values = account_values(4, weeks=3)
+    usd = values["campaign_key"].eq(values["campaign_key"].dropna().iloc[0])
+    values.loc[usd, "currency"] = "USD"
+    with pytest.raises(ValueError, match=r"mixes currencies \['EUR', 'USD'\]"):
+        prepare_in_pieces([values[~usd], values[usd]])
+    with pytest.raises(ValueError, match=r"mixes currencies \['EUR', 'USD'\]"):
+        prepare_drilldown(values)
+    assert prepare_in_pieces([]).state == "no_data"
