@@ -22,6 +22,8 @@ CPU per Dagster step; the size of each client's warehouse and data folder.
     .venv/bin/python benchmarks/agency.py --clients 1 --campaigns 14 --days 28 --engine spark
     .venv/bin/python benchmarks/agency.py --clients 1 --campaigns 300 --years 3 --nights 1 \
         --reuse --keep                      # another night on the clients kept by --keep
+    .venv/bin/python benchmarks/agency.py --clients 50 --batch 10 --nights 1 --data <elsewhere> \
+        --clone-from <a client folder kept by --keep>   # 50 copies of one built client, steady
     .venv/bin/python benchmarks/agency.py --verify --campaigns 14 --days 28   # seeded == demo
     .venv/bin/python benchmarks/agency.py --overview 50 --from <a client folder> --campaigns 14 \
         --days 28                           # the agency overview alone over 50 copies
@@ -96,8 +98,9 @@ class Size:
             raise ValueError(f"campaigns: at least the demo's own {FIXED_CAMPAIGNS}")
 
 
-def client_config(index: int, size: Size) -> dict:
-    """The configuration of client ``index``: the sample's, with its own seed and size.
+def client_config(index: int, size: Size, seed: int | None = None) -> dict:
+    """The configuration of client ``index``: the sample's, with its own seed (or ``seed``)
+    and size.
 
     >>> c = client_config(3, Size(300, dt.date(2023, 12, 1)))
     >>> c["demo"]["seed"], c["demo"]["extra_campaigns"], c["account_name"], c["engine"]["name"]
@@ -108,7 +111,8 @@ def client_config(index: int, size: Size) -> dict:
     from pipelines.config import Config, load_config
 
     base = load_config(EXAMPLE_CONFIG)
-    demo = {**base.demo.model_dump(), "end": size.end, "seed": FIRST_SEED + index,
+    demo = {**base.demo.model_dump(), "end": size.end,
+            "seed": FIRST_SEED + index if seed is None else seed,
             "extra_campaigns": size.campaigns - FIXED_CAMPAIGNS}
     engine = {"name": size.engine}
     if size.engine == "spark":
@@ -119,8 +123,9 @@ def client_config(index: int, size: Size) -> dict:
     return config.model_dump(mode="json")
 
 
-def write_agency(folder: Path, indices: list[int], size: Size) -> Path:
-    """Each client's configuration in ``folder/configs/`` and the agency file listing them."""
+def write_agency(folder: Path, indices: list[int], size: Size, seed: int | None = None) -> Path:
+    """Each client's configuration in ``folder/configs/`` and the agency file listing them
+    (every client with demo seed ``seed`` when given)."""
     import yaml
 
     configs = folder / "configs"
@@ -128,7 +133,7 @@ def write_agency(folder: Path, indices: list[int], size: Size) -> Path:
     listing = []
     for index in indices:
         path = configs / f"{client_id(index)}.yaml"
-        path.write_text(yaml.safe_dump(client_config(index, size), sort_keys=False,
+        path.write_text(yaml.safe_dump(client_config(index, size, seed), sort_keys=False,
                                        allow_unicode=True), encoding="utf-8")
         listing.append({"id": client_id(index), "config": f"configs/{path.name}"})
     agency = folder / "agency.yaml"
@@ -359,16 +364,42 @@ def _sizes(client_dir: Path) -> dict[str, float]:
             "folder_mb": round(folder_size(client_dir) / 1e6, 1)}
 
 
-def batch(indices: list[int], size: Size, data: Path, nights: int) -> dict:
-    """Seed (unless seeded already), run ``nights`` agency nights, measure sizes, for the
-    clients ``indices``."""
-    agency_file = write_agency(data, indices, size)
+def source_index(folder: Path) -> int:
+    """The index of the client whose folder ``folder`` is.
+
+    >>> source_index(Path("benchmarks/.data/agency/duckdb-300x1096d/clients/client-01"))
+    1
+    """
+    return int(folder.name.removeprefix("client-"))
+
+
+def clone(source: Path, folder: Path) -> dict[str, float]:
+    """``folder`` as a copy of the client folder ``source`` (its warehouse after its nights,
+    its run history and pages; not its DuckDB spill): a client with the same 3 years, without
+    its first night. Returns the copy's wall seconds."""
+    started = time.perf_counter()
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("duckdb-spill"))
+    return {"copy_wall_s": round(time.perf_counter() - started, 1)}
+
+
+def batch(indices: list[int], size: Size, data: Path, nights: int,
+          clone_from: Path | None = None) -> dict:
+    """Seed (unless seeded already; or copy ``clone_from``, a client folder kept after its
+    first night), run ``nights`` agency nights, measure sizes, for the clients ``indices``."""
+    seed = None if clone_from is None else FIRST_SEED + source_index(clone_from)
+    agency_file = write_agency(data, indices, size, seed)
     record: dict = {"clients": [client_id(i) for i in indices], "seed": {}, "nights": []}
+    if clone_from is not None:
+        record["cloned_from"] = str(clone_from)
     for index in indices:
         config = data / "configs" / f"{client_id(index)}.yaml"
         folder = data / "clients" / client_id(index)
         if (folder / "warehouse.duckdb").exists() or (folder / "spark").exists():
             print(f"  {client_id(index)}: seeded already, not timed", flush=True)
+            continue
+        if clone_from is not None:
+            record["seed"][client_id(index)] = clone(clone_from, folder)
+            print(f"  copied {clone_from.name} to {client_id(index)}", flush=True)
             continue
         figures = measured([sys.executable, __file__, "--seed-child", str(config), str(folder)])
         record["seed"][client_id(index)] = figures | _sizes(folder)
@@ -457,6 +488,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="run the nights on the clients already there (kept by --keep)")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--clone-from", type=Path,
+                        help="a client folder kept by --keep after its first night: every "
+                        "client starts as a copy of it (same demo seed) instead of being "
+                        "seeded and built, so the nights timed are steady nights")
     parser.add_argument("--label", default="")
     parser.add_argument("--results", type=Path)
     parser.add_argument("--verify", action="store_true",
@@ -504,10 +539,14 @@ def main() -> None:
     data = args.data.resolve()
     for lot in (indices[i:i + per] for i in range(0, len(indices), per)):
         folder = data / f"{size.engine}-{size.campaigns}x{(LAST_DAY - size.start).days + 1}d"
+        if args.clone_from and folder in args.clone_from.resolve().parents:
+            raise SystemExit(f"--clone-from {args.clone_from} is inside {folder}, which this run "
+                             "starts afresh: give the clones another --data")
         if not args.reuse:
             shutil.rmtree(folder, ignore_errors=True)
         print(f"clients {lot[0]}..{lot[-1]}: {size}", flush=True)
-        record = batch(list(lot), size, folder, args.nights)
+        record = batch(list(lot), size, folder, args.nights,
+                       args.clone_from.resolve() if args.clone_from else None)
         record |= {"campaigns": size.campaigns, "first_day": size.start.isoformat(),
                    "last_day": size.end.isoformat(), "engine": size.engine,
                    "commit": commit, "label": args.label,

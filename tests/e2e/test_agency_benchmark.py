@@ -84,3 +84,19 @@ def test_table_differences_counts_rows_on_either_side(bench, tmp_path):
         con.disconnect()
     found = bench.table_differences(tmp_path / "a.duckdb", tmp_path / "b.duckdb")
     assert found == {"only_a": 3, "same": 0, "t": 2}
+
+
+def test_clones_copy_the_built_client_and_share_its_seed(bench, tmp_path):
+    source = tmp_path / "built" / "clients" / "client-01"
+    (source / "duckdb-spill").mkdir(parents=True)
+    (source / "duckdb-spill" / "spill.tmp").write_bytes(b"0" * 10)
+    (source / "warehouse.duckdb").write_bytes(b"db")
+    size = bench.Size(300, dt.date(2023, 12, 1))
+    record = bench.clone(source, tmp_path / "clones" / "client-07")
+    assert (tmp_path / "clones" / "client-07" / "warehouse.duckdb").read_bytes() == b"db"
+    assert not (tmp_path / "clones" / "client-07" / "duckdb-spill").exists()
+    assert record["copy_wall_s"] >= 0
+    bench.write_agency(tmp_path / "clones", [7, 8], size, seed=bench.FIRST_SEED + 1)
+    seeds = {yaml.safe_load((tmp_path / "clones" / "configs" / f"client-0{i}.yaml").read_text(
+        encoding="utf-8"))["demo"]["seed"] for i in (7, 8)}
+    assert seeds == {bench.FIRST_SEED + bench.source_index(source)} == {1002}
