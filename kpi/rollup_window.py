@@ -78,7 +78,7 @@ class Flags:
         return cls(**{k: v and dt.date.fromisoformat(v) for k, v in values.items()})
 
 
-def _days(first: dt.date, last: dt.date) -> Iterable[dt.date]:
+def each_day(first: dt.date, last: dt.date) -> Iterable[dt.date]:
     return (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
 
 
@@ -89,10 +89,10 @@ def flag_days(before: Flags, after: Flags) -> tuple[set[dt.date], set[dt.date]]:
     data_start. No provisional_since stands for a day after every period."""
     latest = max(before.data_end, after.data_end) + dt.timedelta(days=32)
     old, new = (f.provisional_since or latest for f in (before, after))
-    ends = set(_days(min(old, new), max(old, new) - ONE_DAY))
-    ends |= set(_days(min(before.data_end, after.data_end) + ONE_DAY,
+    ends = set(each_day(min(old, new), max(old, new) - ONE_DAY))
+    ends |= set(each_day(min(before.data_end, after.data_end) + ONE_DAY,
                       max(before.data_end, after.data_end)))
-    starts = set(_days(min(before.data_start, after.data_start),
+    starts = set(each_day(min(before.data_start, after.data_start),
                        max(before.data_start, after.data_start) - ONE_DAY))
     return ends, starts
 

@@ -355,20 +355,35 @@ def _write_state(raw: duckdb.DuckDBPyConnection, state: Mapping[str, str]) -> No
         raw.execute(f"INSERT OR REPLACE INTO {state_table} VALUES (?, ?)", [key, value])
 
 
-def replace_tables(con: Backend, tables: Mapping[str, ibis.Table],
+def replace_tables(con: Backend, tables: Mapping[str, ibis.Table | Sequence[ibis.Table]],
                    state: Mapping[str, str] | None = None) -> dict[str, int]:
     """Rebuild whole derived tables from Ibis expressions, all in one transaction (``state``
-    recorded in it too, see :func:`read_state`)."""
+    recorded in it too, see :func:`read_state`). A table given as several expressions is
+    their rows together, written one expression after the other (a big table in pieces that
+    each fit in memory: DuckDB then need not spill a whole-table join).
+
+    >>> con = connect(":memory:")
+    >>> one = ibis.memtable({"n": [1, 2]})
+    >>> replace_tables(con, {"t": [one, one.mutate(n=one.n + 10)], "u": one})
+    {'t': 4, 'u': 2}
+    >>> sorted(r[0] for r in con.raw_sql("SELECT n FROM t").fetchall())
+    [1, 2, 11, 12]
+    """
+    pieces = {name: list(expr) if isinstance(expr, list | tuple) else [expr]
+              for name, expr in tables.items()}
     if not _is_duckdb(con):
-        counts = portable.replace_tables(con, tables)
+        counts = portable.replace_tables(con, {name: ibis.union(*parts) if len(parts) > 1
+                                               else parts[0] for name, parts in pieces.items()})
         portable.write_state(con, STATE_TABLE, state or {})
         return counts
-    compiled = {name: con.compile(expr) for name, expr in tables.items()}
+    compiled = {name: [con.compile(e) for e in parts] for name, parts in pieces.items()}
     counts: dict[str, int] = {}
     with transaction(con) as raw:
         _write_state(raw, state or {})
-        for name, sql in compiled.items():
-            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {sql}")
+        for name, (first, *rest) in compiled.items():
+            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {first}")
+            for sql in rest:
+                raw.execute(f"INSERT INTO {_identifier(name)} BY NAME {sql}")
             counts[name] = int(
                 raw.execute(f"SELECT count(*) FROM {_identifier(name)}").fetchall()[0][0])
     return counts

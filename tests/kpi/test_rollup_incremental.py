@@ -324,3 +324,24 @@ def test_a_purge_then_a_night_equals_the_full_rebuild(tmp_path):
     w.inputs = w.inputs[w.inputs["date"] >= cutoff]
     assert update(con, w).mode == "incremental"  # the week and month cut in two come back
     assert_same(con, w)
+
+
+@pytest.mark.parametrize(("days", "seed"), [(2, 0), (31, 3), (10_000, 1)])
+def test_a_whole_rebuild_in_pieces_writes_the_one_query_rows(days: int, seed: int,
+                                                             monkeypatch) -> None:
+    """A whole rebuild writes ``kpi_values`` a few days of periods at a time (bounded memory):
+    the same rows as the one query over the whole roll-up, whatever the piece's length."""
+    w = world(seed)
+    NIGHTS["backfill"](w)  # a first day mid-week and mid-month
+    con = connect(":memory:")
+    store(con, w)
+    monkeypatch.setattr(rollup_update, "PIECE_DAYS", days)
+    assert rollup_update.update(con, w.spec(), CURRENCY, upstream="m").mode == "full"
+    stored = con.table(rollup.ROLLUP_TABLE)
+    pieces = rollup_update.value_pieces(stored, w.spec(), CURRENCY)
+    history = (w.spec().data_end - w.spec().data_start).days + 1
+    assert len(pieces) == 1 if days > 2 * history else len(pieces) >= max(2, history // days)
+    one = con.execute(rollup.kpi_values(stored, w.spec(), CURRENCY))
+    order = ["grain", "level", "series_key", "period_start", "metric"]
+    pd.testing.assert_frame_equal(frames(con)[rollup.VALUES_TABLE],
+                                  one.sort_values(order).reset_index(drop=True), obj="kpi_values")
