@@ -363,7 +363,7 @@ def replace_tables(con: Backend, tables: Mapping[str, ibis.Table | Sequence[ibis
     each fit in memory: DuckDB then need not spill a whole-table join).
 
     >>> con = connect(":memory:")
-    >>> one = ibis.memtable({"n": [1, 2]})
+    >>> one = con.create_table("one", pa.table({"n": [1, 2]}))
     >>> replace_tables(con, {"t": [one, one.mutate(n=one.n + 10)], "u": one})
     {'t': 4, 'u': 2}
     >>> sorted(r[0] for r in con.raw_sql("SELECT n FROM t").fetchall())
