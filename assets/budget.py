@@ -11,14 +11,15 @@ import pyarrow as pa
 from assets.model import RULES_STATE
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules, target_rows
-from kpi import curve_store, model
-from kpi.allocate import curve_scenarios
-from kpi.budget_plan import PlanError, load_costs, load_plan, plan_frame
+from kpi import model
+from kpi.budget import curve_store
+from kpi.budget.allocate import curve_scenarios
+from kpi.budget.pacing import pace, pacing_frame
+from kpi.budget.plan import PlanError, load_costs, load_plan, plan_frame
+from kpi.budget.recommend import Settings, assess, decide, recommendations_frame
+from kpi.budget.recommend_window import RecommendationWindow
 from kpi.lag import days_to_complete
 from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
-from kpi.pacing import pace, pacing_frame
-from kpi.recommend import Settings, assess, decide, recommendations_frame
-from kpi.recommend_window import RecommendationWindow
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 from pipelines.warehouse.store import read_state, replace_with_arrow
@@ -235,7 +236,7 @@ def recommendation_frames(con, config: Config) -> tuple[dt.date, dict[str, pd.Da
     """The last judged day, and the response curves, scenarios, recommendations and the curve
     store as frames, from the days of :class:`RecommendationWindow` only (the warehouse
     filters the rest). Curves stored this ISO week under the same rules are reused, read at
-    tonight's spend; the others are fitted (:mod:`kpi.curve_store`)."""
+    tonight's spend; the others are fitted (:mod:`kpi.budget.curve_store`)."""
     rules = config.recommendations
     last, days = window_days(con, config)
     key = curve_rules(con, config)

@@ -1,7 +1,7 @@
 """Orders and customer lifetime value: orders pulled (pseudonymous; the demo's by the days a night
 re-pulls, a file whole: pipelines.sources.orders.nightly), purchase histories summarised in the
 warehouse, BG/NBD + Gamma-Gamma fitted once a week and every customer scored each night
-(kpi.clv_refit), CLV per customer, cohort, acquisition channel and campaign against what
+(kpi.clv.refit), CLV per customer, cohort, acquisition channel and campaign against what
 acquiring them cost."""
 
 import datetime as dt
@@ -15,10 +15,10 @@ import pyarrow as pa
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
-from kpi.acquisition import acquisition
-from kpi.clv_predict import ClvTerms, predict_clv
-from kpi.clv_refit import FIT_STATE, StoredFit, fit_basis, refit_reason
-from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
+from kpi.clv.acquisition import acquisition
+from kpi.clv.predict import ClvTerms, predict_clv
+from kpi.clv.refit import FIT_STATE, StoredFit, fit_basis, refit_reason
+from kpi.clv.summary import clv_by_group, cohort_clv, rfm_summary
 from pipelines.config import Config
 from pipelines.privacy import PseudonymKeyError, pseudonym_key
 from pipelines.sources.factory import demo_end, yesterday
@@ -133,7 +133,7 @@ def _acquisition_cost(con, first: dt.date, by: str) -> pd.Series:
 
 
 def _fit_basis(config: Config) -> str:
-    """What the stored CLV fit depends on: a change refits (kpi.clv_refit)."""
+    """What the stored CLV fit depends on: a change refits (kpi.clv.refit)."""
     source = config.sources.orders
     return fit_basis(orders=source.kind, path=str(source.path), start=config.history_start,
                      seed=config.demo.seed, segments=config.clv.high_value_first_order,
@@ -146,7 +146,7 @@ def _fit_basis(config: Config) -> str:
         dg.AssetSpec(MODEL_TABLE, group_name="clv", deps=[ORDERS_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="The fitted BG/NBD and Gamma-Gamma parameters (weeks), or why "
-                     "they could not be fitted; fitted once an ISO week (kpi.clv_refit), "
+                     "they could not be fitted; fitted once an ISO week (kpi.clv.refit), "
                      "fitted_on and fitted_customers say when and on how many customers."),
         dg.AssetSpec(CUSTOMERS_TABLE, group_name="clv",
                      deps=[ORDERS_TABLE, model.CAMPAIGN_DIM], kinds={"duckdb", "ibis"},
@@ -191,7 +191,7 @@ def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     customers["segment"] = _segments(customers, config)
     c = config.clv
     stored, basis = StoredFit.from_json(read_state(con, FIT_STATE)), _fit_basis(config)
-    why = refit_reason(stored, basis, end)  # None: score with the stored fit (kpi.clv_refit)
+    why = refit_reason(stored, basis, end)  # None: score with the stored fit (kpi.clv.refit)
     terms = ClvTerms.of(c.horizon_months, c.annual_discount_rate, c.gross_margin)
     predicted = predict_clv(customers, terms, fits=None if why else stored.segments,
                             fitted_on=end, memos=None if why else stored.memos_for(terms))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.recommend import goal_kpis
+from kpi.budget.recommend import goal_kpis
 from kpi.registry import KPIS, MEASURES
 
 HEADLINE_METRICS = ("cost", "conversions", "leads", "purchases", "revenue", "cpa", "cpl", "roas",
@@ -267,7 +267,7 @@ def _mover_findings(rows: pd.DataFrame, total_previous: float | None) -> list[Fi
 
 
 def _goal(metrics: dict[str, pd.Series]) -> str | None:
-    """The KPI a campaign is judged on, as ``kpi.recommend.choose_goal`` picks it: ROAS (else
+    """The KPI a campaign is judged on, as ``kpi.budget.recommend.choose_goal`` picks it: ROAS (else
     CPA) when it sells more than it generates leads, else CPL; only a KPI with a target."""
     leads = _number(metrics["leads"]["value"]) if "leads" in metrics else 0.0
     purchases = _number(metrics["purchases"]["value"]) if "purchases" in metrics else 0.0

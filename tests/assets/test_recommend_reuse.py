@@ -22,8 +22,8 @@ from assets.budget import (
 )
 from assets.dashboards import _curves_fitted
 from assets.rules import target_rows
-from kpi.allocate import curve_scenarios
-from kpi.recommend import recommend, recommendations_frame
+from kpi.budget.allocate import curve_scenarios
+from kpi.budget.recommend import recommend, recommendations_frame
 from pipelines.config import Config
 from pipelines.sources.demo.world import INEFFICIENT_CAMPAIGN_ID
 from pipelines.warehouse.store import connect, replace_with_arrow

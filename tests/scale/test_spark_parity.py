@@ -18,7 +18,7 @@ from experiments.history import DAY
 from experiments.sufficient import KEYS as STAT_KEYS
 from experiments.sufficient import sufficient_statistics
 from kpi import model, rollup
-from kpi.clv_summary import cohort_clv, rfm_summary
+from kpi.clv.summary import cohort_clv, rfm_summary
 from pipelines.sources.streams import STREAMS
 from tests.scale.conftest import ORDERS, UNITS, Context
 
