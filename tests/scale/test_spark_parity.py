@@ -48,7 +48,7 @@ def raw(con) -> Mapping[str, ir.Table]:
 
 
 def orders(con, ctx: Context) -> ir.Table:
-    """Orders in the reporting currency, as assets.clv._in_reporting_currency makes them."""
+    """Orders in the reporting currency, as kpi.clv.reads.in_reporting_currency makes them."""
     t = con.table(ORDERS)
     return t.mutate(revenue=model.to_reporting(t.revenue, t.currency, ctx.rules, ctx.currencies))
 
