@@ -53,11 +53,11 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from kpi.weekly import IsoWeek
 from pipelines.privacy_config import MIN_RETENTION_DAYS, WHY_MIN
 from pipelines.warehouse import portable
 from pipelines.warehouse.catalog import Catalog
 from pipelines.warehouse.store import _identifier, transaction
+from pipelines.weeks import IsoWeek
 
 # The column that dates the rows of a table the catalogue does not know: the first of these it
 # has, with a date or time type.

@@ -69,6 +69,7 @@ from kpi.confidence import (
     estimate,
     worse_than_target,
 )
+from kpi.goals import goal_kpis
 from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
 
 Action = Literal["pause", "scale", "reallocate"]
@@ -158,12 +159,6 @@ def resolve_target(targets: Sequence[TargetLike], kpi: str, campaign_key: str,
         if t.campaign is None and t.channel is None:
             return float(t.value)
     return None
-
-
-def goal_kpis(leads: float, purchases: float) -> tuple[str, ...]:
-    """The KPIs a campaign can be judged on, in order: ROAS then CPA for one with more
-    purchases than leads, else CPL."""
-    return ("roas", "cpa") if purchases > leads else ("cpl",)
 
 
 def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
