@@ -36,8 +36,10 @@ from assets.runner import (
 from assets.settings import REPO_DATA, Paths
 from dashboards.agency import ClientNight, ClientSummary, Risk, summarise, write_agency
 from dashboards.page import write_page
+from kpi.budget.catalog import PACING_TABLE
+from kpi.nowcast_tables import NOWCAST_TABLE
 from kpi.registry import LANGUAGES
-from kpi.rollup import VALUES_ORDER
+from kpi.rollup import VALUES_ORDER, VALUES_TABLE
 from kpi.weekly import IsoWeek
 from pipelines.agency_config import Agency, AgencyConfigError, Client, load_agency
 from pipelines.config import Config, ConfigError, load_config
@@ -222,11 +224,11 @@ def _frames(run: ClientRun) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataF
             table = con.table(name)
             return con.execute(table.filter(keep(table)) if keep is not None else table)
 
-        values = read("kpi_values", lambda t: (t.grain == "week") & (t.level == "total"))
+        values = read(VALUES_TABLE, lambda t: (t.grain == "week") & (t.level == "total"))
         if not values.empty:
             values = values.sort_values(list(VALUES_ORDER), ignore_index=True)
-        nowcast = read("kpi_nowcast", lambda t: t.level == "total")
-        return values, (nowcast if not nowcast.empty else None), read("budget_pacing")
+        nowcast = read(NOWCAST_TABLE, lambda t: t.level == "total")
+        return values, (nowcast if not nowcast.empty else None), read(PACING_TABLE)
     finally:
         con.disconnect()
 

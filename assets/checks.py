@@ -4,13 +4,13 @@ import dagster as dg
 import pandas as pd
 
 from assets.budget import PACING_TABLE
-from assets.clv import CUSTOMERS_TABLE
-from assets.clv import MODEL_TABLE as CLV_MODEL_TABLE
 from assets.experiments import RESULTS_TABLE
 from assets.model import raw_tables
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model, quality, rollup
+from kpi.clv.catalog import CUSTOMERS_TABLE
+from kpi.clv.catalog import MODEL_TABLE as CLV_MODEL_TABLE
 from pipelines.sources.exposures import UNITS_TABLE
 from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY, STREAMS
 from pipelines.warehouse import quality as raw_quality

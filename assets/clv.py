@@ -1,24 +1,28 @@
 """Orders and customer lifetime value: orders pulled (pseudonymous; the demo's by the days a night
 re-pulls, a file whole: pipelines.sources.orders.nightly), purchase histories summarised in the
 warehouse, BG/NBD + Gamma-Gamma fitted once a week and every customer scored each night
-(kpi.clv_refit), CLV per customer, cohort, acquisition channel and campaign against what
-acquiring them cost."""
+(kpi.clv.refit), CLV per customer, cohort, acquisition channel and campaign against what
+acquiring them cost (kpi.clv.tables)."""
 
 import datetime as dt
 
 import dagster as dg
-import ibis
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
-from kpi.acquisition import acquisition
-from kpi.clv_predict import ClvTerms, predict_clv
-from kpi.clv_refit import FIT_STATE, StoredFit, fit_basis, refit_reason
-from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
+from kpi.clv import tables as clv
+from kpi.clv.catalog import (
+    ACQUISITION_TABLE,
+    COHORTS_TABLE,
+    CUSTOMERS_TABLE,
+    MODEL_TABLE,
+    ORDERS_TABLE,
+)
+from kpi.clv.reads import read_inputs
+from kpi.clv.refit import FIT_STATE, StoredFit, fit_basis
 from pipelines.config import Config
 from pipelines.privacy import PseudonymKeyError, pseudonym_key
 from pipelines.sources.factory import demo_end, yesterday
@@ -32,11 +36,6 @@ from pipelines.sources.orders.nightly import (
 )
 from pipelines.warehouse.store import read_state, replace_since, replace_with_arrow
 
-ORDERS_TABLE = "raw_orders"
-MODEL_TABLE = "clv_model"
-CUSTOMERS_TABLE = "customer_clv"
-COHORTS_TABLE = "clv_cohorts"
-ACQUISITION_TABLE = "clv_by_acquisition"
 ORDERS_SCHEMA = pa.schema([
     ("customer_key", pa.string()), ("order_id", pa.string()), ("order_date", pa.date32()),
     ("ordered_at", pa.timestamp("us", tz="UTC")), ("revenue", pa.float64()),
@@ -106,34 +105,8 @@ def raw_orders(warehouse: WarehouseResource, settings: SettingsResource) -> dg.M
         "customers": int(totals["customers"][0]), "observation_end": end.isoformat()})
 
 
-def _in_reporting_currency(con, config: Config) -> ibis.Table:
-    orders = con.table(ORDERS_TABLE)
-    rules = model_rules(config)
-    codes = con.execute(orders.select("currency").distinct())["currency"].tolist()
-    return orders.mutate(revenue=model.to_reporting(orders.revenue, orders.currency, rules,
-                                                    codes))
-
-
-def _segments(customers: pd.DataFrame, config: Config) -> pd.Series:
-    """``standard``, or ``high_value`` for a first order at or above the configured amount."""
-    threshold = config.clv.high_value_first_order
-    if threshold is None:
-        return pd.Series("all", index=customers.index)
-    return pd.Series(np.where(customers["first_order_value"] >= threshold, "high_value",
-                              "standard"), index=customers.index)
-
-
-def _acquisition_cost(con, first: dt.date, by: str) -> pd.Series:
-    """Media cost per campaign key or channel since ``first`` (reporting currency)."""
-    facts, dims = con.table(model.MODEL_TABLE), con.table(model.CAMPAIGN_DIM)
-    facts = facts.filter(facts.date >= first)
-    joined = facts.join(dims.select("campaign_key", "channel"), "campaign_key")
-    cost = con.execute(joined.group_by(by).aggregate(cost=joined.cost.sum()))
-    return cost.set_index(by)["cost"]
-
-
 def _fit_basis(config: Config) -> str:
-    """What the stored CLV fit depends on: a change refits (kpi.clv_refit)."""
+    """What the stored CLV fit depends on: a change refits (kpi.clv.refit)."""
     source = config.sources.orders
     return fit_basis(orders=source.kind, path=str(source.path), start=config.history_start,
                      seed=config.demo.seed, segments=config.clv.high_value_first_order,
@@ -146,7 +119,7 @@ def _fit_basis(config: Config) -> str:
         dg.AssetSpec(MODEL_TABLE, group_name="clv", deps=[ORDERS_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="The fitted BG/NBD and Gamma-Gamma parameters (weeks), or why "
-                     "they could not be fitted; fitted once an ISO week (kpi.clv_refit), "
+                     "they could not be fitted; fitted once an ISO week (kpi.clv.refit), "
                      "fitted_on and fitted_customers say when and on how many customers."),
         dg.AssetSpec(CUSTOMERS_TABLE, group_name="clv",
                      deps=[ORDERS_TABLE, model.CAMPAIGN_DIM], kinds={"duckdb", "ibis"},
@@ -166,67 +139,14 @@ def _fit_basis(config: Config) -> str:
 def clv_tables(warehouse: WarehouseResource, settings: SettingsResource):
     config = settings.load()
     con = warehouse.connect()
-    orders = _in_reporting_currency(con, config)
-    bounds = con.execute(orders.aggregate(first=orders.order_date.min(),
-                                          last=orders.order_date.max()))
-    if bounds["first"].isna().all():
-        counts = replace_with_arrow(con, {t: NOTHING.empty_table() for t in (
-            MODEL_TABLE, CUSTOMERS_TABLE, COHORTS_TABLE, ACQUISITION_TABLE)})
-        for table, rows in counts.items():
-            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows,
-                                                                  "note": "no orders"})
-        return
-    first = pd.Timestamp(bounds["first"][0]).date()
-    end = pd.Timestamp(bounds["last"][0]).date()
-    # purchase days and months in the reporting time zone (order_date), weeks as the unit
-    summary = con.execute(rfm_summary(orders, "customer_key", "order_date", "revenue", end,
-                                      "W"))
-    ranked = orders.mutate(_first=ibis.row_number().over(
-        group_by="customer_key", order_by=[orders.ordered_at, orders.order_id]) == 0)
-    history = con.execute(ranked.group_by("customer_key").aggregate(
-        orders=ranked.count(), revenue_to_date=ranked.revenue.sum(),
-        first_order_value=ranked.revenue.max(where=ranked._first)))
-    who = con.execute(acquisition(orders, con.table(model.CAMPAIGN_DIM), model_rules(config)))
-    customers = who.merge(history, on="customer_key").merge(summary, on="customer_key")
-    customers["segment"] = _segments(customers, config)
-    c = config.clv
-    stored, basis = StoredFit.from_json(read_state(con, FIT_STATE)), _fit_basis(config)
-    why = refit_reason(stored, basis, end)  # None: score with the stored fit (kpi.clv_refit)
-    terms = ClvTerms.of(c.horizon_months, c.annual_discount_rate, c.gross_margin)
-    predicted = predict_clv(customers, terms, fits=None if why else stored.segments,
-                            fitted_on=end, memos=None if why else stored.memos_for(terms))
-    keep = StoredFit(basis, end if why else stored.fitted_on, predicted.fits, terms,
-                     predicted.memos)
-    customers = predicted.customers.sort_values("customer_key").reset_index(drop=True)
-    fitted = predicted.models.assign(observation_end=pd.Timestamp(end),
-                                     gross_margin_set=c.margin_set)
-    cohorts = cohort_clv(orders, "customer_key", "order_date", "revenue", end)
-    clv, groups = customers.set_index("customer_key")["clv"], []
-    for level, column in (("channel", "channel"), ("campaign", "campaign_key")):
-        cost = _acquisition_cost(con, first, column)
-        table = clv_by_group(clv, customers.set_index("customer_key")[column], cost)
-        groups.append(table.assign(level=level))
-    by_group = pd.concat(groups, ignore_index=True)
-    by_group.insert(0, "level", by_group.pop("level"))
-    by_group["since"] = pd.Timestamp(first)
-    counts = replace_with_arrow(con, {MODEL_TABLE: _arrow(fitted),
-                                      CUSTOMERS_TABLE: _arrow(customers),
-                                      COHORTS_TABLE: _arrow(cohorts),
-                                      ACQUISITION_TABLE: _arrow(by_group)},
-                                state={FIT_STATE: keep.to_json()})
-    meta = {"observation_end": end.isoformat(), "customers": len(customers),
-            "fit": f"refitted: {why}" if why else
-            f"scored with the fit of {keep.fitted_on.isoformat()}",
-            "customers_without_clv": predicted.customers_without_clv,
-            "clv_status": "; ".join(f"{s}: {t}" for s, t in zip(fitted["segment"],
-                                                               fitted["status"], strict=True))}
-    if customers["clv"].notna().any():
-        meta["mean_clv"] = float(np.round(customers["clv"].mean(), 2))
-    notes = fitted["message"].dropna()
-    if len(notes):
-        meta["model"] = "; ".join(notes)
+    out = clv.clv_tables(read_inputs(con, model_rules(config)), config.clv,
+                         StoredFit.from_json(read_state(con, FIT_STATE)), _fit_basis(config))
+    state = {FIT_STATE: out.fit.to_json()} if out.fit is not None else None
+    counts = replace_with_arrow(con, {t: _arrow(f) for t, f in out.frames().items()},
+                                state=state)
     for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows, **meta})
+        yield dg.MaterializeResult(asset_key=table,
+                                   metadata={"dagster/row_count": rows, **out.metadata})
 
 
 CLV_ASSETS = [raw_orders, clv_tables]

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assets.catalog import CATALOG
 from assets.report import report_paths
 from assets.runner import (
     RESOLVED_CONFIG,
@@ -26,6 +27,7 @@ from assets.runner import (
 )
 from assets.settings import Paths
 from assets.warning_log import describe as describe_warnings
+from experiments.catalog import EFFECTS_TABLE, RESULTS_TABLE
 from experiments.wording import LANGS, summary
 from kpi.weekly import IsoWeek
 from pipelines import retention
@@ -236,14 +238,14 @@ def experiments(paths: Paths, lang: str) -> None:
     except WarehouseError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
-    if con is None or "experiment_results" not in con.list_tables():
+    if con is None or RESULTS_TABLE not in con.list_tables():
         err.print(f"[red]No experiment results in {describe(engine, paths.data_dir)}[/red]: "
                   "run campaign-kpi "
                   "demo or campaign-kpi run --date first")
         raise typer.Exit(1)
-    results = con.execute(con.table("experiment_results"))
-    effects = (con.execute(con.table("experiment_effects"))
-               if "experiment_effects" in con.list_tables() else None)
+    results = con.execute(con.table(RESULTS_TABLE))
+    effects = (con.execute(con.table(EFFECTS_TABLE))
+               if EFFECTS_TABLE in con.list_tables() else None)
     if results.empty:
         console.print("No experiment has started (or none is configured).")
         return
@@ -315,7 +317,7 @@ def purge(paths: Paths, older_than: str | None, dry_run: bool) -> None:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     try:
-        summary = retention.purge(con, cutoff, paths.output, dry_run=dry_run)
+        summary = retention.purge(con, cutoff, paths.output, CATALOG, dry_run=dry_run)
     except retention.RetentionError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None

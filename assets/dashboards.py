@@ -6,7 +6,6 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from assets import budget, clv
 from assets import experiments as experiment_assets
 from assets.checks import CHECKS, NULL_REASONS
 from assets.jobs import NIGHTLY_JOB
@@ -25,6 +24,8 @@ from dashboards.quality import write_quality
 from dashboards.readers import drilldown_pieces, nowcast_rows, overview_rows, trends_rows
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
+from kpi.budget import catalog as budget
+from kpi.clv import catalog as clv
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import latest_pulled, provisional_since

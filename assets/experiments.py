@@ -5,6 +5,13 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.resources import SettingsResource, WarehouseResource
+from experiments.catalog import (
+    DAILY_STATS_TABLE,
+    EFFECTS_TABLE,
+    HISTORY_TABLE,
+    RESULTS_TABLE,
+    STATS_TABLE,
+)
 from experiments.history import DAY, history
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame, started
@@ -20,11 +27,6 @@ from pipelines.sources.factory import experiments_as_of
 from pipelines.sources.retry import SourceError
 from pipelines.warehouse.store import replace_tables, replace_with_arrow
 
-STATS_TABLE = "experiment_stats"
-DAILY_STATS_TABLE = "experiment_stats_daily"
-HISTORY_TABLE = "experiment_history"
-RESULTS_TABLE = "experiment_results"
-EFFECTS_TABLE = "experiment_effects"
 EMPTY_RESULT = pa.schema([("experiment_id", pa.string()), ("arm", pa.string()),
                           ("metric_id", pa.string()), ("decision", pa.string())])
 

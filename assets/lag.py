@@ -6,10 +6,15 @@ from assets.kpis import MODEL_KEYS
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import nowcast_tables
+from pipelines.sources.streams import (
+    ADS_CONVERSION_ACTION_DAILY,
+    GA4_KEY_EVENTS_DAILY,
+    GA4_SESSIONS_DAILY,
+)
 from pipelines.warehouse.store import replace_with_arrow
 
-REVISION_KEYS = [dg.AssetKey(t) for t in ("raw_ads_conversion_action_daily",
-                                          "raw_ga4_key_events_daily", "raw_ga4_sessions_daily")]
+REVISION_KEYS = [dg.AssetKey(s.table) for s in (ADS_CONVERSION_ACTION_DAILY,
+                                                GA4_KEY_EVENTS_DAILY, GA4_SESSIONS_DAILY)]
 
 
 @dg.multi_asset(

@@ -12,7 +12,6 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from assets import budget
 from assets import experiments as experiment_assets
 from assets.dashboards import check_results, finished_runs, provisional_windows
 from assets.partitions import ahead, last_day
@@ -21,6 +20,7 @@ from dashboards.pdf import PdfError, print_pdfs
 from dashboards.readers import in_order
 from dashboards.report import Definitions, ReportInputs, write_report
 from kpi import model, nowcast_tables, rollup
+from kpi.budget import catalog as budget
 from kpi.registry import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from assets.catalog import CATALOG
 from assets.resources import SettingsResource, WarehouseResource
 from pipelines.retention import RetentionError, purge, today_in
 
@@ -38,7 +39,7 @@ def build_retention_asset(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsD
                 "retention": "off: privacy.retention_days is not set"})
         cutoff = today_in(config.reporting.time_zone) - dt.timedelta(days=days)
         try:
-            summary = purge(warehouse.connect(), cutoff, settings.output())
+            summary = purge(warehouse.connect(), cutoff, settings.output(), CATALOG)
         except RetentionError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         return dg.MaterializeResult(metadata={

@@ -3,7 +3,7 @@ the Dagster instance, with the step that raised them, instead of the terminal.
 
 A warning becomes one line of the run's log, at WARNING level::
 
-    Python warning: RuntimeWarning: overflow encountered in multiply (at kpi/clv_models.py:329)
+    Python warning: RuntimeWarning: overflow encountered in multiply (at kpi/clv/models.py:329)
 
 and :func:`warnings_in` reads those lines back from a run's log entries.
 

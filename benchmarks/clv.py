@@ -1,4 +1,4 @@
-"""Benchmark: CLV model fits (kpi.clv_models) on CDNOW against lifetimes, and on 1M customers.
+"""Benchmark: CLV model fits (kpi.clv.models) on CDNOW against lifetimes, and on 1M customers.
 
 1. CDNOW (2,357 customers, the published summary shipped in the lifetimes wheel): our BG/NBD and
    Gamma-Gamma fits vs lifetimes' BetaGeoFitter and GammaGammaFitter on the same data.
@@ -6,8 +6,8 @@
    published CDNOW ones), observed 26-78 weeks, recency in whole days: generation and fit timed
    separately, recovered parameters against the truth. Also a Gamma-Gamma fit on the synthetic
    repeat buyers' spend (p 6.25, q 3.74, v 15.44), the constant-dropout fit and the model
-   choice that the nightly run makes (``kpi.clv_choice``), and the discounted CLV.
-3. The demo night that stopped ``make demo`` (issue 15: 2026-12-04): ``kpi.clv_predict`` on its
+   choice that the nightly run makes (``kpi.clv.choice``), and the discounted CLV.
+3. The demo night that stopped ``make demo`` (issue 15: 2026-12-04): ``kpi.clv.predict`` on its
    22,006 customers in two segments, everything the nightly run computes after the warehouse.
 
 Every figure is the median of ``--repeat`` timed runs after one warm-up. Writes
@@ -38,9 +38,9 @@ import scipy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpi import clv_models as clv  # noqa: E402
-from kpi.clv_choice import fit_purchase_model  # noqa: E402
-from kpi.clv_predict import ClvTerms, predict_clv  # noqa: E402
+from kpi.clv import models as clv  # noqa: E402
+from kpi.clv.choice import fit_purchase_model  # noqa: E402
+from kpi.clv.predict import ClvTerms, predict_clv  # noqa: E402
 
 TRUE_BG = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 TRUE_GG = {"p": 6.25, "q": 3.74, "v": 15.44}
@@ -165,7 +165,7 @@ def main() -> None:
     distinct = clv.compress(*(np.asarray(c, dtype=float) for c in (x, tx, T)))[0][0].size
 
     lines += [
-        "# CLV model fits (kpi.clv_models)", "",
+        "# CLV model fits (kpi.clv.models)", "",
         f"Recorded {dt.date.today().isoformat()} with "
         "`.venv/bin/python benchmarks/clv.py` "
         f"(`--customers {args.customers} --repeat {repeat}`).",
@@ -250,10 +250,10 @@ def main() -> None:
         "is recovered more tightly than either.", "",
         "lifetimes was not run on the 1M set (not measured).", "",
         "discounted_clv now sums the expected purchases as a series of positive terms "
-        "(`kpi.clv_expectation`) for each distinct (x, T) and horizon, instead of one call of "
+        "(`kpi.clv.expectation`) for each distinct (x, T) and horizon, instead of one call of "
         "scipy's hyp2f1: slower, but finite and accurate for every parameter the fits "
         "produce. Side by side on 2026-12-05 (same data and parameters, the previous "
-        "kpi/clv_models.py from git commit 2f9f69c, 3 runs each): 0.22 s before, 0.66 s now "
+        "kpi/clv/models.py from git commit 2f9f69c, 3 runs each): 0.22 s before, 0.66 s now "
         "(3.1×); the two totals agree to 1e-15.", "",
     ]
     lines += demo_night(repeat)

@@ -31,7 +31,7 @@ from dashboards.overview import latest_complete_week
 from dashboards.page import esc, render_page, write_page
 from dashboards.texts_agency import TEXTS
 from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
-from kpi.pacing import status_of
+from kpi.budget.pacing import status_of
 from kpi.registry import KPIS, MEASURES
 
 _t = translator({**BUDGET_TEXTS, **TEXTS})

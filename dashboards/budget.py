@@ -1,11 +1,12 @@
 """The budget page: pacing of the current plan period, the recommendations in words, and the
 what-if scenarios of the response curves.
 
-Reads three tables (see :mod:`kpi.pacing`, :mod:`kpi.recommend` and ``assets/budget.py``):
-``budget_pacing`` (one row per plan line as of the last day of data), ``recommendations`` (pause /
-scale / reallocate with a sentence per language in ``text_<lang>``) and ``budget_scenarios``
-(channel × measure × ±change from the channel's curve, with its r²). Any of them may be empty
-(or have the one-column shape of a table with nothing to say yet): the page then says so.
+Reads three tables (see :mod:`kpi.budget.pacing`, :mod:`kpi.budget.recommend` and
+:mod:`kpi.budget.tables`): ``budget_pacing`` (one row per plan line as of the last day of
+data), ``recommendations`` (pause / scale / reallocate with a sentence per language in
+``text_<lang>``) and ``budget_scenarios`` (channel × measure × ±change from the channel's
+curve, with its r²). Any of them may be empty (or have the one-column shape of a table with
+nothing to say yet): the page then says so.
 Campaign and channel names are user input: escaped for HTML and for Plotly labels.
 """
 
@@ -35,7 +36,7 @@ from dashboards.formatting import (
 from dashboards.i18n import t, translator
 from dashboards.page import GRID, MUTED, chart_layout, esc, plot_div, render_page, write_page
 from dashboards.texts_budget import TEXTS
-from kpi.pacing import ON_TRACK, WATCH, status_of
+from kpi.budget.pacing import ON_TRACK, WATCH, status_of
 from kpi.registry import KPIS, MEASURES
 
 MAX_LABEL = 40  # characters of a plan line name on the chart axis (hover shows it all)
@@ -411,7 +412,7 @@ def _recommendations_section(recs: pd.DataFrame, lang: str, currency: str,
 
 
 def left_out_sentence(recs: pd.DataFrame, lang: str) -> str:
-    """How many smaller actions were left out (kpi.recommend's materiality), or ''."""
+    """How many smaller actions were left out (kpi.budget.recommend's materiality), or ''."""
     if "left_out" not in recs.columns:
         return ""
     count = as_number(pd.to_numeric(recs["left_out"], errors="coerce").max())

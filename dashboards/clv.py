@@ -1,8 +1,8 @@
 """The customer lifetime value page: headline figures, CLV against acquisition cost per channel
 and campaign, cumulative revenue per acquisition cohort, and the fitted models.
 
-Reads the four tables of ``assets/clv.py`` (see :mod:`kpi.clv_summary` and
-:mod:`kpi.clv_models`): ``customer_clv`` (one row per pseudonymous customer), ``clv_model`` (the
+Reads the four tables of ``assets/clv.py`` (see :mod:`kpi.clv.summary` and
+:mod:`kpi.clv.models`): ``customer_clv`` (one row per pseudonymous customer), ``clv_model`` (the
 BG/NBD and Gamma-Gamma parameters per segment, or why a model could not be fitted),
 ``clv_cohorts`` and ``clv_by_acquisition``. Customers are shown in aggregate only: no customer
 key reaches the page. Channel and campaign names are user input: escaped for HTML and Plotly.
@@ -37,7 +37,7 @@ from dashboards.texts_clv import TEXTS
 MIN_CAMPAIGN_CUSTOMERS = 20  # campaigns with fewer customers are too small to compare
 MAX_LABEL = 32  # characters of a channel name on the chart axis (hover shows it all)
 WEEKS_PER_MONTH = 52 / 12
-UNASSIGNED = "(unassigned)"  # kpi.clv_summary.clv_by_group's label for customers without group
+UNASSIGNED = "(unassigned)"  # kpi.clv.summary.clv_by_group's label for customers without group
 COHORT_LIGHT, COHORT_DARK = (147, 197, 253), (30, 58, 138)  # oldest cohort light, newest dark
 PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "v")
 PARAMETER_LABELS = {"r": "r", "alpha": "α", "a": "a", "b": "b", "p": "p", "q": "q", "v": "ν"}

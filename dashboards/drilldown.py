@@ -71,7 +71,7 @@ from kpi.registry import KPIS, MEASURES, Kpi
 TABLE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
                  "cpc")
 KPI_CHOICES = ("cpa", "cpl", "roas", "conversion_rate", "ctr", "cpc")
-GOAL = "goal"  # the default focus: each campaign on its own goal KPI (kpi.recommend's rule)
+GOAL = "goal"  # the default focus: each campaign on its own goal KPI (kpi.budget.recommend's rule)
 SUM_COLS = ("cost", "conversions", "revenue", *(f"{p}:{k}" for k in KPI_CHOICES for p in "nd"))
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas")
 BAD, EVEN, GOOD, NO_VALUE = (217, 72, 65), (241, 243, 246), (22, 163, 110), "#c5cbd3"

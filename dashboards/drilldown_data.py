@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboards.formatting import as_number
-from kpi.recommend import choose_goal, goal_kpis
+from kpi.budget.recommend import choose_goal, goal_kpis
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 from kpi.rollup import TargetRow
 
@@ -280,9 +280,9 @@ class NodeGoal:
 
 
 def campaign_goal(cur: Records, tgt: Records, key: str) -> NodeGoal:
-    """A campaign's goal by the budget recommendations' rule (:func:`kpi.recommend.choose_goal`
-    on its leads and purchases of the period and its own, most specific targets); a campaign
-    without cost has none (organic, direct, e-mail)."""
+    """A campaign's goal by the budget recommendations' rule
+    (:func:`kpi.budget.recommend.choose_goal` on its leads and purchases of the period and its
+    own, most specific targets); a campaign without cost has none (organic, direct, e-mail)."""
     if not (value_of(cur, key, "cost") or 0.0) > 0:
         return NodeGoal(None, None, "no_cost")
     leads, purchases = (value_of(cur, key, m) or 0.0 for m in ("leads", "purchases"))

@@ -27,10 +27,11 @@ from kpi import nowcast, rollup
 from kpi.lag import FIT_ORIGINS, LagCurve
 from kpi.model import AD_GROUP_DIM, CAMPAIGN_DIM, FACTS, MODEL_TABLE, ModelRules
 from kpi.registry import KPIS
+from pipelines.sources.streams import ADS_CONVERSION_ACTION_DAILY
+from pipelines.warehouse.revisions import REVISIONS_TABLE
 
 CURVES_TABLE = "lag_curves"
 NOWCAST_TABLE = "kpi_nowcast"
-REVISIONS_TABLE = "raw_revisions"  # pipelines.warehouse.revisions.REVISIONS_TABLE
 _SOURCE = {"ads_conversion_action_daily": "google_ads", "ga4_key_events_daily": "ga4",
            "ga4_sessions_daily": "ga4"}
 
@@ -168,7 +169,7 @@ def lag_tables(con: BaseBackend, rules: ModelRules, other_channel: str = "Other"
 
 
 def _action_names(con: BaseBackend) -> dict[str, str]:
-    table = "raw_ads_conversion_action_daily"
+    table = ADS_CONVERSION_ACTION_DAILY.table
     if table not in con.list_tables():
         return {}
     t = con.table(table)

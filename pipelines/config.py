@@ -35,18 +35,15 @@ from pydantic import (
     model_validator,
 )
 
+from kpi.budget.settings import BudgetSettings, RecommendationSettings
+from kpi.clv.settings import ClvSettings
 from kpi.registry import KPIS, MEASURES
-from pipelines.budget_config import (
-    BudgetSettings,
-    ClvSettings,
-    OrdersSource,
-    RecommendationSettings,
-)
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
+from pipelines.orders_config import OrdersSource
 from pipelines.privacy_config import Privacy
 
 

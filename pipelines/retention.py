@@ -7,12 +7,14 @@ Every table of the warehouse is either *dated* or *kept*:
   are deleted; a week or month that began before it goes whole (its sums include those days).
 - **kept**: its rows describe no day — names of campaigns, fitted parameters, the latest
   recommendations and experiment results (aggregates, no identifiers), the budget plan, the
-  pipeline's state. :data:`KEPT` lists each with the reason; a table without any date or time
-  column is kept too.
+  pipeline's state; a table without any date or time column is kept too.
 
-A table that has a date or time column but is neither, or that holds pseudonymous identifiers
-(:data:`PERSONAL_COLUMNS`) without a dating column, stops the purge before anything is deleted
-(:class:`RetentionError`): a new table must be classified here, never skipped silently.
+The table catalogue (:mod:`pipelines.warehouse.catalog`) says which: each table declares the
+column that dates it or why it is kept. A table it does not know is dated by the first of
+:data:`DATING_COLUMNS` it has; one that has a date or time column but none of those, or that
+holds pseudonymous identifiers (:data:`PERSONAL_COLUMNS`) without a dating column, stops the
+purge before anything is deleted (:class:`RetentionError`): a new table must be declared in its
+domain's catalogue, never skipped silently.
 
 On DuckDB every delete runs in one transaction (bound parameters; names checked by the store),
 then a checkpoint vacuums the deleted rows; on other engines each table is rewritten through
@@ -20,15 +22,18 @@ Ibis, one after the other (:func:`portable.replace_rows`). Weekly reports live i
 ``<output>/reports/<ISO week>/``: a week that began before the cutoff is deleted with its files.
 
 >>> import datetime as dt
+>>> from pipelines.warehouse.catalog import Catalog, Table
 >>> from pipelines.warehouse.store import connect
+>>> catalog = Catalog.of([Table("raw_orders", ("order_id",), dated_by="order_date"),
+...                       Table("dim_ad_group", ("ad_group_key",), kept="ad group names and ids")])
 >>> con = connect(":memory:")
 >>> _ = con.raw_sql("CREATE TABLE raw_orders AS SELECT 'p_1' AS customer_key, "
 ...                 "DATE '2026-01-01' + CAST(i AS INT) AS order_date FROM range(10) t(i)")
 >>> _ = con.raw_sql("CREATE TABLE dim_ad_group AS SELECT 'x' AS ad_group_key")
->>> summary = purge(con, dt.date(2026, 1, 4), Path("/nonexistent"))
+>>> summary = purge(con, dt.date(2026, 1, 4), Path("/nonexistent"), catalog)
 >>> summary.deleted, summary.kept
 ({'raw_orders': 3}, (('dim_ad_group', 'ad group names and ids'),))
->>> purge(con, dt.date(2026, 1, 4), Path("/nonexistent")).total_rows  # nothing left to delete
+>>> purge(con, dt.date(2026, 1, 4), Path("/nonexistent"), catalog).total_rows  # nothing left
 0
 """
 
@@ -48,12 +53,14 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from kpi.weekly import IsoWeek
 from pipelines.privacy_config import MIN_RETENTION_DAYS, WHY_MIN
 from pipelines.warehouse import portable
+from pipelines.warehouse.catalog import Catalog
 from pipelines.warehouse.store import _identifier, transaction
+from pipelines.weeks import IsoWeek
 
-# The column that dates a table's rows: the first of these it has, with a date or time type.
+# The column that dates the rows of a table the catalogue does not know: the first of these it
+# has, with a date or time type.
 DATING_COLUMNS = (
     "date",                 # raw pulls, the extract log, campaign_daily
     "order_date",           # raw_orders (pseudonymous customers)
@@ -65,29 +72,6 @@ DATING_COLUMNS = (
 )
 # Columns holding pseudonyms of people: a table with one must be dated (so it can be purged).
 PERSONAL_COLUMNS = ("customer_key", "unit_id")
-# Tables kept whole, and why.
-KEPT = {
-    "budget_plan": "the budget plan read from its file each run (plan lines, not measurements)",
-    "budget_scenarios": "what-if results per channel from the fitted curves",
-    "clv_by_acquisition": "CLV and CAC per channel and campaign, summed over all customers "
-                          "('since' starts that span); rebuilt each run from the orders there are",
-    "clv_model": "fitted CLV model parameters per segment",
-    "dim_ad_group": "ad group names and ids",
-    "dim_campaign": "campaign names and ids (first_date and last_date: when each was seen)",
-    "experiment_effects": "factorial effects of the latest evaluation (aggregates)",
-    "experiment_results": "the latest result per experiment, arm and metric (aggregates, no "
-                          "unit ids; the dates describe the experiment)",
-    "experiment_stats": "sufficient statistics per experiment, arm and metric (sums, no unit ids)",
-    "kpi_dimensions": "the channel and name of each campaign and ad group key as the KPI "
-                      "tables carry them (to see renames)",
-    "lag_curves": "chain-ladder factors per source, measure and age (refitted every run)",
-    "pipeline_state": "the rules the derived tables were built with",
-    "raw_experiment_ga4_stats": "users per experiment arm from GA4 (aggregates)",
-    "recommendations": "the latest budget recommendations (as_of: the last day of data they use)",
-    "response_curves": "fitted spend-response curves per campaign and channel",
-    "response_curve_store": "the response curves' parameters and the day they were fitted on "
-                            "(reused until the next ISO week)",
-}
 UNDATED = "no date or time column"
 REPORTS_FOLDER = "reports"  # <output>/reports/<ISO week>/weekly-report.<lang>.{html,pdf}
 _DAYS = re.compile(r"(\d+)d")
@@ -184,17 +168,21 @@ def check_cutoff(cutoff: dt.date, today: dt.date) -> None:
                          f"{MIN_RETENTION_DAYS} days ({WHY_MIN})")
 
 
-def plan(con: BaseBackend) -> Plan:
-    """Classify every table of the warehouse; :class:`RetentionError` for one that is neither
-    dated nor known to be kept (all of them named), before anything is deleted."""
+def plan(con: BaseBackend, catalog: Catalog) -> Plan:
+    """Classify every table of the warehouse by ``catalog``; :class:`RetentionError` for one
+    that is neither dated nor known to be kept (all of them named), before anything is
+    deleted."""
     dated, kept, unknown = [], [], []
     for name in sorted(con.list_tables()):
         schema = con.table(name).schema()
         temporal = [c for c, kind in schema.items() if kind.is_date() or kind.is_timestamp()]
-        column = next((c for c in DATING_COLUMNS if c in temporal), None)
-        if name in KEPT:
-            kept.append((name, KEPT[name]))
-        elif column is not None:
+        declared = catalog.get(name)
+        if declared is not None and declared.kept is not None:
+            kept.append((name, declared.kept))
+            continue
+        columns = DATING_COLUMNS if declared is None else (declared.dated_by,)
+        column = next((c for c in columns if c in temporal), None)
+        if column is not None:
             dated.append(Dated(name, column))
         elif temporal or any(c in schema for c in PERSONAL_COLUMNS):
             columns = temporal or [c for c in PERSONAL_COLUMNS if c in schema]
@@ -204,8 +192,9 @@ def plan(con: BaseBackend) -> Plan:
     if unknown:
         raise RetentionError(
             f"retention does not know which column dates the rows of {'; '.join(unknown)}: "
-            f"add the table to KEPT in {__name__} (with the reason) or give it one of the dating "
-            f"columns {', '.join(DATING_COLUMNS)}. Nothing was deleted.")
+            f"declare the table in its domain's catalogue (pipelines.warehouse.catalog.Table, "
+            f"with the column that dates it or why it is kept whole) or give it one of the "
+            f"dating columns {', '.join(DATING_COLUMNS)}. Nothing was deleted.")
     return Plan(tuple(dated), tuple(kept))
 
 
@@ -293,11 +282,12 @@ def purge_reports(output: Path, cutoff: dt.date, dry_run: bool = False) -> tuple
     return tuple(files)
 
 
-def purge(con: BaseBackend, cutoff: dt.date, output: Path,
+def purge(con: BaseBackend, cutoff: dt.date, output: Path, catalog: Catalog,
           dry_run: bool = False) -> PurgeSummary:
-    """Delete every row dated before ``cutoff`` from the warehouse, then the weekly reports of
-    weeks that began before it from ``output``; with ``dry_run`` only count."""
-    chosen = plan(con)  # refuses an unknown table before anything is deleted
+    """Delete every row dated before ``cutoff`` from the warehouse (its tables as ``catalog``
+    declares them), then the weekly reports of weeks that began before it from ``output``; with
+    ``dry_run`` only count."""
+    chosen = plan(con, catalog)  # refuses an unknown table before anything is deleted
     purge_rows = _purge_duckdb if con.name == "duckdb" else _purge_portable
     tables = purge_rows(con, chosen.dated, cutoff, dry_run)
     return PurgeSummary(cutoff, dry_run, tables, chosen.kept,

@@ -9,21 +9,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assets.budget import (
-    CURVES_TABLE,
-    RECOMMENDATIONS_TABLE,
-    SCENARIOS_TABLE,
-    STORE_TABLE,
-    _arrow,
-    _budgets,
-    recommendation_frames,
-    recommendation_settings,
-    window_days,
-)
+from assets.budget import _arrow, recommendation_frames
 from assets.dashboards import _curves_fitted
-from assets.rules import target_rows
-from kpi.allocate import curve_scenarios
-from kpi.recommend import recommend, recommendations_frame
+from assets.rules import model_rules, target_rows
+from kpi.budget.allocate import curve_scenarios
+from kpi.budget.catalog import CURVES_TABLE, RECOMMENDATIONS_TABLE, SCENARIOS_TABLE, STORE_TABLE
+from kpi.budget.reads import budgets as read_budgets
+from kpi.budget.reads import window_days
+from kpi.budget.recommend import recommend, recommendations_frame
+from kpi.budget.tables import judging
 from pipelines.config import Config
 from pipelines.sources.demo.world import INEFFICIENT_CAMPAIGN_ID
 from pipelines.warehouse.store import connect, replace_with_arrow
@@ -41,10 +35,16 @@ def _config() -> Config:
         "curve_days": 28}})
 
 
+def _frames(con, config: Config) -> tuple[dt.date, dict[str, pd.DataFrame]]:
+    """The last judged day and tonight's recommendation tables by name."""
+    out = recommendation_frames(con, config)
+    return out.last, out.frames()
+
+
 def fitted_every_night(con, config: Config) -> dict[str, pd.DataFrame]:
     """The tables as the step made them before curves were stored: every curve fitted."""
     rules = config.recommendations
-    last, days = window_days(con, config)
+    last, days = window_days(con, config.recommendations)
     paid = days[days.groupby("campaign_key")["cost"].transform("sum") > 0]
     by_channel = paid.groupby(["channel", "date"], as_index=False)[
         ["cost", "conversions", "revenue"]].sum()
@@ -52,9 +52,9 @@ def fitted_every_night(con, config: Config) -> dict[str, pd.DataFrame]:
                                       change=rules.scenario_change)
     names = dict(zip(paid["campaign_key"], paid["campaign_name"], strict=False))
     channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
-    recs = recommend(paid, target_rows(config), budgets=_budgets(con, days["date"].min().date(),
-                                                                 config),
-                     channels=channels, names=names, settings=recommendation_settings(config),
+    recs = recommend(paid, target_rows(config), budgets=read_budgets(con, days["date"].min().date(),
+                                                                     model_rules(config)),
+                     channels=channels, names=names, settings=judging(config.recommendations),
                      currency=config.reporting.currency)
     table = recommendations_frame(recs)
     table.insert(0, "as_of", pd.Timestamp(last))
@@ -83,7 +83,7 @@ def night(built, tmp_path_factory):
     paths = copy_of(built, tmp_path_factory.mktemp("reuse") / "copy")
     con = connect(paths.warehouse)
     config = _config()
-    last, frames = recommendation_frames(con, config)
+    last, frames = _frames(con, config)
     return con, config, last, frames
 
 
@@ -102,7 +102,7 @@ def test_later_in_the_week_the_stored_curves_are_reused_with_fresh_judging(night
     monday = last - dt.timedelta(days=last.weekday())
     stored = _store(con, frames, fitted_on=pd.Timestamp(monday))
     # Same data: the very same tables, and the store keeps its fit day.
-    _, again = recommendation_frames(con, config)
+    _, again = _frames(con, config)
     _same(again, frames)
     pd.testing.assert_frame_equal(again[STORE_TABLE], stored)
 
@@ -111,7 +111,7 @@ def test_later_in_the_week_the_stored_curves_are_reused_with_fresh_judging(night
     con.raw_sql(f"UPDATE campaign_daily SET cost = cost * 3 WHERE campaign_key = "
                 f"'{INEFFICIENT}' AND date BETWEEN DATE '{first}' AND DATE '{last}'")
     try:
-        _, fresh = recommendation_frames(con, config)
+        _, fresh = _frames(con, config)
         refit = fitted_every_night(con, config)
     finally:
         con.raw_sql(f"UPDATE campaign_daily SET cost = cost / 3 WHERE campaign_key = "
@@ -147,7 +147,7 @@ def test_a_new_week_or_other_rules_refit_every_curve(night, change) -> None:
     else:
         planted["rules"] = "older rules"
     _store(con, {**frames, STORE_TABLE: planted})
-    _, refit = recommendation_frames(con, config)
+    _, refit = _frames(con, config)
     _same(refit, frames)
     pd.testing.assert_frame_equal(refit[STORE_TABLE], frames[STORE_TABLE])
 
@@ -159,7 +159,7 @@ def test_a_campaign_without_a_stored_curve_is_fitted_the_others_reused(night) ->
     campaigns = store[store.scope == "campaign"]
     gone = campaigns["item"].iloc[0]
     _store(con, {**frames, STORE_TABLE: store[store["item"] != gone]})
-    _, night2 = recommendation_frames(con, config)
+    _, night2 = _frames(con, config)
     _same(night2, frames)
     after = night2[STORE_TABLE].set_index("item")
     assert after.loc[gone, "fitted_on"] == pd.Timestamp(last)

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pandas as pd
 
-from assets.budget import _arrow, recommendation_frames, window_days
+from assets.budget import _arrow, recommendation_frames
+from kpi.budget.reads import window_days
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 from pipelines.warehouse.store import connect
@@ -19,6 +20,12 @@ def _config(**rules) -> Config:
     base = demo_config()
     return Config.model_validate({**base.model_dump(), "recommendations": {
         **base.recommendations.model_dump(), **rules}})
+
+
+def _frames(con, config: Config) -> tuple[dt.date, dict[str, pd.DataFrame]]:
+    """The last judged day and tonight's recommendation tables by name."""
+    out = recommendation_frames(con, config)
+    return out.last, out.frames()
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -46,9 +53,9 @@ def _drop_before(con, day: dt.date) -> None:
 def test_a_history_shorter_than_the_windows_gives_the_whole_history_tables(
         warehouse) -> None:
     config = demo_config()  # judged on 56 days, curves on 365: the 70 days are all read
-    last, frames = recommendation_frames(warehouse, config)
+    last, frames = _frames(warehouse, config)
     assert last - dt.timedelta(days=config.recommendations.curve_days) < START
-    _, whole = recommendation_frames(warehouse, _config(curve_days=3660))
+    _, whole = _frames(warehouse, _config(curve_days=3660))
     _same(frames, whole)
     assert not frames["recommendations"].empty
     # and they are what the nightly run stored
@@ -61,10 +68,10 @@ def test_a_longer_history_is_read_from_the_window_only(built, tmp_path) -> None:
     config = _config(judge_days=14, curve_days=28, curve_grain="day")
     copy = copy_of(built, tmp_path / "copy")
     con = connect(copy.warehouse)
-    last, days = window_days(con, config)
+    last, days = window_days(con, config.recommendations)
     first = last - dt.timedelta(days=27)
     assert days["date"].min() == pd.Timestamp(first) and days["date"].max() == pd.Timestamp(last)
-    _, full = recommendation_frames(con, config)
+    _, full = _frames(con, config)
     curves = full["response_curves"]
     assert curves.kind.notna().any() and (curves.n <= 28).all()
     assert not full["recommendations"].empty
@@ -72,5 +79,5 @@ def test_a_longer_history_is_read_from_the_window_only(built, tmp_path) -> None:
     before = con.table("campaign_daily").count().execute()
     _drop_before(con, first)
     assert con.table("campaign_daily").count().execute() < before
-    _, window_only = recommendation_frames(con, config)
+    _, window_only = _frames(con, config)
     _same(full, window_only)

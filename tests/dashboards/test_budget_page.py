@@ -18,8 +18,8 @@ import pytest
 
 from dashboards.budget import TEXTS, _t, current_lines, render_budget, write_budget
 from dashboards.page import esc
-from kpi.budget_plan import parse_plan
-from kpi.pacing import pace, pacing_frame
+from kpi.budget.pacing import pace, pacing_frame
+from kpi.budget.plan import parse_plan
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
@@ -45,7 +45,7 @@ HOVER_PACING = """async () => {
 def pacing_row(name: str, period: tuple[dt.date, dt.date], budget: float, spent: float,
                expected: float, projected: float, status: str, direction: str | None, *,
                agency: float = 0.0, level: str = "channel", elapsed: int = 22) -> dict:
-    """One ``budget_pacing`` row; pacing and totals derived as kpi.pacing does."""
+    """One ``budget_pacing`` row; pacing and totals derived as kpi.budget.pacing does."""
     budget, spent, expected, projected, agency = map(float, (budget, spent, expected,
                                                              projected, agency))
     pacing = spent / expected if expected else np.nan

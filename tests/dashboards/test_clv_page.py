@@ -27,8 +27,8 @@ from dashboards.clv import (
     write_clv,
 )
 from dashboards.page import esc
-from kpi.clv_predict import MODEL_COLUMNS
-from kpi.clv_summary import clv_by_group
+from kpi.clv.predict import MODEL_COLUMNS
+from kpi.clv.summary import clv_by_group
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
@@ -101,7 +101,7 @@ def by_acquisition(customers: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def model() -> pd.DataFrame:
     """A fitted standard segment; a high-value segment without a purchase model (nobody bought
-    twice yet), as ``kpi.clv_predict`` records them."""
+    twice yet), as ``kpi.clv.predict`` records them."""
     weekly = 1.1 ** (1 / 52) - 1
     common = {"horizon_weeks": 52, "weekly_discount_rate": weekly, "gross_margin": 1.0,
               "observation_end": pd.Timestamp(AS_OF), "customers_without_clv": 0,

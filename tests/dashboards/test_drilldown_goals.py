@@ -35,7 +35,7 @@ from dashboards.drilldown_data import (
 from dashboards.formatting import format_change, format_value
 from dashboards.page import esc
 from dashboards.texts_drilldown import TEXTS
-from kpi.recommend import choose_goal
+from kpi.budget.recommend import choose_goal
 from kpi.registry import KPIS, MEASURES
 from kpi.rollup import TargetRow
 from tests.browser import PageReport
@@ -134,7 +134,7 @@ def test_goals_follow_the_recommendations_rule(values: pd.DataFrame) -> None:
     assert by_name["ad_group", "HP – installer"] == NodeGoal("cpl", 40.0)  # its campaign's KPI
     assert by_name["channel", "Paid Search"] == NodeGoal("cpl", 40.0)  # its campaigns agree
     assert by_name["channel", "Organic Search"].kpi is None
-    # the same choice as kpi.recommend makes for the budget recommendations
+    # the same choice as kpi.budget.recommend makes for the budget recommendations
     account = [TargetRow(k, v) for k, v in TARGETS.items()]
     for k in keys:
         if ents[k]["level"] == "campaign" and cur[k]["cost"]:

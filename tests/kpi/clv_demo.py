@@ -1,4 +1,4 @@
-"""The demo's customers as ``assets/clv.py`` hands them to ``kpi.clv_predict.predict_clv``,
+"""The demo's customers as ``assets/clv.py`` hands them to ``kpi.clv.predict.predict_clv``,
 without Dagster or a warehouse: demo orders -> weekly RFM summary (``rfm_summary``, on a DuckDB
 memtable) + orders and revenue to date + the first order's value -> segment.
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from kpi.clv_summary import rfm_summary
+from kpi.clv.summary import rfm_summary
 from tests.kpi.legacy_demo_orders import demo_orders as legacy_demo_orders
 
 HISTORY_START = dt.date(2025, 10, 1)  # data/campaign-kpi.example.yaml

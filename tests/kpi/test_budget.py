@@ -8,9 +8,10 @@ import doctest
 import pandas as pd
 import pytest
 
-from kpi import budget_plan, pacing
-from kpi.budget_plan import PlanError, load_costs, load_plan, parse_costs, parse_plan, plan_frame
-from kpi.pacing import pace, pace_line, pacing_frame, status_of
+from kpi.budget import pacing
+from kpi.budget import plan as budget_plan
+from kpi.budget.pacing import pace, pace_line, pacing_frame, status_of
+from kpi.budget.plan import PlanError, load_costs, load_plan, parse_costs, parse_plan, plan_frame
 
 NOV = [dt.date(2026, 11, d) for d in range(1, 31)]  # 1 November 2026 is a Sunday
 HEADER = ("period_start,period_end,month,level,name,media_budget,production_costs,agency_fees,"

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
-from kpi import clv_models as clv
-from kpi.clv_summary import clv_by_group, cohort_clv, rfm_summary
+from kpi.clv import models as clv
+from kpi.clv.summary import clv_by_group, cohort_clv, rfm_summary
 
 PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 PUBLISHED_GG = {"p": 6.25, "q": 3.74, "v": 15.44}

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import clv_choice
-from kpi import clv_models as clv
-from kpi.clv_choice import (
+from kpi.clv import choice as clv_choice
+from kpi.clv import models as clv
+from kpi.clv.choice import (
     CONSTANT_DROPOUT,
     FITTED,
     NO_REPEAT_BUYERS,

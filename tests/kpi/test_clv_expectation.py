@@ -1,4 +1,4 @@
-"""The two ways ``kpi.clv_expectation`` sums a still-active customer's expected purchases: the
+"""The two ways ``kpi.clv.expectation`` sums a still-active customer's expected purchases: the
 series and the logit quadrature agree wherever both run, the quadrature matches mpmath where it
 is the one used (long horizons against short histories, tiny alpha), and the constant-dropout
 closed form matches its own reference."""
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpi import clv_expectation
-from kpi.clv_expectation import alive_purchases, constant_dropout_purchases
-from kpi.clv_models import BgNbdParams
+from kpi.clv import expectation as clv_expectation
+from kpi.clv.expectation import alive_purchases, constant_dropout_purchases
+from kpi.clv.models import BgNbdParams
 from tests.kpi import clv_reference as ref
 from tests.kpi.test_clv_numerics import bgnbd_params, close, log_uniform
 

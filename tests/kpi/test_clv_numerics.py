@@ -5,7 +5,7 @@ hypothesis grid (x 0..1,000, t_x <= T <= 1,043 weeks, horizons to 1,043 weeks, a
 limit as a, b -> infinity, and the parameters the demo's own fits produced on the nights that
 failed (2026-12-04: a 96,180, b 174,309 on the ridge; 2026-11-01: a + b < 1).
 
-Only the public API of ``kpi.clv_models`` is used, so these tests also run against older
+Only the public API of ``kpi.clv.models`` is used, so these tests also run against older
 versions of it (the originals fail them: overflow warnings, NaN, or negative values).
 """
 
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpi import clv_models as clv
+from kpi.clv import models as clv
 from tests.kpi import clv_reference as ref
 
 WEEKS_20_YEARS = 1043.0

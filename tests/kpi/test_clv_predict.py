@@ -1,4 +1,4 @@
-"""CLV per customer and the model record per segment (``kpi.clv_predict``): the nights that
+"""CLV per customer and the model record per segment (``kpi.clv.predict``): the nights that
 failed now give every customer a finite CLV; a segment, a customer or a value that cannot be
 modelled is stored as null with a reason and counted, and the rest of the run goes on."""
 
@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import clv_predict
-from kpi.clv_choice import STATUSES
-from kpi.clv_predict import (
+from kpi.clv import predict as clv_predict
+from kpi.clv.choice import STATUSES
+from kpi.clv.predict import (
     GAMMA_GAMMA,
     INVALID_HISTORY,
     MODEL_COLUMNS,

@@ -1,4 +1,4 @@
-"""The weekly refit (kpi.clv_refit): a refit night gives what fitting every night gives; a reuse
+"""The weekly refit (kpi.clv.refit): a refit night gives what fitting every night gives; a reuse
 night scores every customer with the stored parameters (planted ones here) and fits nothing; the
 (x, T) memo changes no value; the stored fit round-trips exactly."""
 
@@ -12,17 +12,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import clv_predict, clv_refit
-from kpi.clv_choice import CONSTANT_DROPOUT, FITTED, PurchaseFit
-from kpi.clv_models import (
+from kpi.clv import predict as clv_predict
+from kpi.clv import refit as clv_refit
+from kpi.clv.choice import CONSTANT_DROPOUT, FITTED, PurchaseFit
+from kpi.clv.models import (
     BgNbdParams,
     ConstantDropoutParams,
     GammaGammaParams,
     discounted_clv,
     probability_alive,
 )
-from kpi.clv_predict import ClvTerms, SegmentFit, fit_segment, predict_clv
-from kpi.clv_refit import StoredFit, refit_reason
+from kpi.clv.predict import ClvTerms, SegmentFit, fit_segment, predict_clv
+from kpi.clv.refit import StoredFit, refit_reason
 from pipelines.sources.orders.demo import demo_orders
 from tests.kpi.clv_demo import demo_customers
 

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.clv_choice import CONSTANT_DROPOUT, FITTED, SPREAD_GAIN
-from kpi.clv_predict import ClvPrediction, ClvTerms, predict_clv
+from kpi.clv.choice import CONSTANT_DROPOUT, FITTED, SPREAD_GAIN
+from kpi.clv.predict import ClvPrediction, ClvTerms, predict_clv
 from pipelines.sources.orders.demo import demo_orders
 from tests.kpi.clv_demo import demo_customers
 

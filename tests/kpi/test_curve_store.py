@@ -11,10 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import curve_store, recommend
-from kpi.curve_store import reusable, rules_key, same_week, store_rows
-from kpi.recommend import assess
-from kpi.response import HillCurve, LogCurve, ResponseFit, fit_curves, fit_response, reuse_fit
+from kpi.budget import curve_store, recommend
+from kpi.budget.curve_store import reusable, rules_key, same_week, store_rows
+from kpi.budget.recommend import assess
+from kpi.budget.response import (
+    HillCurve,
+    LogCurve,
+    ResponseFit,
+    fit_curves,
+    fit_response,
+    reuse_fit,
+)
 from tests.kpi.test_recommend import TARGETS, revenue_campaign
 
 MONDAY = dt.date(2026, 11, 30)

@@ -16,10 +16,10 @@ from scipy.stats import chi2, poisson
 from assets.rules import model_rules, target_rows
 from assets.settings import EXAMPLE_CONFIG
 from dashboards.formatting import format_value
-from kpi import model, recommend
-from kpi.allocate import allocate
-from kpi.confidence import poisson_bounds
-from kpi.recommend import (
+from kpi import model
+from kpi.budget import recommend
+from kpi.budget.allocate import allocate
+from kpi.budget.recommend import (
     TEMPLATES,
     Goal,
     Settings,
@@ -30,8 +30,9 @@ from kpi.recommend import (
     reallocation_moves,
     recommendations_frame,
 )
+from kpi.budget.response import HillCurve, LogCurve
+from kpi.confidence import poisson_bounds
 from kpi.registry import LANGUAGES
-from kpi.response import HillCurve, LogCurve
 from kpi.rollup import TargetRow
 from pipelines.config import load_config
 from pipelines.sources.base import Window

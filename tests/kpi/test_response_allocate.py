@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi import allocate as allocate_module
-from kpi import response
-from kpi.allocate import (
+from kpi.budget import allocate as allocate_module
+from kpi.budget import response
+from kpi.budget.allocate import (
     Allocation,
     ItemAllocation,
     allocate,
@@ -22,7 +22,7 @@ from kpi.allocate import (
     what_if,
     what_ifs,
 )
-from kpi.response import Curve, HillCurve, LogCurve, fit_curves, fit_response, fits_frame
+from kpi.budget.response import Curve, HillCurve, LogCurve, fit_curves, fit_response, fits_frame
 
 
 def test_docstring_examples_run() -> None:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assets.catalog import CATALOG
 from kpi import model, rollup, rollup_update, rollup_window
 from kpi.rollup_window import Flags
 from pipelines.retention import purge
@@ -319,7 +320,8 @@ def test_a_purge_then_a_night_equals_the_full_rebuild(tmp_path):
     store(con, w)
     update(con, w)
     cutoff = dt.date(2020, 12, 9)  # a Wednesday: its week and December began before it
-    purge(con, cutoff, tmp_path)  # retention: every table, the KPI periods that began before
+    # retention: every table, the KPI periods that began before
+    purge(con, cutoff, tmp_path, CATALOG)
     w.facts = w.facts[w.facts["date"] >= cutoff]
     w.inputs = w.inputs[w.inputs["date"] >= cutoff]
     assert update(con, w).mode == "incremental"  # the week and month cut in two come back

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from assets.catalog import CATALOG
 from pipelines.retention import purge
 from pipelines.sources.base import Window
 from pipelines.sources.demo.source import DemoSettings, DemoSource
@@ -84,7 +85,7 @@ def test_rerunning_a_night_adds_nothing_and_only_changes_are_stored():
     same = before.groupby(["stream", "key", "date", "measure"])["value"].diff() == 0
     assert not same.any()
     assert before["age"].between(1, 31).all()
-    assert audit(con).clean
+    assert audit(con, CATALOG).clean
 
 
 def test_a_key_that_disappears_is_stored_as_zero_and_a_second_pull_the_same_night_replaces():
@@ -111,7 +112,7 @@ def test_retention_purges_old_revisions(tmp_path):
     con = connect(":memory:")
     backfill(con, START + dt.timedelta(days=40))
     cutoff = START + dt.timedelta(days=20)
-    summary = purge(con, cutoff, tmp_path / "out")
+    summary = purge(con, cutoff, tmp_path / "out", CATALOG)
     assert summary.deleted[REVISIONS_TABLE] > 0
     assert revisions(con)["date"].min() >= pd.Timestamp(cutoff)
 

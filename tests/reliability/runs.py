@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from assets.catalog import CATALOG
 from pipelines.warehouse import keys
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import tables
@@ -79,7 +80,7 @@ def warehouse_tables(data: Path) -> dict[str, pd.DataFrame]:
 def key_audit(data: Path) -> keys.KeyAudit:
     con = connect(data / WAREHOUSE, read_only=True)
     try:
-        return keys.audit(con)
+        return keys.audit(con, CATALOG)
     finally:
         con.disconnect()
 

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from assets.settings import EXAMPLE_CONFIG
 from dashboards.drilldown import render_drilldown
-from kpi.budget_plan import PlanError, load_plan
+from kpi.budget.plan import PlanError, load_plan
 from kpi.model import FACTS
 from kpi.registry import MEASURES
 from kpi.rollup import RollupSpec, rollup

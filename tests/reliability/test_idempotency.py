@@ -10,6 +10,7 @@ import os
 import dagster as dg
 import pytest
 
+from assets.catalog import CATALOG
 from assets.jobs import NIGHTLY_JOB
 from assets.report import REPORT_ASSET
 from assets.runner import nightly_definitions, run_nightly
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 def audited(paths: Paths) -> dict:
     con = connect(paths.warehouse, read_only=True)
     try:
-        audit = keys.audit(con)
+        audit = keys.audit(con, CATALOG)
         assert audit.clean, audit
         return tables(con)
     finally:

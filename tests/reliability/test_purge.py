@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import pipelines.privacy_config
 import pipelines.retention
+from assets.catalog import CATALOG
 from assets.cli import app
 from assets.definitions import build_definitions
 from assets.jobs import NIGHTLY_JOB
@@ -28,7 +29,7 @@ from assets.runner import RESOLVED_CONFIG, run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
 from kpi.weekly import IsoWeek
 from pipelines.config import ConfigError, load_config
-from pipelines.retention import KEPT, PurgeSummary, RetentionError, plan, purge, today_in
+from pipelines.retention import PurgeSummary, RetentionError, plan, purge, today_in
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import assert_same_tables, demo_config, shifted, tables
 
@@ -37,7 +38,7 @@ START, END = dt.date(2026, 1, 5), dt.date(2026, 2, 8)  # five weeks: quick to bu
 CUTOFF = dt.date(2026, 1, 21)  # a Wednesday: its week and its month began before it
 WEEKS = [IsoWeek.of(START + dt.timedelta(weeks=i)) for i in range(5)]  # 2026-W02 .. W06
 GONE = [w.label for w in WEEKS if w.start < CUTOFF]  # W02, W03, W04
-# How every table of the warehouse is dated (the rest is kept whole: pipelines.retention.KEPT).
+# How every table of the warehouse is dated (the rest is kept whole: the catalogue's kept).
 DATED = {
     **dict.fromkeys(["raw_ads_campaign_daily", "raw_ads_ad_group_daily", "raw_extracts",
                      "raw_ads_conversion_action_daily", "raw_ga4_sessions_daily",
@@ -100,7 +101,7 @@ def report_files(paths: Paths) -> dict[str, str]:
 def dated_columns(paths: Paths) -> dict[str, str]:
     con = connect(paths.warehouse, read_only=True)
     try:
-        return {d.table: d.column for d in plan(con).dated}
+        return {d.table: d.column for d in plan(con, CATALOG).dated}
     finally:
         con.disconnect()
 
@@ -109,7 +110,7 @@ def purged(paths: Paths, dry_run: bool = False) -> PurgeSummary:
     """:func:`purge` at CUTOFF in this process, the connection closed after."""
     con = connect(paths.warehouse, read_only=dry_run)
     try:
-        return purge(con, CUTOFF, paths.output, dry_run=dry_run)
+        return purge(con, CUTOFF, paths.output, CATALOG, dry_run=dry_run)
     finally:
         con.disconnect()
 
@@ -134,7 +135,7 @@ def cli(*args: str) -> tuple[int, str, str]:
 def test_purge_deletes_every_row_before_the_cutoff_and_nothing_after(built, tmp_path):
     paths = copy_of(built, tmp_path / "data")
     before, dated = snapshot(paths), dated_columns(paths)
-    assert dated == DATED and before.keys() - DATED.keys() == KEPT.keys()
+    assert dated == DATED and before.keys() - DATED.keys() == CATALOG.kept.keys()
     assert all(older(before[t], c).any() for t, c in dated.items()), \
         "every dated table holds rows before the cutoff, so the test can see them go"
 
@@ -268,7 +269,8 @@ def test_other_engines_delete_the_same_rows_through_ibis(built, tmp_path):
     done = purged(duck)
     con = connect(other.warehouse)
     try:
-        portable = pipelines.retention._purge_portable(con, plan(con).dated, CUTOFF, False)
+        portable = pipelines.retention._purge_portable(con, plan(con, CATALOG).dated, CUTOFF,
+                                                          False)
     finally:
         con.disconnect()
     assert portable == done.tables

@@ -24,7 +24,7 @@ from experiments.history import DAY
 from experiments.sufficient import COLUMNS as STAT_COLUMNS
 from experiments.sufficient import sufficient_statistics
 from kpi import model, rollup
-from kpi.clv_summary import rfm_summary
+from kpi.clv.summary import rfm_summary
 from pipelines.config import load_config
 from pipelines.sources.exposures import units_schema
 from pipelines.sources.streams import STREAMS

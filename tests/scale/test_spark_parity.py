@@ -18,7 +18,7 @@ from experiments.history import DAY
 from experiments.sufficient import KEYS as STAT_KEYS
 from experiments.sufficient import sufficient_statistics
 from kpi import model, rollup
-from kpi.clv_summary import cohort_clv, rfm_summary
+from kpi.clv.summary import cohort_clv, rfm_summary
 from pipelines.sources.streams import STREAMS
 from tests.scale.conftest import ORDERS, UNITS, Context
 
@@ -48,7 +48,7 @@ def raw(con) -> Mapping[str, ir.Table]:
 
 
 def orders(con, ctx: Context) -> ir.Table:
-    """Orders in the reporting currency, as assets.clv._in_reporting_currency makes them."""
+    """Orders in the reporting currency, as kpi.clv.reads.in_reporting_currency makes them."""
     t = con.table(ORDERS)
     return t.mutate(revenue=model.to_reporting(t.revenue, t.currency, ctx.rules, ctx.currencies))
 

@@ -9,10 +9,10 @@ item "first", random splits) and the best result wins. A naive step-by-step gree
 next euro to the best next-euro return) never climbs the flat foot of an S-curve; the tests
 show it losing to this.
 
-Curves need only ``response(x)`` and ``marginal(x)`` (see :class:`kpi.response.Curve`); spend
+Curves need only ``response(x)`` and ``marginal(x)`` (see :class:`kpi.budget.response.Curve`); spend
 and response are in the curves' units (per day for daily fits).
 
->>> from kpi.response import LogCurve
+>>> from kpi.budget.response import LogCurve
 >>> curves = {"a": LogCurve(a=300.0, k=100.0), "b": LogCurve(a=100.0, k=100.0)}
 >>> result = allocate(curves, 400.0)
 >>> [round(result[item].spend, 1) for item in curves]
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from kpi.response import Curve, ResponseFit, fit_curves, fits_frame
+from kpi.budget.response import Curve, ResponseFit, fit_curves, fits_frame
 
 Bound = Literal["lower", "upper"]
 
@@ -257,7 +257,8 @@ def curve_scenarios(frame: pd.DataFrame, measures: tuple[str, ...] = ("conversio
     and the measures) and its what-ifs at ±``change``: (the fits, one row per item and measure;
     the scenarios, two rows per usable fit). Spend and response are per day at either grain;
     the current spend is the mean spend per day of the last ``recent_days`` days. ``stored``
-    fits, by (item, measure), are reused instead of fitted (see :func:`kpi.response.reuse_fit`).
+    fits, by (item, measure), are reused instead of fitted (see
+    :func:`kpi.budget.response.reuse_fit`).
     """
     fits, rows = [], []
     stored = stored or {}

@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from numpy.typing import ArrayLike
 
-from kpi.clv_models import (
+from kpi.clv.models import (
     BgNbdParams,
     ConstantDropoutParams,
     PurchaseParams,

@@ -21,7 +21,7 @@ Definitions (see the team notes on budget pacing):
 
 >>> import datetime as dt
 >>> import pandas as pd
->>> from kpi.budget_plan import parse_plan
+>>> from kpi.budget.plan import parse_plan
 >>> plan = parse_plan([{"month": "2026-11", "level": "account", "media_budget": 3000,
 ...                     "currency": "EUR"}])
 >>> days = pd.date_range("2026-11-01", "2026-11-10")
@@ -44,7 +44,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kpi.budget_plan import COST_KINDS, CostLine, PlanLine
+from kpi.budget.plan import COST_KINDS, CostLine, PlanLine
 
 Status = Literal["not_started", "on_track", "watch", "investigate"]
 Direction = Literal["under", "over"]
@@ -105,7 +105,7 @@ def status_of(pacing: float | None) -> tuple[Status, Direction | None]:
 def daily_profile(line: PlanLine, weekday_weights: Sequence[float] | None = None) -> pd.Series:
     """Planned media spend per day of the line (in the line's currency), summing to its budget.
 
-    >>> from kpi.budget_plan import parse_plan
+    >>> from kpi.budget.plan import parse_plan
     >>> line = parse_plan([{"period_start": "2026-11-02", "period_end": "2026-11-08",
     ...                     "level": "account", "media_budget": 600, "currency": "EUR"}])[0]
     >>> daily_profile(line, [1, 1, 1, 1, 1, 0.5, 0.5]).round(2).tolist()

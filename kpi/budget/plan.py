@@ -19,7 +19,7 @@ header is row 1, so the first plan line is row 2; in YAML the first list item is
 ...              "currency": "EUR"}], source="budget.csv", first_row=4)
 Traceback (most recent call last):
 ...
-kpi.budget_plan.PlanError: budget.csv row 4, media_budget: must be ≥ 0, got -5
+kpi.budget.plan.PlanError: budget.csv row 4, media_budget: must be ≥ 0, got -5
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ sits on a reused curve (current spend, marginal return, headroom) is read every 
 fresh days, and the KPI judgement (bounds, days, budget share) never uses stored values: the
 numbers a project manager acts on are tonight's. Only curves with a shape are stored.
 
->>> from kpi.response import LogCurve, ResponseFit
+>>> from kpi.budget.response import LogCurve, ResponseFit
 >>> fit = ResponseFit("gads:1", LogCurve(a=90.0, k=40.0), n=52, r_squared=0.8)
 >>> rows = store_rows({("campaign", "gads:1", "leads"): fit}, {}, dt.date(2026, 11, 30), "r1")
 >>> kept = reusable(rows, dt.date(2026, 12, 2), "r1")  # the same ISO week
@@ -42,7 +42,7 @@ from typing import Literal
 
 import pandas as pd
 
-from kpi.response import HillCurve, LogCurve, ResponseFit
+from kpi.budget.response import HillCurve, LogCurve, ResponseFit
 
 Scope = Literal["campaign", "channel"]
 Key = tuple[str, str, str]  # (scope, item, measure)
@@ -91,7 +91,7 @@ def _value(row: Mapping[str, object], name: str) -> float | None:
 
 
 def fit_from_row(row: Mapping[str, object]) -> ResponseFit | None:
-    """The fit a row of the store (or of :func:`kpi.response.fits_frame`) describes, its
+    """The fit a row of the store (or of :func:`kpi.budget.response.fits_frame`) describes, its
     current-spend fields left empty; None without a known shape."""
     kind, p = row.get("kind"), {name: _value(row, name) for name in PARAMS}
     if kind == "hill" and None not in (p["top"], p["k"], p["s"]):

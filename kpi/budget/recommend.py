@@ -23,7 +23,7 @@ Each bound is one-sided at ``confidence``.
   curve whose marginal return still beats target, or a budget-limited campaign (spend ≥ 90 % of
   its daily budget on most days) whose curve does not say it is saturated.
 - **reallocate**: among campaigns with reliable curves and the same response measure, SLSQP
-  (:func:`kpi.allocate.allocate`) splits today's total within ±``max_change`` of each current
+  (:func:`kpi.budget.allocate.allocate`) splits today's total within ±``max_change`` of each current
   spend; the moves from donors to receivers come with their expected gain.
 
 **One action per euro.** A reallocation into a campaign that is also scaled is merged into
@@ -61,15 +61,16 @@ import pandas as pd
 from babel.numbers import format_currency, format_decimal, format_percent
 from scipy.optimize import brentq
 
-from kpi.allocate import Allocation, allocate
+from kpi.budget.allocate import Allocation, allocate
+from kpi.budget.response import ResponseFit, fit_response, reuse_fit
 from kpi.confidence import (
     KpiEstimate,
     better_than_target,
     estimate,
     worse_than_target,
 )
+from kpi.goals import goal_kpis
 from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
-from kpi.response import ResponseFit, fit_response, reuse_fit
 
 Action = Literal["pause", "scale", "reallocate"]
 GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas")
@@ -160,12 +161,6 @@ def resolve_target(targets: Sequence[TargetLike], kpi: str, campaign_key: str,
     return None
 
 
-def goal_kpis(leads: float, purchases: float) -> tuple[str, ...]:
-    """The KPIs a campaign can be judged on, in order: ROAS then CPA for one with more
-    purchases than leads, else CPL."""
-    return ("roas", "cpa") if purchases > leads else ("cpl",)
-
-
 def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
                 campaign_key: str, name: str | None = None,
                 channel: str | None = None) -> Goal | None:
@@ -247,7 +242,7 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
     """One assessment per campaign with cost and a goal (``goals`` overrides the choice from
     ``targets``); curves are fitted on the goal's measure unless given. A campaign with a
     ``stored`` fit for its goal's measure, by (campaign, measure), is not fitted again: the
-    stored curve is read at the current spend (:func:`kpi.response.reuse_fit`); everything
+    stored curve is read at the current spend (:func:`kpi.budget.response.reuse_fit`); everything
     else (the KPI and its bounds, days, budget share) comes from ``facts`` as always."""
     daily = daily_sums(facts)
     goals, channels, names = goals or {}, channels or {}, names or {}

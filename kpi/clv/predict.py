@@ -1,5 +1,5 @@
 """CLV per customer and one model record per segment, from purchase-history summaries: fit the
-purchase model (``kpi.clv_choice``) and the spend model, predict, and value the horizon.
+purchase model (``kpi.clv.choice``) and the spend model, predict, and value the horizon.
 
 Nothing here stops for one segment's or one customer's data. A segment whose purchase model
 cannot be fitted keeps its customers at their revenue to date; a customer whose history is not
@@ -27,8 +27,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from kpi.clv_choice import NOT_FITTED, PurchaseFit, fit_purchase_model
-from kpi.clv_models import (
+from kpi.clv.choice import NOT_FITTED, PurchaseFit, fit_purchase_model
+from kpi.clv.models import (
     ConstantDropoutParams,
     GammaGammaParams,
     discounted_clv,

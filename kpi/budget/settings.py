@@ -1,5 +1,5 @@
-"""The ``budget:``, ``recommendations:``, ``clv:`` and ``sources.orders`` sections of the
-configuration.
+"""The ``budget:`` and ``recommendations:`` sections of the configuration (read by
+:class:`pipelines.config.Config`; YAML keys and fields as they always were).
 
 >>> BudgetSettings.model_validate({"plan": "budget.csv"}).plan.name
 'budget.csv'
@@ -28,7 +28,7 @@ def _table_file(path: Path | None) -> Path | None:
 class BudgetSettings(_Strict):
     """The budget plan (media budget, production costs, agency fees per period and channel or
     campaign) and an optional file of booked production and agency costs; both relative to the
-    configuration file. See kpi/budget_plan.py for the columns."""
+    configuration file. See kpi/budget/plan.py for the columns."""
 
     plan: Path | None = None
     costs: Path | None = None
@@ -67,46 +67,3 @@ class RecommendationSettings(_Strict):
     # the campaign's current response a day. Pauses are always shown.
     min_effect_value: float = Field(10.0, ge=0)
     min_effect_share: float = Field(0.02, ge=0, lt=1)
-
-
-class OrdersSource(_Strict):
-    """Where orders come from: the demo, a CSV or Parquet file (customer ids and e-mails are
-    replaced by keyed hashes on reading; key in CAMPAIGN_KPI_PSEUDONYM_KEY), or none."""
-
-    kind: Literal["demo", "file", "none"] = "demo"
-    path: Path | None = None
-
-    @field_validator("path")
-    @classmethod
-    def _suffix(cls, path: Path | None) -> Path | None:
-        if path is not None and path.suffix.lower() not in {".csv", ".parquet", ".pq"}:
-            raise ValueError(f"{path.name} is neither .csv nor .parquet")
-        return path
-
-    def model_post_init(self, _context: object) -> None:
-        if self.kind == "file" and self.path is None:
-            raise ValueError("path: name the CSV or Parquet file of orders")
-
-
-class ClvSettings(_Strict):
-    """Customer lifetime value: BG/NBD + Gamma-Gamma on weekly purchase histories.
-
-    ``gross_margin`` is the share of revenue kept. Left out, CLV is computed on revenue (1.0)
-    and :attr:`margin_set` is False: pages label CLV and CLV:CAC "on revenue, no margin set"
-    and ``check-config`` warns, so a revenue ratio is never read as a margin one.
-
-    >>> ClvSettings().margin_set, ClvSettings(gross_margin=0.35).margin_set
-    (False, True)
-    """
-
-    horizon_months: int = Field(12, ge=1, le=120)  # future value counted this far ahead
-    annual_discount_rate: float = Field(0.10, ge=0, le=1)
-    gross_margin: float = Field(1.0, gt=0, le=1)  # CLV on revenue x margin (1 = revenue)
-    # Customers whose first order is worth at least this (reporting currency) are modelled
-    # apart: e.g. installations next to webshop baskets buy on different rhythms.
-    high_value_first_order: float | None = Field(None, gt=0)
-
-    @property
-    def margin_set(self) -> bool:
-        """Whether the configuration gives ``gross_margin`` (else CLV is on revenue)."""
-        return "gross_margin" in self.model_fields_set

@@ -1,9 +1,9 @@
 """Customer lifetime value models fitted by maximum likelihood: BG/NBD for the number of repeat
 purchases and Gamma-Gamma for their value (Fader, Hardie & Lee 2005), BG/NBD's constant-dropout
-limit (one dropout probability for all; ``kpi.clv_choice`` says when it is used), plus
-discounted CLV. The expectations of future purchases are summed in ``kpi.clv_expectation``.
+limit (one dropout probability for all; ``kpi.clv.choice`` says when it is used), plus
+discounted CLV. The expectations of future purchases are summed in ``kpi.clv.expectation``.
 
-Inputs are the usual per-customer summaries (see ``kpi.clv_summary.rfm_summary``):
+Inputs are the usual per-customer summaries (see ``kpi.clv.summary.rfm_summary``):
 ``frequency`` x = number of repeat purchases, ``recency`` t_x = time from first to last
 purchase, ``T`` = time from first purchase to the end of observation, all in one time unit
 (weeks, say); ``monetary_value`` = mean value of the repeat purchases (0 when x = 0).
@@ -29,7 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 from scipy.special import digamma, expit, gammaln, log_expit
 
-from kpi.clv_expectation import alive_purchases, constant_dropout_purchases
+from kpi.clv.expectation import alive_purchases, constant_dropout_purchases
 
 Array = NDArray[np.float64]
 
@@ -465,7 +465,7 @@ def probability_alive(params: PurchaseParams, frequency: ArrayLike, recency: Arr
 def expected_purchases(params: PurchaseParams, t: ArrayLike, frequency: ArrayLike,
                        recency: ArrayLike, T: ArrayLike) -> Array:
     """Expected purchases in (T, T + t] given (x, t_x, T): P(alive) x the expectation of a
-    customer still active (FHL 2005, eq. 10; see ``kpi.clv_expectation`` for how it is summed:
+    customer still active (FHL 2005, eq. 10; see ``kpi.clv.expectation`` for how it is summed:
     finite, between 0 and (r+x) t / (alpha+T), accurate to about 1e-12 for any parameters).
     Broadcasts ``t`` against the customers (pass ``t[:, None]`` for a grid of horizons)."""
     x, tx, t_end = _summaries(frequency, recency, T)

@@ -42,9 +42,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kpi.clv_choice import PurchaseFit
-from kpi.clv_models import BgNbdParams, ConstantDropoutParams, GammaGammaParams
-from kpi.clv_predict import ClvTerms, SegmentFit
+from kpi.clv.choice import PurchaseFit
+from kpi.clv.models import BgNbdParams, ConstantDropoutParams, GammaGammaParams
+from kpi.clv.predict import ClvTerms, SegmentFit
 
 FIT_STATE = "clv_fit"  # pipeline_state key of the stored fit (JSON, see StoredFit.to_json)
 MODEL_VERSION = "1"  # bump when fitting changes: the next night refits

@@ -1,0 +1,64 @@
+"""Who imports whom (read from the source with ``ast``, nothing imported): only assets/ imports
+Dagster; pipelines/ imports from kpi/ only the shared vocabulary (the KPI registry and the
+settings sections its Config is made of) and nothing from dashboards/; kpi/ imports nothing from
+dashboards/, experiments/ or assets/; kpi/'s root imports nothing from its CLV and budget
+homes, which build on it."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PACKAGES = ("pipelines", "kpi", "experiments", "dashboards", "assets")
+# What pipelines/ may import from kpi/: the shared vocabulary at the bottom of every package.
+VOCABULARY = ("kpi.registry", "kpi.budget.settings", "kpi.clv.settings")
+
+
+def imports(package: str) -> Iterator[tuple[str, str]]:
+    """(module file, imported module) for every absolute import in ``package``."""
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            for name in names:
+                yield str(path.relative_to(ROOT)), name
+
+
+def _under(name: str, *prefixes: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_the_scan_sees_the_imports() -> None:  # not vacuous: known imports are found
+    found = set(imports("pipelines"))
+    assert ("pipelines/config.py", "kpi.registry") in found
+    assert ("assets/definitions.py", "dagster") in set(imports("assets"))
+
+
+@pytest.mark.parametrize("package", ["pipelines", "kpi", "experiments", "dashboards"])
+def test_only_assets_import_dagster(package) -> None:
+    assert [(f, n) for f, n in imports(package) if _under(n, "dagster")] == []
+
+
+def test_pipelines_import_only_the_vocabulary_from_kpi_and_nothing_from_dashboards() -> None:
+    wrong = [(f, n) for f, n in imports("pipelines")
+             if (_under(n, "kpi") and n not in ("kpi", "kpi.budget", "kpi.clv")
+                 and not _under(n, *VOCABULARY)) or _under(n, "dashboards", "assets")]
+    assert wrong == []
+
+
+def test_kpi_imports_no_page_experiment_or_wiring() -> None:
+    assert [(f, n) for f, n in imports("kpi")
+            if _under(n, "dashboards", "experiments", "assets")] == []
+
+
+def test_the_kpi_root_does_not_import_its_clv_and_budget_homes() -> None:
+    root = [(f, n) for f, n in imports("kpi") if f.count("/") == 1]
+    assert [(f, n) for f, n in root if _under(n, "kpi.clv", "kpi.budget")] == []
