@@ -52,7 +52,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 test: setup $(BQEMULATOR)/.synced browser lint
-	$(BIN)/python -m pytest -n auto --dist loadscope --durations=20
+	$(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder --durations=20
 
 dev: setup
 	mkdir -p data/out

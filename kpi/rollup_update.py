@@ -181,9 +181,10 @@ def value_pieces(stored: ir.Table, spec: rollup.RollupSpec, currency: str,
     periods = sorted({(grain, rollup_window.period_start(day, grain))
                       for day in rollup_window.each_day(spec.data_start, spec.data_end)
                       for grain in spec.grains}, key=lambda p: (p[1], p[0]))
-    if not periods:
-        return [rollup.kpi_values(stored, spec, currency)]
-    first, days = periods[0][1], days or PIECE_DAYS
+    days = days or PIECE_DAYS
+    if not periods or (spec.data_end - spec.data_start).days + 1 <= 2 * days:
+        return [rollup.kpi_values(stored, spec, currency)]  # a short history: one query
+    first = periods[0][1]
     groups: dict[int, set[Period]] = defaultdict(set)
     for grain, start in periods:
         groups[(start - first).days // days].add((grain, start))

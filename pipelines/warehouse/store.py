@@ -376,14 +376,14 @@ def replace_tables(con: Backend, tables: Mapping[str, ibis.Table | Sequence[ibis
                                                else parts[0] for name, parts in pieces.items()})
         portable.write_state(con, STATE_TABLE, state or {})
         return counts
-    compiled = {name: [con.compile(e) for e in parts] for name, parts in pieces.items()}
     counts: dict[str, int] = {}
     with transaction(con) as raw:
         _write_state(raw, state or {})
-        for name, (first, *rest) in compiled.items():
-            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS {first}")
-            for sql in rest:
-                raw.execute(f"INSERT INTO {_identifier(name)} BY NAME {sql}")
+        for name, parts in pieces.items():
+            raw.execute(f"CREATE OR REPLACE TABLE {_identifier(name)} AS "
+                        f"{con.compile(parts[0])}")
+            for part in parts[1:]:
+                raw.execute(f"INSERT INTO {_identifier(name)} BY NAME {con.compile(part)}")
             counts[name] = int(
                 raw.execute(f"SELECT count(*) FROM {_identifier(name)}").fetchall()[0][0])
     return counts

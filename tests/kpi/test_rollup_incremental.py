@@ -328,7 +328,7 @@ def test_a_purge_then_a_night_equals_the_full_rebuild(tmp_path):
     assert_same(con, w)
 
 
-@pytest.mark.parametrize(("days", "seed"), [(2, 0), (31, 3), (10_000, 1)])
+@pytest.mark.parametrize(("days", "seed"), [(2, 0), (12, 3), (10_000, 1)])
 def test_a_whole_rebuild_in_pieces_writes_the_one_query_rows(days: int, seed: int,
                                                              monkeypatch) -> None:
     """A whole rebuild writes ``kpi_values`` a few days of periods at a time (bounded memory):
@@ -342,7 +342,7 @@ def test_a_whole_rebuild_in_pieces_writes_the_one_query_rows(days: int, seed: in
     stored = con.table(rollup.ROLLUP_TABLE)
     pieces = rollup_update.value_pieces(stored, w.spec(), CURRENCY)
     history = (w.spec().data_end - w.spec().data_start).days + 1
-    assert len(pieces) == 1 if days > 2 * history else len(pieces) >= max(2, history // days)
+    assert len(pieces) == 1 if history <= 2 * days else len(pieces) >= max(2, history // days)
     one = con.execute(rollup.kpi_values(stored, w.spec(), CURRENCY))
     order = ["grain", "level", "series_key", "period_start", "metric"]
     pd.testing.assert_frame_equal(frames(con)[rollup.VALUES_TABLE],
