@@ -160,6 +160,29 @@ def purge(
     commands.purge(resolve_paths(data_dir, config_path), older_than, dry_run)
 
 
+@app.command(cls=_Command)
+def export(
+    tables: Annotated[list[str] | None, typer.Argument(
+        help="Tables to export. \\[default: the KPI, budget, CLV and experiment tables]",
+        show_default=False, metavar="TABLE...")] = None,
+    file_format: Annotated[str, typer.Option(
+        "--format", metavar="csv|parquet", help="csv (UTF-8, comma separated, for Excel and "
+        "Looker Studio) or parquet (typed columns, for Power BI, BigQuery or pandas).")] = "csv",
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder for the files. \\[default: <data dir>/out/export]",
+        file_okay=False)] = None,
+    data_dir: DataDir = None,
+    config_path: ConfigPath = None,
+) -> None:
+    """Write warehouse tables as files, one per table, for your own spreadsheets and reports.
+
+    Each file is complete or not written; the warehouse is only read.
+    """
+    from assets import commands
+
+    commands.export(resolve_paths(data_dir, config_path), tables or [], file_format, out)
+
+
 agency_app = typer.Typer(
     cls=_Group, no_args_is_help=True, rich_markup_mode="rich",
     help="Run several client accounts listed in an agency file, each kept apart.")

@@ -38,6 +38,7 @@ from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterd
 from pipelines.sources.retry import SourceError
 from pipelines.sources.streams import streams_of
 from pipelines.warehouse import disk
+from pipelines.warehouse import export as export_files
 from pipelines.warehouse.engines import describe, open_warehouse
 from pipelines.warehouse.store import WarehouseError
 
@@ -324,3 +325,42 @@ def purge(paths: Paths, older_than: str | None, dry_run: bool) -> None:
     finally:
         con.disconnect()
     _purged(summary, where, paths.output)
+
+
+EXPORTED = ("kpi_values", "campaign_daily", "budget_pacing", "recommendations",
+            "clv_by_acquisition", "clv_cohorts", "experiment_results")  # what analysts ask for
+
+
+def export(paths: Paths, tables: list[str], file_format: str, out: Path | None) -> None:
+    """Warehouse tables as CSV or Parquet files (:mod:`pipelines.warehouse.export`)."""
+    config = _load(paths)
+    if file_format not in export_files.FORMATS:
+        err.print(f"[red]--format {escape(file_format)}[/red]: choose csv or parquet")
+        raise typer.Exit(2)
+    where = describe(config.engine, paths.data_dir)
+    if config.engine.name == "duckdb" and not paths.warehouse.exists():
+        err.print(f"[red]No warehouse at {escape(where)}[/red]: run campaign-kpi demo or run "
+                  "first")
+        raise typer.Exit(1)
+    try:
+        con = open_warehouse(config.engine, paths.data_dir, read_only=True)
+    except WarehouseError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    try:
+        present = con.list_tables()
+        wanted = tables or [t for t in EXPORTED if t in present]
+        try:
+            chosen = export_files.pick_tables(wanted, present)
+        except ValueError as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from None
+        folder = out or paths.output / "export"
+        done = export_files.export_tables(con, chosen, folder, file_format,  # type: ignore[arg-type]
+                                          {t.name: t.key for t in CATALOG.tables})
+    finally:
+        con.disconnect()
+    table = Table("table", "rows", "file", box=None)
+    for e in done:
+        table.add_row(e.table, f"{e.rows:,}", escape(str(e.path)))
+    console.print(table)
