@@ -304,19 +304,26 @@ def _purged(summary: retention.PurgeSummary, where: str, output: Path) -> None:
         console.print("[yellow]Dry run:[/yellow] nothing was deleted.")
 
 
+def _open_existing(paths: Paths, config: Config, missing: str, read_only: bool):
+    """The warehouse, opened; exit 1 saying ``missing`` when a DuckDB file is not there yet,
+    or why it cannot be opened (held by another process, ...)."""
+    if config.engine.name == "duckdb" and not paths.warehouse.exists():
+        where = describe(config.engine, paths.data_dir)
+        err.print(f"[red]No warehouse at {escape(where)}[/red]: {missing}")
+        raise typer.Exit(1)
+    try:
+        return open_warehouse(config.engine, paths.data_dir, read_only=read_only)
+    except WarehouseError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+
+
 def purge(paths: Paths, older_than: str | None, dry_run: bool) -> None:
     """Delete every row dated before the cutoff, and the weekly reports of those weeks."""
     config = _load(paths)
     cutoff = _cutoff(older_than, config, paths.config)
     where = describe(config.engine, paths.data_dir)
-    if config.engine.name == "duckdb" and not paths.warehouse.exists():
-        err.print(f"[red]No warehouse at {escape(where)}[/red]: nothing to purge")
-        raise typer.Exit(1)
-    try:
-        con = open_warehouse(config.engine, paths.data_dir, read_only=dry_run)
-    except WarehouseError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(1) from None
+    con = _open_existing(paths, config, "nothing to purge", read_only=dry_run)
     try:
         summary = retention.purge(con, cutoff, paths.output, CATALOG, dry_run=dry_run)
     except retention.RetentionError as exc:
@@ -337,16 +344,7 @@ def export(paths: Paths, tables: list[str], file_format: str, out: Path | None) 
     if file_format not in export_files.FORMATS:
         err.print(f"[red]--format {escape(file_format)}[/red]: choose csv or parquet")
         raise typer.Exit(2)
-    where = describe(config.engine, paths.data_dir)
-    if config.engine.name == "duckdb" and not paths.warehouse.exists():
-        err.print(f"[red]No warehouse at {escape(where)}[/red]: run campaign-kpi demo or run "
-                  "first")
-        raise typer.Exit(1)
-    try:
-        con = open_warehouse(config.engine, paths.data_dir, read_only=True)
-    except WarehouseError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(1) from None
+    con = _open_existing(paths, config, "run campaign-kpi demo or run first", read_only=True)
     try:
         present = con.list_tables()
         wanted = tables or [t for t in EXPORTED if t in present]
@@ -357,7 +355,7 @@ def export(paths: Paths, tables: list[str], file_format: str, out: Path | None) 
             raise typer.Exit(2) from None
         folder = out or paths.output / "export"
         done = export_files.export_tables(con, chosen, folder, file_format,  # type: ignore[arg-type]
-                                          {t.name: t.key for t in CATALOG.tables})
+                                          CATALOG.keys)
     finally:
         con.disconnect()
     table = Table("table", "rows", "file", box=None)
