@@ -233,6 +233,19 @@ TEXTS: dict[str, dict[str, str]] = {
                      "en": "not trustworthy (SRM)"},
     "decision_error": {"nl": "geen resultaat", "fr": "pas de résultat", "en": "no result"},
     "decision_control": {"nl": "controle", "fr": "témoin", "en": "control"},
+    "nav_overview": {"nl": "Overzicht", "fr": "Aperçu", "en": "Overview"},
+    "nav_trends": {"nl": "Trends", "fr": "Tendances", "en": "Trends"},
+    "nav_drilldown": {"nl": "Detail per campagne", "fr": "Détail par campagne",
+                      "en": "Campaign detail"},
+    "nav_budget": {"nl": "Budget", "fr": "Budget", "en": "Budget"},
+    "nav_clv": {"nl": "Klantwaarde", "fr": "Valeur client", "en": "Customer value"},
+    "nav_experiments": {"nl": "A/B-tests", "fr": "Tests A/B", "en": "A/B tests"},
+    "nav_quality": {"nl": "Datakwaliteit", "fr": "Qualité des données", "en": "Data quality"},
+    "nav_report": {"nl": "Weekrapport", "fr": "Rapport hebdo", "en": "Weekly report"},
+    "site_nav": {"nl": "Pagina's", "fr": "Pages", "en": "Pages"},
+    "site_language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
+    "site_fresh": {"nl": "Gegevens van {when}", "fr": "Données du {when}",
+                   "en": "Data as of {when}"},
 }
 
 

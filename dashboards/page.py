@@ -18,91 +18,43 @@ import base64
 import hashlib
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup
+from markupsafe import escape as html_escape
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-from dashboards.formatting import format_value, locale_for, plotly_separators
+from dashboards.formatting import format_datetime, format_value, locale_for, plotly_separators
+from dashboards.i18n import t
+from dashboards.plotly_locale import plotly_locale
+from dashboards.site import LANGUAGE_NAMES, Header, header_links, language_links, report_link
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#eceff3"
 PLOTLY_FILE = f"plotly-{get_plotlyjs_version()}.min.js"  # beside the pages, shared by all
+STATIC = Path(__file__).parent / "static"  # the stylesheet and the site script
+STYLESHEET, SITE_SCRIPT = "campaign-kpi.css", "campaign-kpi.js"  # beside the pages
+Texts = Callable[[str, str], str]  # a page's text lookup: (key, lang) -> text
 ACCENT, TEAL = "#2563eb", "#0d9488"  # series colours (the CSS --accent is the same blue)
 PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
 }
 _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
                "\u2029": "\\u2029"}
 _JS_TABLE = str.maketrans(_JS_ESCAPES)
 
-CSS = """
-*{box-sizing:border-box}
-:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f6f9;--card:#fff;--accent:#2563eb;
---good:#047857;--good-bg:#e7f6ee;--bad:#b42318;--bad-bg:#fdecea;--flat:#475467;--flat-bg:#eef0f3;
---warn:#9a5b00;--warn-bg:#fff4d6}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 __FONT__;
-font-variant-numeric:tabular-nums}
-main{max-width:1320px;margin:0 auto;padding:28px 24px 40px}
-header.page{display:flex;flex-wrap:wrap;align-items:flex-end;justify-content:space-between;
-gap:8px 24px;margin-bottom:20px}
-h1{font-size:24px;font-weight:650;margin:0;letter-spacing:-.01em}
-h2{font-size:16px;font-weight:600;margin:28px 0 12px}
-h3{font-size:13.5px;font-weight:600;margin:0}
-.meta{color:var(--muted);font-size:13px;margin-top:4px}
-.period{font-size:15px;font-weight:600}
-.grid{display:grid;gap:12px}
-.grid>*{min-width:0}
-.tiles{grid-template-columns:repeat(auto-fill,minmax(185px,1fr))}
-.charts{grid-template-columns:repeat(auto-fill,minmax(380px,1fr))}
-.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px;
-box-shadow:0 1px 2px rgba(16,24,40,.04)}
-.tile .label{color:var(--muted);font-size:12.5px;font-weight:500}
-.tile .value{font-size:26px;font-weight:650;margin:4px 0 6px;letter-spacing:-.01em;
-white-space:nowrap}
-.tile .line{font-size:12.5px;color:var(--muted);margin-top:3px}
-.pill{display:inline-block;border-radius:999px;padding:1px 8px;font-weight:600;font-size:12px;
-margin-right:4px}
-.good{color:var(--good);background:var(--good-bg)}
-.bad{color:var(--bad);background:var(--bad-bg)}
-.flat{color:var(--flat);background:var(--flat-bg)}
-.badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:11px;font-weight:600;
-color:var(--warn);background:var(--warn-bg);vertical-align:middle;margin-left:6px}
-.chart .desc{color:var(--muted);font-size:12px;margin:2px 0 0}
-.plot{width:100%;height:240px}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;color:var(--muted);font-size:12.5px;
-margin:-4px 0 12px}
-.key{display:inline-block;width:22px;height:0;border-top:2px solid var(--accent);
-vertical-align:middle;margin-right:6px}
-.key.prov{border-top-style:dotted;border-top-width:3px}
-.key.target{border-top:2px dashed #6b7280}
-.empty{display:flex;flex-direction:column;align-items:center;justify-content:center;
-min-height:120px;color:var(--muted);text-align:center;gap:4px}
-.empty strong{color:var(--ink);font-size:15px}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-th{color:var(--muted);font-weight:600;font-size:12px}
-th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;
-min-width:10em}
-tfoot td{font-weight:650;border-top:2px solid var(--line);border-bottom:0}
-footer{color:var(--muted);font-size:12px;margin-top:28px;display:flex;flex-wrap:wrap;
-gap:4px 16px}
-@media (max-width:640px){main{padding:16px 12px}.charts{grid-template-columns:1fr}
-.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile .value{font-size:21px}
-.card{padding:12px}}
-@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}
-.card{box-shadow:none;break-inside:avoid}h2{break-after:avoid}.modebar{display:none!important}
-@page{size:A4 landscape;margin:12mm}}
-""".replace("__FONT__", FONT)
 
 
 def esc(text: object) -> str:
@@ -170,15 +122,7 @@ def _plotlyjs_bytes() -> bytes:
 
 def write_plotlyjs(folder: str | Path) -> Path:
     """Write :data:`PLOTLY_FILE` into ``folder`` unless the same bytes are already there."""
-    target = Path(folder) / PLOTLY_FILE
-    bundle = _plotlyjs_bytes()
-    if not (target.is_file() and target.stat().st_size == len(bundle)
-            and target.read_bytes() == bundle):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(bundle)
-        partial.replace(target)
-    return target
+    return _write_if_changed(Path(folder) / PLOTLY_FILE, _plotlyjs_bytes())
 
 
 def _csp_hash(script: str) -> str:
@@ -212,12 +156,15 @@ def figure_json(figure: Figure) -> str:
     return to_json_plotly({"data": list(figure.get("data", [])), "layout": layout})
 
 
-def _render_script(figures: Mapping[str, Figure]) -> str:
+def _render_script(figures: Mapping[str, Figure], lang: str = "en") -> str:
+    locale = plotly_locale(lang) if figures else None
     specs = ",".join(f"{script_json(fid)}:{escape_json(figure_json(fig))}"
                      for fid, fig in figures.items())
     return (
         "(function(){'use strict';"
         f"var figs={{{specs}}};var config={script_json(PLOT_CONFIG)};var jobs=[];"
+        f"var locale={script_json(locale)};"
+        "if(locale){Plotly.register(locale);config.locale=locale.name;}"
         "Object.keys(figs).forEach(function(id){var f=figs[id];"
         "jobs.push(Plotly.newPlot(id,f.data,f.layout,config));});"
         "Promise.all(jobs).then(function(){"
@@ -231,46 +178,102 @@ def _render_script(figures: Mapping[str, Figure]) -> str:
     )
 
 
-def render_page(*, lang: str, title: str, body: str,
-                figures: Mapping[str, Figure] | None = None, script: str = "") -> str:
-    """A complete HTML document around ``body`` (already-escaped HTML) and its figures.
+def _environment() -> jinja2.Environment:
+    """Templates from ``dashboards/templates``: every value autoescaped, a missing name fails."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("dashboards", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
 
-    Every key of ``figures`` must be the id of a :func:`plot_div` inside ``body``; the page
-    loads :data:`PLOTLY_FILE` only when there is at least one figure. ``script`` is the page's
-    own JavaScript (filters, toggles), run after the figures are drawn and allowed by its hash.
+
+ENV = _environment()
+
+
+def _lookup(texts: Texts, lang: str) -> Any:
+    """``t(key, **fields)`` for templates: the text in ``lang``, its ``{fields}`` filled in."""
+
+    def text(key: str, **fields: Any) -> str:
+        found = texts(key, lang)
+        return found.format(**fields) if fields else found
+
+    return text
+
+
+def render_template(template: str, *, lang: str, title: str, header: Header | None = None,
+                    figures: Mapping[str, Figure] | None = None, script: str = "",
+                    texts: Texts = t, **context: Any) -> str:
+    """A complete HTML document: ``template`` (which extends ``base.html``) rendered with
+    ``context``, autoescaped, its figures drawn into the ``plot`` placeholders it holds.
+
+    In the template, ``t("key", field=...)`` is the page's text in ``lang`` (``texts``: the
+    page's lookup, shared texts by default). Every key of ``figures`` must be the id of a
+    placeholder; ``script`` is the page's own JavaScript (filters, toggles), run after the
+    figures are drawn and allowed by its hash. plotly.js, the stylesheet and the site script
+    are files beside the page (:func:`write_page` writes them).
     """
     figures = dict(figures or {})
-    missing = [fid for fid in figures if f'id="{esc(fid)}"' not in body]
-    if missing:
-        raise ValueError(f"figures without a placeholder div in the page body: {missing}")
     if "</script" in script.lower():
         raise ValueError("a page script cannot contain '</script'")
-    scripts = [_render_script(figures)] + ([script] if script else [])
-    loader = f'<script src="{esc(PLOTLY_FILE)}"></script>\n' if figures else ""
-    sources = (["'self'"] if figures else []) + [_csp_hash(js) for js in scripts]
+    scripts = [_render_script(figures, lang)] + ([script] if script else [])
+    sources = ["'self'"] + [_csp_hash(js) for js in scripts]
     csp = (f"default-src 'none'; script-src {' '.join(sources)}; "
-           "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+           "style-src 'self' 'unsafe-inline'; img-src data: blob:; font-src data:; "
            "base-uri 'none'; form-action 'none'")
-    html_lang = locale_for(lang).replace("_", "-")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(html_lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<main>\n{body}\n</main>\n" + loader
-        + "".join(f"<script>{js}</script>\n" for js in scripts)
-        + "</body>\n</html>\n"
-    )
+    text = _lookup(texts, lang)
+    page = header.page if header else ""
+    html = ENV.get_template(template).render(
+        lang=lang, html_lang=locale_for(lang).replace("_", "-"), title=title, csp=csp,
+        header=header, t=text, format_datetime=lambda when: format_datetime(when, lang),
+        nav=header_links(page, lang) if header else [],
+        languages=language_links(page, lang) if header else [],
+        language_names=LANGUAGE_NAMES,
+        report=report_link(header.report, lang) if header else None,
+        stylesheet=STYLESHEET, site_script=SITE_SCRIPT,
+        plotly=PLOTLY_FILE if figures else None, scripts=[Markup(js) for js in scripts],
+        **context)
+    missing = [fid for fid in figures if f'id="{html_escape(fid)}"' not in html]
+    if missing:
+        raise ValueError(f"figures without a placeholder div in the page: {missing}")
+    return html
+
+
+def render_page(*, lang: str, title: str, body: str,
+                figures: Mapping[str, Figure] | None = None, script: str = "") -> str:
+    """A page around ``body`` (already-escaped HTML): the old way, while pages move to
+    templates (see :func:`render_template`)."""
+    return render_template("legacy.html", lang=lang, title=title, figures=figures,
+                           script=script, body=Markup(body))
+
+
+STATIC_FILES = (STYLESHEET, SITE_SCRIPT)
+
+
+def write_static(folder: str | Path) -> None:
+    """Write the stylesheet and the site script into ``folder`` unless already the same."""
+    for name in STATIC_FILES:
+        _write_if_changed(Path(folder) / name, (STATIC / name).read_bytes())
+
+
+def _write_if_changed(target: Path, data: bytes) -> Path:
+    if not (target.is_file() and target.stat().st_size == len(data)
+            and target.read_bytes() == data):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+    return target
 
 
 def write_page(path: str | Path, page: str) -> Path:
     """Write a rendered page as UTF-8, swapped in atomically: a failure (or a crash half-way)
-    leaves the previous file in place. The shared plotly.js is written beside it first."""
+    leaves the previous file in place. plotly.js, the stylesheet and the site script are
+    written beside it first."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if f'<script src="{PLOTLY_FILE}">' in page:
         write_plotlyjs(target.parent)
+    if f'href="{STYLESHEET}"' in page:
+        write_static(target.parent)
     partial = target.with_name(target.name + ".partial")
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)

@@ -22,7 +22,7 @@ from dashboards.overview import (
     render_overview,
     write_overview,
 )
-from dashboards.page import PLOTLY_FILE
+from dashboards.page import PLOTLY_FILE, SITE_SCRIPT, STYLESHEET
 from kpi.registry import KPIS, MEASURES
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
 
@@ -104,7 +104,7 @@ def test_hostile_names_never_appear_unescaped(kpi_values: pd.DataFrame) -> None:
     rest = page.replace(get_plotlyjs(), "")
     for hostile in (HOSTILE_IMG, HOSTILE_SCRIPT, "<script>alert", "onerror=alert(1)>"):
         assert hostile not in rest
-    assert rest.lower().count("<script") == 2
+    assert rest.lower().count("<script") == 3  # plotly.js and site files, the figures
     assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in rest  # the table cell
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in rest  # plotly text, escaped twice
     assert "http://" not in rest and "https://" not in rest
@@ -150,4 +150,5 @@ def test_render_is_pure_and_write_replaces_the_file(kpi_values: pd.DataFrame,
     path = write_overview(tmp_path / "out" / "overview.html", kpi_values, lang="nl",
                           generated_at=dt.datetime(2026, 11, 26, 6, 5))
     assert path.read_text(encoding="utf-8") == first
-    assert sorted(p.name for p in path.parent.iterdir()) == ["overview.html", PLOTLY_FILE]
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted(
+        ["overview.html", PLOTLY_FILE, STYLESHEET, SITE_SCRIPT])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -14,6 +15,8 @@ from plotly.offline import get_plotlyjs
 
 from dashboards.page import (
     PLOTLY_FILE,
+    SITE_SCRIPT,
+    STYLESHEET,
     esc,
     escape_json,
     plot_div,
@@ -78,15 +81,16 @@ def test_script_json_cannot_close_the_script() -> None:
     assert json.loads(escape_json('{"b": "</script>"}')) == {"b": "</script>"}
 
 
-def test_page_has_lang_charset_and_two_scripts_only() -> None:
+def test_page_has_lang_charset_and_three_scripts_only() -> None:
     page = sample_page()
     assert page.startswith('<!DOCTYPE html>\n<html lang="fr-BE">')
     collected = parse(page)
     assert {"charset": "utf-8"} in collected.metas
-    assert len(collected.scripts) == 2  # plotly.js, then the render script: nothing injected
-    assert collected.scripts[0] == "" and collected.urls == [PLOTLY_FILE]
+    assert len(collected.scripts) == 3  # plotly.js, the site script, the render script
+    assert collected.scripts[:2] == ["", ""]
+    assert collected.urls == [STYLESHEET, PLOTLY_FILE, SITE_SCRIPT]
     rest = without_plotlyjs(page)
-    assert rest.lower().count("<script") == 2 and rest.lower().count("</script") == 2
+    assert rest.lower().count("<script") == 3 and rest.lower().count("</script") == 3
 
 
 def test_csp_forbids_network_and_allows_only_the_page_scripts() -> None:
@@ -96,7 +100,7 @@ def test_csp_forbids_network_and_allows_only_the_page_scripts() -> None:
     assert csp is not None and "default-src 'none'" in csp and "unsafe-eval" not in csp
     assert "connect-src" not in csp and "http" not in csp  # nothing re-opens the network
     assert "script-src 'self' " in csp  # the shared plotly.js beside the page
-    for script in collected.scripts[1:]:
+    for script in collected.scripts[2:]:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
 
@@ -108,21 +112,20 @@ def test_user_strings_are_escaped_and_no_network_url_outside_plotlyjs() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in rest
     assert "http://" not in rest and "https://" not in rest
     assert "url(" not in rest and "@import" not in rest
-    assert parse(page).urls == [PLOTLY_FILE]  # a relative path: the file beside the page
+    assert parse(page).urls == [STYLESHEET, PLOTLY_FILE, SITE_SCRIPT]  # files beside the page
 
 
 def test_page_without_figures_has_no_plotlyjs() -> None:
     page = render_page(lang="nl", title="leeg", body="<p>Geen gegevens</p>")
     assert len(page) < 20_000 and "Plotly.newPlot" in page and PLOTLY_FILE not in page
-    assert len(parse(page).scripts) == 1
-    assert "'self'" not in page  # nothing to load: only the inline script's hash is allowed
+    assert len(parse(page).scripts) == 2  # the site script and the (empty) render script
 
 
 def test_page_script_is_allowed_by_its_hash_and_cannot_close_the_element() -> None:
     own = "document.title='ok';"
     page = render_page(lang="en", title="x", body="<p>x</p>", script=own)
     digest = base64.b64encode(hashlib.sha256(own.encode()).digest()).decode()
-    assert parse(page).scripts[-1] == own and f"&#x27;sha256-{digest}&#x27;" in page
+    assert parse(page).scripts[-1] == own and f"'sha256-{digest}'" in html.unescape(page)
     with pytest.raises(ValueError, match="</script"):
         render_page(lang="en", title="x", body="", script="a='</SCRIPT>'")
 
@@ -137,8 +140,8 @@ def test_write_page_puts_one_plotlyjs_beside_the_pages(tmp_path) -> None:
     bundle.write_text("tampered", encoding="utf-8")
     write_page(tmp_path / "c.html", sample_page("c"))
     assert bundle.read_text(encoding="utf-8") == get_plotlyjs()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "a.html", "b.html", "c.html", PLOTLY_FILE]  # no .partial left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
+        "a.html", "b.html", "c.html", PLOTLY_FILE, STYLESHEET, SITE_SCRIPT])  # no .partial
 
 
 def test_figures_need_their_placeholder() -> None:
