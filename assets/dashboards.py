@@ -22,13 +22,14 @@ from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
 from dashboards.readers import drilldown_pieces, nowcast_rows, overview_rows, trends_rows
+from dashboards.site import Header, latest_report
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
 from kpi.clv import catalog as clv
 from kpi.registry import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
-from pipelines.warehouse.freshness import latest_pulled, provisional_since
+from pipelines.warehouse.freshness import last_extracted, latest_pulled, provisional_since
 from pipelines.warehouse.limits import release_freed_memory
 from pipelines.warehouse.skipped import count_skipped
 from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
@@ -52,7 +53,7 @@ def overview_dashboard(warehouse: WarehouseResource,
     config = settings.load()
     con = warehouse.connect()
     lag = _nowcast(con, config, DASHBOARD_LEVELS, ("week",))
-    path = _each_language(write_overview, settings.output(), "overview", config,
+    path = _each_language(con, write_overview, settings.output(), "overview", config,
                           judged_values(overview_rows(con), **lag), **lag)
     return _page_result(path)
 
@@ -74,7 +75,7 @@ def drilldown_dashboard(warehouse: WarehouseResource,
     lag = _nowcast(con, config, DRILLDOWN_LEVELS, ("week",))
     numbers = prepare_in_pieces(drilldown_pieces(con), **lag)  # once for every language
     table = write_table(settings.output() / CSV_FILE, numbers)
-    path = _each_language(write_drilldown, settings.output(), "drilldown", config, numbers,
+    path = _each_language(con, write_drilldown, settings.output(), "drilldown", config, numbers,
                           table=False)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
                                           "bytes": path.stat().st_size,
@@ -90,12 +91,15 @@ def _nowcast(con, config, levels, grains) -> dict:
                                      "compare": config.reporting.compare_recent}
 
 
-def _each_language(write, out, name: str, config, *frames, **kw):
+def _each_language(con, write, out, name: str, config, *frames, **kw):
     """Write ``name``.<lang>.html for every language, and ``name``.html as a copy of the one in
-    the configured language (rendered once, swapped in atomically)."""
+    the configured language (rendered once, swapped in atomically). Every page gets the site
+    header: the account, when the data was pulled, the latest weekly report."""
+    header = Header(page=name, account=config.account_name, freshness=last_extracted(con),
+                    report=latest_report(out))
     for lang in LANGUAGES:
         write(out / f"{name}.{lang}.html", *frames, lang=lang, account=config.account_name,
-              **kw)
+              header=header, **kw)
     chosen = out / f"{name}.{config.reporting.language}.html"
     return write_page(out / f"{name}.html", chosen.read_text(encoding="utf-8"))
 
@@ -118,7 +122,7 @@ def experiments_dashboard(warehouse: WarehouseResource,
     config = settings.load()
     con = warehouse.connect()
     results, effects, past = (con.execute(con.table(t)) for t in EXPERIMENT_TABLES)
-    path = _each_language(write_experiments, settings.output(), "experiments", config,
+    path = _each_language(con, write_experiments, settings.output(), "experiments", config,
                           results, effects, [d.spec() for d in config.experiments],
                           as_of=experiments_as_of(config), history=past,
                           currency=config.reporting.currency)
@@ -162,7 +166,7 @@ def budget_dashboard(warehouse: WarehouseResource,
     frames = [con.execute(con.table(t)) for t in (budget.PACING_TABLE,
                                                   budget.RECOMMENDATIONS_TABLE,
                                                   budget.SCENARIOS_TABLE)]
-    path = _each_language(write_budget, settings.output(), "budget", config, *frames,
+    path = _each_language(con, write_budget, settings.output(), "budget", config, *frames,
                           as_of=_as_of(con), currency=config.reporting.currency,
                           campaign_names=_campaign_names(con),
                           curves_fitted=_curves_fitted(con))
@@ -184,7 +188,7 @@ def clv_dashboard(warehouse: WarehouseResource,
     con = warehouse.connect()
     frames = [con.execute(con.table(t)) for t in (clv.CUSTOMERS_TABLE, clv.MODEL_TABLE,
                                                   clv.COHORTS_TABLE, clv.ACQUISITION_TABLE)]
-    path = _each_language(write_clv, settings.output(), "clv", config, *frames,
+    path = _each_language(con, write_clv, settings.output(), "clv", config, *frames,
                           as_of=_as_of(con), currency=config.reporting.currency,
                           campaign_names=_campaign_names(con))
     return _page_result(path)
@@ -203,7 +207,7 @@ def trends_dashboard(warehouse: WarehouseResource,
     config = settings.load()
     con = warehouse.connect()
     lag = _nowcast(con, config, ("total",), ("day", "week"))
-    path = _each_language(write_trends, settings.output(), "trends", config,
+    path = _each_language(con, write_trends, settings.output(), "trends", config,
                           judged_values(trends_rows(con), **lag), **lag)
     return _page_result(path)
 
@@ -269,7 +273,7 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     as_of = max(latest.values()) + dt.timedelta(days=1) if latest else dt.date.today()
     warned = [dataclasses.asdict(w)
               for w in warnings_in(context.instance.all_logs(context.run.run_id))]
-    path = _each_language(write_quality, settings.output(), "quality", config, extracts,
+    path = _each_language(con, write_quality, settings.output(), "quality", config, extracts,
                           check_results(context.instance),
                           finished_runs(context.instance, context.run.run_id),
                           as_of=as_of, provisional_since=windows,

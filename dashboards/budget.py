@@ -35,6 +35,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import t, translator
 from dashboards.page import GRID, MUTED, chart_layout, esc, plot_div, render_page, write_page
+from dashboards.site import Header
 from dashboards.texts_budget import TEXTS
 from kpi.budget.pacing import ON_TRACK, WATCH, status_of
 from kpi.registry import KPIS, MEASURES
@@ -518,7 +519,8 @@ def render_budget(pacing: pd.DataFrame, recommendations: pd.DataFrame,
                   scenarios: pd.DataFrame, *, lang: str = "en", account: str = "",
                   as_of: dt.date, currency: str = "EUR",
                   campaign_names: Mapping[str, str] | None = None,
-                  curves_fitted: dt.date | None = None) -> str:
+                  curves_fitted: dt.date | None = None,
+                  header: Header | None = None) -> str:
     """The budget page as one self-contained HTML string.
 
     ``pacing``, ``recommendations`` and ``scenarios`` are the ``budget_pacing``,
@@ -542,7 +544,8 @@ def render_budget(pacing: pd.DataFrame, recommendations: pd.DataFrame,
              _scenarios_section(scenarios, lang, currency),
              f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>']
     title = f"{_t('bud_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def write_budget(path: str | Path, pacing: pd.DataFrame, recommendations: pd.DataFrame,

@@ -32,6 +32,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import translator
 from dashboards.page import ACCENT, GRID, chart_layout, esc, plot_div, render_page, write_page
+from dashboards.site import Header
 from dashboards.texts_clv import TEXTS
 
 MIN_CAMPAIGN_CUSTOMERS = 20  # campaigns with fewer customers are too small to compare
@@ -471,7 +472,8 @@ def _method(model: pd.DataFrame, since: dt.date | None, lang: str) -> str:
 def render_clv(customers: pd.DataFrame, model: pd.DataFrame, cohorts: pd.DataFrame,
                by_acquisition: pd.DataFrame, *, lang: str = "en", account: str = "",
                as_of: dt.date, currency: str = "EUR",
-               campaign_names: Mapping[str, str] | None = None) -> str:
+               campaign_names: Mapping[str, str] | None = None,
+               header: Header | None = None) -> str:
     """The CLV page as one self-contained HTML string.
 
     The frames are the ``customer_clv``, ``clv_model``, ``clv_cohorts`` and
@@ -502,7 +504,8 @@ def render_clv(customers: pd.DataFrame, model: pd.DataFrame, cohorts: pd.DataFra
                   _model(model, customers, lang, currency), _method(model, since, lang)]
     parts.append(f'<footer><span>{esc(_t("offline_note", lang))}</span></footer>')
     title = f"{_t('clv_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def write_clv(path: str | Path, customers: pd.DataFrame, model: pd.DataFrame,

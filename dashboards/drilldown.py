@@ -65,6 +65,7 @@ from dashboards.page import (
     script_json,
     write_page,
 )
+from dashboards.site import Header
 from dashboards.texts_drilldown import TEXTS
 from kpi.registry import KPIS, MEASURES, Kpi
 
@@ -584,7 +585,8 @@ def _state(title: str, hint: str) -> str:
 def render_drilldown(values: pd.DataFrame | Drilldown, *, lang: str = "en", account: str = "",
                      generated_at: dt.datetime | None = None,
                      nowcast: pd.DataFrame | None = None, compare: str = "nowcast",
-                     caps: Caps = DEFAULT_CAPS, csv_name: str | None = CSV_FILE) -> str:
+                     caps: Caps = DEFAULT_CAPS, csv_name: str | None = CSV_FILE,
+                     header: Header | None = None) -> str:
     """The drill-down page as one HTML string (see the module docstring), from ``kpi_values``
     rows or from their :func:`prepare_drilldown` (the same for every language; ``nowcast``,
     ``compare`` and ``caps`` are then already applied). ``nowcast``: the newest weeks' figures
@@ -610,7 +612,8 @@ def render_drilldown(values: pd.DataFrame | Drilldown, *, lang: str = "en", acco
             f"{completeness_note(dd.nowcast, lang, dd.compare)}{sections}"
             f"<footer>{''.join(f'<span>{esc(x)}</span>' for x in foot)}</footer>")
     title = f"{_t('dd_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body=body, figures=figures, script=script)
+    return render_page(lang=lang, header=header, title=title,
+                       body=body, figures=figures, script=script)
 
 
 def write_table(path: str | Path, dd: Drilldown) -> Path:

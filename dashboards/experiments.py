@@ -27,6 +27,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import t
 from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
+from dashboards.site import Header
 from experiments.spec import ExperimentSpec
 from experiments.table import status
 from experiments.wording import describe_effect, format_p, no_relative_lift, summary
@@ -273,7 +274,8 @@ def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame,
 def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
                        specs: Sequence[ExperimentSpec], *, lang: str = "en",
                        account: str = "", as_of: dt.date,
-                       history: pd.DataFrame | None = None, currency: str = "EUR") -> str:
+                       history: pd.DataFrame | None = None, currency: str = "EUR",
+                       header: Header | None = None) -> str:
     """The experiments page as one self-contained HTML string (``history``: the
     ``experiment_history`` table, for the day-by-day charts; ``currency``: the reporting
     currency of mean and ratio metrics)."""
@@ -303,7 +305,8 @@ def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
                      f'<div class="card"><ul>{items}</ul></div>')
     parts.append(f'<footer><span>{esc(t("offline_note", lang))}</span></footer>')
     title = f"{t('exp_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def write_experiments(path: str | Path, results: pd.DataFrame, effects: pd.DataFrame,

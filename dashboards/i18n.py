@@ -249,6 +249,16 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def N_(key: str) -> str:  # gettext's name for "a message id, translated later"
+    """Mark a text key that is chosen at run time (``t(key, lang)`` with a variable) so that
+    the catalog tools find it: ``DECISIONS = {"wins": N_("decision_wins")}``.
+
+    >>> N_("no_data")
+    'no_data'
+    """
+    return key
+
+
 def t(key: str, lang: str) -> str:
     """The text ``key`` in ``lang``; KeyError naming both when it is missing."""
     try:

@@ -45,6 +45,7 @@ from dashboards.page import (
     render_page,
     write_page,
 )
+from dashboards.site import Header
 from kpi.registry import BLENDED, KPIS, MEASURES, Kpi, Measure
 
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
@@ -290,7 +291,8 @@ def _channels(weeks: pd.DataFrame, current: pd.DataFrame, week: tuple[dt.date, d
 
 def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = "",
                     generated_at: dt.datetime | None = None,
-                    nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
+                    nowcast: pd.DataFrame | None = None, compare: str = "nowcast",
+                    header: Header | None = None) -> str:
     """The overview page as one self-contained HTML string (see the module docstring).
     ``nowcast`` (kpi_nowcast): the newest weeks shown as expected once their conversions are
     in (``compare``: see :mod:`kpi.maturity`), with how complete they are."""
@@ -329,7 +331,8 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
         foot.insert(0, t("generated", lang).format(when=format_datetime(generated_at, lang)))
     parts.append("<footer>" + "".join(f"<span>{esc(f)}</span>" for f in foot) + "</footer>")
     title = f"{t('title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def write_overview(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:

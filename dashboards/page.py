@@ -237,11 +237,11 @@ def render_template(template: str, *, lang: str, title: str, header: Header | No
     return html
 
 
-def render_page(*, lang: str, title: str, body: str,
+def render_page(*, lang: str, title: str, body: str, header: Header | None = None,
                 figures: Mapping[str, Figure] | None = None, script: str = "") -> str:
     """A page around ``body`` (already-escaped HTML): the old way, while pages move to
     templates (see :func:`render_template`)."""
-    return render_template("legacy.html", lang=lang, title=title, figures=figures,
+    return render_template("legacy.html", lang=lang, title=title, header=header, figures=figures,
                            script=script, body=Markup(body))
 
 

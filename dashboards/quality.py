@@ -43,6 +43,7 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import translator
 from dashboards.page import chart_layout, esc, plot_div, render_page, write_page
+from dashboards.site import Header
 from dashboards.texts_quality import TEXTS
 
 CALENDAR_DAYS = 60
@@ -534,7 +535,8 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                    time_zone: str = "Europe/Brussels",
                    generated_at: dt.datetime | None = None,
                    skipped: pd.DataFrame | None = None,
-                   warnings: Sequence[Mapping[str, Any]] = ()) -> str:
+                   warnings: Sequence[Mapping[str, Any]] = (),
+                   header: Header | None = None) -> str:
     """The data-quality page as one self-contained HTML string (see the module docstring).
 
     ``skipped`` counts the values the run left null, per table, unit and reason
@@ -577,7 +579,8 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     parts.append("<footer>" + "".join(f"<span>{esc(f)}</span>" for f in foot) + "</footer>")
     title = f"{_t('q_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def write_quality(path: str | Path, extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],

@@ -50,6 +50,7 @@ from dashboards.page import (
     render_page,
     write_page,
 )
+from dashboards.site import Header
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 TREND_METRICS = ("cost", "conversions", "cpa", "cpa_blended", "cpl", "cpl_blended", "roas",
@@ -348,7 +349,8 @@ def _section(rows: pd.DataFrame, marks: Sequence[tuple[dt.date, str]], lang: str
 
 def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
                   country: str = "BE", generated_at: dt.datetime | None = None,
-                  nowcast: pd.DataFrame | None = None, compare: str = "nowcast") -> str:
+                  nowcast: pd.DataFrame | None = None, compare: str = "nowcast",
+                  header: Header | None = None) -> str:
     """The trends page as one self-contained HTML string (see the module docstring);
     ``nowcast``: the newest days and weeks drawn as expected once complete."""
     locale_for(lang)  # fail early on an unsupported language or country
@@ -377,7 +379,8 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
     parts.append("<footer>" + "".join(f"<span>{esc(f)}</span>" for f in foot) + "</footer>")
     title = f"{_t('tr_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, title=title, body="\n".join(parts), figures=figures)
+    return render_page(lang=lang, header=header, title=title,
+                       body="\n".join(parts), figures=figures)
 
 
 def daily_start(end: dt.date) -> dt.date:

@@ -37,6 +37,22 @@ def latest_pulled(con: Backend) -> dict[str, dt.date]:
     return result
 
 
+def last_extracted(con: Backend) -> dt.datetime | None:
+    """When the newest data was pulled (the extract log's latest ``extracted_at``), or None."""
+    if EXTRACTS_TABLE not in con.list_tables():
+        return None
+    newest = con.execute(con.table(EXTRACTS_TABLE).extracted_at.max())
+    return None if newest is None or newest != newest else _as_datetime(newest)
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()  # type: ignore[union-attr]
+    if isinstance(value, dt.datetime):
+        return value
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
 def provisional_since(latest: Mapping[str, dt.date],
                       lookback: Mapping[str, int]) -> dt.date | None:
     """The first day still inside some source's restatement window, or None without data.
