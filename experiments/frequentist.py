@@ -34,8 +34,20 @@ def compare(
     """Treatment vs control: estimate, CI and p-value for both absolute and relative lift.
 
     ``relative`` only picks which scale is the ``headline``; both are always computed. For
-    CUPED pass the output of :func:`experiments.cuped.adjust_pair` (or use :func:`compare_cuped`).
+    CUPED pass the adjusted arms of :func:`experiments.cuped.adjust_arms` (its ``arms``), as
+    :mod:`experiments.evaluate` does: the lift net of the arms' pre-period difference, with a
+    tighter interval.
     Degenerate input returns NaNs and ``error``; it never raises.
+
+    >>> from experiments.cuped import adjust_arms
+    >>> from experiments.stats import RegressionAdjustedStats as R
+    >>> c = R(1000, 10000, 110000, 10000, 110000, 108000)
+    >>> t = R(1000, 10500, 120250, 10100, 112000, 114000)
+    >>> raw, cuped = compare(c, t), compare(*adjust_arms([c, t]).arms)
+    >>> round(raw.absolute.estimate, 4), round(raw.absolute.se, 4)
+    (0.5, 0.1415)
+    >>> round(cuped.absolute.estimate, 4), round(cuped.absolute.se, 4)
+    (0.4201, 0.0853)
     """
     args = [[x] for x in (control.n, control.mean, control.variance,
                           treatment.n, treatment.mean, treatment.variance)]
