@@ -13,8 +13,7 @@ is set; its SQLite storage stores them one by one. :class:`BatchedSqliteEventLog
 stores such a batch in one transaction per file, so the same events (same rows, same
 partition status) cost a few transactions per step instead of two per day.
 
->>> import tempfile
->>> home = Path(tempfile.mkdtemp())
+>>> home = getfixture("tmp_path")
 >>> overrides(home)["event_log_storage"]["class"]
 'BatchedSqliteEventLogStorage'
 >>> _ = (home / "dagster.yaml").write_text("storage: {postgres: {}}\\n", encoding="utf-8")

@@ -30,7 +30,6 @@ the other count measures of the same source (leads and purchases move together);
 pool is short (an account's first weeks), the factor there is unknown and nothing later than
 that age is nowcast: the period is "too early to judge".
 
->>> import numpy as np
 >>> tri = np.array([[10., 15., 16.], [20., 30., 32.], [12., 18., np.nan]])
 >>> curve = fit_curve(tri, min_origins=2)
 >>> [round(f, 4) for f in curve.factors]

@@ -14,7 +14,6 @@ plus ``seen`` (the raw value), ``low``/``high`` (the interval; null when mature)
 ``completeness`` (share of the period's conversions in; 1 when mature) and
 ``previous_estimated`` (the previous period's value is a nowcast too).
 
->>> import datetime as dt
 >>> w46, w47 = dt.date(2026, 11, 9), dt.date(2026, 11, 16)
 >>> values = pd.DataFrame({"grain": "week", "level": "total", "series_key": "||",
 ...     "metric": "conversions", "kind": "measure", "period_start": [w46, w47],

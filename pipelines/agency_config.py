@@ -7,8 +7,7 @@ no other. Errors name the agency file, the client and the field, and the line
 (``data/agency.yaml: clients.1 (fietsen-vdb).config: data/clients/x.yaml: no file there (a
 client's configuration file, relative to the agency file) (line 5)``).
 
->>> import tempfile
->>> config = Path(tempfile.mkdtemp()) / "lupus.yaml"
+>>> config = getfixture("tmp_path") / "lupus.yaml"
 >>> config.touch()  # it must exist; it is read when the client runs
 >>> agency = Agency.model_validate({"clients": [{"id": "lupus", "config": config}]})
 >>> agency.clients[0].id, agency.language

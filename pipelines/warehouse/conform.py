@@ -1,6 +1,5 @@
 """Turn a source's frame into exactly the Arrow table its stream declares, or say what is wrong.
 
->>> import pandas as pd, datetime as dt
 >>> from pipelines.sources.streams import GA4_SESSIONS_DAILY as s
 >>> row = dict(date=dt.date(2026, 1, 5), property_id="1", session_source="google",
 ...            session_medium="organic", session_campaign_id="(not set)",

@@ -12,7 +12,7 @@ all (written beside, then renamed).
 Traceback (most recent call last):
 ...
 ValueError: no table kpi_value in the warehouse; did you mean kpi_values?
->>> import tempfile; out = Path(tempfile.mkdtemp())
+>>> out = getfixture("tmp_path")  # a fresh folder
 >>> [(e.table, e.rows, e.path.name) for e in export_tables(con, ["kpi_values"], out, "csv")]
 [('kpi_values', 2, 'kpi_values.csv')]
 >>> print((out / "kpi_values.csv").read_text(encoding="utf-8"), end="")

@@ -1,6 +1,5 @@
 """Offline demo data: a simulated Belgian home-energy advertiser seen through GA4 and Google Ads.
 
->>> import datetime as dt
 >>> settings = DemoSettings(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
 >>> DemoSource(settings).name
 'demo'

@@ -8,7 +8,6 @@ value every night saw follows from the truth alone; these functions return it as
 (key, date, measure, value, seen_on): one row per change, as :mod:`pipelines.warehouse.revisions`
 stores them.
 
->>> import datetime as dt
 >>> from pipelines.sources.demo.source import DemoSettings, DemoSource
 >>> src = DemoSource(DemoSettings(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
 >>> from pipelines.sources.demo.source import LAG_PROBS

@@ -4,7 +4,6 @@ Ads conversions arrive over 0-30 days after the click date (an integer split per
 only grow as ``as_of`` moves later); GA4 restates its last two days. Rows whose metrics are all
 zero are left out, as the APIs do.
 
->>> import datetime as dt
 >>> from pipelines.sources.base import Window
 >>> from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 >>> src = DemoSource(DemoSettings(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
