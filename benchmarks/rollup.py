@@ -284,7 +284,7 @@ def pandas_load_model(db: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, ...]
 
 
 def _blank_to_none(names: pd.Series) -> pd.Series:
-    """Like ``kpi.rollup._unless_blank``: empty or white-space-only names become missing."""
+    """Like ``kpi.rollup.unless_blank``: empty or white-space-only names become missing."""
     return names.where(~names.fillna("").str.fullmatch(r"\s*"), None)
 
 
