@@ -3,7 +3,9 @@
 One row per client, the most urgent first (a failed night, then blocking checks, warnings,
 pacing to investigate and KPIs off target). Each client's figures come from its own warehouse
 (:func:`summarise` shapes them); money is shown in each client's own currency and never summed
-across clients. Every name and message is escaped.
+across clients. :func:`agency_view` puts them in words; ``templates/agency.html`` lays them out
+(every name and message escaped). The page is the agency's index, not one account's site: its
+own header names the agency, switches language and links to each client's overview.
 
 >>> night = ClientNight("lupus", "Brasserie Lupus", ok=False, reason="pull_ga4: refused")
 >>> summary = summarise(night, pd.DataFrame(), None, pd.DataFrame(), currency="EUR")
@@ -25,10 +27,11 @@ import pandas as pd
 
 from dashboards.budget import current_lines
 from dashboards.formatting import as_day, as_number, format_datetime, format_value, format_week
-from dashboards.i18n import translator
+from dashboards.i18n import N_, translator
 from dashboards.maturity import estimate, judged_values
 from dashboards.overview import latest_complete_week
-from dashboards.page import esc, render_page, write_page
+from dashboards.page import render_template, write_page
+from dashboards.site import LanguageLink, language_links, page_file
 from dashboards.texts_agency import TEXTS
 from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
 from kpi.budget.pacing import status_of
@@ -36,11 +39,13 @@ from kpi.registry import KPIS, MEASURES
 
 _t = translator({**BUDGET_TEXTS, **TEXTS})
 HEADLINE = ("cost", "conversions", "revenue")  # shown for every client, target or not
-WARN_STYLE = ' style="color:var(--warn);background:var(--warn-bg)"'
+PAGE = "overview"  # the agency page's file: overview.<lang>.html (assets/agency.py)
 STATUS_CLASS = {"on_track": "good", "watch": "warn", "investigate": "bad", "not_started": "flat"}
-CSS = ("<style>.agency th,.agency td{text-align:left;vertical-align:top;white-space:normal}"
-       ".agency .sub{color:var(--muted);font-size:12px;margin-top:2px}"
-       ".agency ul{margin:0;padding-left:16px;text-align:left}</style>")
+STATUS_TEXTS = {"on_track": N_("bud_status_on_track"), "watch": N_("bud_status_watch"),
+                "investigate": N_("bud_status_investigate"),
+                "not_started": N_("bud_status_not_started")}
+DIRECTION_TEXTS = {"over": N_("bud_over"), "under": N_("bud_under")}
+RISK_PILLS = {"ERROR": (N_("ag_failed_check"), "bad"), "WARN": (N_("ag_warning"), "warn")}
 
 
 @dataclass(frozen=True)
@@ -208,16 +213,56 @@ def summarise(night: ClientNight, values: pd.DataFrame, nowcast: pd.DataFrame | 
     return ClientSummary(night, currency, week, kpis, pace_of(pacing))
 
 
-# --- rendering ---------------------------------------------------------------------------------
-
-def _pill(text: str, kind: str) -> str:
-    style = WARN_STYLE if kind == "warn" else ""
-    cls = "flat" if kind == "warn" else kind
-    return f'<span class="pill {cls}"{style}>{esc(text)}</span>'
+# --- the page in words -------------------------------------------------------------------------
 
 
-def _sub(text: str) -> str:
-    return f'<div class="sub">{esc(text)}</div>'
+@dataclass(frozen=True)
+class Pill:
+    """A short coloured label: ``kind`` is good, bad, flat or warn."""
+
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the table: pills, a text, smaller lines under it, a list of flagged items."""
+
+    text: str = ""
+    pills: tuple[Pill, ...] = ()
+    subs: tuple[str, ...] = ()
+    items: tuple[tuple[Pill, str], ...] = ()
+
+    @property
+    def value(self) -> str:
+        """The cell as one line of plain text (its value in the CSV download)."""
+        parts = [p.text for p in self.pills] + ([self.text] if self.text else [])
+        return " · ".join([*parts, *self.subs, *(f"{p.text} {said}" for p, said in self.items)])
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One client: the link to its overview in the page's language, then the five cells."""
+
+    id: str
+    name: str
+    href: str | None
+    night: Literal["ok", "failed", "not-run"]
+    cells: tuple[Cell, Cell, Cell, Cell, Cell]  # night, week, targets, pacing, risks
+
+
+@dataclass(frozen=True)
+class AgencyView:
+    agency: str
+    meta: str
+    rows: tuple[ClientRow, ...]
+    languages: tuple[LanguageLink, ...]
+    foot: tuple[str, ...]
+
+    @property
+    def linked(self) -> tuple[ClientRow, ...]:
+        """The clients with an overview to link to (in the table's order)."""
+        return tuple(r for r in self.rows if r.href)
 
 
 def _value(line: KpiLine, lang: str, currency: str) -> str:
@@ -231,46 +276,38 @@ def _label(metric: str, lang: str) -> str:
     return (KPIS[metric] if metric in KPIS else MEASURES[metric]).label(lang)
 
 
-def _client_cell(s: ClientSummary, lang: str) -> str:
-    name = esc(s.night.name)
-    href = f"{s.night.link}overview.{lang}.html"
-    shown = (f'<a href="{esc(href)}" title="{esc(_t("ag_own_page", lang))}">{name}</a>'
-             if s.night.link else name)
-    return f"<strong>{shown}</strong>{_sub(s.night.id)}"
-
-
-def _night_cell(s: ClientSummary, lang: str) -> str:
+def _night_cell(s: ClientSummary, lang: str) -> Cell:
     if s.night.ok is None:
-        return _pill(_t("ag_night_not_run", lang), "flat")
+        return Cell(pills=(Pill(_t("ag_night_not_run", lang), "flat"),))
     if not s.night.ok:
-        said = _sub(s.night.reason) if s.night.reason else ""
-        kept = _sub(_t("ag_last_good", lang)) if s.week is not None else ""
-        return _pill(_t("ag_night_failed", lang), "bad") + said + kept
-    return _pill(_t("ag_night_ok", lang), "good")
+        subs = ((s.night.reason,) if s.night.reason else ()) + (
+            (_t("ag_last_good", lang),) if s.week is not None else ())
+        return Cell(pills=(Pill(_t("ag_night_failed", lang), "bad"),), subs=subs)
+    return Cell(pills=(Pill(_t("ag_night_ok", lang), "good"),))
 
 
-def _week_cell(s: ClientSummary, lang: str) -> str:
+def _week_cell(s: ClientSummary, lang: str) -> Cell:
     if s.week is None:
-        return esc(_t("ag_no_data", lang))
-    figures = "".join(_sub(f"{_label(k.metric, lang)}: {_value(k, lang, s.currency)}")
-                      for k in s.kpis if k.metric in HEADLINE)
-    return f"{esc(format_week(*s.week, lang))}{figures}"
+        return Cell(_t("ag_no_data", lang))
+    return Cell(format_week(*s.week, lang), subs=tuple(
+        _t("ag_labelled", lang).format(label=_label(k.metric, lang),
+                                       value=_value(k, lang, s.currency))
+        for k in s.kpis if k.metric in HEADLINE))
 
 
-def _targets_cell(s: ClientSummary, lang: str) -> str:
+def _targets_cell(s: ClientSummary, lang: str) -> Cell:
     if s.week is None:
-        return ""
+        return Cell()
     judged = s.judged
     if not judged:
-        return esc(_t("ag_no_targets", lang))
+        return Cell(_t("ag_no_targets", lang))
     met = sum(k.on_target is True for k in judged)
     kind = "good" if met == len(judged) else "bad" if s.off_target else "flat"
-    lines = [_t("ag_vs_target", lang).format(
-        kpi=_label(k.metric, lang), value=_value(k, lang, s.currency),
-        target=format_value(k.target, KPIS[k.metric].unit, lang, s.currency))
-        for k in s.off_target]
-    return _pill(_t("ag_met", lang).format(met=met, n=len(judged)), kind) + "".join(
-        _sub(line) for line in lines)
+    return Cell(pills=(Pill(_t("ag_met", lang).format(met=met, n=len(judged)), kind),),
+                subs=tuple(_t("ag_vs_target", lang).format(
+                    kpi=_label(k.metric, lang), value=_value(k, lang, s.currency),
+                    target=format_value(k.target, KPIS[k.metric].unit, lang, s.currency))
+                    for k in s.off_target))
 
 
 def _pacing_text(pacing: float | None, lang: str) -> str:
@@ -279,73 +316,75 @@ def _pacing_text(pacing: float | None, lang: str) -> str:
     return format_value(pacing, "percent", lang)
 
 
-def _pacing_cell(s: ClientSummary, lang: str) -> str:
+def _pacing_cell(s: ClientSummary, lang: str) -> Cell:
     pace = s.pace
     if pace is None:
-        return esc(_t("ag_no_plan", lang)) if s.week is not None else ""
+        return Cell(_t("ag_no_plan", lang) if s.week is not None else "")
     if not pace.lines:
-        return esc(_t("ag_no_line", lang).format(day=pace.as_of.isoformat()))
-    parts = []
-    if pace.total is not None:
-        status, direction = status_of(pace.total)
-        said = _t(f"bud_status_{status}", lang) + (
-            f" · {_t(f'bud_{direction}', lang)}" if direction else "")
-        parts.append(_pill(f"{format_value(pace.total, 'percent', lang)} · {said}",
-                           STATUS_CLASS[status]))
-        parts.append(_sub(_t("ag_spent", lang).format(
-            spent=format_value(pace.spent, "currency", lang, s.currency),
-            expected=format_value(pace.expected, "currency", lang, s.currency))))
-    for line in pace.lines:
-        if line.status in ("watch", "investigate") or pace.total is None:
-            label = line.label or _t("bud_whole_account", lang)
-            text = _t("ag_line_pacing", lang).format(line=label,
-                                                     pacing=_pacing_text(line.pacing, lang))
-            parts.append(_sub(text) if pace.total is not None
-                         else f"<div>{_pill(text, STATUS_CLASS.get(line.status, 'flat'))}</div>")
-    return "".join(parts)
+        return Cell(_t("ag_no_line", lang).format(day=pace.as_of.isoformat()))
+    lines = [(line, _t("ag_line_pacing", lang).format(
+        line=line.label or _t("bud_whole_account", lang),
+        pacing=_pacing_text(line.pacing, lang))) for line in pace.lines]
+    if pace.total is None:  # overlapping lines: each its own pill
+        return Cell(pills=tuple(Pill(text, STATUS_CLASS.get(line.status, "flat"))
+                                for line, text in lines))
+    status, direction = status_of(pace.total)
+    said = _t(STATUS_TEXTS[status], lang) + (
+        f" · {_t(DIRECTION_TEXTS[direction], lang)}" if direction else "")
+    spent = _t("ag_spent", lang).format(
+        spent=format_value(pace.spent, "currency", lang, s.currency),
+        expected=format_value(pace.expected, "currency", lang, s.currency))
+    return Cell(pills=(Pill(f"{format_value(pace.total, 'percent', lang)} · {said}",
+                            STATUS_CLASS[status]),),
+                subs=(spent, *(text for line, text in lines
+                               if line.status in ("watch", "investigate"))))
 
 
-def _risks_cell(s: ClientSummary, lang: str) -> str:
+def _risks_cell(s: ClientSummary, lang: str) -> Cell:
     risks = sorted(s.night.risks, key=lambda r: r.severity != "ERROR")
     if not risks:
-        return esc(_t("ag_none", lang)) if s.night.ok else ""
-    kinds = {"ERROR": ("ag_failed_check", "bad"), "WARN": ("ag_warning", "warn")}
-    items = "".join(f"<li>{_pill(_t(kinds[r.severity][0], lang), kinds[r.severity][1])}"
-                    f"{esc(r.check)}: {esc(r.description)}</li>" for r in risks)
-    return f"<ul>{items}</ul>"
+        return Cell(_t("ag_none", lang) if s.night.ok else "")
+    return Cell(items=tuple(
+        (Pill(_t(RISK_PILLS[r.severity][0], lang), RISK_PILLS[r.severity][1]),
+         _t("ag_labelled", lang).format(label=r.check, value=r.description)) for r in risks))
 
 
-def render_agency(summaries: Sequence[ClientSummary], *, lang: str = "en", agency: str = "",
-                  generated_at: dt.datetime | None = None) -> str:
-    """The agency overview page (one self-contained HTML string)."""
+def client_row(s: ClientSummary, lang: str) -> ClientRow:
+    """One client's row in words; its name links to its overview in ``lang``."""
+    night = s.night
+    return ClientRow(
+        night.id, night.name, f"{night.link}{page_file(PAGE, lang)}" if night.link else None,
+        "ok" if night.ok else "failed" if night.ok is False else "not-run",
+        (_night_cell(s, lang), _week_cell(s, lang), _targets_cell(s, lang),
+         _pacing_cell(s, lang), _risks_cell(s, lang)))
+
+
+def agency_view(summaries: Sequence[ClientSummary], *, lang: str, agency: str = "",
+                generated_at: dt.datetime | None = None) -> AgencyView:
+    """The page in words: the clients, the most urgent first (:meth:`ClientSummary.urgency`)."""
     ordered = sorted(summaries, key=ClientSummary.urgency)
     failed = sum(s.night.ok is False for s in summaries)
     risky = sum(bool(s.night.risks) for s in summaries)
-    meta = [_t("ag_clients", lang).format(n=len(summaries))]
+    meta = [agency] if agency else []
+    meta.append(_t("ag_clients", lang).format(n=len(summaries)))
     if failed:
         meta.append(_t("ag_failed_count", lang).format(n=failed))
     if risky:
         meta.append(_t("ag_risk_count", lang).format(n=risky))
-    heads = ("ag_col_client", "ag_col_night", "ag_col_week", "ag_col_targets", "ag_col_pacing",
-             "ag_col_risks")
-    head = "".join(f"<th>{esc(_t(h, lang))}</th>" for h in heads)
-    rows = "".join(
-        f'<tr class="client" data-client="{esc(s.night.id)}" '
-        f'data-night="{"ok" if s.night.ok else "failed" if s.night.ok is False else "not-run"}">'
-        f"<td>{_client_cell(s, lang)}</td><td>{_night_cell(s, lang)}</td>"
-        f"<td>{_week_cell(s, lang)}</td><td>{_targets_cell(s, lang)}</td>"
-        f"<td>{_pacing_cell(s, lang)}</td><td>{_risks_cell(s, lang)}</td></tr>"
-        for s in ordered)
-    title = _t("ag_title", lang)
     foot = [_t("ag_week_note", lang), _t("ag_money_note", lang)]
     if generated_at is not None:
         foot.insert(0, _t("generated", lang).format(when=format_datetime(generated_at, lang)))
-    body = (f'{CSS}<header class="page"><div><h1>{esc(title)}</h1><div class="meta">'
-            f'{esc(" · ".join([agency, *meta]) if agency else " · ".join(meta))}</div></div>'
-            f'</header><div class="card"><div class="table-wrap"><table class="agency">'
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div></div>"
-            "<footer>" + "".join(f"<span>{esc(f)}</span>" for f in foot) + "</footer>")
-    return render_page(lang=lang, title=f"{title} · {agency}" if agency else title, body=body)
+    return AgencyView(agency, " · ".join(meta), tuple(client_row(s, lang) for s in ordered),
+                      tuple(language_links(PAGE, lang)), tuple(foot))
+
+
+def render_agency(summaries: Sequence[ClientSummary], *, lang: str = "en", agency: str = "",
+                  generated_at: dt.datetime | None = None) -> str:
+    """The agency overview page (one HTML string, from ``templates/agency.html``)."""
+    title = _t("ag_title", lang)
+    return render_template(
+        "agency.html", lang=lang, title=f"{title} · {agency}" if agency else title, texts=_t,
+        view=agency_view(summaries, lang=lang, agency=agency, generated_at=generated_at))
 
 
 def write_agency(path: str | Path, summaries: Sequence[ClientSummary], **kw) -> Path:

@@ -15,12 +15,13 @@ Conversions still coming in: week 47 about 77,6% in, November 2026 about 93,0% i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from babel.dates import format_skeleton
 
 from dashboards.formatting import format_value, locale_for
-from dashboards.page import esc
+from dashboards.page import ENV
 from kpi.maturity import lag_aware
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -105,12 +106,39 @@ def completeness_text(nowcast: pd.DataFrame | None, lang: str) -> str:
     return _t("m_still_arriving", lang).format(periods=", ".join(parts))
 
 
-def completeness_note(nowcast: pd.DataFrame | None, lang: str, compare: str = "nowcast") -> str:
-    """The sentence as an HTML note for a page (escaped), or ""; ``compare`` says how the
-    page judges the newest periods (see :mod:`kpi.maturity`)."""
+@dataclass(frozen=True)
+class CompletenessNote:
+    """The note as words: which periods are still filling, and how the page judges them."""
+
+    sentence: str
+    how: str
+
+
+def completeness(nowcast: pd.DataFrame | None, lang: str,
+                 compare: str = "nowcast") -> CompletenessNote | None:
+    """The note a page shows above its charts (``{{ mt.completeness(note) }}`` from
+    ``templates/maturity.html``), or None when every period is complete; ``compare`` says how
+    the page judges the newest periods (see :mod:`kpi.maturity`).
+
+    >>> now = pd.DataFrame({"grain": ["week"], "level": "total", "metric": "conversions",
+    ...     "period_start": [dt.date(2026, 11, 16)], "completeness": [0.5]})
+    >>> completeness(now, "en", "same_age").how[:31]
+    'Each period is compared with th'
+    >>> completeness(now.assign(completeness=1.0), "en") is None
+    True
+    """
     sentence = completeness_text(nowcast, lang)
     if not sentence:
+        return None
+    how = _t("m_estimates", lang) if compare == "nowcast" else _t("m_same_age", lang)
+    return CompletenessNote(sentence, how)
+
+
+def completeness_note(nowcast: pd.DataFrame | None, lang: str, compare: str = "nowcast") -> str:
+    """Deprecated: the note as HTML, for pages still built from strings; pages on templates
+    use :func:`completeness` and the ``completeness`` macro of ``templates/maturity.html``
+    (this renders that macro, so both say the same)."""
+    note = completeness(nowcast, lang, compare)
+    if note is None:
         return ""
-    how = _t("m_estimates" if compare == "nowcast" else "m_same_age", lang)
-    return (f'<div class="note maturity" style="margin:6px 0 10px;color:#9a5b00">'
-            f"{esc(sentence)} {esc(how)}</div>")
+    return str(ENV.get_template("maturity.html").module.completeness(note))  # type: ignore[attr-defined]

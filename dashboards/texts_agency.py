@@ -40,17 +40,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "ag_spent": {"nl": "{spent} van {expected} verwacht",
                  "fr": "{spent} sur {expected} prévus",
                  "en": "{spent} of {expected} expected"},
+    "ag_labelled": {"nl": "{label}: {value}", "fr": "{label}\u00a0: {value}",
+                    "en": "{label}: {value}"},
     "ag_line_pacing": {"nl": "{line}: {pacing}", "fr": "{line}\u00a0: {pacing}",
                        "en": "{line}: {pacing}"},
     "ag_none": {"nl": "geen", "fr": "aucun", "en": "none"},
     "ag_failed_check": {"nl": "Blokkerende controle", "fr": "Contrôle bloquant",
                         "en": "Blocking check"},
     "ag_warning": {"nl": "Waarschuwing", "fr": "Avertissement", "en": "Warning"},
+    "ag_nav_clients": {"nl": "Klanten", "fr": "Clients", "en": "Clients"},
     "ag_own_page": {"nl": "Overzicht van de klant", "fr": "Aperçu du client",
                     "en": "The client's overview"},
     "ag_money_note": {
         "nl": "Bedragen in de eigen munt van elke klant; nooit over klanten heen opgeteld.",
-        "fr": "Montants dans la devise de chaque client\u00a0; jamais additionnés entre "
+        "fr": "Montants dans la devise de chaque client\u202f; jamais additionnés entre "
               "clients.",
         "en": "Amounts in each client's own currency; never summed across clients.",
     },
@@ -58,7 +61,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Kerncijfers van de laatste volledige week van elke klant tegenover het doel; "
               "cijfers met ≈ zijn de verwachte eindstand.",
         "fr": "Chiffres clés de la dernière semaine complète de chaque client par rapport à "
-              "l'objectif\u00a0; les chiffres précédés de ≈ sont la valeur finale attendue.",
+              "l'objectif\u202f; les chiffres précédés de ≈ sont la valeur finale attendue.",
         "en": "Key figures of each client's last complete week against target; figures marked "
               "≈ are the expected final values.",
     },

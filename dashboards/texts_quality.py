@@ -5,6 +5,8 @@ Shared texts live in dashboards/i18n.py.
 
 TEXTS: dict[str, dict[str, str]] = {
     "q_title": {"nl": "Datakwaliteit", "fr": "Qualité des données", "en": "Data quality"},
+    "q_account": {"nl": "Account: {account}", "fr": "Compte\u00a0: {account}",
+                  "en": "Account: {account}"},
     "q_as_of": {"nl": "Situatie op {day}", "fr": "Situation au {day}", "en": "Situation on {day}"},
     "q_times": {"nl": "Tijden in {zone}", "fr": "Heures en {zone}", "en": "Times in {zone}"},
     "q_last_success": {
@@ -79,7 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "q_no_data": {"nl": "Nog geen gegevens", "fr": "Pas encore de données", "en": "No data yet"},
     "q_no_data_source": {
         "nl": "Er is nog niets uit deze bron opgehaald; de volgende nachtelijke run vult dit aan.",
-        "fr": "Rien n'a encore été extrait de cette source\u00a0; la prochaine exécution "
+        "fr": "Rien n'a encore été extrait de cette source\u202f; la prochaine exécution "
         "nocturne le fera.",
         "en": "Nothing has been pulled from this source yet; the next nightly run fills it in.",
     },
@@ -98,7 +100,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "q_calendar_desc": {
         "nl": "Eén vakje per dag; beweeg erover voor rijen, tijdstip en vlaggen.",
-        "fr": "Une case par jour\u00a0; survolez-la pour les lignes, l'heure et les "
+        "fr": "Une case par jour\u202f; survolez-la pour les lignes, l'heure et les "
         "signalements.",
         "en": "One cell per day; hover for rows, time pulled and flags.",
     },
@@ -152,14 +154,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "GA4 liet rijen met kleine aantallen weg om gebruikers te beschermen "
         "(Google-signalen, demografie); totalen kunnen te laag zijn.",
         "fr": "GA4 a retiré des lignes à faibles effectifs pour protéger les utilisateurs "
-        "(signaux Google, données démographiques)\u00a0; les totaux peuvent être sous-estimés.",
+        "(signaux Google, données démographiques)\u202f; les totaux peuvent être sous-estimés.",
         "en": "GA4 withheld rows with small counts to protect users (Google signals, "
         "demographics); totals may be too low.",
     },
     "q_flag_desc_sampled": {
         "nl": "GA4 berekende het rapport op een steekproef van de gebeurtenissen; de cijfers "
         "zijn schattingen.",
-        "fr": "GA4 a calculé le rapport sur un échantillon d'événements\u00a0; les chiffres "
+        "fr": "GA4 a calculé le rapport sur un échantillon d'événements\u202f; les chiffres "
         "sont des estimations.",
         "en": "GA4 computed the report from a sample of events; the numbers are estimates.",
     },
@@ -167,7 +169,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Te veel unieke waarden: GA4 bundelde een deel in '(other)'; uitsplitsingen per "
         "bron of campagne zijn onvolledig.",
         "fr": "Trop de valeurs distinctes\u00a0: GA4 en a regroupé une partie dans "
-        "«\u202f(other)\u202f»\u00a0; les ventilations par source ou campagne sont "
+        "«\u202f(other)\u202f»\u202f; les ventilations par source ou campagne sont "
         "incomplètes.",
         "en": "Too many distinct values: GA4 grouped some into '(other)'; breakdowns by "
         "source or campaign are incomplete.",

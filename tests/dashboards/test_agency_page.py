@@ -97,3 +97,66 @@ def test_every_text_exists_in_three_languages_with_the_same_fields():
         fields = {lang: {f for _, f, _, _ in Formatter().parse(text) if f}
                   for lang, text in texts.items()}
         assert fields["nl"] == fields["fr"] == fields["en"], key
+
+
+# -- issue 18: the agency's own header, the table as CSV, a phone's width ------------------------
+
+
+def three_clients() -> list:
+    ok = summarise(ClientNight("a", "Alpha <b>", ok=True, link="../clients/a/out/"),
+                   values("CHF"), None, pacing(("account", "", 900.0, 1000.0)), currency="CHF")
+    risky = summarise(ClientNight("b", "Beta", ok=True, link="../clients/b/out/", risks=(
+        Risk("budget_on_pace", "WARN", "pacing <to> investigate"),)), values("EUR", 30.0), None,
+        pd.DataFrame(), currency="EUR")
+    failed = summarise(ClientNight("c", "Gamma", ok=False, reason="pull_ga4: refused"),
+                       pd.DataFrame(), None, pd.DataFrame(), currency="EUR")
+    return [ok, risky, failed]
+
+
+def test_its_own_header_names_the_agency_switches_language_and_links_every_client():
+    page = render_agency(three_clients(), lang="fr", agency="Bureau & Co")
+    head = page[page.index("<main>"):page.index("<table")]
+    assert "<h1>Vue d&#39;ensemble de l&#39;agence</h1>" in head and "Bureau &amp; Co" in head
+    for lang in ("nl", "fr", "en"):  # the agency page in every language, this one marked
+        assert f'<a href="overview.{lang}.html" hreflang="{lang}"' in head
+    assert 'hreflang="fr" lang="fr" data-lang-link aria-current="true"' in head
+    nav = head[head.index('<nav class="agency-clients"'):]
+    assert nav.count("<li>") == 2  # Gamma has no overview yet
+    assert '<a href="../clients/a/out/overview.fr.html">Alpha &lt;b&gt;</a>' in nav
+    assert '<a href="../clients/b/out/overview.fr.html">Beta</a>' in nav
+    assert 'class="site"' not in page  # not one account's site: no account pages to link
+    assert "Coût\u00a0: 1\u202f000,00\u00a0CHF" in page  # French typography, Babel's fr_BE
+
+
+def test_the_table_downloads_as_csv_with_each_cell_in_one_line():
+    page = render_agency(three_clients(), lang="en", agency="Bureau & Co")
+    assert '<table class="agency stack" data-csv="agency-clients">' in page
+    alpha = page[page.index('data-client="a"'):]
+    alpha = alpha[:alpha.index("</tr>")]
+    assert 'data-value="Alpha &lt;b&gt;"' in alpha
+    assert ('data-value="90,0% · Watch · underspend · 900,00\xa0CHF of 1.000,00\xa0CHF '
+            'expected"') in alpha
+    assert 'data-value="0 of 1 met · Cost per lead (CPL) 50,00\xa0CHF (target 40,00\xa0CHF)"' \
+        in alpha
+    beta = page[page.index('data-client="b"'):]
+    assert 'data-value="Warning budget_on_pace: pacing &lt;to&gt; investigate"' in beta
+    assert "<style" not in page and " style=" not in page  # the CSS is in the stylesheet
+
+
+@pytest.mark.browser
+def test_a_phone_reads_one_card_per_client(open_page, tmp_path):
+    from dashboards.agency import write_agency
+
+    path = write_agency(tmp_path / "overview.nl.html", three_clients(), lang="nl",
+                        agency="Bureau & Co")
+    probe = """() => ({
+      page: document.documentElement.scrollWidth,
+      wide: Array.from(document.querySelectorAll('main *')).filter(e =>
+        e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName),
+      cells: getComputedStyle(document.querySelector('tr.client td')).display,
+      label: getComputedStyle(document.querySelector('tr.client td'), '::before').content})"""
+    report = open_page(path, name="agency-390-nl", width=390, probe=probe)
+    assert report.problems == []
+    assert report.probe["page"] <= 390 and report.probe["wide"] == []
+    assert report.probe["cells"] == "block" and report.probe["label"] == '"Klant"'
+    assert "Alpha <b>" in report.body_text and "Bureau & Co" in report.body_text

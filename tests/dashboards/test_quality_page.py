@@ -10,17 +10,19 @@ days behind with two retries, a day not pulled, a day with no rows, GA4 threshol
 from __future__ import annotations
 
 import datetime as dt
+import html as html_module
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from string import Formatter
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from dashboards import quality
-from dashboards.page import esc
 from dashboards.quality import (
     CALENDAR_DAYS,
     STATUSES,
@@ -36,6 +38,7 @@ from dashboards.quality import (
     source_status,
     write_quality,
 )
+from dashboards.site import Header
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
@@ -116,6 +119,16 @@ def build_extracts(*, hostile_scope: bool = True) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def extracts() -> pd.DataFrame:
     return build_extracts()
+
+
+def esc(text: object) -> str:
+    """``text`` as the page's templates escape it (Jinja2's autoescape)."""
+    return str(escape(text))
+
+
+def plotly_esc(text: object) -> str:
+    """``text`` as chart labels escape it for Plotly."""
+    return html_module.escape(str(text), quote=True)
 
 
 def page(extracts: pd.DataFrame, lang: str, **kw: object) -> str:
@@ -219,7 +232,7 @@ def test_calendar_marks_each_day(extracts: pd.DataFrame) -> None:
     assert list(heat.y) == ["ads_ad_group_daily", "ads_campaign_daily",
                             "ads_conversion_action_daily", "ga4_key_events_daily",
                             f"ga4_sessions_daily · {GA4}",
-                            f"ga4_sessions_daily · {esc(HOSTILE_IMG)}"]
+                            f"ga4_sessions_daily · {plotly_esc(HOSTILE_IMG)}"]
 
     def status(row: int, day: dt.date) -> str:
         return STATUSES[heat.z[row][days.index(day)]]
@@ -283,15 +296,19 @@ def test_badges_in_french_and_english(extracts: pd.DataFrame) -> None:
 def test_ga4_flags_with_their_dates(extracts: pd.DataFrame, lang: str, thresholding: str,
                                     sampling: str, other: str) -> None:
     html = page(extracts, lang)
-    table = html[html.index('<table class="flags">'):]
+    table = html[html.index('<table class="flags'):]
     table = table[: table.index("</table>")]
     rows = table.split("<tr>")[2:]  # after the header row
     assert len(rows) == 3
-    for row, flag, stream, count, dates in zip(
+    for marked, flag, stream, count, dates in zip(
             rows, quality.FLAGS, ("ga4_sessions_daily", "ga4_key_events_daily",
                                   "ga4_key_events_daily"), (3, 1, 1),
             (thresholding, sampling, other), strict=True):
-        assert esc(_t(f"q_flag_{flag}", lang)) in row and esc(_t(f"q_flag_desc_{flag}", lang))
+        assert f'<td class="num" data-label="{esc(_t("q_col_days", lang))}" ' \
+               f'data-value="{count}">{count}</td>' in marked  # the raw number, for the CSV
+        row = re.sub(r"<td [^>]*>", "<td>", marked)  # the cells without their attributes
+        assert esc(_t(f"q_flag_{flag}", lang)) in row
+        assert esc(_t(f"q_flag_desc_{flag}", lang)) in row
         assert f">{stream}</td><td>{count}</td>" in row
         assert f">{esc(dates)}</td>" in row
 
@@ -473,3 +490,54 @@ def test_the_run_writing_the_page_is_named_with_the_one_before_it(extracts: pd.D
     assert last_runs([THIS_RUN, *RUNS]) == last_runs(RUNS)
     with pytest.raises(ValueError, match=r"runs\[0\]\.started_at must be a time-zone aware"):
         page(extracts, "en", runs=[{**THIS_RUN, "started_at": dt.datetime(2026, 11, 24, 5)}])
+
+
+# -- issue 18: one site, tables as CSV, a phone's width ------------------------------------------
+
+
+def test_the_header_says_the_period_and_the_account_once(extracts: pd.DataFrame) -> None:
+    header = Header(page="quality", account="Zonnig <Huis>", report="reports/2026-W47")
+    html = page(extracts, "fr", account="Zonnig <Huis>", header=header)
+    assert '<span class="site-period">Situation au 23 nov. 2026</span>' in html
+    assert html.count("Zonnig &lt;Huis&gt;") == 2  # the header and the title, not the page line
+    assert 'href="budget.fr.html"' in html and 'href="quality.nl.html"' in html
+    alone = page(extracts, "fr", account="Zonnig <Huis>")  # no site header: the page says it
+    assert "Compte\u00a0: Zonnig &lt;Huis&gt; · Situation au 23 nov. 2026" in alone
+
+
+def test_every_table_is_downloadable_with_raw_numbers(extracts: pd.DataFrame) -> None:
+    html = page(extracts, "nl", skipped=SKIPPED, warnings=WARNED)
+    for name in ("flags", "checks", "skipped", "warnings"):
+        assert re.search(rf'<table class="{name} stack" data-csv="quality-{name}">', html), name
+    assert html.count("<table") == 4
+    assert 'data-value="3">3</td>' in html  # the warning's count, raw
+    assert "<style" not in html  # the page's CSS is in the stylesheet; inline only the
+    styled = re.findall(r'<([a-z]+) [^>]*style="([^":;]*)', html)  # legend's colours and the
+    assert set(styled) == {("i", "background"), ("div", "height")}  # chart's height
+
+
+@pytest.mark.browser
+def test_a_phone_reads_the_page(extracts: pd.DataFrame, open_page: Callable[..., PageReport],
+                                tmp_path: Path) -> None:
+    """390 px: nothing wider than the screen but the calendar, which scrolls in its card."""
+    path = write_quality(tmp_path / "quality.fr.html", extracts, CHECKS, RUNS, lang="fr",
+                         account="Zonnig Huis", as_of=AS_OF, provisional_since=PROVISIONAL,
+                         skipped=SKIPPED, warnings=WARNED,
+                         header=Header(page="quality", account="Zonnig Huis"))
+    probe = """() => {
+      const wide = Array.from(document.querySelectorAll('main *')).filter(e =>
+        e.getBoundingClientRect().right > window.innerWidth + 1
+        && !e.closest('.calendar-wrap')).map(e => e.tagName + '.' + e.className);
+      const wrap = document.querySelector('.calendar-wrap');
+      return {wide, page: document.documentElement.scrollWidth,
+              scrolls: wrap.scrollWidth > wrap.clientWidth,
+              labels: Array.from(document.querySelectorAll('table.checks td')).slice(0, 2)
+                .map(td => getComputedStyle(td, '::before').content)};
+    }"""
+    report = open_page(path, name="quality-390-fr", width=390, probe=probe)
+    assert report.problems == [] and report.plots == {"calendar": 1}
+    assert report.probe["wide"] == [] and report.probe["page"] <= 390
+    assert report.probe["scrolls"]  # the 60 days keep their width; the card scrolls
+    assert report.probe["labels"] == [f'"{_t("q_col_status", "fr")}"',
+                                      f'"{_t("q_col_check", "fr")}"']
+    assert report.screenshot is not None and report.screenshot.is_file()

@@ -117,7 +117,7 @@ def test_the_overview_lists_every_client_with_the_failed_ones_flagged(night):
     assert "Week 11 · 9–15 mrt 2026" in page
     assert "Mislukt" in page and "pull_google_ads: " in page
     fr = (data / AGENCY_FOLDER / "overview.fr.html").read_text(encoding="utf-8")
-    assert "Vue d&#x27;ensemble de l&#x27;agence" in fr and "En échec" in fr
+    assert "Vue d&#39;ensemble de l&#39;agence" in fr and "En échec" in fr
 
 
 @pytest.mark.browser

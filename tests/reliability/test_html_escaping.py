@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import markupsafe
 import pytest
 
 from dashboards.page import escape_json
@@ -94,7 +95,9 @@ def markup_problems(page: str) -> tuple[list[str], dict[str, str]]:
         raw = [p for p in [text, *tags_of(text)] if p in markup]
         if raw:
             problems.append(f"{what}: unescaped in the markup: {raw[:3]}")
-        if html.escape(text, quote=True) in markup or html.escape(text, quote=False) in markup:
+        if any(form in markup for form in (html.escape(text, quote=True),
+                                           html.escape(text, quote=False),
+                                           str(markupsafe.escape(text)))):  # Jinja2 autoescape
             shown[what] = "markup"
         elif any(form in body for body in scripts for form in json_forms(text)):
             shown[what] = "script"
