@@ -246,6 +246,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "site_language": {"nl": "Taal", "fr": "Langue", "en": "Language"},
     "site_fresh": {"nl": "Gegevens van {when}", "fr": "Données du {when}",
                    "en": "Data as of {when}"},
+    "site_csv": {"nl": "Deze tabel downloaden als CSV (Excel)",
+                 "fr": "Télécharger ce tableau en CSV (Excel)",
+                 "en": "Download this table as CSV (Excel)"},
 }
 
 

@@ -43,10 +43,15 @@ STATIC = Path(__file__).parent / "static"  # the stylesheet and the site script
 STYLESHEET, SITE_SCRIPT = "campaign-kpi.css", "campaign-kpi.js"  # beside the pages
 Texts = Callable[[str, str], str]  # a page's text lookup: (key, lang) -> text
 ACCENT, TEAL = "#2563eb", "#0d9488"  # series colours (the CSS --accent is the same blue)
+# The toolbar keeps what works offline and helps: download as PNG, zoom, pan, reset axes (a
+# pie keeps only the download). No selection (nothing on the pages reacts to it), no zoom
+# buttons or hover modes; no Chart Studio (it sends the data to plotly's servers).
 PLOT_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+                               "zoomIn2d", "zoomOut2d", "hoverClosestCartesian",
+                               "hoverCompareCartesian", "sendDataToCloud", "editInChartStudio"],
     "showSendToCloud": False,
     "showEditInChartStudio": False,
     "showLink": False,
@@ -164,7 +169,9 @@ def _render_script(figures: Mapping[str, Figure], lang: str = "en") -> str:
         "(function(){'use strict';"
         f"var figs={{{specs}}};var config={script_json(PLOT_CONFIG)};var jobs=[];"
         f"var locale={script_json(locale)};"
-        "if(locale){Plotly.register(locale);config.locale=locale.name;}"
+        # setPlotConfig: a page script's own newPlot calls speak the page's language too
+        "if(locale){Plotly.register(locale);Plotly.setPlotConfig({locale:locale.name});"
+        "config.locale=locale.name;}"
         "Object.keys(figs).forEach(function(id){var f=figs[id];"
         "jobs.push(Plotly.newPlot(id,f.data,f.layout,config));});"
         "Promise.all(jobs).then(function(){"
@@ -226,7 +233,7 @@ def render_template(template: str, *, lang: str, title: str, header: Header | No
         header=header, t=text, format_datetime=lambda when: format_datetime(when, lang),
         nav=header_links(page, lang) if header else [],
         languages=language_links(page, lang) if header else [],
-        language_names=LANGUAGE_NAMES,
+        language_names=LANGUAGE_NAMES, decimal=plotly_separators(lang)[0],
         report=report_link(header.report, lang) if header else None,
         stylesheet=STYLESHEET, site_script=SITE_SCRIPT,
         plotly=PLOTLY_FILE if figures else None, scripts=[Markup(js) for js in scripts],

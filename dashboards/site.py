@@ -3,7 +3,8 @@ every page and to the latest weekly report, the nl / fr / en switch).
 
 Pages are files side by side: ``overview.nl.html``, ``budget.fr.html``...; the weekly reports
 live in ``reports/2026-W47/weekly-report.nl.html``. A language link points at the same page in
-the other language; ``site.js`` carries the page's state (the URL's ``#fragment``) along.
+the other language; the site script (``static/campaign-kpi.js``) carries the page's state (the
+URL's ``#fragment``) along, and adds a CSV download button to every ``table[data-csv]``.
 
 >>> [link.href for link in header_links("budget", "fr")][:2]
 ['overview.fr.html', 'trends.fr.html']

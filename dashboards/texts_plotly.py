@@ -1,0 +1,58 @@
+"""The nl / fr / en words of plotly.js's toolbar and messages (dashboards/plotly_locale.py).
+
+plotly.js looks its own English strings up in the registered locale's dictionary; the English
+strings each key translates are in :data:`dashboards.plotly_locale.PLOTLY_STRINGS`.
+Shared texts live in dashboards/i18n.py.
+"""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "plotly_download_png": {"nl": "Grafiek downloaden als PNG",
+                            "fr": "Télécharger le graphique en PNG",
+                            "en": "Download chart as PNG"},
+    "plotly_download": {"nl": "Grafiek downloaden", "fr": "Télécharger le graphique",
+                        "en": "Download chart"},
+    "plotly_preparing": {"nl": "Afbeelding wordt voorbereid, even geduld…",
+                         "fr": "Préparation de l'image, un instant…",
+                         "en": "Preparing the image, one moment…"},
+    "plotly_image_done": {"nl": "Afbeelding gedownload", "fr": "Image téléchargée",
+                          "en": "Image downloaded"},
+    "plotly_image_failed": {"nl": "De afbeelding kon niet worden gedownload.",
+                            "fr": "L'image n'a pas pu être téléchargée.",
+                            "en": "The image could not be downloaded."},
+    "plotly_zoom": {"nl": "Inzoomen op een zone", "fr": "Zoomer sur une zone",
+                    "en": "Zoom into an area"},
+    "plotly_pan": {"nl": "Verschuiven", "fr": "Déplacer", "en": "Pan"},
+    "plotly_zoom_in": {"nl": "Inzoomen", "fr": "Zoom avant", "en": "Zoom in"},
+    "plotly_zoom_out": {"nl": "Uitzoomen", "fr": "Zoom arrière", "en": "Zoom out"},
+    "plotly_autoscale": {"nl": "Automatisch schalen", "fr": "Échelle automatique",
+                         "en": "Autoscale"},
+    "plotly_reset_axes": {"nl": "Assen herstellen", "fr": "Réinitialiser les axes",
+                          "en": "Reset axes"},
+    "plotly_reset": {"nl": "Herstellen", "fr": "Réinitialiser", "en": "Reset"},
+    "plotly_reset_view": {"nl": "Weergave herstellen", "fr": "Réinitialiser la vue",
+                          "en": "Reset view"},
+    "plotly_box_select": {"nl": "Selecteren met een kader", "fr": "Sélection rectangulaire",
+                          "en": "Box select"},
+    "plotly_lasso_select": {"nl": "Selecteren met een lasso", "fr": "Sélection au lasso",
+                            "en": "Lasso select"},
+    "plotly_spikes": {"nl": "Hulplijnen aan/uit", "fr": "Afficher/masquer les repères",
+                      "en": "Toggle spike lines"},
+    "plotly_hover_closest": {"nl": "Dichtstbijzijnde punt tonen bij aanwijzen",
+                             "fr": "Afficher le point le plus proche au survol",
+                             "en": "Show closest data on hover"},
+    "plotly_hover_compare": {"nl": "Waarden vergelijken bij aanwijzen",
+                             "fr": "Comparer les valeurs au survol",
+                             "en": "Compare data on hover"},
+    "plotly_hover_toggle": {"nl": "Dichtstbijzijnde punt bij aanwijzen aan/uit",
+                            "fr": "Afficher/masquer le point le plus proche au survol",
+                            "en": "Toggle closest data on hover"},
+    "plotly_double_click": {"nl": "Dubbelklik om terug uit te zoomen",
+                            "fr": "Double-cliquez pour revenir à la vue d'ensemble",
+                            "en": "Double-click to zoom back out"},
+    "plotly_legend_isolate": {"nl": "Dubbelklik op de legende om één reeks apart te tonen",
+                              "fr": "Double-cliquez sur la légende pour n'afficher "
+                                    "qu'une série",
+                              "en": "Double-click on the legend to show one series alone"},
+    "plotly_produced_with": {"nl": "Gemaakt met Plotly.js", "fr": "Réalisé avec Plotly.js",
+                             "en": "Made with Plotly.js"},
+}
