@@ -27,8 +27,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import markupsafe
 import pytest
+from markupsafe import escape
 
 from dashboards.page import escape_json
 from tests.browser import PageReport
@@ -79,6 +79,12 @@ def json_forms(text: str) -> set[str]:
     return {escape_json(json.dumps(text, ensure_ascii=ascii)[1:-1]) for ascii in (True, False)}
 
 
+def escaped_forms(text: str) -> set[str]:
+    """How ``text`` may appear escaped in the markup: html.escape with or without quotes,
+    and markupsafe's (the templates' autoescape: ``'`` as ``&#39;``)."""
+    return {html.escape(text, quote=True), html.escape(text, quote=False), str(escape(text))}
+
+
 def tags_of(text: str) -> list[str]:
     """The markup in ``text``: from each ``<``, 24 characters (enough to be this text's own)."""
     return [text[i:i + 24] for i, char in enumerate(text) if char == "<"]
@@ -95,9 +101,7 @@ def markup_problems(page: str) -> tuple[list[str], dict[str, str]]:
         raw = [p for p in [text, *tags_of(text)] if p in markup]
         if raw:
             problems.append(f"{what}: unescaped in the markup: {raw[:3]}")
-        if any(form in markup for form in (html.escape(text, quote=True),
-                                           html.escape(text, quote=False),
-                                           str(markupsafe.escape(text)))):  # Jinja2 autoescape
+        if any(form in markup for form in escaped_forms(text)):
             shown[what] = "markup"
         elif any(form in body for body in scripts for form in json_forms(text)):
             shown[what] = "script"
@@ -132,6 +136,8 @@ def test_the_checks_catch_an_unescaped_name() -> None:
     """The static checks fail on the mistakes they exist for."""
     plain = f"<html><title>x</title><p>{html.escape(CAMPAIGN)}</p></html>"
     assert markup_problems(plain) == ([], {"campaign": "markup"})
+    templated = f"<html><title>x</title><p>{escape(CAMPAIGN)}</p></html>"  # Jinja's autoescape
+    assert markup_problems(templated) == ([], {"campaign": "markup"})
     raw = f"<p>{CAMPAIGN}</p>"
     assert any("unescaped" in p for p in markup_problems(raw)[0])
     unsafe_json = "<script>var f = " + json.dumps({"name": CAMPAIGN}) + ";</script>"

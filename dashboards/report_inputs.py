@@ -1,0 +1,45 @@
+"""What one weekly report reads: the warehouse frames, the week and the account's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from kpi.weekly import IsoWeek
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """What counts as a lead and a purchase, and which source attributes conversions."""
+
+    lead_actions: tuple[str, ...] = ()
+    lead_events: tuple[str, ...] = ()
+    purchase_actions: tuple[str, ...] = ()
+    purchase_events: tuple[str, ...] = ()
+    attribution: str = "ads"  # "ads" or "ga4"
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything one report reads; frames are the warehouse tables (empty when absent)."""
+
+    week: IsoWeek
+    values: pd.DataFrame  # kpi_values, grain week, levels total / channel / campaign
+    nowcast: pd.DataFrame = field(default_factory=pd.DataFrame)  # kpi_nowcast, same rows
+    compare: str = "nowcast"  # or "same_age": how the newest week is judged (kpi.maturity)
+    recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    experiments: pd.DataFrame = field(default_factory=pd.DataFrame)  # experiment_results
+    pacing: pd.DataFrame = field(default_factory=pd.DataFrame)  # budget_pacing
+    extracts: pd.DataFrame = field(default_factory=pd.DataFrame)  # raw_extracts
+    checks: Sequence[Mapping[str, Any]] = ()
+    runs: Sequence[Mapping[str, Any]] = ()
+    provisional_since: Mapping[str, dt.date | None] = field(default_factory=dict)
+    definitions: Definitions = Definitions()
+    account: str = ""
+    currency: str = "EUR"
+    time_zone: str = "Europe/Brussels"
+    data_end: dt.date | None = None  # the last day with data (default: the week's end)
