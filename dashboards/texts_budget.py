@@ -13,11 +13,23 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "bud_pacing": {
         "nl": "Lopende periode: {period}",
-        "fr": "Période en cours\u00a0: {period}",
+        "fr": "Période en cours\u202f: {period}",
         "en": "Current period: {period}",
     },
     "bud_day_of": {"nl": "dag {day} van {days}", "fr": "jour {day} sur {days}",
                    "en": "day {day} of {days}"},
+    "bud_header_period": {
+        "nl": "Budgetperiode {period}",
+        "fr": "Période budgétaire\u202f: {period}",
+        "en": "Budget period {period}",
+    },
+    "bud_account": {
+        "nl": "Account: {account}",
+        "fr": "Compte\u202f: {account}",
+        "en": "Account: {account}",
+    },
+    "bud_label_value": {"nl": "{label}: {value}", "fr": "{label}\u202f: {value}",
+                        "en": "{label}: {value}"},
     "bud_no_plan": {
         "nl": "Geen budgetplan ingesteld",
         "fr": "Aucun plan budgétaire configuré",
@@ -49,11 +61,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "bud_col_expected": {"nl": "Verwacht tot nu", "fr": "Prévu à ce jour",
                          "en": "Expected to date"},
     "bud_col_pacing": {"nl": "Pacing", "fr": "Rythme", "en": "Pacing"},
-    "bud_col_projected": {"nl": "Verwachte media-uitgaven", "fr": "Dépense média projetée",
+    "bud_col_projected": {"nl": "Verwachte media-uitgaven", "fr": "Dépense média estimée",
                           "en": "Projected media spend"},
     "bud_col_total_cost": {
         "nl": "Verwachte totale kost",
-        "fr": "Coût total projeté",
+        "fr": "Coût total estimé",
         "en": "Projected total cost",
     },
     "bud_of_budget": {"nl": "{share} van het budget", "fr": "{share} du budget",
@@ -70,7 +82,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "bud_status_on_track": {"nl": "Op schema", "fr": "Dans les temps", "en": "On track"},
     "bud_status_watch": {"nl": "Opvolgen", "fr": "À surveiller", "en": "Watch"},
     "bud_status_investigate": {"nl": "Onderzoeken", "fr": "À examiner", "en": "Investigate"},
-    "bud_status_not_started": {"nl": "Nog niet gestart", "fr": "Pas commencé",
+    "bud_status_not_started": {"nl": "Nog niet gestart", "fr": "Pas encore commencé",
                                "en": "Not started"},
     "bud_under": {"nl": "onderbesteding", "fr": "sous-consommation", "en": "underspend"},
     "bud_over": {"nl": "overbesteding", "fr": "surconsommation", "en": "overspend"},
@@ -81,8 +93,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "bud_chart_desc": {
         "nl": "Besteed ÷ verwacht tot nu. Groene zone {on_low}–{on_high}: op schema; "
         "stippellijnen op {watch_low} en {watch_high}: daarbuiten onderzoeken.",
-        "fr": "Dépensé ÷ prévu à ce jour. Zone verte {on_low}–{on_high}\u00a0: dans les "
-        "temps\u202f; pointillés à {watch_low} et {watch_high}\u00a0: au-delà, à examiner.",
+        "fr": "Dépensé ÷ prévu à ce jour. Zone verte {on_low}–{on_high}\u202f: dans les "
+        "temps\u202f; pointillés à {watch_low} et {watch_high}\u202f: au-delà, à examiner.",
         "en": "Spent ÷ expected to date. Green band {on_low}–{on_high}: on track; dotted "
         "lines at {watch_low} and {watch_high}: beyond them, investigate.",
     },
@@ -107,7 +119,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "conversions are still arriving.",
     },
     "bud_curves_fitted": {
-        "nl": "De responscurven zijn gefit op {day} en worden wekelijks opnieuw gefit.",
+        "nl": "De responscurven zijn berekend op {day} en worden elke week herberekend.",
         "fr": "Les courbes de réponse ont été ajustées le {day} et sont réajustées chaque "
         "semaine.",
         "en": "The response curves were fitted on {day} and are refitted every week.",
@@ -123,46 +135,51 @@ TEXTS: dict[str, dict[str, str]] = {
         "no targets are configured ('targets:' in the configuration).",
     },
     "bud_action_pause": {"nl": "Pauzeren", "fr": "Mettre en pause", "en": "Pause"},
-    "bud_action_scale": {"nl": "Opschalen", "fr": "Augmenter", "en": "Scale up"},
-    "bud_action_reallocate": {"nl": "Budget verschuiven", "fr": "Réallouer le budget",
+    "bud_action_scale": {"nl": "Budget verhogen", "fr": "Augmenter le budget",
+                         "en": "Scale up"},
+    "bud_action_reallocate": {"nl": "Budget verschuiven", "fr": "Réaffecter le budget",
                               "en": "Reallocate budget"},
     "bud_key_kpi": {
         "nl": "{kpi}: {value} (doel {target})",
-        "fr": "{kpi}\u00a0: {value} (objectif {target})",
+        "fr": "{kpi}\u202f: {value} (objectif {target})",
         "en": "{kpi}: {value} (target {target})",
     },
     "bud_key_cost": {
         "nl": "Kosten: {cost} in {days} dagen",
-        "fr": "Coût\u00a0: {cost} en {days} jours",
+        "fr": "Coût\u202f: {cost} en {days} jours",
         "en": "Cost: {cost} in {days} days",
     },
     "bud_key_extra": {
         "nl": "Budget: +{amount} per dag",
-        "fr": "Budget\u00a0: +{amount} par jour",
+        "fr": "Budget\u202f: +{amount} par jour",
         "en": "Budget: +{amount} a day",
     },
     "bud_left_out_one": {
-        "nl": "1 kleinere actie weggelaten: te weinig verwacht effect om op te handelen.",
-        "fr": "1 action mineure écartée\u00a0: effet attendu trop faible pour agir.",
+        "nl": "1 kleinere actie weggelaten: het verwachte effect is te klein om er werk van "
+        "te maken.",
+        "fr": "1 action mineure écartée\u202f: son effet attendu est trop faible pour s'y "
+        "attarder.",
         "en": "1 smaller action left out: too little expected effect to act on.",
     },
     "bud_left_out_many": {
-        "nl": "{count} kleinere acties weggelaten: te weinig verwacht effect om op te handelen.",
-        "fr": "{count} actions mineures écartées\u00a0: effet attendu trop faible pour agir.",
+        "nl": "{count} kleinere acties weggelaten: het verwachte effect is te klein om er werk "
+        "van te maken.",
+        "fr": "{count} actions mineures écartées\u202f: leur effet attendu est trop faible pour "
+        "s'y attarder.",
         "en": "{count} smaller actions left out: too little expected effect to act on.",
     },
     "bud_key_move": {
         "nl": "Verschuiving: {amount} per dag",
-        "fr": "Transfert\u00a0: {amount} par jour",
+        "fr": "Transfert\u202f: {amount} par jour",
         "en": "Moved: {amount} a day",
     },
     "bud_key_gain": {
         "nl": "{measure}: +{gain} per dag",
-        "fr": "{measure}\u00a0: +{gain} par jour",
+        "fr": "{measure}\u202f: +{gain} par jour",
         "en": "{measure}: +{gain} a day",
     },
     "bud_key_limited": {
-        "nl": "Beperkt door dagbudget",
+        "nl": "Beperkt door het dagbudget",
         "fr": "Limitée par le budget quotidien",
         "en": "Limited by its daily budget",
     },
@@ -178,7 +195,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Alles per dag. Uitgaven per dag: het gemiddelde van het kanaal over de laatste "
         "twee weken met volledige conversies; de rest volgt uit de responscurve van het kanaal "
         "(afnemende meeropbrengst).",
-        "fr": "Tout est par jour. Dépense par jour\u00a0: la moyenne du canal sur les deux "
+        "fr": "Tout est par jour. Dépense par jour\u202f: la moyenne du canal sur les deux "
         "dernières semaines aux conversions complètes\u202f; le reste découle de la courbe de "
         "réponse du canal (rendements décroissants).",
         "en": "Everything per day. Spend a day: the channel's average over the last two weeks "
@@ -202,13 +219,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "bud_col_response_day": {"nl": "Verwacht per dag", "fr": "Attendu par jour",
                              "en": "Expected a day"},
     "bud_col_at": {"nl": "Bij {change}", "fr": "À {change}", "en": "At {change}"},
-    "bud_col_return": {"nl": "Opbrengst extra uitgaven", "fr": "Rendement du surplus",
+    "bud_col_return": {"nl": "Opbrengst extra uitgaven", "fr": "Rendement du budget en plus",
                        "en": "Return on extra spend"},
-    "bud_col_fit": {"nl": "Fit (r²)", "fr": "Ajustement (r²)", "en": "Fit (r²)"},
+    "bud_col_fit": {"nl": "Fit (r²)", "fr": "Qualité de la courbe (r²)", "en": "Fit (r²)"},
     "bud_marginal_roas": {"nl": "ROAS {value}", "fr": "ROAS {value}", "en": "ROAS {value}"},
     "bud_marginal_cost": {
         "nl": "{value} per extra {unit}",
-        "fr": "{value} par {unit} en plus",
+        "fr": "{value} par {unit} supplémentaire",
         "en": "{value} per extra {unit}",
     },
     "bud_unit_conversions": {"nl": "conversie", "fr": "conversion", "en": "conversion"},
@@ -216,9 +233,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "bud_unit_purchases": {"nl": "aankoop", "fr": "achat", "en": "purchase"},
     "bud_unit_clicks": {"nl": "klik", "fr": "clic", "en": "click"},
     "bud_fit_good": {"nl": "Betrouwbare curve", "fr": "Courbe fiable", "en": "Reliable curve"},
-    "bud_fit_rough": {"nl": "Ruwe indicatie", "fr": "Indication grossière",
+    "bud_fit_rough": {"nl": "Ruwe indicatie", "fr": "Simple indication",
                       "en": "Rough guide"},
-    "bud_fit_weak": {"nl": "Niet op vertrouwen", "fr": "Peu fiable", "en": "Do not rely on it"},
+    "bud_fit_weak": {"nl": "Niet betrouwbaar", "fr": "Peu fiable", "en": "Do not rely on it"},
     "bud_fit_note": {
         "nl": "r² is het deel van de schommelingen in het resultaat dat de curve verklaart "
         "(0 tot 1). Vanaf {good}: bruikbaar; tussen {weak} en {good}: alleen een ruwe "
@@ -226,9 +243,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "gok, niet als een voorspelling (de aanbevelingen gebruiken zulke curven niet). "
         "Uitgaven buiten wat de gegevens ooit zagen, zijn extrapolaties.",
         "fr": "Le r² est la part des variations du résultat que la courbe explique (de 0 à 1). "
-        "À partir de {good}\u00a0: utilisable\u202f; entre {weak} et {good}\u00a0: simple "
-        "indication\u202f; sous {weak}, la courbe n'explique presque rien\u00a0: lisez ces "
-        "scénarios comme une supposition, pas comme une prévision (les recommandations "
+        "À partir de {good}\u202f: utilisable\u202f; entre {weak} et {good}\u202f: simple "
+        "indication\u202f; sous {weak}, la courbe n'explique presque rien\u202f: prenez ces "
+        "scénarios pour une hypothèse, pas pour une prévision (les recommandations "
         "n'utilisent pas de telles courbes). Les dépenses jamais observées sont des "
         "extrapolations.",
         "en": "r² is the share of the ups and downs in the outcome that the curve explains "

@@ -293,89 +293,90 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
 
 # --- sentences --------------------------------------------------------------------------------
 
-NBSP, NNBSP = "\u00a0", "\u202f"
+NNBSP = "\u202f"  # French: a narrow no-break space before : and ;
 TEMPLATES: dict[str, dict[str, str]] = {
     "pause.cost": {
-        "nl": "Pauzeer {item}: {kpi} {value} tegen een doel van {target}; met {confidence} "
-              "zekerheid minstens {bound} ({volume} voor {cost} in {days} dagen).",
-        "fr": f"Mettez {{item}} en pause{NBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au moins {{bound}} "
-              f"({{volume}} pour {{cost}} en {{days}} jours).",
+        "nl": "Pauzeer {item}: {kpi} van {value} bij een doel van {target}; met {confidence} "
+              "zekerheid ligt die op minstens {bound} ({volume} voor {cost} in {days} dagen).",
+        "fr": f"Mettez {{item}} en pause{NNBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; à {{confidence}} de confiance, il atteint au moins {{bound}} "
+              f"({{volume}} pour {{cost}} dépensés en {{days}} jours).",
         "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
               "confidence at least {bound} ({volume} for {cost} in {days} days).",
     },
     "pause.roas": {
-        "nl": "Pauzeer {item}: {kpi} {value} tegen een doel van {target}; met {confidence} "
-              "zekerheid hoogstens {bound} ({volume} voor {cost} in {days} dagen).",
-        "fr": f"Mettez {{item}} en pause{NBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au plus {{bound}} "
-              f"({{volume}} pour {{cost}} en {{days}} jours).",
+        "nl": "Pauzeer {item}: {kpi} van {value} bij een doel van {target}; met {confidence} "
+              "zekerheid ligt die op hoogstens {bound} ({volume} voor {cost} in {days} dagen).",
+        "fr": f"Mettez {{item}} en pause{NNBSP}: {{kpi}} de {{value}} pour un objectif de "
+              f"{{target}}{NNBSP}; à {{confidence}} de confiance, il ne dépasse pas {{bound}} "
+              f"({{volume}} pour {{cost}} dépensés en {{days}} jours).",
         "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
               "confidence at most {bound} ({volume} for {cost} in {days} days).",
     },
     "scale.cost": {
-        "nl": "Schaal {item} op: {kpi} {value} tegen een doel van {target}; met {confidence} "
-              "zekerheid hoogstens {bound}, en {why}. {plan}",
-        "fr": f"Augmentez {{item}}{NBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au plus {{bound}}, et "
-              f"{{why}}. {{plan}}",
+        "nl": "Verhoog het budget van {item}: {kpi} van {value} bij een doel van {target}; met "
+              "{confidence} zekerheid ligt die op hoogstens {bound}, en {why}. {plan}",
+        "fr": f"Augmentez le budget de {{item}}{NNBSP}: {{kpi}} de {{value}} pour un objectif "
+              f"de {{target}}{NNBSP}; à {{confidence}} de confiance, il ne dépasse pas "
+              f"{{bound}}, et {{why}}. {{plan}}",
         "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
               "confidence at most {bound}, and {why}. {plan}",
     },
     "scale.roas": {
-        "nl": "Schaal {item} op: {kpi} {value} tegen een doel van {target}; met {confidence} "
-              "zekerheid minstens {bound}, en {why}. {plan}",
-        "fr": f"Augmentez {{item}}{NBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; avec {{confidence}} de confiance, au moins {{bound}}, et "
-              f"{{why}}. {{plan}}",
+        "nl": "Verhoog het budget van {item}: {kpi} van {value} bij een doel van {target}; met "
+              "{confidence} zekerheid ligt die op minstens {bound}, en {why}. {plan}",
+        "fr": f"Augmentez le budget de {{item}}{NNBSP}: {{kpi}} de {{value}} pour un objectif "
+              f"de {{target}}{NNBSP}; à {{confidence}} de confiance, il atteint au moins "
+              f"{{bound}}, et {{why}}. {{plan}}",
         "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
               "confidence at least {bound}, and {why}. {plan}",
     },
     "why.limited": {
-        "nl": "de campagne besteedt op {share} van de dagen haar volledige dagbudget",
-        "fr": "la campagne dépense tout son budget quotidien {share} des jours",
+        "nl": "de campagne verbruikt op {share} van de dagen haar volledige dagbudget",
+        "fr": "la campagne épuise son budget quotidien {share} des jours",
         "en": "the campaign spends its full daily budget on {share} of days",
     },
     "why.headroom.cost": {
         "nl": "een extra {unit} kost bij de huidige uitgaven ongeveer {marginal}",
-        "fr": "un {unit} supplémentaire coûte environ {marginal} au niveau de dépenses actuel",
+        "fr": "au niveau de dépense actuel, un {unit} de plus coûte environ {marginal}",
         "en": "an extra {unit} costs about {marginal} at the current spend",
     },
     "why.headroom.roas": {
-        "nl": "de marginale ROAS is nog ongeveer {marginal}",
-        "fr": "le ROAS marginal est encore d'environ {marginal}",
+        "nl": "elke extra euro brengt nog ongeveer {marginal} op (marginale ROAS)",
+        "fr": "chaque euro en plus rapporte encore environ {marginal} (ROAS marginal)",
         "en": "the marginal ROAS is still about {marginal}",
     },
     "and": {"nl": " en ", "fr": " et ", "en": " and "},
     "plan.gain": {
-        "nl": "Een extra {amount} per dag levert naar schatting {gain} per dag op.",
-        "fr": "{amount} de plus par jour rapporterait environ {gain} par jour.",
+        "nl": "Met {amount} per dag extra haalt u naar schatting {gain} per dag meer binnen.",
+        "fr": "Avec {amount} de plus par jour, comptez environ {gain} de plus par jour.",
         "en": "An extra {amount} a day should bring about {gain} a day.",
     },
     "plan.no_gain": {
         "nl": "Verhoog het dagbudget met {amount} ({change}) en volg de {kpi} op.",
-        "fr": "Augmentez le budget quotidien de {amount} ({change}) et suivez le {kpi}.",
+        "fr": "Augmentez le budget quotidien de {amount} ({change}) et suivez de près le "
+              "{kpi}.",
         "en": "Raise the daily budget by {amount} ({change}) and watch the {kpi}.",
     },
     "plan.moved": {
         "nl": "Haal daarvoor {moved} per dag weg bij {source}{extra}: naar schatting {gain} "
               "per dag extra, het verlies bij {source} meegerekend.",
-        "fr": f"Financez cette hausse en déplaçant {{moved}} par jour depuis {{source}}{{extra}}"
-              f"{NBSP}: "
-              f"environ {{gain}} de plus par jour, perte de {{source}} déduite.",
+        "fr": f"Financez cette hausse en transférant {{moved}} par jour depuis {{source}}"
+              f"{{extra}}{NNBSP}: environ {{gain}} de plus par jour, une fois déduit ce que "
+              f"perd {{source}}.",
         "en": "Fund it by moving {moved} a day from {source}{extra}: about {gain} more a day, "
               "net of what {source} loses.",
     },
     "plan.extra": {
         "nl": " en voeg {amount} per dag nieuw budget toe",
-        "fr": " et en ajoutant {amount} par jour de budget neuf",
+        "fr": " et en ajoutant {amount} par jour de budget supplémentaire",
         "en": " and adding {amount} a day of new budget",
     },
     "reallocate": {
         "nl": "Verschuif {amount} per dag van {source} naar {item}: naar schatting {gain} "
               "per dag extra.",
-        "fr": f"Déplacez {{amount}} par jour de {{source}} vers {{item}}{NBSP}: environ "
-              f"{{gain}} de plus par jour.",
+        "fr": f"Transférez {{amount}} par jour du budget de {{source}} vers {{item}}{NNBSP}: "
+              f"environ {{gain}} de plus par jour.",
         "en": "Move {amount} a day from {source} to {item}: about {gain} more a day.",
     },
     "quantity.count": {"nl": "{value} {measure}", "fr": "{value} {measure}",

@@ -15,14 +15,20 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from dashboards.budget import TEXTS, _t, current_lines, render_budget, write_budget
-from dashboards.page import esc
 from kpi.budget.pacing import pace, pacing_frame
 from kpi.budget.plan import parse_plan
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+
+def esc(text: str) -> str:
+    """``text`` as the autoescaped templates write it."""
+    return str(escape(text))
+
 
 AS_OF = dt.date(2026, 11, 22)  # day 22 of 30 of the November plan
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -105,9 +111,9 @@ def recommendations() -> pd.DataFrame:
          "value": 226.16, "lower": 169.87, "upper": 310.2, "target": 120.0,
          "confidence": 0.95, "cost": 7689.28, "volume": 34.0, "days": 56.0, "measure": "leads",
          "source": None, "budget_limited": False,
-         "text_nl": f"Pauzeer {HOSTILE_SCRIPT}: kosten per lead (CPL) € 226,16 tegen een doel "
+         "text_nl": f"Pauzeer {HOSTILE_SCRIPT}: kosten per lead (CPL) van € 226,16 bij een doel "
                     "van € 120,00.",
-         "text_fr": f"Mettez {HOSTILE_SCRIPT} en pause{NBSP}: coût par lead (CPL) de "
+         "text_fr": f"Mettez {HOSTILE_SCRIPT} en pause{NNBSP}: coût par lead (CPL) de "
                     f"226,16{NBSP}€ pour un objectif de 120,00{NBSP}€.",
          "text_en": f"Pause {HOSTILE_SCRIPT}: cost per lead (CPL) 226,16{NBSP}€ against a "
                     f"target of 120,00{NBSP}€."},
@@ -117,16 +123,18 @@ def recommendations() -> pd.DataFrame:
          "confidence": 0.95, "cost": 4258.37, "volume": 184.0, "days": 56.0,
          "amount": 22.883786, "expected_gain": 117.014898, "measure": "revenue",
          "source": None, "budget_limited": True, "marginal": 5.113974,
-         "text_nl": "Schaal Search – Merk – NL op: ROAS 5,4× tegen een doel van 4,0×.",
-         "text_fr": f"Augmentez Search – Merk – NL{NBSP}: ROAS de 5,4× pour un objectif de "
+         "text_nl": "Verhoog het budget van Search – Merk – NL: ROAS van 5,4× bij een doel van "
                     "4,0×.",
+         "text_fr": f"Augmentez le budget de Search – Merk – NL{NNBSP}: ROAS de 5,4× pour un "
+                    "objectif de 4,0×.",
          "text_en": "Scale up Search – Merk – NL: ROAS 5,4× against a target of 4,0×."},
         {**base, "as_of": judged, "action": "reallocate", "campaign_name": HOSTILE_MARKUP,
          "channel": HOSTILE_MARKUP, "item": "gads:9", "reason": "reallocate", "kpi": None,
          "amount": 43.981272, "expected_gain": 0.455993, "measure": "leads",
          "source": "gads:8", "budget_limited": None, "marginal": 0.025593,
          "text_nl": f"Verschuif € 43,98 per dag van Shopping naar {HOSTILE_MARKUP}.",
-         "text_fr": f"Déplacez 43,98{NBSP}€ par jour de Shopping vers {HOSTILE_MARKUP}.",
+         "text_fr": f"Transférez 43,98{NBSP}€ par jour du budget de Shopping vers "
+                    f"{HOSTILE_MARKUP}.",
          "text_en": f"Move 43,98{NBSP}€ a day from Shopping to {HOSTILE_MARKUP}."},
     ]
     frame = pd.DataFrame(rows)
@@ -165,26 +173,26 @@ EXPECTED = {
            "Beoordeeld op gegevens tot en met 15 nov 2026",
            f"CPL: {EUR}226,16 (doel {EUR}120,00)", f"Kosten: {EUR}7.689,28 in 56 dagen",
            "ROAS: 5,4× (doel 4,0×)", f"Budget: +{EUR}22,88 per dag",
-           f"Omzet: +{EUR}117,01 per dag", "Beperkt door dagbudget",
+           f"Omzet: +{EUR}117,01 per dag", "Beperkt door het dagbudget",
            f"Verschuiving: {EUR}43,98 per dag", "Leads: +0,5 per dag",
            "Wat als een kanaal 20% meer of minder besteedt?", "Bij -20%", "Bij +20%",
            f"{EUR}50,00 per extra conversie", "ROAS 1,5×", f"{EUR}200,00 per extra conversie",
            f"+{EUR}300,00", f"{EUR}-360,00", "+4", "-4,5", "0,69", "Betrouwbare curve",
-           "Ruwe indicatie", "Niet op vertrouwen", "Vanaf 0,6: bruikbaar; tussen 0,3 en 0,6"],
-    "fr": [f"Période en cours{NBSP}: 1–30 nov. 2026", "jour 22 sur 30",
+           "Ruwe indicatie", "Niet betrouwbaar", "Vanaf 0,6: bruikbaar; tussen 0,3 en 0,6"],
+    "fr": [f"Période en cours{NNBSP}: 1–30 nov. 2026", "jour 22 sur 30",
            f"54{NNBSP}000,00{NBSP}€", f"39{NNBSP}930,00{NBSP}€", f"100,8{NBSP}%",
            f"100,8{NBSP}% du budget", f"budget 55{NNBSP}100,00{NBSP}€", f"117,0{NBSP}%",
            "Dans les temps", "À examiner · surconsommation", "À examiner · sous-consommation",
            "À surveiller · sous-consommation",
-           f"Zone verte 95{NBSP}%–105{NBSP}%{NBSP}: dans les temps{NNBSP}; pointillés à "
+           f"Zone verte 95{NBSP}%–105{NBSP}%{NNBSP}: dans les temps{NNBSP}; pointillés à "
            f"85{NBSP}% et 115{NBSP}%",
-           f"CPL{NBSP}: 226,16{NBSP}€ (objectif 120,00{NBSP}€)",
-           f"Coût{NBSP}: 7{NNBSP}689,28{NBSP}€ en 56 jours",
-           f"Budget{NBSP}: +22,88{NBSP}€ par jour", f"Transfert{NBSP}: 43,98{NBSP}€ par jour",
-           f"Leads{NBSP}: +0,5 par jour", f"Et si un canal dépensait 20{NBSP}% de plus ou de "
+           f"CPL{NNBSP}: 226,16{NBSP}€ (objectif 120,00{NBSP}€)",
+           f"Coût{NNBSP}: 7{NNBSP}689,28{NBSP}€ en 56 jours",
+           f"Budget{NNBSP}: +22,88{NBSP}€ par jour", f"Transfert{NNBSP}: 43,98{NBSP}€ par jour",
+           f"Leads{NNBSP}: +0,5 par jour", f"Et si un canal dépensait 20{NBSP}% de plus ou de "
            f"moins{NNBSP}?", f"À -20{NBSP}%", f"À +20{NBSP}%",
-           f"50,00{NBSP}€ par conversion en plus", "ROAS 1,5×", f"+300,00{NBSP}€",
-           f"-360,00{NBSP}€", "Courbe fiable", "Indication grossière", "Peu fiable"],
+           f"50,00{NBSP}€ par conversion supplémentaire", "ROAS 1,5×", f"+300,00{NBSP}€",
+           f"-360,00{NBSP}€", "Courbe fiable", "Simple indication", "Peu fiable"],
     "en": ["Current period: 1–30 Nov 2026", "day 22 of 30", f"54.000,00{NBSP}€",
            f"expected 39.600,00{NBSP}€", "100,8%", "100,8% of budget",
            f"budget 55.100,00{NBSP}€", "On track", "Investigate · overspend",
@@ -233,7 +241,7 @@ def test_the_page_says_how_many_smaller_actions_were_left_out(pacing, recommenda
     assert esc(_t("bud_left_out_one", lang)) not in none and LEFT_OUT[lang] not in none
 
 
-FITTED = {"nl": "De responscurven zijn gefit op 30 nov 2026 en worden wekelijks opnieuw gefit.",
+FITTED = {"nl": "De responscurven zijn berekend op 30 nov 2026 en worden elke week herberekend.",
           "fr": "Les courbes de réponse ont été ajustées le 30 nov. 2026 et sont réajustées "
                 "chaque semaine.",
           "en": "The response curves were fitted on 30 Nov 2026 and are refitted every week."}
@@ -309,7 +317,7 @@ def test_the_pacing_module_output_renders_too() -> None:
 def test_a_line_not_started_has_no_bar(pacing) -> None:
     page = render_budget(pacing, pd.DataFrame(), pd.DataFrame(), lang="fr",
                          as_of=dt.date(2026, 12, 5))
-    assert "Pas commencé" in page and "jour 4 sur 31" not in page
+    assert "Pas encore commencé" in page and "jour 4 sur 31" not in page
     assert 'id="pacing"' not in page and len(page) < 100_000  # no chart: no plotly.js
 
 

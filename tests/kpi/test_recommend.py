@@ -345,17 +345,21 @@ def test_sentences_read_well_in_three_languages(leadgen) -> None:
     pause, scale = recommend.recommend(facts, TARGETS, budgets=budgets,
                                        names={"gads:bad": "Display – Prospecting"})
     assert pause.sentence("nl") == (
-        "Pauzeer Display – Prospecting: kosten per lead (CPL) €\xa0280,00 tegen een doel van "
-        "€\xa040,00; met 95% zekerheid minstens €\xa0165,07 (10 leads voor €\xa02.800,00 in "
-        "28 dagen).")
+        "Pauzeer Display – Prospecting: kosten per lead (CPL) van €\xa0280,00 bij een doel van "
+        "€\xa040,00; met 95% zekerheid ligt die op minstens €\xa0165,07 (10 leads voor "
+        "€\xa02.800,00 in 28 dagen).")
     assert pause.sentence("fr") == (
-        "Mettez Display – Prospecting en pause\xa0: coût par lead (CPL) de 280,00\xa0€ pour un "
-        "objectif de 40,00\xa0€\u202f; avec 95\xa0% de confiance, au moins 165,07\xa0€ "
-        "(10 leads pour 2\u202f800,00\xa0€ en 28 jours).")
+        "Mettez Display – Prospecting en pause\u202f: coût par lead (CPL) de 280,00\xa0€ pour "
+        "un objectif de 40,00\xa0€\u202f; à 95\xa0% de confiance, il atteint au moins "
+        "165,07\xa0€ (10 leads pour 2\u202f800,00\xa0€ dépensés en 28 jours).")
     assert pause.sentence("en") == (
         "Pause Display – Prospecting: cost per lead (CPL) 280,00\xa0€ against a target of "
         "40,00\xa0€; with 95% confidence at least 165,07\xa0€ (10 leads for 2.800,00\xa0€ in "
         "28 days).")
+    # Raising a campaign's budget says so (not "Augmentez <campaign>"), French typography
+    assert scale.sentence("fr").startswith("Augmentez le budget de ")
+    assert scale.sentence("nl").startswith("Verhoog het budget van ")
+    assert "\xa0:" not in scale.sentence("fr") + pause.sentence("fr")
     assert "dagbudget" in scale.sentence("nl") and "+30%" in scale.sentence("nl")
     assert "budget quotidien" in scale.sentence("fr")
     for rec in (pause, scale):
