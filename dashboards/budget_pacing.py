@@ -165,7 +165,7 @@ def pacing_figure(lines: pd.DataFrame, labels: list[str], lang: str,
     fig = go.Figure(go.Bar(x=x, y=y, orientation="h", marker={"color": colours}, text=text,
                            textposition="outside", cliponaxis=False, hovertext=hover,
                            hoverinfo="text", name=""))
-    top = max(135.0, max(x) * 1.2)  # room for the value after the longest bar
+    top = max(150.0, max(x) * 1.45)  # room for the value after the longest bar, on a phone
     band = {"type": "rect", "xref": "x", "yref": "paper", "x0": ON_TRACK[0] * 100,
             "x1": ON_TRACK[1] * 100, "y0": 0, "y1": 1, "fillcolor": "rgba(4,120,87,.12)",
             "line": {"width": 0}, "layer": "below"}

@@ -11,6 +11,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Commandes jusqu'au {day} inclus",
         "en": "Orders up to and including {day}",
     },
+    "clv_account": {
+        "nl": "Account: {account}",
+        "fr": "Compte\u202f: {account}",
+        "en": "Account: {account}",
+    },
+    "clv_period": {
+        "nl": "Klanten verworven {period}",
+        "fr": "Clients acquis\u202f: {period}",
+        "en": "Customers acquired {period}",
+    },
+    "clv_label_value": {"nl": "{label}: {value}", "fr": "{label}\u202f: {value}",
+                        "en": "{label}: {value}"},
+    "clv_list_separator": {"nl": "; ", "fr": "\u202f; ", "en": "; "},
     "clv_no_orders": {"nl": "Geen bestellingen", "fr": "Aucune commande", "en": "No orders"},
     "clv_no_orders_hint": {
         "nl": "Er zijn nog geen bestellingen om klantwaarde uit te berekenen. Stel een bron in "
@@ -37,7 +50,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clv_alive_missing": {
         "nl": "geen model: zie hieronder",
-        "fr": "pas de modèle\u00a0: voir plus bas",
+        "fr": "pas de modèle\u202f: voir plus bas",
         "en": "no model: see below",
     },
     "clv_repeat": {"nl": "Terugkerende klanten", "fr": "Clients récurrents",
@@ -72,7 +85,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "klant per euro acquisitiekosten oplevert, niet hoeveel hij terugverdient. Vul het deel "
         "van de omzet dat u overhoudt in onder 'clv: gross_margin:' in de configuratie "
         "(bv. 0.35).",
-        "fr": "Aucune marge brute configurée\u00a0: la CLV compte le chiffre d'affaires, le "
+        "fr": "Aucune marge brute configurée\u202f: la CLV compte le chiffre d'affaires, le "
         "CLV:CAC dit donc combien de chiffre d'affaires un client apporte par euro de coût "
         "d'acquisition, pas ce qu'il rapporte vraiment. Indiquez la part du chiffre d'affaires "
         "que vous gardez sous «\u202fclv: gross_margin:\u202f» dans la configuration "
@@ -90,7 +103,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_chart_desc": {
         "nl": "Totale CLV ÷ mediakosten van het kanaal sinds {day}. Stippellijn: CLV = CAC "
         "(daaronder kost een klant meer dan hij oplevert).",
-        "fr": "CLV totale ÷ coûts média du canal depuis le {day}. Pointillés\u00a0: CLV = CAC "
+        "fr": "CLV totale ÷ coûts média du canal depuis le {day}. Pointillés\u202f: CLV = CAC "
         "(en dessous, un client coûte plus qu'il ne rapporte).",
         "en": "Total CLV ÷ the channel's media cost since {day}. Dotted line: CLV = CAC "
         "(below it a customer costs more than they bring).",
@@ -105,7 +118,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_no_cost_note": {
         "nl": "CAC en CLV:CAC '–': geen mediakosten geregistreerd (bv. organisch, direct, "
         "e-mail).",
-        "fr": "CAC et CLV:CAC «\u202f–\u202f»\u00a0: aucun coût média enregistré (p. ex. "
+        "fr": "CAC et CLV:CAC «\u202f–\u202f»\u202f: aucun coût média enregistré (p.\u00a0ex. "
         "organique, direct, e-mail).",
         "en": "CAC and CLV:CAC '–': no media cost recorded (e.g. organic, direct, e-mail).",
     },
@@ -123,7 +136,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Campagnes met minstens {min} klanten, hoogste CLV:CAC eerst; campagnes zonder "
         "mediakosten onderaan. Kleinere campagnes niet getoond: {hidden}.",
         "fr": "Campagnes d'au moins {min} clients, meilleur CLV:CAC d'abord\u202f; campagnes "
-        "sans coût média à la fin. Campagnes plus petites non affichées\u00a0: {hidden}.",
+        "sans coût média à la fin. Campagnes plus petites non affichées\u202f: {hidden}.",
         "en": "Campaigns with at least {min} customers, highest CLV:CAC first; campaigns "
         "without media cost last. Smaller campaigns not shown: {hidden}.",
     },
@@ -149,7 +162,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clv_cohort_hover": {
         "nl": "{cohort} · maand {month}: {value} per klant",
-        "fr": "{cohort} · mois {month}\u00a0: {value} par client",
+        "fr": "{cohort} · mois {month}\u202f: {value} par client",
         "en": "{cohort} · month {month}: {value} per customer",
     },
     "clv_no_cohorts": {
@@ -160,10 +173,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_model": {"nl": "Het model per segment", "fr": "Le modèle par segment",
                   "en": "The model by segment"},
     "clv_fitted": {
-        "nl": "Model gefit op {day} op {count} klanten; het wordt elke week opnieuw gefit en "
-              "elke nacht worden alle klanten ermee gescoord.",
-        "fr": "Modèle ajusté le {day} sur {count} clients ; il est réajusté chaque semaine et "
-              "chaque nuit tous les clients sont évalués avec lui.",
+        "nl": "Model berekend op {day} op basis van {count} klanten; het wordt elke week "
+              "herberekend en krijgt elke nacht alle klanten opnieuw een score.",
+        "fr": "Modèle ajusté le {day} sur {count} clients\u202f; il est réajusté chaque "
+              "semaine, et chaque nuit il sert à réévaluer tous les clients.",
         "en": "Model fitted on {day} on {count} customers; it is fitted again every week and "
               "every customer is scored with it each night.",
     },
@@ -183,18 +196,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_segment_all": {"nl": "Alle klanten", "fr": "Tous les clients", "en": "All customers"},
     "clv_spend_gamma_gamma": {"nl": "Gamma-Gamma", "fr": "Gamma-Gamma", "en": "Gamma-Gamma"},
     "clv_spend_own_mean_order_value": {
-        "nl": "Eigen gemiddelde bestelwaarde",
-        "fr": "Panier moyen propre",
+        "nl": "Eigen gemiddelde bestelwaarde van de klant",
+        "fr": "Panier moyen du client",
         "en": "Own mean order value",
     },
-    "clv_spend_none": {"nl": "Geen (alleen omzet tot nu)", "fr": "Aucun (CA à ce jour)",
+    "clv_spend_none": {"nl": "Geen (alleen omzet tot nu)", "fr": "Aucun (CA à ce jour uniquement)",
                        "en": "None (revenue to date)"},
     "clv_col_model": {"nl": "Aankoopmodel", "fr": "Modèle d'achat", "en": "Buying model"},
-    "clv_col_dropout": {"nl": "Uitvalkans", "fr": "Risque d'abandon", "en": "Dropout chance"},
+    "clv_col_dropout": {"nl": "Uitvalkans", "fr": "Risque de décrochage", "en": "Dropout chance"},
     "clv_status_fitted": {"nl": "BG/NBD", "fr": "BG/NBD", "en": "BG/NBD"},
     "clv_status_constant_dropout": {
         "nl": "BG/NBD, één uitvalkans",
-        "fr": "BG/NBD, un seul risque d'abandon",
+        "fr": "BG/NBD, un seul risque de décrochage",
         "en": "BG/NBD, one dropout chance",
     },
     "clv_status_no_repeat_buyers": {
@@ -211,10 +224,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{segment}: in de cijfers zien we (nog) geen verschil tussen klanten in hoe snel "
         "ze afhaken. We rekenen daarom met één uitvalkans voor iedereen: {dropout} na elke "
         "aankoop. Zo volgt de berekening elke nacht dezelfde regel.",
-        "fr": "{segment}\u00a0: les chiffres ne montrent pas (encore) de différence entre clients "
-        "dans leur façon de décrocher. Nous appliquons donc le même risque d'abandon à tout le "
-        "monde\u00a0: {dropout} après chaque achat. Le calcul suit ainsi chaque nuit la même "
-        "règle.",
+        "fr": "{segment}\u202f: les chiffres ne montrent pas (encore) de différence entre "
+        "clients dans la vitesse à laquelle ils décrochent. Nous appliquons donc à tous le même "
+        "risque de décrochage\u202f: {dropout} après chaque achat. Ainsi, le calcul suit "
+        "chaque nuit la même règle.",
         "en": "{segment}: the figures don't (yet) show customers differing in how quickly they "
         "drop off, so everyone gets the same dropout chance: {dropout} after each purchase. "
         "That way the calculation follows the same rule every night.",
@@ -223,7 +236,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{segment}: tot nu toe lijkt geen enkele klant afgehaakt. We gaan ervan uit dat "
         "iedereen in zijn eigen ritme blijft kopen; zolang de geschiedenis kort is, kan de "
         "toekomstige waarde daardoor wat hoog uitvallen.",
-        "fr": "{segment}\u00a0: jusqu'ici, aucun client ne semble avoir décroché. Nous partons "
+        "fr": "{segment}\u202f: jusqu'ici, aucun client ne semble avoir décroché. Nous partons "
         "du principe que chacun continue d'acheter à son rythme\u202f; tant que l'historique "
         "est court, la valeur future peut donc être un peu optimiste.",
         "en": "{segment}: so far no customer seems to have dropped off, so we assume everyone "
@@ -234,7 +247,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{segment}: nog niemand bestelde een tweede keer, dus een koopritme valt nog niet "
         "te schatten. Deze klanten tellen voorlopig mee met hun omzet tot nu, zonder "
         "toekomstige waarde.",
-        "fr": "{segment}\u00a0: personne n'a encore commandé une deuxième fois, impossible donc "
+        "fr": "{segment}\u202f: personne n'a encore commandé une deuxième fois, impossible donc "
         "d'estimer un rythme d'achat. Pour l'instant, ces clients comptent pour leur chiffre "
         "d'affaires à ce jour, sans valeur future.",
         "en": "{segment}: nobody has ordered a second time yet, so there is no buying rhythm to "
@@ -245,7 +258,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "{segment}: het aankoopmodel kon niet geschat worden (te weinig klanten, of "
         "aankopen die te sterk op elkaar lijken). Deze klanten tellen mee met hun omzet tot nu, "
         "zonder toekomstige waarde.",
-        "fr": "{segment}\u00a0: le modèle d'achat n'a pas pu être estimé (trop peu de clients, "
+        "fr": "{segment}\u202f: le modèle d'achat n'a pas pu être estimé (trop peu de clients, "
         "ou des achats trop semblables). Ces clients comptent pour leur chiffre d'affaires à ce "
         "jour, sans valeur future.",
         "en": "{segment}: the buying model could not be fitted (too few customers, or purchases "
@@ -255,16 +268,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_note_own_mean_order_value": {
         "nl": "{segment}: het bestedingsmodel (Gamma-Gamma) kon niet geschat worden. Toekomstige "
         "aankopen rekenen we aan de eigen gemiddelde bestelwaarde van elke klant.",
-        "fr": "{segment}\u00a0: le modèle de dépense (Gamma-Gamma) n'a pas pu être estimé. Les "
+        "fr": "{segment}\u202f: le modèle de dépense (Gamma-Gamma) n'a pas pu être estimé. Les "
         "achats futurs sont valorisés au panier moyen propre à chaque client.",
         "en": "{segment}: the spend model (Gamma-Gamma) could not be fitted. Future purchases "
         "are valued at each customer's own average order value.",
     },
-    "clv_note_detail": {"nl": "Technisch: {message}", "fr": "Détail technique\u00a0: {message}",
+    "clv_note_detail": {"nl": "Technisch: {message}", "fr": "Détail technique\u202f: {message}",
                         "en": "Technical detail: {message}"},
     "clv_without": {
         "nl": "Klanten zonder CLV: {count}.",
-        "fr": "Clients sans CLV\u00a0: {count}.",
+        "fr": "Clients sans CLV\u202f: {count}.",
         "en": "Customers without CLV: {count}.",
     },
     "clv_without_note": {
@@ -279,19 +292,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "aankoopgeschiedenis onbruikbaar (bv. laatste aankoop na het einde van de "
         "periode): {count}",
         "fr": "historique d'achat inutilisable (p.\u00a0ex. dernier achat après la fin de la "
-        "période)\u00a0: {count}",
+        "période)\u202f: {count}",
         "en": "purchase history unusable (e.g. a last purchase after the end of the period): "
         "{count}",
     },
     "clv_reason_not_computable": {
         "nl": "het model gaf geen bruikbaar cijfer: {count}",
-        "fr": "le modèle n'a pas donné de chiffre exploitable\u00a0: {count}",
+        "fr": "le modèle n'a pas donné de chiffre exploitable\u202f: {count}",
         "en": "the model gave no usable figure: {count}",
     },
     "clv_revenue_only": {
         "nl": "Alleen omzet tot nu (geen aankoopmodel voor hun segment): {count}.",
         "fr": "Uniquement le chiffre d'affaires à ce jour (pas de modèle d'achat pour leur "
-        "segment)\u00a0: {count}.",
+        "segment)\u202f: {count}.",
         "en": "Revenue to date only (no buying model for their segment): {count}.",
     },
     "clv_no_model": {
@@ -316,11 +329,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "per jaar. CAC = mediakosten van het kanaal of de campagne sinds {since} ÷ de klanten "
         "die ze verwierven; CLV:CAC = totale CLV ÷ totale kosten. Klanten verschijnen alleen "
         "in totalen.",
-        "fr": "Pour chaque client, l'historique d'achat est compté en semaines\u00a0: le "
+        "fr": "Pour chaque client, l'historique d'achat est compté en semaines\u202f: le "
         "nombre de semaines avec un nouvel achat, la semaine du dernier achat et l'ancienneté "
         "du client. Par segment, BG/NBD estime la fréquence d'achat et la probabilité que le "
         "client soit encore actif (P(alive))\u202f; si les chiffres ne montrent pas de "
-        "différence entre clients dans leur façon de décrocher, un seul risque d'abandon "
+        "différence entre clients dans la vitesse à laquelle ils décrochent, un seul risque "
+        "de décrochage "
         "s'applique à tous (chaque nuit selon la même règle). Gamma-Gamma estime le montant "
         "dépensé par achat. CLV = chiffre d'affaires à ce jour × marge brute ({margin}) + la "
         "valeur attendue des achats des {weeks} prochaines semaines (environ {months} mois), "

@@ -18,11 +18,13 @@ import pytest
 from markupsafe import escape
 
 from dashboards.budget import TEXTS, _t, current_lines, render_budget, write_budget
+from dashboards.site import Header
 from kpi.budget.pacing import pace, pacing_frame
 from kpi.budget.plan import parse_plan
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+from tests.dashboards.phone import PHONE_PROBE, PHONE_WIDTH
 
 
 def esc(text: str) -> str:
@@ -387,3 +389,47 @@ def test_the_empty_page_opens_cleanly(open_page: Callable[..., PageReport],
     assert report.problems == [] and report.plots == {}
     assert _t("bud_no_plan", "nl") in report.body_text
     assert _t("bud_no_recs", "nl") in report.body_text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_reads_on_a_phone(pacing, recommendations, scenarios,
+                                   open_page: Callable[..., PageReport], tmp_path: Path,
+                                   lang: str) -> None:
+    """390 px wide: no axis or bar label clipped or overlapping, no sideways page scroll
+    (screenshot: test-artifacts/budget-phone-<lang>.png)."""
+    path = write_budget(tmp_path / f"budget.{lang}.html", pacing, recommendations, scenarios,
+                   lang=lang, account=f"Zonnig Huis {HOSTILE_SCRIPT}", as_of=AS_OF)
+    report = open_page(path, name=f"budget-phone-{lang}", width=PHONE_WIDTH, probe=PHONE_PROBE)
+    assert report.problems == []
+    assert report.probe["labels"] > 10, report.probe  # the probe did find the labels
+    assert report.probe["clipped"] == [] and report.probe["overlaps"] == [], report.probe
+    assert report.probe["overflow"] <= 0, report.probe
+
+
+HEADER_PERIOD = {"nl": "Budgetperiode 1–30 nov 2026", "fr": f"Période budgétaire{NNBSP}: "
+                 "1–30 nov. 2026", "en": "Budget period 1–30 Nov 2026"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_site_header_shows_the_plan_period(pacing, recommendations, scenarios,
+                                               lang) -> None:
+    header = Header(page="budget", account=HOSTILE_IMG)
+    page = render_budget(pacing, recommendations, scenarios, lang=lang, as_of=AS_OF,
+                         header=header)
+    site = page[page.index('<header class="site">'):page.index("</header>")]
+    assert f'<span class="site-period">{esc(HEADER_PERIOD[lang])}</span>' in site
+    assert esc(HOSTILE_IMG) in site and HOSTILE_IMG not in page
+    empty = render_budget(NOTHING, NOTHING, NOTHING, lang="en", as_of=AS_OF, header=header)
+    assert ('<span class="site-period">Spend up to and including 22 Nov 2026</span>'
+            in empty)
+
+
+def test_every_table_is_downloadable_with_raw_numbers(pacing, recommendations,
+                                                      scenarios) -> None:
+    page = render_budget(pacing, recommendations, scenarios, lang="fr", as_of=AS_OF)
+    assert page.count("<table ") == page.count('data-csv="') == 2
+    assert 'data-csv="budget-pacing"' in page and 'data-csv="budget-scenarios"' in page
+    assert 'data-value="54000.0"' in page  # the budget total, not « 54 000,00 € »
+    assert 'data-value="1.0083333333333333"' in page  # the total's pacing, unrounded
+    assert 'data-value="0.69"' in page  # a curve's r²

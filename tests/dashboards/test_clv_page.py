@@ -17,6 +17,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from dashboards.clv import (
     MIN_CAMPAIGN_CUSTOMERS,
@@ -26,12 +27,19 @@ from dashboards.clv import (
     render_clv,
     write_clv,
 )
-from dashboards.page import esc
+from dashboards.site import Header
 from kpi.clv.predict import MODEL_COLUMNS
 from kpi.clv.summary import clv_by_group
 from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+from tests.dashboards.phone import PHONE_PROBE, PHONE_WIDTH
+
+
+def esc(text: str) -> str:
+    """``text`` as the autoescaped templates write it."""
+    return str(escape(text))
+
 
 AS_OF = dt.date(2026, 11, 22)
 FITTED_ON = dt.date(2026, 11, 16)  # the models are fitted again once a week
@@ -164,13 +172,14 @@ EXPECTED = {
            "Klanten zonder CLV: 0.", "Alleen omzet tot nu (geen aankoopmodel voor hun "
            "segment): 5.", "komende 52 weken (ongeveer 12 maanden), verdisconteerd tegen "
            "10,0% per jaar", "brutomarge (100%, want er is geen marge ingesteld)",
-           "Model gefit op 16 nov 2026 op 80 klanten; het wordt elke week opnieuw gefit"],
+           "Model berekend op 16 nov 2026 op basis van 80 klanten; het wordt elke week "
+           "herberekend"],
     "fr": ["Commandes jusqu'au 22 nov. 2026 inclus", f"137,50{NBSP}€",
            f"dont 28,75{NBSP}€ de valeur future attendue", f"67,5{NBSP}%",
            f"25,0{NBSP}% des clients ont commandé plus d'une fois", "2,5×",
            f"2{NNBSP}000,00{NBSP}€", f"800,00{NBSP}€", "Première commande importante",
-           f"Première commande importante{NBSP}: personne n'a encore commandé une deuxième "
-           "fois", f"Clients sans CLV{NBSP}: 0.", f"16,3{NBSP}%", "Aucun (pas encore de rachat)",
+           f"Première commande importante{NNBSP}: personne n'a encore commandé une deuxième "
+           "fois", f"Clients sans CLV{NNBSP}: 0.", f"16,3{NBSP}%", "Aucun (pas encore de rachat)",
            f"actualisée à 10,0{NBSP}% par an",
            f"marge brute (100{NBSP}%, faute de marge configurée)", "Panier moyen",
            "Modèle ajusté le 16 nov. 2026 sur 80 clients"],
@@ -203,7 +212,7 @@ NO_MARGIN = {
            "Geen brutomarge ingesteld: de CLV telt omzet"],
     "fr": ["CLV:CAC par canal d'acquisition, sur le chiffre d'affaires (aucune marge "
            "configurée)", "CLV moyenne sur le CA",
-           f"Aucune marge brute configurée{NBSP}: la CLV compte le chiffre d'affaires"],
+           f"Aucune marge brute configurée{NNBSP}: la CLV compte le chiffre d'affaires"],
     "en": ["CLV:CAC by acquisition channel, on revenue (no margin set)",
            "CLV:CAC by campaign, on revenue (no margin set)", "Mean CLV on revenue",
            "No gross margin set: CLV counts revenue", "'clv: gross_margin:'"],
@@ -311,12 +320,13 @@ STATUS_TEXTS = {
            "(Gamma-Gamma) kon niet geschat worden.", "Alle klanten: het aankoopmodel kon niet "
            "geschat worden", "Geen (niet te schatten)", "Technisch: BG/NBD: fit_bgnbd: no "
            "maximum inside the parameter space"],
-    "fr": ["BG/NBD, un seul risque d'abandon", f"35,6{NBSP}%", f"Standard{NBSP}: les chiffres "
-           "ne montrent pas (encore) de différence entre clients", "le même risque d'abandon à "
-           f"tout le monde{NBSP}: 35,6{NBSP}% après chaque achat", "aucun client ne semble avoir "
+    "fr": ["BG/NBD, un seul risque de décrochage", f"35,6{NBSP}%", f"Standard{NNBSP}: les "
+           "chiffres ne montrent pas (encore) de différence entre clients", "à tous le même "
+           f"risque de décrochage{NNBSP}: 35,6{NBSP}% après chaque achat", "aucun client ne "
+           "semble avoir "
            "décroché", "le modèle de dépense (Gamma-Gamma) n'a pas pu être estimé",
-           f"Tous les clients{NBSP}: le modèle d'achat n'a pas pu être estimé",
-           "Aucun (non estimable)", f"Détail technique{NBSP}: BG/NBD: fit_bgnbd"],
+           f"Tous les clients{NNBSP}: le modèle d'achat n'a pas pu être estimé",
+           "Aucun (non estimable)", f"Détail technique{NNBSP}: BG/NBD: fit_bgnbd"],
     "en": ["BG/NBD, one dropout chance", "Standard: the figures don't (yet) show customers "
            "differing in how quickly they drop off, so everyone gets the same dropout chance: "
            "35,6% after each purchase.", "Large first order: so far no customer seems to have "
@@ -344,9 +354,9 @@ WITHOUT = {
     "nl": "Klanten zonder CLV: 3. aankoopgeschiedenis onbruikbaar (bv. laatste aankoop na het "
           "einde van de periode): 2; het model gaf geen bruikbaar cijfer: 1. Ze tellen niet mee "
           "in de CLV-totalen per kanaal en campagne; hun acquisitiekosten wel.",
-    "fr": f"Clients sans CLV{NBSP}: 3. historique d'achat inutilisable (p.{NBSP}ex. dernier "
-          f"achat après la fin de la période){NBSP}: 2; le modèle n'a pas donné de chiffre "
-          f"exploitable{NBSP}: 1.",
+    "fr": f"Clients sans CLV{NNBSP}: 3. historique d'achat inutilisable (p.{NBSP}ex. dernier "
+          f"achat après la fin de la période){NNBSP}: 2{NNBSP}; le modèle n'a pas donné de "
+          f"chiffre exploitable{NNBSP}: 1.",
     "en": "Customers without CLV: 3. purchase history unusable (e.g. a last purchase after the "
           "end of the period): 2; the model gave no usable figure: 1. They are left out of the "
           "CLV totals by channel and campaign; their acquisition cost is not.",
@@ -409,3 +419,50 @@ def test_the_no_orders_page_opens_cleanly(open_page: Callable[..., PageReport],
     report = open_page(path, name="clv-empty-fr")
     assert report.problems == [] and report.plots == {}
     assert _t("clv_no_orders", "fr") in report.body_text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_reads_on_a_phone(customers, model, cohorts, by_acquisition,
+                                   open_page: Callable[..., PageReport], tmp_path: Path,
+                                   lang: str) -> None:
+    """390 px wide: no axis or bar label clipped or overlapping, no sideways page scroll
+    (screenshot: test-artifacts/clv-phone-<lang>.png)."""
+    path = write_clv(tmp_path / f"clv.{lang}.html", customers, model, cohorts, by_acquisition,
+                   lang=lang, account=f"Zonnig Huis {HOSTILE_SCRIPT}", as_of=AS_OF,
+                   campaign_names=NAMES)
+    report = open_page(path, name=f"clv-phone-{lang}", width=PHONE_WIDTH, probe=PHONE_PROBE)
+    assert report.problems == []
+    assert report.probe["labels"] > 10, report.probe  # the probe did find the labels
+    assert report.probe["clipped"] == [] and report.probe["overlaps"] == [], report.probe
+    assert report.probe["overflow"] <= 0, report.probe
+
+
+THIN = "\u2009–\u2009"  # Babel's range dash between thin spaces
+HEADER_PERIOD = {"nl": f"Klanten verworven 1 sep{THIN}22 nov 2026",
+                 "fr": f"Clients acquis{NNBSP}: 1 sept.{THIN}22 nov. 2026",
+                 "en": f"Customers acquired 1 Sept{THIN}22 Nov 2026"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_site_header_shows_the_acquisition_window(customers, model, cohorts,
+                                                      by_acquisition, lang) -> None:
+    header = Header(page="clv", account=HOSTILE_IMG)
+    html = page(customers, model, cohorts, by_acquisition, lang, header=header)
+    site = html[html.index('<header class="site">'):html.index("</header>")]
+    assert f'<span class="site-period">{esc(HEADER_PERIOD[lang])}</span>' in site
+    assert esc(HOSTILE_IMG) in site and HOSTILE_IMG not in html
+    empty = render_clv(NOTHING, NOTHING, NOTHING, NOTHING, lang="en", as_of=AS_OF,
+                       header=header)
+    assert ('<span class="site-period">Orders up to and including 22 Nov 2026</span>'
+            in empty)
+
+
+def test_every_table_is_downloadable_with_raw_numbers(customers, model, cohorts,
+                                                      by_acquisition) -> None:
+    html = page(customers, model, cohorts, by_acquisition, "nl")
+    assert html.count("<table ") == html.count('data-csv="') == 3
+    for name in ("clv-channels", "clv-campaigns", "clv-models"):
+        assert f'data-csv="{name}"' in html
+    assert 'data-value="0.5"' in html  # a channel's CLV:CAC, not « 0,5× »
+    assert 'data-value="23.335897"' in html  # a model parameter, unrounded
