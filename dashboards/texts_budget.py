@@ -196,8 +196,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "twee weken met volledige conversies; de rest volgt uit de responscurve van het kanaal "
         "(afnemende meeropbrengst).",
         "fr": "Tout est par jour. Dépense par jour\u202f: la moyenne du canal sur les deux "
-        "dernières semaines aux conversions complètes\u202f; le reste découle de la courbe de "
-        "réponse du canal (rendements décroissants).",
+        "dernières semaines dont les conversions sont complètes\u202f; le reste découle de la "
+        "courbe de réponse du canal (rendements décroissants).",
         "en": "Everything per day. Spend a day: the channel's average over the last two weeks "
         "with complete conversions; the rest follows from the channel's response curve "
         "(diminishing returns).",

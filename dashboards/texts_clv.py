@@ -283,8 +283,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "clv_without_note": {
         "nl": "Ze tellen niet mee in de CLV-totalen per kanaal en campagne; hun "
         "acquisitiekosten wel.",
-        "fr": "Ils sont exclus des totaux de CLV par canal et par campagne, mais pas leurs coûts "
-        "d'acquisition.",
+        "fr": "Ils sont exclus des totaux de CLV par canal et par campagne\u202f; leurs coûts "
+        "d'acquisition, eux, y restent.",
         "en": "They are left out of the CLV totals by channel and campaign; their acquisition "
         "cost is not.",
     },
@@ -318,7 +318,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "How CLV is computed",
     },
     "clv_method": {
-        "nl": "Per klant telt de aankoopgeschiedenis in weken: het aantal weken met een "
+        "nl": "De aankoopgeschiedenis van elke klant wordt in weken geteld: het aantal weken "
+        "met een "
         "herhaalaankoop, de week van de laatste aankoop en hoe lang de klant al klant is. "
         "Per segment schat BG/NBD hoe vaak klanten kopen en hoe groot de kans is dat ze nog "
         "actief zijn (P(alive)); tonen de cijfers geen verschil tussen klanten in hoe snel ze "
