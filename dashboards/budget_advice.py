@@ -179,19 +179,21 @@ def _fit_pills(r_squared: float | None, lang: str) -> tuple[Pill, ...]:
     return (Pill(_t("bud_fit_weak", lang), "bad"),)
 
 
-def _return(up: Mapping[str, Any], measure: str, lang: str, currency: str) -> str:
-    """What the extra spend of the up scenario buys: its ROAS, or the cost of one more unit."""
+def _return(up: Mapping[str, Any], measure: str, lang: str, currency: str) -> Cell:
+    """What the extra spend of the up scenario buys: its ROAS, or the cost of one more unit
+    (the raw number behind the cell is the same figure)."""
     ratio = as_number(up.get("incremental_return"))
     if ratio is None:
-        return MISSING
+        return Cell(MISSING)
     if measure in MEASURES and MEASURES[measure].unit == "currency":
-        return _t("bud_marginal_roas", lang).format(value=format_value(ratio, "multiple", lang))
+        return Cell.number(_t("bud_marginal_roas", lang).format(
+            value=format_value(ratio, "multiple", lang)), ratio)
     if ratio <= 0:
-        return MISSING
+        return Cell(MISSING)
     unit = (_t(UNIT_TEXT[measure], lang) if measure in UNIT_TEXT
             else _measure_label(measure, lang).lower())
-    return _t("bud_marginal_cost", lang).format(value=_money(1 / ratio, lang, currency),
-                                                unit=unit)
+    return Cell.number(_t("bud_marginal_cost", lang).format(
+        value=_money(1 / ratio, lang, currency), unit=unit), 1 / ratio)
 
 
 def scenario_change(scenarios: pd.DataFrame) -> float | None:
@@ -230,8 +232,7 @@ def _scenario_row(channel: str, measure: str, pair: pd.DataFrame, lang: str,
         Cell.number(_money(first["spend"], lang, currency), first["spend"]),
         Cell.number(format_value(first["response"], unit, lang, currency), first["response"]),
         delta(downs), delta(ups),
-        Cell.number(_return(up, measure, lang, currency),
-                    up.get("incremental_return")) if up else Cell(MISSING),
+        _return(up, measure, lang, currency) if up else Cell(MISSING),
         Cell.number(format_decimal(r2, "0.00", locale=locale_for(lang)) if r2 is not None
                     else MISSING, r2, pills=_fit_pills(r2, lang)),
     )

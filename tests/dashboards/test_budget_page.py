@@ -22,7 +22,7 @@ from dashboards.site import Header
 from kpi.budget.pacing import pace, pacing_frame
 from kpi.budget.plan import parse_plan
 from kpi.registry import LANGUAGES
-from tests.browser import PageReport
+from tests.browser import READY, PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 from tests.dashboards.phone import PHONE_PROBE, PHONE_WIDTH
 
@@ -433,3 +433,33 @@ def test_every_table_is_downloadable_with_raw_numbers(pacing, recommendations,
     assert 'data-value="54000.0"' in page  # the budget total, not « 54 000,00 € »
     assert 'data-value="1.0083333333333333"' in page  # the total's pacing, unrounded
     assert 'data-value="0.69"' in page  # a curve's r²
+    assert 'data-value="50.0"' in page  # the cost of an extra conversion, as shown
+
+
+@pytest.mark.browser
+def test_the_pacing_table_downloads_as_csv_with_raw_numbers(pacing, recommendations,
+                                                            scenarios, browser,
+                                                            tmp_path: Path) -> None:
+    """The site script's CSV button: raw numbers (data-value) with the page's decimal comma,
+    names as literal text."""
+    path = write_budget(tmp_path / "budget.fr.html", pacing, recommendations, scenarios,
+                        lang="fr", as_of=AS_OF)
+    context = browser.new_context(accept_downloads=True, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        page.wait_for_function(READY, timeout=30_000)
+        buttons = page.locator("button.csv-button")
+        assert buttons.count() == 2  # pacing and scenarios
+        with page.expect_download() as info:
+            buttons.first.click()
+        download = info.value
+        assert download.suggested_filename == "budget-pacing.csv"
+        text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    finally:
+        context.close()
+    lines = text.splitlines()
+    assert len(lines) == 1 + 4 + 1  # heading, four plan lines, the total
+    assert any(line.startswith(f'"{HOSTILE_IMG}"') or line.startswith(HOSTILE_IMG)
+               for line in lines), lines
+    assert "15000" in text and "1,0083333333333333" in text and "€" not in text
