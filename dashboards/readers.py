@@ -4,8 +4,9 @@ warehouse query (Ibis: DuckDB, Spark or BigQuery), not in pandas after loading t
 - drill-down: week rows of its four levels from 25 weeks before the latest complete week
   (the last 13 weeks and the 13 before them; the month to date and the latest 4 weeks fall
   inside);
-- trends: the account's weekly rows (its weekly charts show the whole history) and its daily
-  rows of the last :data:`dashboards.trends.DAILY_WEEKS` weeks;
+- trends: the account's week and month rows (its history charts show everything, by week,
+  4 weeks, month or quarter) and its daily rows of the last
+  :data:`dashboards.trends.DAILY_WEEKS` weeks;
 - overview: the account's week and month rows (the trend charts show the whole history, the
   period switch a year earlier) and the channels' rows of the last 4 complete weeks and of
   the months since the latest complete quarter began;
@@ -102,12 +103,12 @@ def drilldown_pieces(con: Backend, campaigns: int = PIECE_CAMPAIGNS) -> Iterator
 
 
 def trends_rows(con: Backend) -> pd.DataFrame:
-    """The account's weekly rows and its daily rows of the last DAILY_WEEKS weeks."""
+    """The account's week and month rows and its daily rows of the last DAILY_WEEKS weeks."""
     t = con.table(rollup.VALUES_TABLE)
     total = t.filter(t.level == "total")
     days = total.filter(total.grain == "day")
     end = _latest(con, days, complete=False)
-    wanted = total.grain == "week"
+    wanted = total.grain.isin(["week", "month"])
     if end is not None:
         start = daily_start(end)
         wanted = wanted | ((total.grain == "day") & (total.period_start >= _since(start)))

@@ -89,12 +89,13 @@ def test_the_drilldown_reads_26_weeks_and_renders_the_same_page(demo, compare: s
 @pytest.mark.parametrize("compare", ["nowcast", "same_age"])
 def test_trends_read_13_weeks_of_days_and_render_the_same_page(demo, compare: str) -> None:
     con, values, nowcast = demo
-    old, old_now = _old(values, nowcast, ("day", "week"), ("total",))
-    new, new_now = trends_rows(con), nowcast_rows(con, ("total",), ("day", "week"))
+    old, old_now = _old(values, nowcast, ("day", "week", "month"), ("total",))
+    new, new_now = trends_rows(con), nowcast_rows(con, ("total",), ("day", "week", "month"))
     days = _dates(new, "day")
     assert min(_dates(old, "day")) < max(days) - dt.timedelta(days=7 * DAILY_WEEKS - 1) == min(
         days)
-    assert _dates(new, "week") == _dates(old, "week")  # the weekly charts show everything
+    assert _dates(new, "week") == _dates(old, "week")  # the history charts show everything
+    assert _dates(new, "month") == _dates(old, "month")
     kw = {"lang": "nl", "generated_at": GENERATED}
     assert render_trends(judged_values(new, new_now, compare), nowcast=new_now,
                          compare=compare, **kw) == render_trends(
