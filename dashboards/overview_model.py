@@ -123,7 +123,8 @@ def tile(metric: str, row: Mapping[str, Any] | None, lang: str, currency: str, *
     if value is not None and row is not None:
         change, previous = as_number(row["change"]), as_number(row["previous_value"])
         good = None
-        if d.direction is not None and previous is not None and value != previous:
+        if (d.direction is not None and previous is not None and value != previous
+                and format_change(change, lang) != format_change(0, lang)):  # not "0,0%"
             good = d.is_better(value, previous)
         lines = [Line(none or _t("no_previous", lang)) if change is None else
                  Line(pill=pill(change, good, lang, hint or _t("vs_previous_week", lang)))]
