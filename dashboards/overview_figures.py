@@ -23,9 +23,10 @@ from dashboards.formatting import (
 )
 from dashboards.i18n import t
 from dashboards.overview_model import ChannelTable, is_true
-from dashboards.page import ACCENT, GRID, MUTED, TEAL, chart_layout, label_margin
+from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin
 from kpi.registry import MEASURES, Kpi
 
+MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
 MAX_NAME = 28  # characters of a channel name shown on an axis (hover shows it all)
 BAR_METRICS = ("cost", "conversions")
 
@@ -75,17 +76,29 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
                  "marker": {"size": 5, "color": ACCENT}, "customdata": custom,
                  "hovertemplate": hover, "name": plot_text(t("legend_actual", lang))})
     prefix, suffix = axis_affixes(kpi.unit, lang, currency)
-    ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // 6))]  # ≤ 6, the latest included
-    base = chart_layout(lang, margin={"b": 28, "r": 12, "t": 8, "l": label_margin(
+    ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // MAX_TICKS))]  # the latest too
+    base = chart_layout(lang, margin={"b": 28, "r": 28, "t": 8, "l": label_margin(
         values, targets, unit=kpi.unit, lang=lang, currency=currency)})
     layout = {**base, "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
+                                "tickangle": 0,
                                 "tickvals": [d.isoformat() for d in ticks],
                                 "ticktext": [plot_text(format_day_month(d, lang))
                                              for d in ticks]},
               "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
                         "separatethousands": True, "exponentformat": "none", "nticks": 5,
-                        "automargin": False}}
+                        "rangemode": "tozero" if kpi.unit != "multiple" else "normal",
+                        "automargin": False, **flat_range(y)}}
     return {"data": data, "layout": layout}
+
+
+def flat_range(y: Sequence[float | None]) -> dict[str, Any]:
+    """An explicit y range for a flat line (a constant CPC): Plotly would zoom into rounding
+    noise and label ticks "0,799999999999999822 €"; empty otherwise."""
+    shown = [v for v in y if v is not None]
+    if not shown or max(shown) - min(shown) > 1e-9 * max(abs(v) for v in shown):
+        return {}
+    top = max(abs(v) for v in shown) or 1.0
+    return {"range": [0, top * 1.25] if min(shown) >= 0 else [-top * 1.25, top * 1.25]}
 
 
 def channel_figure(tables: Sequence[ChannelTable], lang: str, currency: str
@@ -122,14 +135,12 @@ def channel_figure(tables: Sequence[ChannelTable], lang: str, currency: str
                         customdata=[[n, v] for n, v in zip(names, shown, strict=True)],
                         hovertemplate="%{customdata[0]}<br><b>%{customdata[1]}</b>"
                                       "<extra></extra>")
-    for col, metric in enumerate(metrics, start=1):
-        prefix, suffix = axis_affixes(MEASURES[metric].unit, lang, currency)
-        fig.update_xaxes(row=1, col=col, tickprefix=prefix, ticksuffix=suffix, nticks=4)
-    base = chart_layout(lang, margin={"l": 8, "r": 16, "t": 28, "b": 8}, bargap=0.35,
+    base = chart_layout(lang, margin={"l": 8, "r": 8, "t": 28, "b": 8}, bargap=0.35,
                         uniformtext={"minsize": 9, "mode": "hide"})
     fig.update_layout({k: v for k, v in base.items() if k not in ("xaxis", "yaxis")})
-    fig.update_xaxes(base["xaxis"], showgrid=True, gridcolor=GRID, separatethousands=True,
-                     exponentformat="none")
+    # No x ticks: each bar carries its value (a phone has no room for a scale beside it).
+    fig.update_xaxes(base["xaxis"], showgrid=False, showticklabels=False, rangemode="tozero",
+                     separatethousands=True, exponentformat="none")
     fig.update_yaxes(base["yaxis"], tickvals=names, ticktext=short, tickfont={"size": 12})
     for i, ann in enumerate(fig.layout.annotations):  # subplot titles flush left
         ann.update(x=fig.layout[f"xaxis{i + 1 if i else ''}"].domain[0], xanchor="left",

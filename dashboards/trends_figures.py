@@ -23,6 +23,7 @@ from dashboards.formatting import (
     format_week,
 )
 from dashboards.i18n import translator
+from dashboards.overview_figures import flat_range
 from dashboards.page import ACCENT, MUTED, chart_layout, label_margin
 from dashboards.periods import PERIODS, Period
 from dashboards.texts_periods import TEXTS as PERIOD_TEXTS
@@ -33,7 +34,7 @@ from kpi.registry import KPIS, MEASURES, Kpi, Measure
 HOLIDAY = "#c2410c"  # holiday lines and names: warm, unlike the blue series and grey target
 LAST_YEAR = "#9ca3af"  # last year's line: quiet grey
 GROUP_GAP_DAYS = 2  # holidays this close share one label (Easter Sunday and Monday)
-MAX_TICKS = 6
+MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
 
 _t = translator({**PERIOD_TEXTS, **TEXTS})
 
@@ -139,20 +140,20 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
             notes.append({**common, "text": "▾", "y": 1, "yanchor": "bottom"})
     prefix, suffix = axis_affixes(d.unit, lang, currency)
     if daily:
-        ticks = [s for s in starts if s.weekday() == 0][::-1][::3][::-1]  # every third Monday
+        ticks = [s for s in starts if s.weekday() == 0][::-1][::4][::-1]  # every 4th Monday
     else:
-        ticks = starts[::-1][:: max(1, -(-n // MAX_TICKS))]  # ≤ 6, the latest included
+        ticks = starts[::-1][:: max(1, -(-n // MAX_TICKS))]  # ≤ 4, the latest included
     base = chart_layout(lang, margin={"l": label_margin(values, targets, unit=d.unit, lang=lang,
                                                      currency=currency),
-                                      "r": 12, "t": 8 if daily else 16, "b": 28})
+                                      "r": 28, "t": 8 if daily else 16, "b": 28})
     layout = {**base, "shapes": shapes, "annotations": notes,
-              "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
+              "xaxis": {**base["xaxis"], "type": "date", "automargin": False, "tickangle": 0,
                         "tickvals": [s.isoformat() for s in ticks],
                         "ticktext": [plot_text(format_day_month(s, lang)) for s in ticks]},
               "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
                         "separatethousands": True, "exponentformat": "none", "nticks": 5,
                         "rangemode": "tozero" if d.unit != "multiple" else "normal",
-                        "automargin": False}}
+                        "automargin": False, **flat_range(y)}}
     return {"data": data, "layout": layout}
 
 
