@@ -36,6 +36,7 @@ from dashboards.periods import COMPARISON_KEYS, COMPARISONS, DEFAULT, PERIOD_KEY
 from dashboards.site import Header
 from dashboards.texts_trends import TEXTS
 from dashboards.trends_figures import _day_label, _t, history_figure, trend_figure
+from dashboards.trends_model import history
 from kpi.registry import KPIS, MEASURES
 
 TREND_METRICS = ("cost", "conversions", "cpa", "cpa_blended", "cpl", "cpl_blended", "roas",
@@ -178,8 +179,9 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
     if not weeks.empty:
         weekly_marks = public_holidays(min(weeks["period_start"]), max(weeks["period_end"]),
                                        lang, country)
+        past = history(weeks, months, TREND_METRICS)
         for metric in TREND_METRICS:
-            fig = history_figure(weeks, months, metric, lang, currency, weekly_marks)
+            fig = history_figure(past, metric, lang, currency, weekly_marks)
             if fig is not None:
                 figures[f"weekly-{metric}"] = fig
     meta = [f"{_t('account', lang)}: {account}"] if account else []

@@ -28,7 +28,7 @@ from dashboards.page import ACCENT, MUTED, chart_layout, label_margin
 from dashboards.periods import PERIODS, Period
 from dashboards.texts_periods import TEXTS as PERIOD_TEXTS
 from dashboards.texts_trends import TEXTS
-from dashboards.trends_model import period_rows, point_label, year_ago_values
+from dashboards.trends_model import History, point_label
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 HOLIDAY = "#c2410c"  # holiday lines and names: warm, unlike the blue series and grey target
@@ -157,58 +157,53 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     return {"data": data, "layout": layout}
 
 
-def history_figure(weeks: pd.DataFrame, months: pd.DataFrame, metric: str, lang: str,
-                   currency: str, marks: Sequence[tuple[dt.date, str]]
-                   ) -> dict[str, Any] | None:
+def history_figure(past: History, metric: str, lang: str, currency: str,
+                   marks: Sequence[tuple[dt.date, str]]) -> dict[str, Any] | None:
     """``metric`` over the whole history by every period of the switch: each period's traces
     carry ``meta.period`` (the week's visible, the page's switch shows the chosen one), last
     year's line ``meta.vs = "year"`` as well; each period's x ticks in ``layout.meta.axes``.
     None when the weeks have no value of it."""
-    specs: dict[Period, dict[str, Any]] = {}
-    overlay: dict[Period, list[float | None]] = {}
-    scale = 100.0 if _definition(metric).unit == "percent" else 1.0
-    for period in PERIODS:
-        source = weeks if period in ("week", "4weeks") else months
-        shown = period_rows(source, period, [metric]).sort_values("period_start")
-        spec = trend_figure(shown, metric, lang, currency, marks if period == "week" else [],
-                            daily=False, label=point_label(period, lang))
-        if spec is not None:
-            specs[period] = spec
-            overlay[period] = year_ago_values(source, shown.drop_duplicates("period_start"),
-                                              period, metric)
-    if "week" not in specs:
-        return None
+    unit = _definition(metric).unit
+    scale = 100.0 if unit == "percent" else 1.0
     data: list[dict[str, Any]] = []
     axes: dict[str, dict[str, Any]] = {}
-    margin = 0
-    for period, spec in specs.items():
-        xs = spec["data"][-1]["x"]
-        ys = [None if v is None else v * scale for v in overlay[period]]
-        if any(v is not None for v in ys):
-            unit = _definition(metric).unit
-            data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+    layout: dict[str, Any] | None = None
+    margin, before_all = 0, []
+    for period in PERIODS:
+        shown = past.rows[period]
+        shown = shown[shown["metric"] == metric].sort_values("period_start")
+        spec = trend_figure(shown, metric, lang, currency, marks if period == "week" else [],
+                            daily=False, label=point_label(period, lang))
+        if spec is None:
+            if period == "week":
+                return None
+            continue
+        layout = layout or spec["layout"]
+        starts = list(shown.drop_duplicates("period_start")["period_start"])
+        before = [past.year_ago[period].get((s, metric)) for s in starts]
+        before_all += before
+        if any(v is not None for v in before):
+            data.append({"type": "scatter", "x": spec["data"][-1]["x"],
+                         "y": [None if v is None else v * scale for v in before],
+                         "mode": "lines", "visible": False,
                          "line": {"color": LAST_YEAR, "width": 1.75, "dash": "longdash"},
                          "name": plot_text(_t("legend_last_year", lang)),
-                         "hovertemplate": "%{customdata}<extra></extra>",
-                         "customdata": [plot_text(f'{_t("legend_last_year", lang)}: '
-                                                  f"{format_value(v, unit, lang, currency)}")
-                                        for v in overlay[period]],
-                         "visible": False, "meta": {"period": period, "vs": "year"}})
-        for trace in spec["data"]:
-            data.append({**trace, "visible": period == "week", "meta": {"period": period}})
+                         "customdata": [plot_text(format_value(v, unit, lang, currency))
+                                        for v in before],
+                         "hovertemplate": plot_text(_t("legend_last_year", lang))
+                         + "<br><b>%{customdata}</b><extra></extra>",
+                         "meta": {"period": period, "vs": "year"}})
+        data += [{**trace, "visible": period == "week", "meta": {"period": period}}
+                 for trace in spec["data"]]
         x_axis = spec["layout"]["xaxis"]
+        ticks = [dt.date.fromisoformat(v) for v in x_axis["tickvals"]]
         axes[period] = {"xaxis.tickvals": x_axis["tickvals"],
-                        "xaxis.ticktext": x_axis["ticktext"]}
+                        "xaxis.ticktext": [plot_text(_tick(d, period, lang)) for d in ticks]}
         margin = max(margin, spec["layout"]["margin"]["l"])
-        if period != "week":
-            ticks = [dt.date.fromisoformat(v) for v in x_axis["tickvals"]]
-            axes[period]["xaxis.ticktext"] = [plot_text(_tick(d, period, lang)) for d in ticks]
-    layout = specs["week"]["layout"]
-    margin = max(margin, label_margin([v for o in overlay.values() for v in o],
-                                      unit=_definition(metric).unit, lang=lang,
-                                      currency=currency))
-    layout = {**layout, "margin": {**layout["margin"], "l": margin}, "meta": {"axes": axes}}
-    return {"data": data, "layout": layout}
+    assert layout is not None
+    margin = max(margin, label_margin(before_all, unit=unit, lang=lang, currency=currency))
+    return {"data": data, "layout": {**layout, "margin": {**layout["margin"], "l": margin},
+                                     "meta": {"axes": axes}}}
 
 
 def _tick(day: dt.date, period: Period, lang: str) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
 from dashboards.formatting import babel_locale, format_range, format_week
-from dashboards.periods import LENGTH, Period, Span, year_ago
+from dashboards.periods import GRAIN, LENGTH, PERIODS, Period, Span, year_ago
 from kpi.registry import KPIS, MEASURES
 
 COLUMNS = ["metric", "period_start", "period_end", "value", "target", "provisional", "complete"]
@@ -52,79 +53,95 @@ def _blocks(starts: Sequence[dt.date], done: set[dt.date], period: Period) -> li
 
 
 class Sums:
-    """Fast sums over a grain's rows: measures, targets and flags by period start."""
+    """Fast sums over one grain's rows: values, targets and flags by (period start, metric)."""
 
     def __init__(self, rows: pd.DataFrame) -> None:
-        self.values = rows.pivot_table(index="period_start", columns="metric", values="value",
-                                       aggfunc="first")
-        self.targets = rows.pivot_table(index="period_start", columns="metric",
-                                        values="target", aggfunc="first")
-        flags = rows.drop_duplicates("period_start").set_index("period_start")
-        self.provisional = flags["provisional"].map(_flag)
-        self.complete = flags["complete"].map(_flag)
+        rows = rows.drop_duplicates(["period_start", "metric"])
+        starts = list(rows["period_start"])
+        keys = list(zip(starts, rows["metric"], strict=True))
+        self.values = {k: None if pd.isna(v) else float(v)
+                       for k, v in zip(keys, rows["value"], strict=True)}
+        self.targets = {k: None if pd.isna(v) else float(v)
+                        for k, v in zip(keys, rows["target"], strict=True)}
+        self.starts = sorted(set(starts))
+        self.provisional: dict[dt.date, bool] = {}
+        self.complete: dict[dt.date, bool] = {}
+        for start, prov, done in zip(starts, rows["provisional"], rows["complete"], strict=True):
+            self.provisional[start] = self.provisional.get(start, False) or _flag(prov)
+            self.complete[start] = self.complete.get(start, True) and _flag(done)
 
     def has(self, span: Span) -> bool:
-        return all(s in self.values.index for s in span.starts)
+        return all(s in self.complete for s in span.starts)
 
     def value(self, span: Span, metric: str) -> float | None:
         """``metric`` over ``span``: a stored value for one period, else from summed parts."""
         if not self.has(span):
             return None
-        if len(span.starts) == 1 and metric in self.values:
-            found = self.values.at[span.start, metric]
-            return None if pd.isna(found) else float(found)
+        if len(span.starts) == 1 and (span.start, metric) in self.values:
+            return self.values[(span.start, metric)]
         if metric in MEASURES:
-            if metric not in self.values:
+            parts = [self.values.get((s, metric)) for s in span.starts]
+            if any(v is None for v in parts):
                 return None
-            part = self.values.loc[list(span.starts), metric]
-            return None if part.isna().any() else float(part.sum())
+            return float(sum(parts))  # type: ignore[arg-type]
         kpi = KPIS[metric]
         return kpi.compute(self.value(span, kpi.numerator), self.value(span, kpi.denominator))
 
     def target(self, span: Span, metric: str) -> float | None:
-        if metric not in self.targets or not self.has(span):
-            return None
-        part = self.targets.loc[list(span.starts), metric]
-        if part.isna().any():
+        parts = [self.targets.get((s, metric)) for s in span.starts]
+        if not parts or any(v is None for v in parts):
             return None
         if metric in MEASURES:
-            return float(part.sum())
-        return float(part.iloc[0]) if part.nunique() == 1 else None
+            return float(sum(parts))  # type: ignore[arg-type]
+        return parts[0] if len(set(parts)) == 1 else None
 
 
-def period_rows(rows: pd.DataFrame, period: Period, metrics: Sequence[str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class History:
+    """The account's history by every period of the switch: each period's rows
+    (:data:`COLUMNS`, every metric asked for) and the same periods a year earlier."""
+
+    rows: dict[str, pd.DataFrame]
+    year_ago: dict[str, dict[tuple[dt.date, str], float | None]]
+
+
+def history(weeks: pd.DataFrame, months: pd.DataFrame, metrics: Sequence[str]) -> History:
+    """:class:`History` from the account's week and month rows (``period_start`` as dates)."""
+    sums = {"week": Sums(weeks), "month": Sums(months)}
+    rows: dict[str, pd.DataFrame] = {}
+    before: dict[str, dict[tuple[dt.date, str], float | None]] = {}
+    for period in PERIODS:
+        grain = GRAIN[period]
+        source, found = (weeks, sums["week"]) if grain == "week" else (months, sums["month"])
+        rows[period] = period_rows(source, found, period, metrics)
+        before[period] = {}
+        for start in rows[period]["period_start"].drop_duplicates():
+            earlier = year_ago(Span(grain, _starts(start, period)))
+            for metric in metrics:
+                before[period][(start, metric)] = (None if earlier is None
+                                                   else found.value(earlier, metric))
+    return History(rows, before)
+
+
+def period_rows(rows: pd.DataFrame, sums: Sums, period: Period,
+                metrics: Sequence[str]) -> pd.DataFrame:
     """The history of ``metrics`` by ``period`` (columns :data:`COLUMNS`), from the account's
-    rows of the period's grain (``period_start`` as dates)."""
+    rows of the period's grain and their :class:`Sums`."""
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     if LENGTH[period] == 1:
         return rows[rows["metric"].isin(metrics)]
-    sums = Sums(rows)
     done = {s for s, ok in sums.complete.items() if ok}
     records = []
-    for span in _blocks(list(sums.values.index), done, period):
-        provisional = bool(sums.provisional.loc[list(span.starts)].any())
-        complete = bool(sums.complete.loc[list(span.starts)].all())
+    for span in _blocks(sums.starts, done, period):
+        provisional = any(sums.provisional[s] for s in span.starts)
+        complete = all(sums.complete[s] for s in span.starts)
         for metric in metrics:
             records.append({"metric": metric, "period_start": span.start,
                             "period_end": span.end, "value": sums.value(span, metric),
                             "target": sums.target(span, metric), "provisional": provisional,
                             "complete": complete})
     return pd.DataFrame(records, columns=COLUMNS)
-
-
-def year_ago_values(rows: pd.DataFrame, shown: pd.DataFrame, period: Period,
-                    metric: str) -> list[float | None]:
-    """For each point of ``shown`` (one metric's :func:`period_rows`), the same period a year
-    earlier (same ISO weeks, same months), None where there is no data."""
-    sums = Sums(rows) if not rows.empty else None
-    grain = "week" if period in ("week", "4weeks") else "month"
-    out: list[float | None] = []
-    for start in shown["period_start"]:
-        span = Span(grain, _starts(start, period))
-        before = year_ago(span)
-        out.append(None if sums is None or before is None else sums.value(before, metric))
-    return out
 
 
 def _starts(start: dt.date, period: Period) -> tuple[dt.date, ...]:
