@@ -45,14 +45,15 @@ DRILLDOWN_LEVELS = ("total", "channel", "campaign", "ad_group")
     group_name="dashboards",
     deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE],
     kinds={"plotly", "html"},
-    description="overview.html: KPI tiles vs target and previous week, trends, channels; "
-    "one self-contained file per language.",
+    description="overview.html: KPI tiles vs target and the previous period or a year earlier "
+    "(week, 4 weeks, month, quarter, chosen on the page), trends, channels; one self-contained "
+    "file per language.",
 )
 def overview_dashboard(warehouse: WarehouseResource,
                        settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    lag = _nowcast(con, config, DASHBOARD_LEVELS, ("week",))
+    lag = _nowcast(con, config, DASHBOARD_LEVELS, ("week", "month"))
     path = _each_language(con, write_overview, settings.output(), "overview", config,
                           judged_values(overview_rows(con), **lag), **lag)
     return _page_result(path)
@@ -199,14 +200,15 @@ def clv_dashboard(warehouse: WarehouseResource,
     group_name="dashboards",
     deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE],
     kinds={"plotly", "html"},
-    description="trends.html: daily (13 weeks) and weekly KPI trends with targets, provisional "
+    description="trends.html: daily (13 weeks) KPI trends and the whole history by week, 4 weeks, "
+    "month or quarter (chosen on the page, last year alongside), with targets, provisional "
     "points and Belgian public holidays named in the page's language.",
 )
 def trends_dashboard(warehouse: WarehouseResource,
                      settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    lag = _nowcast(con, config, ("total",), ("day", "week"))
+    lag = _nowcast(con, config, ("total",), ("day", "week", "month"))
     path = _each_language(con, write_trends, settings.output(), "trends", config,
                           judged_values(trends_rows(con), **lag), **lag)
     return _page_result(path)

@@ -4,10 +4,12 @@ warehouse query (Ibis: DuckDB, Spark or BigQuery), not in pandas after loading t
 - drill-down: week rows of its four levels from 25 weeks before the latest complete week
   (the last 13 weeks and the 13 before them; the month to date and the latest 4 weeks fall
   inside);
-- trends: the account's weekly rows (its weekly charts show the whole history) and its daily
-  rows of the last :data:`dashboards.trends.DAILY_WEEKS` weeks;
-- overview: the account's weekly rows (the trend charts show the whole history) and the
-  channels' rows of the latest complete week and the one before;
+- trends: the account's week and month rows (its history charts show everything, by week,
+  4 weeks, month or quarter) and its daily rows of the last
+  :data:`dashboards.trends.DAILY_WEEKS` weeks;
+- overview: the account's week and month rows (the trend charts show the whole history, the
+  period switch a year earlier) and the channels' rows of the last 4 complete weeks and of
+  the months since the latest complete quarter began;
 - each page's ``kpi_nowcast`` rows: its levels, the grains it shows.
 
 A page rendered from these rows is the page rendered from the whole table (tested).
@@ -33,6 +35,7 @@ Backend = Any  # an Ibis backend (DuckDB, Spark, BigQuery)
 DRILLDOWN_WEEKS = 2 * max(PERIOD_WEEKS.values())  # the longest period and the one before it
 DRILLDOWN_COLUMNS = (*REQUIRED_COLUMNS, "series_key", "kind", "previous_value")  # all it uses
 PIECE_CAMPAIGNS = 100  # campaigns (with their ad groups) the drill-down judges at once
+CHANNEL_WEEKS = 4  # the overview's longest period of weeks
 NOWCAST_COLUMNS = (*maturity.KEYS, "nowcast", "low", "high", "completeness")  # what pages use
 
 
@@ -100,12 +103,12 @@ def drilldown_pieces(con: Backend, campaigns: int = PIECE_CAMPAIGNS) -> Iterator
 
 
 def trends_rows(con: Backend) -> pd.DataFrame:
-    """The account's weekly rows and its daily rows of the last DAILY_WEEKS weeks."""
+    """The account's week and month rows and its daily rows of the last DAILY_WEEKS weeks."""
     t = con.table(rollup.VALUES_TABLE)
     total = t.filter(t.level == "total")
     days = total.filter(total.grain == "day")
     end = _latest(con, days, complete=False)
-    wanted = total.grain == "week"
+    wanted = total.grain.isin(["week", "month"])
     if end is not None:
         start = daily_start(end)
         wanted = wanted | ((total.grain == "day") & (total.period_start >= _since(start)))
@@ -113,18 +116,31 @@ def trends_rows(con: Backend) -> pd.DataFrame:
 
 
 def overview_rows(con: Backend) -> pd.DataFrame:
-    """The account's weekly rows and its channels' rows of the latest complete week (as the
-    page finds it: on the account's rows) and the week before."""
+    """The account's week and month rows (the trend charts show every week; the period switch
+    compares with a year earlier), and its channels' rows of the last 4 complete weeks and of
+    the months since the latest complete quarter began (the latest complete month falls
+    inside); the latest complete week and month as the page finds them: on the account's
+    rows."""
     t = con.table(rollup.VALUES_TABLE)
-    weeks = t.filter(t.grain == "week")
-    total = weeks.filter(weeks.level == "total")
-    done = total.filter(total.complete.fill_null(False))
-    latest = _latest(con, done, complete=False)
+    rows = t.filter(t.grain.isin(["week", "month"]))
+    total = rows.filter(rows.level == "total")
+    weeks = total.filter(total.grain == "week")
+    latest = _latest(con, weeks.filter(weeks.complete.fill_null(False)), complete=False)
     if latest is None:
-        return con.execute(in_order(total))
-    channels = (weeks.level == "channel") & (
-        weeks.period_start >= _since(latest - dt.timedelta(weeks=1)))
-    return con.execute(in_order(weeks.filter((weeks.level == "total") | channels)))
+        return con.execute(in_order(weeks))
+    months = total.filter((total.grain == "month") & total.complete.fill_null(False))
+    month = _latest(con, months, complete=False) or latest.replace(day=1)
+    quarter = _months_before(month, month.month % 3 + 2)  # the latest complete quarter's start
+    channel = rows.level == "channel"
+    wanted = (rows.level == "total") | (channel & (rows.grain == "week") & (
+        rows.period_start >= _since(latest - dt.timedelta(weeks=CHANNEL_WEEKS - 1)))) | (
+        channel & (rows.grain == "month") & (rows.period_start >= _since(quarter)))
+    return con.execute(in_order(rows.filter(wanted)))
+
+
+def _months_before(start: dt.date, months: int) -> dt.date:
+    index = start.year * 12 + start.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def nowcast_rows(con: Backend, levels: Sequence[str],

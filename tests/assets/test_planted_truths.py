@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from markupsafe import escape
 
 from dashboards.formatting import format_value
 from kpi.registry import KPIS
@@ -102,12 +103,13 @@ def test_the_overview_shows_no_cost_per_acquisition_for_unpaid_channels(built):
     for lang in ("nl", "fr", "en"):
         page = (paths.output / f"overview.{lang}.html").read_text(encoding="utf-8")
         body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-        heads = re.findall(r"<th>(.*?)</th>", page.split("<tbody>", 1)[0].rsplit("<table>")[-1])
-        cpa = heads.index(KPIS["cpa"].label(lang).replace("'", "&#x27;"))
-        rows = {cells[0]: cells for cells in (re.findall(r"<td>(.*?)</td>", r)
+        heads = re.findall(r"<th>(.*?)</th>",
+                           re.split(r"<table[ >]", page.split("<tbody>", 1)[0])[-1])
+        cpa = heads.index(escape(KPIS["cpa"].label(lang)))
+        rows = {cells[0]: cells for cells in (re.findall(r"<td[^>]*>(.*?)</td>", r)
                                               for r in re.findall(r"<tr>(.*?)</tr>", body))}
         for channel in ("Organic Search", "Direct", "Email"):
             assert rows[channel][cpa] == "–", (lang, channel, rows[channel])
         assert rows["Paid Search"][cpa] not in ("–", format_value(0.0, "currency", lang))
-        blended = KPIS["cpa_blended"].label(lang).replace("'", "&#x27;")
+        blended = escape(KPIS["cpa_blended"].label(lang))
         assert f"{blended}: " in page

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from dashboards.formatting import format_value, format_week
@@ -47,7 +48,7 @@ def test_page_shows_every_tile_and_trend_with_registry_labels(kpi_values: pd.Dat
     page = render_overview(kpi_values, lang=lang, account="Demo")
     for metric in TILE_METRICS:
         d = KPIS.get(metric) or MEASURES[metric]
-        assert f">{d.label(lang).replace(chr(39), '&#x27;')}<" in page, metric
+        assert f">{escape(d.label(lang))}<" in page, metric
     for metric in ("cost", "cpa", "roas", "conversion_rate"):
         unit = (KPIS.get(metric) or MEASURES[metric]).unit
         assert format_value(total(kpi_values, metric)["value"], unit, lang) in page, metric
@@ -117,7 +118,7 @@ def test_page_size_budget(kpi_values: pd.DataFrame) -> None:
 
 def test_empty_input_renders_the_no_data_state() -> None:
     page = render_overview(pd.DataFrame(), lang="fr")
-    assert t("no_data_hint", "fr").replace("'", "&#x27;") in page
+    assert escape(t("no_data_hint", "fr")) in page
     assert page.count(t("no_data", "fr")) == 1  # one clear message, not one per chart
     assert 'class="plot"' not in page and "data-plots" not in page.split("<script>")[0]
 

@@ -89,12 +89,13 @@ def test_the_drilldown_reads_26_weeks_and_renders_the_same_page(demo, compare: s
 @pytest.mark.parametrize("compare", ["nowcast", "same_age"])
 def test_trends_read_13_weeks_of_days_and_render_the_same_page(demo, compare: str) -> None:
     con, values, nowcast = demo
-    old, old_now = _old(values, nowcast, ("day", "week"), ("total",))
-    new, new_now = trends_rows(con), nowcast_rows(con, ("total",), ("day", "week"))
+    old, old_now = _old(values, nowcast, ("day", "week", "month"), ("total",))
+    new, new_now = trends_rows(con), nowcast_rows(con, ("total",), ("day", "week", "month"))
     days = _dates(new, "day")
     assert min(_dates(old, "day")) < max(days) - dt.timedelta(days=7 * DAILY_WEEKS - 1) == min(
         days)
-    assert _dates(new, "week") == _dates(old, "week")  # the weekly charts show everything
+    assert _dates(new, "week") == _dates(old, "week")  # the history charts show everything
+    assert _dates(new, "month") == _dates(old, "month")
     kw = {"lang": "nl", "generated_at": GENERATED}
     assert render_trends(judged_values(new, new_now, compare), nowcast=new_now,
                          compare=compare, **kw) == render_trends(
@@ -102,14 +103,16 @@ def test_trends_read_13_weeks_of_days_and_render_the_same_page(demo, compare: st
 
 
 @pytest.mark.parametrize("compare", ["nowcast", "same_age"])
-def test_the_overview_reads_two_weeks_of_channels_and_renders_the_same_page(
+def test_the_overview_reads_4_weeks_and_a_quarter_of_channels_and_renders_the_same_page(
         demo, compare: str) -> None:
     con, values, nowcast = demo
     old, old_now = _old(values, nowcast, ("week", "month"), ("total", "channel"))
-    new, new_now = overview_rows(con), nowcast_rows(con, ("total", "channel"), ("week",))
-    assert _dates(new, "week", "channel") == {W47.start - dt.timedelta(weeks=1), W47.start}
+    new, new_now = overview_rows(con), nowcast_rows(con, ("total", "channel"), ("week", "month"))
+    assert _dates(new, "week", "channel") == {W47.start - dt.timedelta(weeks=k) for k in range(4)}
     assert _dates(new, "week", "total") == _dates(old, "week", "total")
-    assert "month" not in set(new["grain"]) and len(new) < len(old) / 3
+    assert _dates(new, "month", "total") == _dates(old, "month", "total")
+    assert min(_dates(new, "month", "channel")) == dt.date(2026, 7, 1)  # Q3: latest complete
+    assert len(new) < len(old) / 3
     kw = {"lang": "en", "generated_at": GENERATED}
     assert render_overview(judged_values(new, new_now, compare), nowcast=new_now,
                            compare=compare, **kw) == render_overview(

@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from markupsafe import escape as esc
 from plotly.offline import get_plotlyjs
 
-from dashboards.page import esc, figure_json
+from dashboards.page import figure_json
 from dashboards.trends import (
     TEXTS,
     TREND_METRICS,
@@ -297,7 +298,7 @@ def test_a_metric_without_values_has_no_chart(values: pd.DataFrame) -> None:
 @pytest.mark.parametrize(("lang", "until", "country", "item"), [
     ("nl", "Gegevens tot en met 27 mei 2026", "Feestdagen: België",
      '<li><span class="meta">do 14 mei 2026</span> O. L. H. Hemelvaart</li>'),
-    ("fr", "Données jusqu&#x27;au 27 mai 2026 inclus", "Jours fériés\u00a0: Belgique",
+    ("fr", "Données jusqu&#39;au 27 mai 2026 inclus", "Jours fériés\u00a0: Belgique",
      '<li><span class="meta">jeu. 14 mai 2026</span> Ascension</li>'),
     ("en", "Data up to and including 27 May 2026", "Public holidays: Belgium",
      '<li><span class="meta">Thu, 14 May 2026</span> Ascension Day</li>'),
@@ -362,12 +363,18 @@ def test_write_is_atomic(values: pd.DataFrame, tmp_path: Path) -> None:
 # -- in Chromium ----------------------------------------------------------------------------------
 
 HOVER_ASCENSION = """async () => {
+  const shown = {};  // traces drawn (not hidden by the period switch) with points, per chart
+  document.querySelectorAll('.js-plotly-plot').forEach(g => {
+    shown[g.id] = g.data.filter(tr => tr.visible !== false && (tr.x || []).some(
+      (x, i) => x != null && (tr.y || [])[i] != null)).length;
+  });
   const gd = document.getElementById('daily-cpa');
   const curve = gd.data.findIndex(tr => tr.line && tr.line.dash === 'dot');
   Plotly.Fx.hover(gd, [{curveNumber: curve,
                         pointNumber: gd.data[curve].x.indexOf('2026-05-14')}]);
   await new Promise(r => setTimeout(r, 100));
-  return Array.from(gd.querySelectorAll('.hoverlayer text')).map(e => e.textContent).join(' ');
+  return {shown: shown, hover: Array.from(gd.querySelectorAll('.hoverlayer text'))
+    .map(e => e.textContent).join(' ')};
 }"""
 
 
@@ -388,12 +395,14 @@ def test_the_page_opens_cleanly_in_chromium(values: pd.DataFrame,
     assert set(report.plots) == {f"{kind}-{m}" for kind in ("daily", "weekly")
                                  for m in TREND_METRICS}
     with_target = {f"{kind}-{m}" for kind in ("daily", "weekly") for m in TARGETS}
-    assert all(n == (3 if fid in with_target else 2) for fid, n in report.plots.items()), \
-        report.plots  # final, provisional (and target) lines all have points
+    shown = report.probe["shown"]  # the other periods' traces wait hidden for the switch
+    assert set(shown) == set(report.plots) and all(n >= 2 for n in report.plots.values())
+    assert all(n == (3 if fid in with_target else 2) for fid, n in shown.items()), \
+        shown  # final, provisional (and target) lines all have points
     assert account in report.body_text
     assert report.svg_texts.count(ascension) == len(TREND_METRICS)  # on each daily chart
     assert report.svg_texts.count(pentecost) == len(TREND_METRICS)
-    assert ascension in report.probe and cpa in report.probe, report.probe
+    assert ascension in report.probe["hover"] and cpa in report.probe["hover"], report.probe
 
 
 @pytest.mark.browser

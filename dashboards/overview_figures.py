@@ -1,0 +1,148 @@
+"""The overview's figures: a weekly line per KPI (shared by every period) and the channels'
+cost and conversions as bars, one pair of traces per period (the switch shows one).
+
+Text in a figure is escaped for Plotly, which draws a subset of HTML in its labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboards.formatting import (
+    as_number,
+    axis_affixes,
+    format_day_month,
+    format_value,
+    format_week,
+)
+from dashboards.i18n import t
+from dashboards.overview_model import ChannelTable, is_true
+from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin
+from kpi.registry import MEASURES, Kpi
+
+MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
+MAX_NAME = 28  # characters of a channel name shown on an axis (hover shows it all)
+BAR_METRICS = ("cost", "conversions")
+
+
+def plot_text(text: object) -> str:
+    """``text`` for a Plotly label: Plotly renders <b>, <i>, <br>... so data is escaped."""
+    return escape(str(text), quote=True)
+
+
+def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
+                 ) -> dict[str, Any] | None:
+    """Weekly line of one KPI: solid when final, dotted over provisional or incomplete weeks;
+    a plain Plotly spec (:func:`dashboards.page.figure_json`)."""
+    rows = rows.sort_values("period_start")
+    values = [as_number(v) for v in rows["value"]]
+    if all(v is None for v in values):
+        return None
+    scale = 100.0 if kpi.unit == "percent" else 1.0  # axis ticks read like the tiles: 3,4 %
+    x, n = [d.isoformat() for d in rows["period_start"]], len(values)
+    prov = [is_true(p) for p in rows["provisional"]]
+    flagged = [p or not is_true(c) for p, c in zip(prov, rows["complete"], strict=True)]
+    near = [any(flagged[max(0, i - 1): i + 2]) for i in range(n)]
+    custom = [[plot_text(format_week(s, e, lang)),
+               plot_text(format_value(v, kpi.unit, lang, currency)),
+               plot_text(t("provisional" if p else "incomplete", lang)) if f else ""]
+              for s, e, v, p, f in zip(rows["period_start"], rows["period_end"], values, prov,
+                                       flagged, strict=True)]
+    y = [None if v is None else v * scale for v in values]
+    hover = "%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}<extra></extra>"
+    targets = [as_number(v) for v in rows["target"]]
+    data: list[dict[str, Any]] = []
+    if any(v is not None for v in targets):
+        data.append({"type": "scatter", "x": x,
+                     "y": [None if v is None else v * scale for v in targets], "mode": "lines",
+                     "line": {"color": MUTED, "dash": "dash", "width": 1.5},
+                     "name": plot_text(t("legend_target", lang)), "hoverinfo": "skip"})
+    data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
+                 "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
+                 "marker": {"size": 7, "color": "#fff", "line": {"color": ACCENT, "width": 2},
+                            "opacity": [1 if f else 0 for f in flagged]},
+                 "customdata": custom, "hovertemplate": hover,
+                 "hoverinfo": ["all" if f else "skip" for f in flagged],
+                 "name": plot_text(t("legend_provisional", lang))})
+    data.append({"type": "scatter", "x": x,
+                 "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
+                 "mode": "lines+markers", "line": {"color": ACCENT, "width": 2.25},
+                 "marker": {"size": 5, "color": ACCENT}, "customdata": custom,
+                 "hovertemplate": hover, "name": plot_text(t("legend_actual", lang))})
+    prefix, suffix = axis_affixes(kpi.unit, lang, currency)
+    ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // MAX_TICKS))]  # the latest too
+    base = chart_layout(lang, margin={"b": 28, "r": 28, "t": 8, "l": label_margin(
+        values, targets, unit=kpi.unit, lang=lang, currency=currency)})
+    layout = {**base, "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
+                                "tickangle": 0,
+                                "tickvals": [d.isoformat() for d in ticks],
+                                "ticktext": [plot_text(format_day_month(d, lang))
+                                             for d in ticks]},
+              "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
+                        "separatethousands": True, "exponentformat": "none", "nticks": 5,
+                        "rangemode": "tozero" if kpi.unit != "multiple" else "normal",
+                        "automargin": False, **flat_range(y)}}
+    return {"data": data, "layout": layout}
+
+
+def flat_range(y: Sequence[float | None]) -> dict[str, Any]:
+    """An explicit y range for a flat line (a constant CPC): Plotly would zoom into rounding
+    noise and label ticks "0,799999999999999822 €"; empty otherwise."""
+    shown = [v for v in y if v is not None]
+    if not shown or max(shown) - min(shown) > 1e-9 * max(abs(v) for v in shown):
+        return {}
+    top = max(abs(v) for v in shown) or 1.0
+    return {"range": [0, top * 1.25] if min(shown) >= 0 else [-top * 1.25, top * 1.25]}
+
+
+def channel_figure(tables: Sequence[ChannelTable], lang: str, currency: str
+                   ) -> go.Figure | None:
+    """Horizontal bars of cost and conversions per channel, side by side: two traces per
+    period (``meta.period``), only the first period's visible (the page's switch shows the
+    chosen one). Channels in the first period's order, biggest cost on top."""
+    if not tables:
+        return None
+    first = tables[0].sums
+    metrics = [m for m in BAR_METRICS
+               if any(t_.sums[m].map(as_number).notna().any() for t_ in tables)]
+    if not metrics:
+        return None
+    order = [str(c) for c in first.index]
+    order += [str(c) for t_ in tables[1:] for c in t_.sums.index if str(c) not in order]
+    full = order[::-1]  # plotly draws the first category at the bottom
+    names = [plot_text(c) for c in full]
+    short = [plot_text(c if len(c) <= MAX_NAME else c[: MAX_NAME - 1] + "…") for c in full]
+    fig = make_subplots(rows=1, cols=len(metrics), shared_yaxes=True, horizontal_spacing=0.08,
+                        subplot_titles=[plot_text(MEASURES[m].label(lang)) for m in metrics])
+    for i, table in enumerate(tables):
+        sums = table.sums.reindex(full)
+        for col, (metric, color) in enumerate(zip(metrics, (ACCENT, TEAL), strict=False),
+                                              start=1):
+            unit = MEASURES[metric].unit
+            vals = [as_number(v) for v in sums[metric]]
+            shown = [plot_text(format_value(v, unit, lang, currency)) for v in vals]
+            fig.add_bar(row=1, col=col, orientation="h", y=names, x=vals,
+                        marker={"color": color}, text=shown, textposition="inside",
+                        insidetextanchor="end", constraintext="inside", cliponaxis=False,
+                        name=plot_text(MEASURES[metric].label(lang)),
+                        visible=i == 0, meta={"period": table.period},
+                        customdata=[[n, v] for n, v in zip(names, shown, strict=True)],
+                        hovertemplate="%{customdata[0]}<br><b>%{customdata[1]}</b>"
+                                      "<extra></extra>")
+    base = chart_layout(lang, margin={"l": 8, "r": 8, "t": 28, "b": 8}, bargap=0.35,
+                        uniformtext={"minsize": 9, "mode": "hide"})
+    fig.update_layout({k: v for k, v in base.items() if k not in ("xaxis", "yaxis")})
+    # No x ticks: each bar carries its value (a phone has no room for a scale beside it).
+    fig.update_xaxes(base["xaxis"], showgrid=False, showticklabels=False, rangemode="tozero",
+                     separatethousands=True, exponentformat="none")
+    fig.update_yaxes(base["yaxis"], tickvals=names, ticktext=short, tickfont={"size": 12})
+    for i, ann in enumerate(fig.layout.annotations):  # subplot titles flush left
+        ann.update(x=fig.layout[f"xaxis{i + 1 if i else ''}"].domain[0], xanchor="left",
+                   font={"size": 12.5, "color": MUTED})
+    return fig
