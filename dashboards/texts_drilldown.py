@@ -6,6 +6,8 @@ Shared texts live in dashboards/i18n.py; KPI and measure names in kpi.registry.
 TEXTS: dict[str, dict[str, str]] = {
     "dd_title": {"nl": "Drill-down: kanalen en campagnes", "fr": "Détail par canal et campagne",
                  "en": "Drill-down: channels and campaigns"},
+    "dd_account": {"nl": "Account: {account}", "fr": "Compte\u202f: {account}",
+                   "en": "Account: {account}"},
     "dd_period": {"nl": "Periode", "fr": "Période", "en": "Period"},
     "dd_period_1w": {"nl": "Laatste volledige week", "fr": "Dernière semaine complète",
                      "en": "Latest complete week"},

@@ -19,6 +19,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 from playwright.sync_api import Browser
 
 from dashboards.drilldown import (
@@ -41,7 +42,6 @@ from dashboards.drilldown_data import (
     week_rows,
 )
 from dashboards.formatting import format_change, format_value
-from dashboards.page import esc
 from kpi.registry import KPIS, LANGUAGES, MEASURES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
@@ -69,6 +69,13 @@ TREE = {
 LATE_START = {"Home battery": 12}  # launched in week 12: absent from older periods
 TARGETS = {"cpa": 45.0}
 BRAND_CPA = 30.0
+
+
+def esc(text: object) -> str:
+    """Text as the autoescaped page writes it."""
+    return str(escape(text))
+
+
 COLUMNS = ("grain", "level", "period_start", "period_end", "period_label", "complete",
            "provisional", "series_key", "channel", "campaign_key", "campaign_name",
            "ad_group_key", "ad_group_name", "metric", "kind", "value", "numerator",
