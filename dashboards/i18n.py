@@ -83,6 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Works offline and makes no network requests (plotly.js sits in the same folder).",
     },
     "exp_title": {"nl": "Experimenten", "fr": "Expériences", "en": "Experiments"},
+    "exp_account": {"nl": "Account: {account}", "fr": "Compte\u202f: {account}",
+                    "en": "Account: {account}"},
     "exp_as_of": {
         "nl": "Gegevens tot en met {day}",
         "fr": "Données jusqu'au {day} inclus",

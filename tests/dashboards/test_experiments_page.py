@@ -13,10 +13,10 @@ from pathlib import Path
 import ibis
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
-from dashboards.page import esc
 from experiments.history import history
 from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.sufficient import sufficient_statistics
@@ -24,6 +24,12 @@ from experiments.table import effects_frame, results_frame
 from pipelines.sources.demo import experiments as demo
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+
+def esc(text: object) -> str:
+    """Text as the autoescaped page writes it."""
+    return str(escape(text))
+
 
 START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 28)
 AS_OF = dt.date(2026, 10, 20)  # the four are running: day 20 of 28
@@ -136,7 +142,8 @@ def cells(page: str, experiment: str) -> list[list[str]]:
     section = page[page.index(f"<h2>{esc(experiment)} "):]
     section = section[:section.find("<section>") if "<section>" in section else None]
     body = section[section.index("<tbody>"):section.index("</tbody>")]
-    return [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+    cell = r'<td(?: data-value="[^"]*")?>(.*?)</td>'
+    return [[html.unescape(c) for c in re.findall(cell, row)]
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
