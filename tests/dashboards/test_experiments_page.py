@@ -73,7 +73,7 @@ def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
     assert "Vaste looptijd; alfa 0,05, tweezijdig" in page and "correctie: Holm" in page
     assert "CUPED-variantiereductie toegepast op omzet per bezoeker." in page
     assert "Hoofdeffecten en interactie" in page
-    assert "interactie personal/morning × standard/evening op conversie: +" in page
+    assert "interactie-effect van personal/morning × standard/evening op conversie: +" in page
     assert page.count("Vaste looptijd: beslis op de einddatum.") == 4  # under each history
 
 
@@ -104,10 +104,11 @@ def test_the_page_opens_cleanly_in_chromium(evaluated, open_page: Callable[..., 
 ZERO_ARM = {  # issue 15: 4 conversions out of 1,000 for A, none out of 1,000 for B
     "nl": ("B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets "
            "te besluiten", "geen relatieve lift voor B op conversie: de variant heeft enkel "
-           "nullen (bv. geen conversies), dus de deltamethode geeft de relatieve lift geen "
-           "interval"),
-    "fr": ("B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; trop "
-           "peu pour conclure", "pas de hausse relative pour B sur conversion\u202f: la variante "
+           "nullen (bv. geen conversies), dus de deltamethode kan geen interval geven voor de "
+           "relatieve lift"),
+    "fr": ("B\u202f: 0 sur 1\u202f000 pour «\u202fconversion\u202f», contre 4 sur 1\u202f000 pour "
+           "A\u202f; trop peu pour conclure", "pas de hausse relative pour B sur l'indicateur "
+           "«\u202fconversion\u202f»\u202f: la variante "
            "n'a que des zéros (p. ex. aucune conversion), la méthode delta ne donne donc "
            "aucun intervalle pour la hausse relative"),
     "en": ("B had 0 out of 1.000 on conversion, against 4 out of 1.000 for A; too few to "
@@ -209,9 +210,9 @@ def test_factorial_effects_are_named_after_the_variants_in_percentage_points(eva
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("nl", "B doet het slechter op omzet (-€\u00a05,00, 95%-BI -€\u00a09,35 tot -€\u00a00,65)"),
-    ("fr", "B fait moins bien sur chiffre d'affaires (-5,00\u00a0€, IC à 95\u00a0% de "
-           "-9,35\u00a0€ à -0,65\u00a0€)"),
+    ("nl", "B scoort slechter op omzet (-€\u00a05,00, 95%-BI -€\u00a09,35 tot -€\u00a00,65)"),
+    ("fr", "B fait moins bien sur l'indicateur «\u202fchiffre d'affaires\u202f» (-5,00\u00a0€, "
+           "IC à 95\u00a0% de -9,35\u00a0€ à -0,65\u00a0€)"),
     ("en", "B loses on revenue (-5,00\u00a0€, 95% CI -9,35\u00a0€ to -0,65\u00a0€)"),
 ])
 def test_a_revenue_difference_without_a_relative_lift_is_told_in_euros(lang: str,
