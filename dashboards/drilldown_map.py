@@ -131,12 +131,13 @@ def map_data(keys: list[str], ents: Records, view: View, lang: str,
 
 def static_trace(lang: str) -> dict[str, Any]:
     """The treemap attributes shared by every period and KPI (templates, layout of tiles)."""
-    cost, conv = (plotly_text(MEASURES[m].label(lang)) for m in ("cost", "conversions"))
+    cost, conv = (plotly_text(_t("dd_label", lang).format(label=MEASURES[m].label(lang)))
+                  for m in ("cost", "conversions"))
     return {"type": "treemap", "branchvalues": "remainder", "maxdepth": 3,
             "textposition": "top left", "textfont": {"size": 13}, "root": {"color": ROOT_COLOUR},
             "texttemplate": "<b>%{label}</b><br>%{customdata[0]}<br>%{text}",
-            "hovertemplate": (f"<b>%{{label}}</b><br>{cost}: %{{customdata[0]}} "
-                              f"%{{customdata[2]}}<br>{conv}: %{{customdata[1]}}<br>"
+            "hovertemplate": (f"<b>%{{label}}</b><br>{cost} %{{customdata[0]}} "
+                              f"%{{customdata[2]}}<br>{conv} %{{customdata[1]}}<br>"
                               "<b>%{text}</b><br>%{hovertext}<extra></extra>"),
             "pathbar": {"thickness": 22, "textfont": {"size": 12.5}}, "tiling": {"pad": 2},
             "marker": {"line": {"color": "#fff", "width": 1},

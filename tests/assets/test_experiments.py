@@ -92,8 +92,8 @@ def test_the_sample_ratio_mismatch_is_all_the_checkout_test_says(results) -> Non
     assert (srm.decision == "srm").all() and (srm.srm_p_value < 1e-6).all()
     assert set(srm.sentence_en) == {"sample-ratio mismatch (p < 0,0001): do not trust this "
                                     "result"}
-    assert set(srm.sentence_nl) == {"afwijkende steekproefverhouding (p < 0,0001): vertrouw "
-                                    "dit resultaat niet"}
+    assert set(srm.sentence_nl) == {"scheve verdeling over de varianten (p < 0,0001): "
+                                    "vertrouw dit resultaat niet"}
     others = results[results.experiment_id != demo.SRM_ID]
     assert not others.srm_mismatch.any()
 

@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
+from dashboards.site import Header
 from experiments.history import history
 from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.sufficient import sufficient_statistics
@@ -229,3 +230,24 @@ def test_a_revenue_difference_without_a_relative_lift_is_told_in_euros(lang: str
     assert expected in page  # was "(-5, 95% CI -9,35 to -0,654)": euros without a sign of it
     means = {r[1]: r[3] for r in cells(page, "E")}
     assert means["A"] == {"nl": "€\u00a05,00", "fr": "5,00\u00a0€", "en": "5,00\u00a0€"}[lang]
+
+
+@pytest.mark.browser
+def test_a_phone_reads_the_page_with_the_period_in_the_header(
+        evaluated, open_page: Callable[..., PageReport], tmp_path: Path) -> None:
+    """At 390 px nothing but the tables scrolls sideways; the header says up to which day."""
+    specs, results, effects, past = evaluated
+    path = write_experiments(tmp_path / "experiments.fr.html", results, effects, specs,
+                             lang="fr", account="Zonnig Huis", as_of=AS_OF, history=past,
+                             header=Header("experiments", account="Zonnig Huis"))
+    report = open_page(path, name="experiments-390", width=390, probe="""() => ({
+      width: document.documentElement.scrollWidth,
+      period: document.querySelector('.site-period').textContent,
+      tables: Array.from(document.querySelectorAll('table[data-csv]')).map(t => t.dataset.csv),
+      raw: document.querySelector('td[data-value]').dataset.value})""")
+    assert report.problems == []
+    p = report.probe
+    assert p["width"] <= 390, p["width"]
+    assert p["period"] == "Données jusqu'au 20 oct. 2026 inclus"
+    assert p["tables"] == [f"experiment-{s.id}" for s in specs]
+    assert float(p["raw"]) > 0  # a raw number for the CSV, not "35 895"
