@@ -1,49 +1,13 @@
-"""The drill-down page's own CSS and JavaScript (kept apart from the Python that renders it).
+"""The drill-down page's own JavaScript (its CSS is a section of the site's stylesheet,
+``static/campaign-kpi.css``).
 
 The script only reads ``data-*`` attributes, toggles ``hidden`` and classes, swaps precomputed
 treemap data with ``Plotly.react`` (keeping only the filtered nodes) and keeps its state in the
-URL hash. For a filtered selection it adds up the selected nodes' sums (KPIs as ratios of sums)
-and writes the key figures and the table's total as text, formatted by the number formats the
-page cut from Babel's output: it never builds HTML from data (no innerHTML, no eval).
-"""
-
-CSS = """
-[hidden]{display:none!important}:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
-.dd-filters{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:flex-end;position:sticky;top:0;
-z-index:20;margin-bottom:16px;box-shadow:0 4px 14px rgba(16,24,40,.06)}
-.dd-filters label{display:flex;flex-direction:column;gap:4px;font-size:12px;font-weight:600;
-color:var(--muted)}
-.dd-filters select,.dd-filters input{font:inherit;font-size:13.5px;color:var(--ink);
-padding:6px 10px;border:1px solid #d0d5dd;border-radius:8px;background:#fff;min-width:10em;
-max-width:20em}#dd-channel{max-width:15em}#dd-q{width:15em}
-.dd-filters label.chk{flex-direction:row;align-items:center;gap:7px;font-size:13.5px;
-font-weight:500;color:var(--ink);padding-bottom:7px}
-.dd-filters input[type=checkbox]{min-width:0;width:16px;height:16px;accent-color:var(--accent)}
-.dd .card{margin-top:12px}.dd h2{margin:0 0 2px}.dd .desc{color:var(--muted);font-size:12.5px;
-margin:0 0 10px}.dd .tile .label{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;
-font-size:12px}
-.dd .tile .line{white-space:nowrap}
-.dd-scale{display:flex;align-items:center;gap:8px;color:var(--muted);font-size:12px;
-margin-bottom:8px}.dd-scale .grad{width:120px;height:10px;border-radius:5px;
-background:linear-gradient(90deg,__BAD__,__EVEN__,__GOOD__)}.dd-scale .sw{width:14px;
-height:10px;border-radius:3px;background:__NONE__;margin-left:10px}
-.dd-table tr[data-id]:hover td{background:#f7f9fc}
-.dd-table tr.channel td{font-weight:600;background:#fbfcfd}
-.dd-table tr.campaign td:first-child{padding-left:30px}
-.dd-table tr.ad_group td{font-size:12.5px;color:#475467}
-.dd-table tr.ad_group td:first-child{padding-left:54px}
-.dd-table th{vertical-align:bottom;white-space:normal;min-width:5.5em}
-.dd-table td,.dd-table th{padding:7px 8px}.dd-table td:first-child{min-width:20em}
-.tog{all:unset;cursor:pointer;display:inline-flex;align-items:baseline;gap:8px}
-.tog::before{content:"";flex:none;border-left:6px solid #98a2b3;border-top:4.5px solid
-transparent;border-bottom:4.5px solid transparent;transform:translateY(-1px);
-transition:transform .15s}.tog[aria-expanded=true]::before{transform:rotate(90deg)}
-.tog:hover{color:var(--accent)}.leaf{display:inline-block;padding-left:14px}
-.m-cost{position:relative}.bar{position:absolute;right:10px;bottom:3px;height:3px;
-max-width:calc(100% - 20px);background:#93c5fd;border-radius:2px}
-.na{color:#98a2b3}.x{display:none}tr.none td{text-align:center;color:var(--muted);padding:24px}
-.dd-table tr.others td:first-child{font-style:italic}.dd a{color:var(--accent)}
-.dd .sel{margin:4px 0 0;font-weight:600;color:var(--ink)}.dd-table tr.live td{font-weight:600}
+URL hash (the site script carries it to the other languages) and writes the chosen period
+into the site header. For a filtered selection it adds up the selected nodes' sums (KPIs as
+ratios of sums) and writes the key figures and the table's total as text, formatted by the
+number formats the page cut from Babel's output: it never builds HTML from data (no
+innerHTML, no eval).
 """
 
 JS = r"""(function(){'use strict';
@@ -116,7 +80,8 @@ Object.keys(D.metrics).forEach(function(m){
 var td=row.querySelector('td[data-m="'+m+'"]');td.textContent=fmt(val(m,cur),D.metrics[m][0]);});
 D.kpis.forEach(function(m){cells(m,doc.createElement('i'),row.querySelector('[data-chg="'+m+'"]'),
 row.querySelector('[data-tgt="'+m+'"]'),null);});}
-function update(s){wrap.setAttribute('data-kpi',s.kpi);
+function update(s){wrap.setAttribute('data-kpi',s.kpi);var hp=doc.querySelector('.site-period');
+if(hp&&D.periods[s.period])hp.textContent=D.periods[s.period];
 each.call(doc.querySelectorAll('.pv'),function(el){
 el.hidden=el.getAttribute('data-period')!==s.period;});
 var table=$('dd-t-'+s.period);if(!table)return;

@@ -1,20 +1,25 @@
 """The experiments page: per experiment its status, the sample-ratio check before any lift,
 the decisions in words, a forest plot of relative lifts with adjusted intervals per metric and
-arm, the numbers, and factorial effects. Reads the ``experiment_results`` and
-``experiment_effects`` tables (see :mod:`experiments.table`).
+arm, the numbers (downloadable as CSV, raw numbers in ``data-value``), and factorial effects.
+Reads the ``experiment_results`` and ``experiment_effects`` tables (see
+:mod:`experiments.table`). This module shapes each experiment into a small view of formatted
+strings; ``templates/experiments.html`` lays it out (autoescaped: names are user input).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
+from markupsafe import escape
 
 from dashboards.formatting import (
     MISSING,
@@ -25,8 +30,8 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.i18n import t
-from dashboards.page import ACCENT, MUTED, chart_layout, esc, plot_div, render_page, write_page
+from dashboards.i18n import N_, t
+from dashboards.page import ACCENT, MUTED, chart_layout, render_template, write_page
 from dashboards.site import Header
 from experiments.spec import ExperimentSpec
 from experiments.table import status
@@ -34,6 +39,19 @@ from experiments.wording import describe_effect, format_p, no_relative_lift, sum
 
 MAX_LABEL = 60
 COLOURS = {"wins": "#047857", "loses": "#b42318", "srm": "#9a5b00"}
+DECISIONS = {"wins": N_("decision_wins"), "loses": N_("decision_loses"),
+             "no_difference": N_("decision_no_difference"),
+             "keep_running": N_("decision_keep_running"), "srm": N_("decision_srm"),
+             "error": N_("decision_error"), "control": N_("decision_control")}
+STATES = {"running": N_("exp_running"), "ended": N_("exp_ended"),
+          "scheduled": N_("exp_scheduled")}
+CORRECTIONS = {"holm": N_("exp_holm"), "bh": N_("exp_bh"), "none": N_("exp_no_correction")}
+DESIGNS = {"fixed": N_("exp_fixed"), "sequential": N_("exp_sequential")}
+
+
+def plotly_text(text: object) -> str:
+    """Text as Plotly's labels read it (it draws a little HTML): markup shown literally."""
+    return str(escape(text))
 
 
 def _number(value: object, lang: str, pattern: str = "#,##0.####") -> str:
@@ -85,12 +103,12 @@ def _forest(rows: pd.DataFrame, lang: str) -> go.Figure | None:
         return None
     # Plotly renders a little HTML in labels: escape, and keep long names short on the axis.
     full = [f"{_label(r, lang)} · {r['arm_label']}" for _, r in arms.iterrows()]
-    names = [esc(n if len(n) <= MAX_LABEL else n[: MAX_LABEL - 1] + "…") for n in full]
+    names = [plotly_text(n if len(n) <= MAX_LABEL else n[: MAX_LABEL - 1] + "…") for n in full]
     colours = [COLOURS.get(d, ACCENT if d != "no_difference" else MUTED)
                for d in arms["decision"]]
     low, high = arms["adj_ci_low"].astype(float), arms["adj_ci_high"].astype(float)
     est = arms["rel_estimate"].astype(float)
-    hover = [f"{esc(n)}<br>{format_change(e, lang)} [{format_change(lo, lang)}; "
+    hover = [f"{plotly_text(n)}<br>{format_change(e, lang)} [{format_change(lo, lang)}; "
              f"{format_change(hi, lang)}]" for n, e, lo, hi in zip(full, est, low, high,
                                                                   strict=True)]
     traces = [go.Scatter(
@@ -123,7 +141,7 @@ def _history_figure(past: pd.DataFrame, lang: str) -> go.Figure | None:
     traces = []
     for i, (arm, rows) in enumerate(past.sort_values("day").groupby("arm_label", sort=False)):
         days = [d.date().isoformat() for d in pd.to_datetime(rows["day"])]
-        name = esc(str(arm)[:MAX_LABEL])
+        name = plotly_text(str(arm)[:MAX_LABEL])
         high = rows["adj_ci_high"].astype(float).clip(-10, 10).tolist()
         low = rows["adj_ci_low"].astype(float).clip(-10, 10).tolist()
         traces += [
@@ -144,54 +162,84 @@ def _history_figure(past: pd.DataFrame, lang: str) -> go.Figure | None:
     return fig
 
 
-def _table(rows: pd.DataFrame, lang: str, sequential: bool, currency: str) -> str:
-    heads = ["exp_col_metric", "exp_col_arm", "exp_col_units", "exp_col_mean", "exp_col_lift",
-             "exp_col_ci", "exp_col_p", "exp_col_p_adj", "exp_col_win", "exp_col_decision"]
-    out = []
-    for _, r in rows.iterrows():
-        control = bool(r["is_control"])
-        cells = [_label(r, lang), r["arm_label"], _number(r["n"], lang, "#,##0"),
-                 metric_value(r["mean"], r.get("metric_kind"), lang, currency)]
-        if control:
-            cells += ["", "", "", "", ""]
-        else:
-            low, high = r.get("adj_ci_low"), r.get("adj_ci_high")
-            ci = (f"{format_change(low, lang)} … {format_change(high, lang)}"
-                  if as_number(low) is not None or as_number(high) is not None else "–")
-            # the p-value that decided (exact, relative, absolute or always-valid)
-            raw = as_number(r.get("decision_p_value", r.get(
-                "seq_p_value" if sequential else "rel_p_value")))
-            cells += [format_change(r.get("rel_estimate"), lang), ci,
-                      format_p(math.nan if raw is None else raw, lang).removeprefix("= "),
-                      format_p(float(r.get("p_adjusted", math.nan)), lang).removeprefix("= "),
-                      chance(r.get("chance_to_win"), lang)]
-        cells.append(t(f"decision_{r['decision']}", lang))
-        out.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{esc(t(h, lang))}</th>" for h in heads)
-    return (f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(out)}</tbody></table></div>")
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text, and the raw number behind it (for the CSV download) if any."""
+
+    text: str
+    value: str | None = None
 
 
-def _effects(effects: pd.DataFrame, spec: ExperimentSpec, lang: str, currency: str) -> str:
-    """Main effects and interactions, named after the variants and in the metric's unit."""
-    if effects.empty:
-        return ""
-    items = "".join(f"<li>{esc(describe_effect(e, lang, spec=spec, currency=currency))}</li>"
-                    for e in effects.to_dict("records"))
-    return (f'<h3 style="margin-top:14px">{esc(t("exp_effects", lang))}</h3><ul>{items}</ul>'
-            f'<p class="meta">{esc(t("exp_effects_note", lang))}</p>')
+@dataclass(frozen=True)
+class Chart:
+    """A figure's placeholder with its title and the note under it."""
+
+    id: str
+    height: int
+    title: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExperimentView:
+    """One experiment as the template shows it (every text formatted)."""
+
+    name: str
+    id: str
+    state: str
+    state_css: str
+    dates: str
+    srm: tuple[str, str] | None  # title, detail
+    sentences: tuple[str, ...]
+    forest_title: str
+    forest: Chart | None
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...]  # under the table: missing lifts, CUPED, conventions
+    effects: tuple[str, ...]
+    history: Chart | None
+
+
+def _raw(value: object) -> str | None:
+    """A number as a machine reads it (for the CSV download), None when missing."""
+    x = as_number(value)
+    return None if x is None else format(x, ".10g")
+
+
+def _row(r: pd.Series, lang: str, sequential: bool, currency: str) -> tuple[Cell, ...]:
+    cells = [Cell(_label(r, lang)), Cell(str(r["arm_label"])),
+             Cell(_number(r["n"], lang, "#,##0"), _raw(r["n"])),
+             Cell(metric_value(r["mean"], r.get("metric_kind"), lang, currency), _raw(r["mean"]))]
+    if bool(r["is_control"]):
+        cells += [Cell("")] * 5
+    else:
+        low, high = r.get("adj_ci_low"), r.get("adj_ci_high")
+        ci = (f"{format_change(low, lang)} … {format_change(high, lang)}"
+              if as_number(low) is not None or as_number(high) is not None else "–")
+        # the p-value that decided (exact, relative, absolute or always-valid)
+        raw = as_number(r.get("decision_p_value", r.get(
+            "seq_p_value" if sequential else "rel_p_value")))
+        adjusted = as_number(r.get("p_adjusted"))
+        cells += [Cell(format_change(r.get("rel_estimate"), lang), _raw(r.get("rel_estimate"))),
+                  Cell(ci),
+                  Cell(format_p(math.nan if raw is None else raw, lang).removeprefix("= "),
+                       _raw(raw)),
+                  Cell(format_p(math.nan if adjusted is None else adjusted, lang)
+                       .removeprefix("= "), _raw(adjusted)),
+                  Cell(chance(r.get("chance_to_win"), lang), _raw(r.get("chance_to_win")))]
+    decision = str(r["decision"])
+    cells.append(Cell(t(DECISIONS[decision], lang) if decision in DECISIONS else decision))
+    return tuple(cells)
 
 
 def _conventions(spec: ExperimentSpec, lang: str, tests: int) -> str:
-    correction = {"holm": "exp_holm", "bh": "exp_bh", "none": "exp_no_correction"}
     return t("exp_conventions", lang).format(
-        design=t(f"exp_{spec.design}", lang), alpha=_number(spec.alpha, lang),
+        design=t(DESIGNS[spec.design], lang), alpha=_number(spec.alpha, lang),
         sides=t("exp_two_sided" if spec.two_sided else "exp_one_sided", lang),
         control=spec.arm(spec.control).label, tests=tests,
-        correction=t(correction[spec.correction], lang))
+        correction=t(CORRECTIONS[spec.correction], lang))
 
 
-def _srm(rows: pd.DataFrame, spec: ExperimentSpec, lang: str) -> str:
+def _srm(rows: pd.DataFrame, spec: ExperimentSpec, lang: str) -> tuple[str, str]:
     """The warning card: its title, then once what was planned, what came in and what to do."""
     first = rows.drop_duplicates("arm").set_index("arm")
     counts = [float(first["n"].get(a, 0) or 0) for a in spec.arm_ids]
@@ -205,70 +253,57 @@ def _srm(rows: pd.DataFrame, spec: ExperimentSpec, lang: str) -> str:
     planned, observed = split(spec.planned_weights), split([c / total for c in counts])
     p = as_number(rows["srm_p_value"].iloc[0]) if "srm_p_value" in rows else None
     detail = t("exp_srm_detail", lang).format(
-        planned=planned, observed=observed,
-        p=format_p(math.nan if p is None else p, lang))
-    return (f'<div class="card srm" style="border-color:#f5c26b;background:var(--warn-bg)">'
-            f'<strong>{esc(t("exp_srm_title", lang))}</strong><br>{esc(detail)}</div>')
+        planned=planned, observed=observed, p=format_p(math.nan if p is None else p, lang))
+    return t("exp_srm_title", lang), detail
 
 
 def _history(spec: ExperimentSpec, past: pd.DataFrame, lang: str,
-             figures: dict[str, go.Figure], index: int) -> str:
+             figures: dict[str, go.Figure], index: int) -> Chart | None:
     """The primary metric's day-by-day chart, with what it means for this design."""
     metric = spec.metrics[0]
     mine = past[past["metric_id"] == metric.id] if not past.empty else past
     fig = _history_figure(mine, lang) if not mine.empty else None
     if fig is None:
-        return ""
+        return None
     fid = f"history-{index}"
     figures[fid] = fig
     note = t("exp_history_sequential" if spec.design == "sequential" else "exp_history_fixed",
              lang)
-    title = t("exp_history", lang).format(metric=metric.label(lang))
-    return (f'<h3 style="margin-top:14px">{esc(title)}</h3>{plot_div(fid, height=220)}'
-            f'<p class="meta">{esc(note)}</p>')
+    return Chart(fid, 220, t("exp_history", lang).format(metric=metric.label(lang)), note)
 
 
 def _experiment(spec: ExperimentSpec, rows: pd.DataFrame, effects: pd.DataFrame, lang: str,
                 as_of: dt.date, figures: dict[str, go.Figure], index: int,
-                past: pd.DataFrame, currency: str) -> str:
+                past: pd.DataFrame, currency: str) -> ExperimentView:
     state = status(spec, as_of)
     days = (spec.end - spec.start).days + 1
     day = min((as_of - spec.start).days + 1, days)
-    pill = {"running": "good", "ended": "flat"}.get(state, "flat")
-    head = (f'<h2>{esc(spec.name)} <span class="pill {pill}">{esc(t("exp_" + state, lang))}'
-            f'</span></h2><div class="meta">{esc(spec.id)} · '
-            + esc(t("exp_dates", lang).format(start=format_date(spec.start, lang),
-                                             end=format_date(spec.end, lang), day=day,
-                                             days=days)) + "</div>")
-    parts = [head]
+    dates = t("exp_dates", lang).format(start=format_date(spec.start, lang),
+                                        end=format_date(spec.end, lang), day=day, days=days)
     srm = bool(rows["srm_mismatch"].astype(bool).any())
-    if srm:
-        parts.append(_srm(rows, spec, lang))
     sentences = summary(rows.to_dict("records"), lang, currency) if not srm else []
-    if sentences:
-        parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences) + "</ul>")
     sequential = spec.design == "sequential"
     fig = _forest(rows, lang)
+    forest = None
+    if fig is not None:
+        forest = Chart(f"forest-{index}", int(fig.layout.height))
+        figures[forest.id] = fig
     tests = int((~rows["is_control"].astype(bool)).sum())
     level = format_percent(1 - spec.alpha, locale=babel_locale(lang))
-    title = t("exp_forest_sequential" if sequential else "exp_forest", lang)
-    card = [f'<h3>{esc(title.format(level=level))}</h3>']
-    if fig is not None:
-        fid = f"forest-{index}"
-        figures[fid] = fig
-        card.append(plot_div(fid, height=int(fig.layout.height)))
-    card.append(_table(rows, lang, sequential, currency))
-    missing = [no_relative_lift(r, lang) for r in rows.to_dict("records")]
-    card += [f'<p class="meta">{esc(m)}</p>' for m in missing if m]
+    title = t("exp_forest_sequential" if sequential else "exp_forest", lang).format(level=level)
+    notes = [m for m in (no_relative_lift(r, lang) for r in rows.to_dict("records")) if m]
     cuped = rows[rows["cuped_applied"].astype(bool) & ~rows["is_control"].astype(bool)]
     if not cuped.empty:
         labels = ", ".join(dict.fromkeys(_label(r, lang) for _, r in cuped.iterrows()))
-        card.append(f'<p class="meta">{esc(t("exp_cuped", lang).format(metrics=labels))}</p>')
-    card.append(f'<p class="meta">{esc(_conventions(spec, lang, tests))}</p>')
-    card.append(_effects(effects, spec, lang, currency))
-    card.append(_history(spec, past, lang, figures, index))
-    parts.append('<div class="card">' + "".join(card) + "</div>")
-    return "<section>" + "".join(parts) + "</section>"
+        notes.append(t("exp_cuped", lang).format(metrics=labels))
+    notes.append(_conventions(spec, lang, tests))
+    told = tuple(describe_effect(e, lang, spec=spec, currency=currency)
+                 for e in effects.to_dict("records")) if not effects.empty else ()
+    return ExperimentView(
+        spec.name, spec.id, t(STATES[state], lang), {"running": "good"}.get(state, "flat"),
+        dates, _srm(rows, spec, lang) if srm else None, tuple(sentences), title, forest,
+        tuple(_row(r, lang, sequential, currency) for _, r in rows.iterrows()), tuple(notes),
+        told, _history(spec, past, lang, figures, index))
 
 
 def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
@@ -278,35 +313,30 @@ def render_experiments(results: pd.DataFrame, effects: pd.DataFrame,
                        header: Header | None = None) -> str:
     """The experiments page as one self-contained HTML string (``history``: the
     ``experiment_history`` table, for the day-by-day charts; ``currency``: the reporting
-    currency of mean and ratio metrics)."""
+    currency of mean and ratio metrics; ``header``: the site header, its period filled in
+    here: the data's last day)."""
     locale_for(lang)
     figures: dict[str, go.Figure] = {}
-    meta = [f"{t('account', lang)}: {account}"] if account else []
-    meta.append(t("exp_as_of", lang).format(day=format_date(as_of, lang)))
-    parts = [f'<header class="page"><div><h1>{esc(t("exp_title", lang))}</h1>'
-             f'<div class="meta">{esc(" · ".join(meta))}</div></div></header>']
-    if not specs:
-        parts.append(f'<div class="card"><div class="empty"><strong>{esc(t("exp_none", lang))}'
-                     f'</strong><span>{esc(t("exp_none_hint", lang))}</span></div></div>')
+    as_of_text = t("exp_as_of", lang).format(day=format_date(as_of, lang))
+    meta = [t("exp_account", lang).format(account=account)] if account else []
+    meta.append(as_of_text)
     have = set(results["experiment_id"]) if not results.empty else set()
+    shown = []
     for i, spec in enumerate(s for s in specs if s.id in have):
         mine = results[results["experiment_id"] == spec.id]
         fx = (effects[effects["experiment_id"] == spec.id] if not effects.empty
               and "experiment_id" in effects else pd.DataFrame())
         past = (history[history["experiment_id"] == spec.id]
                 if history is not None and not history.empty else pd.DataFrame())
-        parts.append(_experiment(spec, mine, fx, lang, as_of, figures, i, past, currency))
-    later = [s for s in specs if s.id not in have]
-    if later:
-        items = "".join(f"<li>{esc(s.name)} ({esc(s.id)}) · "
-                        f"{esc(t('exp_starts', lang).format(day=format_date(s.start, lang)))}</li>"
-                        for s in later)
-        parts.append(f'<h2>{esc(t("exp_scheduled_list", lang))}</h2>'
-                     f'<div class="card"><ul>{items}</ul></div>')
-    parts.append(f'<footer><span>{esc(t("offline_note", lang))}</span></footer>')
+        shown.append(_experiment(spec, mine, fx, lang, as_of, figures, i, past, currency))
+    later = [(s.name, s.id, t("exp_starts", lang).format(day=format_date(s.start, lang)))
+             for s in specs if s.id not in have]
+    if header is not None:
+        header = dataclasses.replace(header, period=as_of_text)
     title = f"{t('exp_title', lang)}{' · ' + account if account else ''}"
-    return render_page(lang=lang, header=header, title=title,
-                       body="\n".join(parts), figures=figures)
+    return render_template("experiments.html", lang=lang, title=title, header=header,
+                           figures=figures, meta=meta, configured=bool(specs),
+                           experiments=shown, later=later)
 
 
 def write_experiments(path: str | Path, results: pd.DataFrame, effects: pd.DataFrame,

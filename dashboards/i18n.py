@@ -83,6 +83,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Works offline and makes no network requests (plotly.js sits in the same folder).",
     },
     "exp_title": {"nl": "Experimenten", "fr": "Expériences", "en": "Experiments"},
+    "exp_account": {"nl": "Account: {account}", "fr": "Compte\u202f: {account}",
+                    "en": "Account: {account}"},
     "exp_as_of": {
         "nl": "Gegevens tot en met {day}",
         "fr": "Données jusqu'au {day} inclus",
@@ -112,12 +114,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "{start} – {end} · jour {day} sur {days}",
         "en": "{start} – {end} · day {day} of {days}",
     },
-    "exp_starts": {"nl": "start {day}", "fr": "début le {day}", "en": "starts {day}"},
+    "exp_starts": {"nl": "start op {day}", "fr": "début le {day}", "en": "starts {day}"},
     "exp_conventions": {
         "nl": "{design}; alfa {alpha}, {sides}, Welch-t, relatieve lift t.o.v. {control}; "
         "vergelijkingen: {tests}, correctie: {correction} (ook op de intervallen).",
-        "fr": "{design}\u202f; alpha {alpha}, {sides}, t de Welch, hausse relative vs "
-        "{control}\u202f; comparaisons\u202f: {tests}, correction\u202f: {correction} "
+        "fr": "{design}\u202f; alpha {alpha}, {sides}, t de Welch, hausse relative par "
+        "rapport à {control}\u202f; comparaisons\u202f: {tests}, correction\u202f: {correction} "
         "(intervalles compris).",
         "en": "{design}; alpha {alpha}, {sides}, Welch t, relative lift vs {control}; "
         "comparisons: {tests}, correction: {correction} (intervals included).",
@@ -139,7 +141,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "exp_no_correction": {"nl": "geen", "fr": "aucune", "en": "none"},
     "exp_srm_title": {
-        "nl": "Afwijkende steekproefverhouding",
+        "nl": "Scheve verdeling over de varianten",
         "fr": "Déséquilibre de répartition",
         "en": "Sample-ratio mismatch",
     },
@@ -157,25 +159,26 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "exp_forest": {
         "nl": "Relatieve lift t.o.v. controle, met gecorrigeerd {level}-BI",
-        "fr": "Hausse relative vs témoin, avec IC à {level} corrigé",
+        "fr": "Hausse relative par rapport au témoin, avec IC à {level} corrigé",
         "en": "Relative lift vs control, with adjusted {level} CI",
     },
     "exp_forest_sequential": {
         "nl": "Relatieve lift t.o.v. controle, met gecorrigeerde {level}-betrouwbaarheidsreeks "
         "(p altijd geldig)",
-        "fr": "Hausse relative vs témoin, avec séquence de confiance à {level} corrigée "
+        "fr": "Hausse relative par rapport au témoin, avec séquence de confiance à {level} "
+        "corrigée "
         "(p toujours valide)",
         "en": "Relative lift vs control, with adjusted {level} confidence sequence "
         "(always-valid p)",
     },
     "exp_history": {
         "nl": "{metric}: lift per dag, zoals elke ochtend gezien",
-        "fr": "{metric}\u202f: hausse jour après jour, telle que vue chaque matin",
+        "fr": "{metric}\u202f: hausse jour par jour, telle qu'elle se présentait chaque matin",
         "en": "{metric}: lift day by day, as seen each morning",
     },
     "exp_history_fixed": {
-        "nl": "Vaste looptijd: beslis op de einddatum. Stoppen op de eerste dag dat het "
-        "interval 0 uitsluit, geeft te veel vals-positieve winnaars.",
+        "nl": "Vaste looptijd: beslis op de einddatum. Wie stopt op de eerste dag dat het "
+        "interval 0 uitsluit, krijgt te veel valse winnaars.",
         "fr": "Horizon fixe\u202f: décidez à la date de fin. S'arrêter au premier jour où "
         "l'intervalle exclut 0 multiplie les faux gagnants.",
         "en": "Fixed horizon: decide on the end date. Stopping on the first day the interval "
@@ -199,7 +202,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "exp_col_p_adj": {"nl": "p (gecorr.)", "fr": "p (corrigée)", "en": "p (adjusted)"},
     "exp_col_win": {
         "nl": "Kans om te winnen",
-        "fr": "Chance de gagner",
+        "fr": "Probabilité de gagner",
         "en": "Chance to win",
     },
     "exp_col_decision": {"nl": "Besluit", "fr": "Décision", "en": "Decision"},
@@ -228,7 +231,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "decision_loses": {"nl": "verliest", "fr": "perd", "en": "loses"},
     "decision_no_difference": {"nl": "geen verschil", "fr": "pas de différence",
                                "en": "no difference"},
-    "decision_keep_running": {"nl": "laten lopen", "fr": "continuer", "en": "keep running"},
+    "decision_keep_running": {"nl": "laten lopen", "fr": "laisser tourner",
+                              "en": "keep running"},
     "decision_srm": {"nl": "onbetrouwbaar (SRM)", "fr": "non fiable (SRM)",
                      "en": "not trustworthy (SRM)"},
     "decision_error": {"nl": "geen resultaat", "fr": "pas de résultat", "en": "no result"},

@@ -6,6 +6,9 @@ Shared texts live in dashboards/i18n.py; KPI and measure names in kpi.registry.
 TEXTS: dict[str, dict[str, str]] = {
     "dd_title": {"nl": "Drill-down: kanalen en campagnes", "fr": "Détail par canal et campagne",
                  "en": "Drill-down: channels and campaigns"},
+    "dd_account": {"nl": "Account: {account}", "fr": "Compte\u202f: {account}",
+                   "en": "Account: {account}"},
+    "dd_label": {"nl": "{label}:", "fr": "{label}\u202f:", "en": "{label}:"},
     "dd_period": {"nl": "Periode", "fr": "Période", "en": "Period"},
     "dd_period_1w": {"nl": "Laatste volledige week", "fr": "Dernière semaine complète",
                      "en": "Latest complete week"},
@@ -26,8 +29,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "pas de période précédente comparable",
         "en": "no comparable previous period",
     },
-    "dd_vs_previous": {"nl": "t.o.v. vorige periode", "fr": "vs période précédente",
-                       "en": "vs previous period"},
     "dd_channel": {"nl": "Kanaal", "fr": "Canal", "en": "Channel"},
     "dd_all_channels": {"nl": "Alle kanalen", "fr": "Tous les canaux", "en": "All channels"},
     "dd_search": {"nl": "Zoeken", "fr": "Rechercher", "en": "Search"},

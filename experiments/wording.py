@@ -12,7 +12,7 @@ absolute difference, with the reason.
 >>> describe(row, "en")
 'B wins on conversion (+8,1%, 95% CI +2,3% to +13,9%)'
 >>> describe({"decision": "srm", "srm_p_value": 0.0004}, "nl")
-'afwijkende steekproefverhouding (p = 0,0004): vertrouw dit resultaat niet'
+'scheve verdeling over de varianten (p = 0,0004): vertrouw dit resultaat niet'
 >>> zero = {"decision": "no_difference", "arm_label": "B", "control_label": "A",
 ...         "metric_label_nl": "conversie", "metric_kind": "proportion", "n": 1000, "mean": 0.0,
 ...         "n_control": 1000, "control_mean": 0.004, "exact_method": "fisher",
@@ -35,44 +35,50 @@ from experiments.spec import ExperimentSpec
 LANGS = ("nl", "fr", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
+    # French: a metric's label is the user's own word (« conversion »), so it is quoted after
+    # « l'indicateur » rather than given an article; a narrow no-break space before : ; ! ?
     "srm": {
-        "nl": "afwijkende steekproefverhouding (p {p}): vertrouw dit resultaat niet",
+        "nl": "scheve verdeling over de varianten (p {p}): vertrouw dit resultaat niet",
         "fr": "déséquilibre de répartition (p {p})\u202f: ne vous fiez pas à ce résultat",
         "en": "sample-ratio mismatch (p {p}): do not trust this result",
     },
     "wins": {
-        "nl": "{arm} wint op {metric} ({lift}, {level}-BI {low} tot {high})",
-        "fr": "{arm} l'emporte sur {metric} ({lift}, IC à {level} de {low} à {high})",
+        "nl": "{arm} scoort beter op {metric} ({lift}, {level}-BI {low} tot {high})",
+        "fr": "{arm} l'emporte sur l'indicateur «\u202f{metric}\u202f» ({lift}, IC à {level} "
+        "de {low} à {high})",
         "en": "{arm} wins on {metric} ({lift}, {level} CI {low} to {high})",
     },
     "loses": {
-        "nl": "{arm} doet het slechter op {metric} ({lift}, {level}-BI {low} tot {high})",
-        "fr": "{arm} fait moins bien sur {metric} ({lift}, IC à {level} de {low} à {high})",
+        "nl": "{arm} scoort slechter op {metric} ({lift}, {level}-BI {low} tot {high})",
+        "fr": "{arm} fait moins bien sur l'indicateur «\u202f{metric}\u202f» ({lift}, IC à "
+        "{level} de {low} à {high})",
         "en": "{arm} loses on {metric} ({lift}, {level} CI {low} to {high})",
     },
     "no_difference": {
         "nl": "geen aantoonbaar verschil op {metric} voor {arm} ({lift}, {level}-BI {low} tot "
         "{high})",
-        "fr": "pas de différence détectable sur {metric} pour {arm} ({lift}, IC à {level} de "
-        "{low} à {high})",
+        "fr": "pas de différence détectable sur l'indicateur «\u202f{metric}\u202f» pour "
+        "{arm} ({lift}, IC à {level} de {low} à {high})",
         "en": "no detectable difference on {metric} for {arm} ({lift}, {level} CI {low} to "
         "{high})",
     },
     "keep_running": {
-        "nl": "nog geen aantoonbaar verschil op {metric} voor {arm}; nog {days} dagen tot "
-        "{power} onderscheidend vermogen",
-        "fr": "pas encore de différence détectable sur {metric} pour {arm}\u202f; encore "
-        "{days} jours pour atteindre une puissance de {power}",
-        "en": "no detectable difference yet on {metric} for {arm}; {days} more days to reach "
-        "{power} power",
+        "nl": "nog geen aantoonbaar verschil op {metric} voor {arm}; nog ongeveer {days} dagen "
+        "tot de test genoeg data heeft om een verschil te zien ({power} power)",
+        "fr": "pas encore de différence détectable sur l'indicateur «\u202f{metric}\u202f» "
+        "pour {arm}\u202f; encore environ {days} jours avant que le test ait assez de données "
+        "pour voir une différence (puissance de {power})",
+        "en": "no detectable difference yet on {metric} for {arm}; about {days} more days "
+        "until the test has enough data to see a difference ({power} power)",
     },
     "keep_running_unknown": {
         "nl": "nog geen aantoonbaar verschil op {metric} voor {arm}; te weinig verkeer om te "
-        "schatten wanneer {power} onderscheidend vermogen bereikt wordt",
-        "fr": "pas encore de différence détectable sur {metric} pour {arm}\u202f; trop peu de "
-        "trafic pour estimer quand la puissance de {power} sera atteinte",
+        "schatten wanneer de test genoeg data heeft ({power} power)",
+        "fr": "pas encore de différence détectable sur l'indicateur «\u202f{metric}\u202f» "
+        "pour {arm}\u202f; trop peu de trafic pour estimer quand le test aura assez de "
+        "données (puissance de {power})",
         "en": "no detectable difference yet on {metric} for {arm}; too little traffic to "
-        "estimate when {power} power will be reached",
+        "estimate when the test will have enough data ({power} power)",
     },
     "control": {
         "nl": "{arm} is de controlegroep",
@@ -81,26 +87,29 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "error": {
         "nl": "geen resultaat voor {arm} op {metric}: {reason}",
-        "fr": "pas de résultat pour {arm} sur {metric}\u202f: {reason}",
+        "fr": "pas de résultat pour {arm} sur l'indicateur «\u202f{metric}\u202f»\u202f: "
+        "{reason}",
         "en": "no result for {arm} on {metric}: {reason}",
     },
     "effect": {
         "nl": "{effect} op {metric}: {value} ({level}-BI {low} tot {high}, p {p})",
-        "fr": "{effect} sur {metric}\u202f: {value} (IC à {level} de {low} à {high}, p {p})",
+        "fr": "{effect} sur «\u202f{metric}\u202f»\u202f: {value} (IC à {level} de {low} à "
+        "{high}, p {p})",
         "en": "{effect} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
     },
     "effect_main": {
         "nl": "hoofdeffect van {variant} op {metric}: {value} ({level}-BI {low} tot {high}, "
         "p {p})",
-        "fr": "effet principal de {variant} sur {metric}\u202f: {value} (IC à {level} de {low} "
-        "à {high}, p {p})",
+        "fr": "effet principal de {variant} sur «\u202f{metric}\u202f»\u202f: {value} (IC à "
+        "{level} de {low} à {high}, p {p})",
         "en": "main effect of {variant} on {metric}: {value} ({level} CI {low} to {high}, "
         "p {p})",
     },
     "effect_interaction": {
-        "nl": "interactie {variants} op {metric}: {value} ({level}-BI {low} tot {high}, p {p})",
-        "fr": "interaction {variants} sur {metric}\u202f: {value} (IC à {level} de {low} à "
+        "nl": "interactie-effect van {variants} op {metric}: {value} ({level}-BI {low} tot "
         "{high}, p {p})",
+        "fr": "effet d'interaction {variants} sur «\u202f{metric}\u202f»\u202f: {value} (IC "
+        "à {level} de {low} à {high}, p {p})",
         "en": "interaction {variants} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
     },
     "points": {"nl": "{value}\u00a0procentpunt", "fr": "{value}\u00a0pt",
@@ -108,8 +117,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "counts": {
         "nl": "{arm} haalde {count} op {n} voor {metric}, tegenover {control_count} op "
         "{control_n} bij {control}; {conclusion}",
-        "fr": "{arm}\u202f: {count} sur {n} en {metric}, contre {control_count} sur {control_n} "
-        "pour {control}\u202f; {conclusion}",
+        "fr": "{arm}\u202f: {count} sur {n} pour «\u202f{metric}\u202f», contre {control_count} "
+        "sur {control_n} pour {control}\u202f; {conclusion}",
         "en": "{arm} had {count} out of {n} on {metric}, against {control_count} out of "
         "{control_n} for {control}; {conclusion}",
     },
@@ -129,7 +138,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "no_relative_lift": {
         "nl": "geen relatieve lift voor {arm} op {metric}: {reason}",
-        "fr": "pas de hausse relative pour {arm} sur {metric}\u202f: {reason}",
+        "fr": "pas de hausse relative pour {arm} sur l'indicateur «\u202f{metric}\u202f»"
+        "\u202f: {reason}",
         "en": "no relative lift for {arm} on {metric}: {reason}",
     },
     "reason_empty_arm": {
@@ -160,8 +170,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "the control mean is zero or negative, so there is no relative lift",
     },
     "reason_zero_treatment": {
-        "nl": "de variant heeft enkel nullen (bv. geen conversies), dus de deltamethode geeft "
-        "de relatieve lift geen interval",
+        "nl": "de variant heeft enkel nullen (bv. geen conversies), dus de deltamethode kan "
+        "geen interval geven voor de relatieve lift",
         "fr": "la variante n'a que des zéros (p. ex. aucune conversion), la méthode delta ne "
         "donne donc aucun intervalle pour la hausse relative",
         "en": "the arm has only zeros (e.g. no conversions), so the delta method gives its "

@@ -53,8 +53,9 @@ def test_the_landing_page_redesign_wins_by_about_the_true_lift(results) -> None:
     assert b.status == "ended" and b.decision == "wins"
     assert b.adj_ci_low < demo.TRUE_LANDING_LIFT < b.adj_ci_high
     assert b.sentence_en.startswith("B wins on conversion (+11,9%, 95% CI +4,6% to +19,3%)")
-    assert b.sentence_nl.startswith("B wint op conversie (+11,9%, 95%-BI +4,6% tot +19,3%)")
-    assert b.sentence_fr.startswith("B l'emporte sur conversion (+11,9\u00a0%, IC à 95\u00a0%")
+    assert b.sentence_nl.startswith("B scoort beter op conversie (+11,9%, 95%-BI +4,6% tot +19,3%)")
+    assert b.sentence_fr.startswith(
+        "B l'emporte sur l'indicateur «\u202fconversion\u202f» (+11,9\u00a0%, IC à 95\u00a0%")
     revenue = rows(results, demo.LANDING_ID, "revenue").loc["b"]
     assert revenue.cuped_applied and revenue.decision == "wins"
     assert revenue.adj_ci_low < demo.TRUE_LANDING_LIFT < revenue.adj_ci_high
@@ -68,8 +69,9 @@ def test_the_ad_copies_show_no_difference_and_say_how_long_to_wait(results) -> N
     assert (ad.adj_ci_low < 0).all() and (ad.adj_ci_high > 0).all()  # 0 = the truth
     conversion = rows(results, demo.AD_COPY_ID).loc["b"]
     assert conversion.sentence_en == ("no detectable difference yet on conversion for B; "
-                                      f"{int(conversion.days_remaining)} more days to reach "
-                                      "80% power")
+                                      f"about {int(conversion.days_remaining)} more days "
+                                      "until the test has enough data to see a difference "
+                                      "(80% power)")
     assert 0 < conversion.days_remaining < 400
 
 
@@ -90,8 +92,8 @@ def test_the_sample_ratio_mismatch_is_all_the_checkout_test_says(results) -> Non
     assert (srm.decision == "srm").all() and (srm.srm_p_value < 1e-6).all()
     assert set(srm.sentence_en) == {"sample-ratio mismatch (p < 0,0001): do not trust this "
                                     "result"}
-    assert set(srm.sentence_nl) == {"afwijkende steekproefverhouding (p < 0,0001): vertrouw "
-                                    "dit resultaat niet"}
+    assert set(srm.sentence_nl) == {"scheve verdeling over de varianten (p < 0,0001): "
+                                    "vertrouw dit resultaat niet"}
     others = results[results.experiment_id != demo.SRM_ID]
     assert not others.srm_mismatch.any()
 
@@ -146,9 +148,10 @@ def test_the_command_line_says_it_in_words(built) -> None:
                            env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
-    assert "• B l'emporte sur conversion (+11,9\u00a0%" in out
+    assert "• B l'emporte sur l'indicateur «\u202fconversion\u202f» (+11,9\u00a0%" in out
     assert "• déséquilibre de répartition (p < 0,0001)\u202f: ne vous fiez pas" in out
-    assert "◦ subject=personal × send_time=evening sur conversion\u202f: +0,018" in out
+    assert ("◦ subject=personal × send_time=evening sur «\u202fconversion\u202f»\u202f: +0,018"
+            in out)
     assert out.index("Afrekenpagina") > out.index("Offertepagina")
 
 

@@ -26,12 +26,11 @@ from dashboards.drilldown_cap import OTHERS, Caps
 from dashboards.drilldown_csv import COLUMNS, CSV_FILE
 from dashboards.drilldown_data import ROOT, SEP, part_columns
 from dashboards.drilldown_model import DEFAULT_CAPS, Drilldown, prepare_drilldown
-from dashboards.page import esc
 from dashboards.texts_drilldown import TEXTS
 from kpi.registry import KPIS
 from tests.browser import PageReport
 from tests.dashboards.accounts import account_values
-from tests.dashboards.test_drilldown_page import TREE, Tables, build_values
+from tests.dashboards.test_drilldown_page import TREE, Tables, build_values, esc
 
 PAGE_BUDGET = 2_000_000  # bytes of a page's own markup and data (fr, the longest texts)
 LOADED_BUDGET = 7_000_000  # the page and the plotly.js it loads (shared by every page)

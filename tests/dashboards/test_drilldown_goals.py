@@ -33,13 +33,12 @@ from dashboards.drilldown_data import (
     week_rows,
 )
 from dashboards.formatting import format_change, format_value
-from dashboards.page import esc
 from dashboards.texts_drilldown import TEXTS
 from kpi.budget.recommend import choose_goal
 from kpi.registry import KPIS, MEASURES
 from kpi.rollup import TargetRow
 from tests.browser import PageReport
-from tests.dashboards.test_drilldown_page import COLUMNS, Tables, _metric_rows
+from tests.dashboards.test_drilldown_page import COLUMNS, Tables, _metric_rows, esc
 
 TARGETS = {"cpl": 40.0, "cpa": 45.0, "roas": 4.0}
 WEEKS = (dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16))

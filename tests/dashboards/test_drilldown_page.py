@@ -19,6 +19,7 @@ from string import Formatter
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 from playwright.sync_api import Browser
 
 from dashboards.drilldown import (
@@ -41,7 +42,7 @@ from dashboards.drilldown_data import (
     week_rows,
 )
 from dashboards.formatting import format_change, format_value
-from dashboards.page import esc
+from dashboards.site import Header
 from kpi.registry import KPIS, LANGUAGES, MEASURES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
@@ -69,6 +70,13 @@ TREE = {
 LATE_START = {"Home battery": 12}  # launched in week 12: absent from older periods
 TARGETS = {"cpa": 45.0}
 BRAND_CPA = 30.0
+
+
+def esc(text: object) -> str:
+    """Text as the autoescaped page writes it."""
+    return str(escape(text))
+
+
 COLUMNS = ("grain", "level", "period_start", "period_end", "period_label", "complete",
            "provisional", "series_key", "channel", "campaign_key", "campaign_name",
            "ad_group_key", "ad_group_name", "metric", "kind", "value", "numerator",
@@ -557,3 +565,34 @@ def test_the_empty_states_open_cleanly(values: pd.DataFrame, which: str,
     assert report.problems == [] and report.plots == {}
     key = "dd_no_data_hint" if which == "empty" else "dd_no_campaigns"
     assert _t(key, "en") in report.body_text
+
+
+PHONE = """async () => {
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const out = {width: document.documentElement.scrollWidth,
+               period: document.querySelector('.site-period').textContent};
+  const el = document.getElementById('dd-period');
+  el.value = '4w'; el.dispatchEvent(new Event('change')); await sleep(50);
+  out.switched = document.querySelector('.site-period').textContent;
+  out.hash = location.hash;
+  out.lang = document.querySelector('a[data-lang-link][hreflang="fr"]').getAttribute('href');
+  document.querySelector('a[data-lang-link][hreflang="fr"]').dispatchEvent(
+    new MouseEvent('click', {bubbles: true, cancelable: true}));
+  out.carried = document.querySelector('a[data-lang-link][hreflang="fr"]').getAttribute('href');
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_a_phone_reads_the_page_and_the_header_follows_the_period(
+        values: pd.DataFrame, open_page: Callable[..., PageReport], tmp_path: Path) -> None:
+    """At 390 px nothing but the table scrolls sideways; the header's period is the one
+    chosen, and the language switch carries the filters (the URL fragment)."""
+    header = Header("drilldown", account="Zonnig Huis")
+    path = write_drilldown(tmp_path / "drilldown.nl.html", values, lang="nl", header=header)
+    report = open_page(path, name="drilldown-390", width=390, probe=PHONE)
+    assert report.problems == [] and set(report.plots) == {"dd-map"}
+    p = report.probe
+    assert p["width"] <= 390, p["width"]
+    assert p["period"].startswith("Week 47") and p["switched"].startswith("Weken 44")
+    assert p["hash"] == "#period=4w" and p["carried"] == "drilldown.fr.html#period=4w"

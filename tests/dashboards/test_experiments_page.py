@@ -13,10 +13,11 @@ from pathlib import Path
 import ibis
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from dashboards.experiments import render_experiments, write_experiments
 from dashboards.i18n import t
-from dashboards.page import esc
+from dashboards.site import Header
 from experiments.history import history
 from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.sufficient import sufficient_statistics
@@ -24,6 +25,12 @@ from experiments.table import effects_frame, results_frame
 from pipelines.sources.demo import experiments as demo
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+
+def esc(text: object) -> str:
+    """Text as the autoescaped page writes it."""
+    return str(escape(text))
+
 
 START, END = dt.date(2026, 10, 1), dt.date(2026, 10, 28)
 AS_OF = dt.date(2026, 10, 20)  # the four are running: day 20 of 28
@@ -67,7 +74,7 @@ def test_decisions_conventions_and_effects_are_on_the_page(evaluated) -> None:
     assert "Vaste looptijd; alfa 0,05, tweezijdig" in page and "correctie: Holm" in page
     assert "CUPED-variantiereductie toegepast op omzet per bezoeker." in page
     assert "Hoofdeffecten en interactie" in page
-    assert "interactie personal/morning × standard/evening op conversie: +" in page
+    assert "interactie-effect van personal/morning × standard/evening op conversie: +" in page
     assert page.count("Vaste looptijd: beslis op de einddatum.") == 4  # under each history
 
 
@@ -98,10 +105,11 @@ def test_the_page_opens_cleanly_in_chromium(evaluated, open_page: Callable[..., 
 ZERO_ARM = {  # issue 15: 4 conversions out of 1,000 for A, none out of 1,000 for B
     "nl": ("B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets "
            "te besluiten", "geen relatieve lift voor B op conversie: de variant heeft enkel "
-           "nullen (bv. geen conversies), dus de deltamethode geeft de relatieve lift geen "
-           "interval"),
-    "fr": ("B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; trop "
-           "peu pour conclure", "pas de hausse relative pour B sur conversion\u202f: la variante "
+           "nullen (bv. geen conversies), dus de deltamethode kan geen interval geven voor de "
+           "relatieve lift"),
+    "fr": ("B\u202f: 0 sur 1\u202f000 pour «\u202fconversion\u202f», contre 4 sur 1\u202f000 pour "
+           "A\u202f; trop peu pour conclure", "pas de hausse relative pour B sur l'indicateur "
+           "«\u202fconversion\u202f»\u202f: la variante "
            "n'a que des zéros (p. ex. aucune conversion), la méthode delta ne donne donc "
            "aucun intervalle pour la hausse relative"),
     "en": ("B had 0 out of 1.000 on conversion, against 4 out of 1.000 for A; too few to "
@@ -136,7 +144,8 @@ def cells(page: str, experiment: str) -> list[list[str]]:
     section = page[page.index(f"<h2>{esc(experiment)} "):]
     section = section[:section.find("<section>") if "<section>" in section else None]
     body = section[section.index("<tbody>"):section.index("</tbody>")]
-    return [[html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+    cell = r'<td(?: data-value="[^"]*")?>(.*?)</td>'
+    return [[html.unescape(c) for c in re.findall(cell, row)]
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
@@ -202,9 +211,9 @@ def test_factorial_effects_are_named_after_the_variants_in_percentage_points(eva
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("nl", "B doet het slechter op omzet (-€\u00a05,00, 95%-BI -€\u00a09,35 tot -€\u00a00,65)"),
-    ("fr", "B fait moins bien sur chiffre d'affaires (-5,00\u00a0€, IC à 95\u00a0% de "
-           "-9,35\u00a0€ à -0,65\u00a0€)"),
+    ("nl", "B scoort slechter op omzet (-€\u00a05,00, 95%-BI -€\u00a09,35 tot -€\u00a00,65)"),
+    ("fr", "B fait moins bien sur l'indicateur «\u202fchiffre d'affaires\u202f» (-5,00\u00a0€, "
+           "IC à 95\u00a0% de -9,35\u00a0€ à -0,65\u00a0€)"),
     ("en", "B loses on revenue (-5,00\u00a0€, 95% CI -9,35\u00a0€ to -0,65\u00a0€)"),
 ])
 def test_a_revenue_difference_without_a_relative_lift_is_told_in_euros(lang: str,
@@ -221,3 +230,24 @@ def test_a_revenue_difference_without_a_relative_lift_is_told_in_euros(lang: str
     assert expected in page  # was "(-5, 95% CI -9,35 to -0,654)": euros without a sign of it
     means = {r[1]: r[3] for r in cells(page, "E")}
     assert means["A"] == {"nl": "€\u00a05,00", "fr": "5,00\u00a0€", "en": "5,00\u00a0€"}[lang]
+
+
+@pytest.mark.browser
+def test_a_phone_reads_the_page_with_the_period_in_the_header(
+        evaluated, open_page: Callable[..., PageReport], tmp_path: Path) -> None:
+    """At 390 px nothing but the tables scrolls sideways; the header says up to which day."""
+    specs, results, effects, past = evaluated
+    path = write_experiments(tmp_path / "experiments.fr.html", results, effects, specs,
+                             lang="fr", account="Zonnig Huis", as_of=AS_OF, history=past,
+                             header=Header("experiments", account="Zonnig Huis"))
+    report = open_page(path, name="experiments-390", width=390, probe="""() => ({
+      width: document.documentElement.scrollWidth,
+      period: document.querySelector('.site-period').textContent,
+      tables: Array.from(document.querySelectorAll('table[data-csv]')).map(t => t.dataset.csv),
+      raw: document.querySelector('td[data-value]').dataset.value})""")
+    assert report.problems == []
+    p = report.probe
+    assert p["width"] <= 390, p["width"]
+    assert p["period"] == "Données jusqu'au 20 oct. 2026 inclus"
+    assert p["tables"] == [f"experiment-{s.id}" for s in specs]
+    assert float(p["raw"]) > 0  # a raw number for the CSV, not "35 895"

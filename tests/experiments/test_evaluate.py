@@ -105,7 +105,9 @@ def test_sequential_design_and_days_remaining() -> None:
     needed = sequential_sample_size(0.1, mde=0.1)
     assert needed > sample_size(0.1, mde=0.1)
     assert row.days_remaining == days_to_power(needed, 5000, 10)
-    assert "more days to reach 80% power" in describe(row.to_dict(), "en")
+    assert (f"about {int(row.days_remaining)} more days until the test has enough data to see "
+            "a difference (80% power)") in describe(row.to_dict(), "en")
+    assert "nog ongeveer " in describe(row.to_dict(), "nl")
 
 
 def test_degenerate_rows_get_an_error_decision() -> None:
@@ -174,7 +176,8 @@ def test_every_demo_row_and_effect_reads_in_every_language(results, demo_stats, 
 def test_wording_numbers_come_from_babel() -> None:
     row = {"decision": "wins", "arm_label": "B", "metric_label_fr": "conversion",
            "rel_estimate": 0.081, "adj_ci_low": 0.023, "adj_ci_high": 0.139, "alpha": 0.05}
-    assert describe(row, "fr") == ("B l'emporte sur conversion (+8,1\xa0%, IC à 95\xa0% "
+    assert describe(row, "fr") == ("B l'emporte sur l'indicateur «\u202fconversion\u202f» "
+                                   "(+8,1\xa0%, IC à 95\xa0% "
                                    "de +2,3\xa0% à +13,9\xa0%)")
 
 

@@ -80,7 +80,8 @@ def test_four_against_zero_is_not_a_minus_100_percent_loss() -> None:
            "conclude"),
     ("nl", "B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om "
            "iets te besluiten"),
-    ("fr", "B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; "
+    ("fr", "B\u202f: 0 sur 1\u202f000 pour «\u202fconversion\u202f», contre 4 sur 1\u202f000 "
+           "pour A\u202f; "
            "trop peu pour conclure"),
 ])
 def test_the_sentence_says_what_is_known(lang: str, expected: str) -> None:
