@@ -26,7 +26,6 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from markupsafe import Markup
 
 from dashboards.drilldown_cap import Caps
 from dashboards.drilldown_csv import CSV_FILE, write_csv
@@ -64,7 +63,7 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.maturity import completeness_note
+from dashboards.maturity import completeness
 from dashboards.page import PLOT_CONFIG, chart_layout, render_template, script_json, write_page
 from dashboards.site import Header
 from dashboards.texts_drilldown import TEXTS
@@ -187,7 +186,7 @@ def render_drilldown(values: pd.DataFrame | Drilldown, *, lang: str = "en", acco
     return render_template(
         "drilldown.html", lang=lang, title=title, header=header, figures=figures,
         script=script, texts=_t, view=view, empty=empty, meta=meta, foot=foot,
-        maturity=Markup(completeness_note(dd.nowcast, lang, dd.compare)),
+        maturity=completeness(dd.nowcast, lang, dd.compare),
         map_height=MAP_HEIGHT, metrics=TABLE_METRICS, kpis=KPI_CHOICES)
 
 

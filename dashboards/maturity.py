@@ -21,7 +21,6 @@ import pandas as pd
 from babel.dates import format_skeleton
 
 from dashboards.formatting import format_value, locale_for
-from dashboards.page import ENV
 from kpi.maturity import lag_aware
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -132,13 +131,3 @@ def completeness(nowcast: pd.DataFrame | None, lang: str,
         return None
     how = _t("m_estimates", lang) if compare == "nowcast" else _t("m_same_age", lang)
     return CompletenessNote(sentence, how)
-
-
-def completeness_note(nowcast: pd.DataFrame | None, lang: str, compare: str = "nowcast") -> str:
-    """Deprecated: the note as HTML, for pages still built from strings; pages on templates
-    use :func:`completeness` and the ``completeness`` macro of ``templates/maturity.html``
-    (this renders that macro, so both say the same)."""
-    note = completeness(nowcast, lang, compare)
-    if note is None:
-        return ""
-    return str(ENV.get_template("maturity.html").module.completeness(note))  # type: ignore[attr-defined]

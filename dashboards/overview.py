@@ -27,7 +27,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from dashboards.formatting import locale_for
-from dashboards.maturity import completeness_note, judged_values
+from dashboards.maturity import completeness, judged_values
 from dashboards.overview_figures import channel_figure
 from dashboards.overview_figures import trend_figure as _trend_figure
 from dashboards.overview_model import (
@@ -130,7 +130,7 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
             (vs, _t(COMPARISON_KEYS[vs], lang)) for vs in COMPARISONS],
         default=DEFAULT, variants=variants, tables=tables, trends=trends,
         weekly=not weekly.empty, channels_height=70 + 42 * max(channel_count, 1),
-        note=Markup(completeness_note(nowcast, lang, compare)),
+        note=completeness(nowcast, lang, compare),
         generated=generated_at, tile_count=len(TILE_METRICS))
 
 

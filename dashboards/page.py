@@ -1,9 +1,11 @@
-"""The HTML shell shared by every dashboard page.
+"""The HTML shell shared by every dashboard page: Jinja2 templates with autoescape.
 
-One file per page with inline CSS, each figure a ``<div>`` filled by one ``Plotly.newPlot``
-call; plotly.js is not inlined but loaded from one local file beside the pages
-(:data:`PLOTLY_FILE`, written by :func:`write_page`), so 24 pages cost 4.8 MB of plotly.js once
-instead of 24 times. A Content-Security-Policy meta forbids every network request and allows
+One file per page, laid out by its template in ``dashboards/templates`` (which extends
+``base.html``: the site header, the page, the scripts), each figure a ``<div>`` filled by one
+``Plotly.newPlot`` call. plotly.js, the stylesheet and the site script are not inlined but
+loaded from files beside the pages (:data:`PLOTLY_FILE`, :data:`STYLESHEET`,
+:data:`SITE_SCRIPT`, written by :func:`write_page`), so 28 pages cost 4.8 MB of plotly.js once
+instead of 28 times. A Content-Security-Policy meta forbids every network request and allows
 only scripts from the page's own folder (``'self'``) and the page's inline scripts (by SHA-256
 hash). Figure JSON is escaped so that no string in it can close the ``<script>`` element. To
 share the dashboards, copy the output folder (pages and ``plotly-*.min.js`` together).
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -60,11 +61,6 @@ _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u202
                "\u2029": "\\u2029"}
 _JS_TABLE = str.maketrans(_JS_ESCAPES)
 
-
-
-def esc(text: object) -> str:
-    """HTML-escape any value for element text and quoted attributes."""
-    return html.escape(str(text), quote=True)
 
 
 def escape_json(text: str) -> str:
@@ -111,12 +107,6 @@ def label_margin(*series: list[float | None], unit: str | None = None, lang: str
     top = max((abs(v) for values in series for v in values if v is not None), default=0.0)
     label = format_value(top * 1.25, unit or "count", lang, currency)  # axis may pass the data
     return 16 + 7 * len(label)
-
-
-def plot_div(fig_id: str, *, height: int | None = None) -> str:
-    """The placeholder ``<div>`` that :func:`render_page` fills with the figure ``fig_id``."""
-    style = f' style="height:{int(height)}px"' if height else ""
-    return f'<div id="{esc(fig_id)}" class="plot"{style}></div>'
 
 
 @cache
@@ -242,14 +232,6 @@ def render_template(template: str, *, lang: str, title: str, header: Header | No
     if missing:
         raise ValueError(f"figures without a placeholder div in the page: {missing}")
     return html
-
-
-def render_page(*, lang: str, title: str, body: str, header: Header | None = None,
-                figures: Mapping[str, Figure] | None = None, script: str = "") -> str:
-    """A page around ``body`` (already-escaped HTML): the old way, while pages move to
-    templates (see :func:`render_template`)."""
-    return render_template("legacy.html", lang=lang, title=title, header=header, figures=figures,
-                           script=script, body=Markup(body))
 
 
 STATIC_FILES = (STYLESHEET, SITE_SCRIPT)

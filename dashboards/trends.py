@@ -27,10 +27,9 @@ from typing import Any
 
 import holidays
 import pandas as pd
-from markupsafe import Markup
 
 from dashboards.formatting import babel_locale, format_date, format_range, locale_for
-from dashboards.maturity import completeness_note, judged_values
+from dashboards.maturity import completeness, judged_values
 from dashboards.page import Figure, render_template, write_page
 from dashboards.periods import COMPARISON_KEYS, COMPARISONS, DEFAULT, PERIOD_KEYS, PERIODS
 from dashboards.site import Header
@@ -198,7 +197,7 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
     title = f"{_t('tr_title', lang)}{' · ' + account if account else ''}"
     return render_template(
         "trends.html", lang=lang, title=title, header=header, figures=figures, texts=_t,
-        meta=" · ".join(meta), note=Markup(completeness_note(nowcast, lang, compare)),
+        meta=" · ".join(meta), note=completeness(nowcast, lang, compare),
         has_days=not days.empty, has_weeks=not weeks.empty, daily=_cards("daily", figures, lang),
         weekly=_cards("weekly", figures, lang), daily_marks=[(_day_label(d, lang), n)
                                                               for d, n in daily_marks],

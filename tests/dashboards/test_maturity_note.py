@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboards.maturity import CompletenessNote, completeness, completeness_note
+from dashboards.maturity import CompletenessNote, completeness
 from dashboards.page import ENV
 
 NOWCAST = pd.DataFrame({"grain": ["week", "month", "week"], "level": "total",
@@ -35,11 +35,10 @@ def test_the_note_in_words() -> None:
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
-def test_the_macro_and_the_deprecated_function_say_the_same(lang: str) -> None:
+def test_the_macro_lays_out_the_note(lang: str) -> None:
     note = completeness(NOWCAST, lang)
-    assert macro(note) == completeness_note(NOWCAST, lang)
     assert macro(note) == f'<div class="note maturity">{note.sentence} {note.how}</div>'
-    assert macro(None) == "" and completeness_note(None, lang) == ""
+    assert macro(None) == ""
 
 
 def test_the_macro_escapes() -> None:

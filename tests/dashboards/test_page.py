@@ -9,18 +9,18 @@ import json
 import re
 from html.parser import HTMLParser
 
+import jinja2
 import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
+from dashboards import page as page_module
 from dashboards.page import (
     PLOTLY_FILE,
     SITE_SCRIPT,
     STYLESHEET,
-    esc,
     escape_json,
-    plot_div,
-    render_page,
+    render_template,
     script_json,
     write_page,
 )
@@ -68,10 +68,30 @@ def without_plotlyjs(page: str) -> str:
     return page
 
 
+# A page template as the pages write theirs: a text and figure placeholders.
+SAMPLE = """{% extends "base.html" %}{% import "macros.html" as m %}
+{% block content %}<p>{{ text }}</p>{% for fig in plots %}{{ m.plot(fig) }}{% endfor %}
+{% endblock %}"""
+
+
+@pytest.fixture(autouse=True)
+def sample_template():
+    """``sample.html`` findable by render_template during each test."""
+    env = page_module.ENV
+    loader = env.loader
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"sample.html": SAMPLE}), loader])
+    yield
+    env.loader = loader
+
+
+def render_page(*, lang: str, title: str, text: str = "", plots: tuple[str, ...] = (),
+                **kw) -> str:
+    return render_template("sample.html", lang=lang, title=title, text=text, plots=plots, **kw)
+
+
 def sample_page(name: str = HOSTILE_SCRIPT) -> str:
     fig = go.Figure(go.Bar(x=[1.0], y=[name]))
-    return render_page(lang="fr", title=name, body=f"<p>{esc(name)}</p>" + plot_div("f1"),
-                       figures={"f1": fig})
+    return render_page(lang="fr", title=name, text=name, plots=("f1",), figures={"f1": fig})
 
 
 def test_script_json_cannot_close_the_script() -> None:
@@ -116,18 +136,18 @@ def test_user_strings_are_escaped_and_no_network_url_outside_plotlyjs() -> None:
 
 
 def test_page_without_figures_has_no_plotlyjs() -> None:
-    page = render_page(lang="nl", title="leeg", body="<p>Geen gegevens</p>")
+    page = render_page(lang="nl", title="leeg", text="Geen gegevens")
     assert len(page) < 20_000 and "Plotly.newPlot" in page and PLOTLY_FILE not in page
     assert len(parse(page).scripts) == 2  # the site script and the (empty) render script
 
 
 def test_page_script_is_allowed_by_its_hash_and_cannot_close_the_element() -> None:
     own = "document.title='ok';"
-    page = render_page(lang="en", title="x", body="<p>x</p>", script=own)
+    page = render_page(lang="en", title="x", text="x", script=own)
     digest = base64.b64encode(hashlib.sha256(own.encode()).digest()).decode()
     assert parse(page).scripts[-1] == own and f"'sha256-{digest}'" in html.unescape(page)
     with pytest.raises(ValueError, match="</script"):
-        render_page(lang="en", title="x", body="", script="a='</SCRIPT>'")
+        render_page(lang="en", title="x", script="a='</SCRIPT>'")
 
 
 def test_write_page_puts_one_plotlyjs_beside_the_pages(tmp_path) -> None:
@@ -146,4 +166,4 @@ def test_write_page_puts_one_plotlyjs_beside_the_pages(tmp_path) -> None:
 
 def test_figures_need_their_placeholder() -> None:
     with pytest.raises(ValueError, match="f2"):
-        render_page(lang="en", title="x", body=plot_div("f1"), figures={"f2": go.Figure()})
+        render_page(lang="en", title="x", plots=("f1",), figures={"f2": go.Figure()})
