@@ -14,7 +14,7 @@ CONFIG ?= $(if $(wildcard data/campaign-kpi.yaml),data/campaign-kpi.yaml,data/ca
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help setup demo test lint dev browser benchmark clean
+.PHONY: help setup catalogs demo test lint dev browser benchmark clean
 
 help:
 	@echo "make demo       install, then run the whole pipeline offline on the demo account (and its weekly report)"
@@ -38,7 +38,15 @@ BQEMULATOR := $(TOOLS)/bqemulator
 $(BQEMULATOR)/.synced: tests/fakes/bqemulator/requirements.lock | $(UV)
 	$(PYTHON) tests/fakes/bqemulator/install.py
 
-setup: $(VENV)/.synced
+# The gettext catalogs compiled by Babel (.mo beside each .po; the code compiles a stale or
+# missing one in memory, so a translator's edit shows without this step).
+LOCALES := kpi/language/locales
+DOMAINS = $(basename $(notdir $(wildcard $(LOCALES)/en/LC_MESSAGES/*.po)))
+
+catalogs: $(VENV)/.synced
+	$(BIN)/pybabel -q compile -d $(LOCALES) -D "$(DOMAINS)"
+
+setup: $(VENV)/.synced catalogs
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -37,8 +37,8 @@ from assets.settings import REPO_DATA, Paths
 from dashboards.agency import ClientNight, ClientSummary, Risk, summarise, write_agency
 from dashboards.page import write_page
 from kpi.budget.catalog import PACING_TABLE
+from kpi.language import LANGUAGES
 from kpi.nowcast_tables import NOWCAST_TABLE
-from kpi.registry import LANGUAGES
 from kpi.rollup import VALUES_ORDER, VALUES_TABLE
 from kpi.weekly import IsoWeek
 from pipelines.agency_config import Agency, AgencyConfigError, Client, load_agency

@@ -28,7 +28,8 @@ from assets.runner import (
 from assets.settings import Paths
 from assets.warning_log import describe as describe_warnings
 from experiments.catalog import EFFECTS_TABLE, RESULTS_TABLE
-from experiments.wording import LANGS, summary
+from experiments.wording import summary
+from kpi.language import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines import retention
 from pipelines.config import Config, ConfigError, load_config
@@ -56,8 +57,8 @@ def _load(paths: Paths) -> Config:
 
 
 def _check_lang(lang: str | None) -> None:
-    if lang is not None and lang not in LANGS:
-        err.print(f"--lang {lang!r}: choose one of {', '.join(LANGS)}")
+    if lang is not None and lang not in LANGUAGES:
+        err.print(f"--lang {lang!r}: choose one of {', '.join(LANGUAGES)}")
         raise typer.Exit(2)
 
 
@@ -118,7 +119,7 @@ def _weekly_report(paths: Paths, config: Config, week: IsoWeek,
     metadata = {}
     for event in result.get_asset_materialization_events():
         metadata.update(event.event_specific_data.materialization.metadata)
-    for lang in languages or LANGS:
+    for lang in languages or LANGUAGES:
         html, pdf = report_paths(paths.output, week, lang)
         console.print(f"Report {week.label} ({lang})  {html}")
         if f"pdf_{lang}" in metadata:

@@ -27,7 +27,7 @@ from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
 from kpi.clv import catalog as clv
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import last_extracted, latest_pulled, provisional_since
 from pipelines.warehouse.limits import release_freed_memory

@@ -21,7 +21,7 @@ from dashboards.readers import in_order
 from dashboards.report import Definitions, ReportInputs, write_report
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
 from pipelines.warehouse.store import EXTRACTS_TABLE, read_table

@@ -26,18 +26,16 @@ from typing import Literal
 import pandas as pd
 
 from dashboards.budget import current_lines
-from dashboards.formatting import as_day, as_number, format_datetime, format_value, format_week
-from dashboards.i18n import N_, translator
 from dashboards.maturity import estimate, judged_values
 from dashboards.overview import latest_complete_week
 from dashboards.page import render_template, write_page
 from dashboards.site import LanguageLink, language_links, page_file
-from dashboards.texts_agency import TEXTS
-from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
 from kpi.budget.pacing import status_of
+from kpi.language.format import as_day, as_number, format_datetime, format_value, format_week
+from kpi.language.translate import N_, translator
 from kpi.registry import KPIS, MEASURES
 
-_t = translator({**BUDGET_TEXTS, **TEXTS})
+_t = translator("agency", "budget", "common")
 HEADLINE = ("cost", "conversions", "revenue")  # shown for every client, target or not
 PAGE = "overview"  # the agency page's file: overview.<lang>.html (assets/agency.py)
 STATUS_CLASS = {"on_track": "good", "watch": "warn", "investigate": "bad", "not_started": "flat"}

@@ -24,15 +24,14 @@ import plotly.graph_objects as go
 
 from dashboards.budget_advice import advice_view, left_out_sentence, scenarios_view
 from dashboards.budget_pacing import current_lines, pacing_view
-from dashboards.formatting import format_date, locale_for
-from dashboards.i18n import translator
 from dashboards.page import render_template, write_page
 from dashboards.site import Header
-from dashboards.texts_budget import TEXTS
+from kpi.language.format import format_date, locale_for
+from kpi.language.translate import translator
 
-__all__ = ["TEXTS", "current_lines", "left_out_sentence", "render_budget", "write_budget"]
+__all__ = ["current_lines", "left_out_sentence", "render_budget", "write_budget"]
 
-_t = translator(TEXTS)  # this page's texts first, then the shared ones
+_t = translator("budget", "common")  # this page's texts first, then the shared ones
 
 
 def _currency(frame: pd.DataFrame, default: str) -> str:

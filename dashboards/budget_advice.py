@@ -14,10 +14,9 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal, format_percent, get_plus_sign_symbol
 
-from dashboards.formatting import MISSING, as_day, as_number, format_date, format_value, locale_for
-from dashboards.i18n import N_, translator
-from dashboards.texts_budget import TEXTS
 from dashboards.view_table import Cell, Empty, Pill, Table, heads
+from kpi.language.format import MISSING, as_day, as_number, format_date, format_value, locale_for
+from kpi.language.translate import N_, translator
 from kpi.registry import KPIS, MEASURES
 
 ACTIONS = ("pause", "scale", "reallocate")
@@ -29,7 +28,7 @@ FIT_GOOD, FIT_WEAK = 0.6, 0.3  # r² from which a curve is reliable / below whic
 MEASURE_ORDER = ("conversions", "leads", "purchases", "clicks", "revenue")
 CSV_NAME = "budget-scenarios"  # the file the scenarios table downloads as
 
-_t = translator(TEXTS)
+_t = translator("budget", "common")
 
 
 @dataclass(frozen=True)

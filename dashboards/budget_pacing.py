@@ -15,18 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_percent
 
-from dashboards.formatting import (
-    as_day,
-    as_number,
-    axis_affixes,
-    babel_locale,
-    format_date,
-    format_range,
-    format_value,
-)
-from dashboards.i18n import N_, translator
 from dashboards.page import GRID, MUTED, chart_layout
-from dashboards.texts_budget import TEXTS
 from dashboards.view_table import (
     Cell,
     Chart,
@@ -39,6 +28,16 @@ from dashboards.view_table import (
     wrap_label,
 )
 from kpi.budget.pacing import ON_TRACK, WATCH, status_of
+from kpi.language.format import (
+    as_day,
+    as_number,
+    axis_affixes,
+    babel_locale,
+    format_date,
+    format_range,
+    format_value,
+)
+from kpi.language.translate import N_, translator
 
 LABEL_WIDTH, LABEL_LINES = 22, 2  # a plan line's name on the chart axis (hover shows it all)
 STATUS_TEXT = {"on_track": N_("bud_status_on_track"), "watch": N_("bud_status_watch"),
@@ -53,7 +52,7 @@ SUMMED = ("media_budget", "spend_to_date", "expected_to_date", "projected_spend"
 LEVEL_ORDER = {"account": 0, "channel": 1, "campaign": 2}
 CSV_NAME = "budget-pacing"  # the file the table downloads as
 
-_t = translator(TEXTS)
+_t = translator("budget", "common")
 
 
 @dataclass(frozen=True)

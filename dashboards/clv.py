@@ -25,7 +25,10 @@ from babel.numbers import format_percent
 
 from dashboards.clv_acquisition import MIN_CAMPAIGN_CUSTOMERS, acquisition_view
 from dashboards.clv_segments import method_text, model_view
-from dashboards.formatting import (
+from dashboards.page import chart_layout, render_template, write_page
+from dashboards.site import Header
+from dashboards.view_table import Chart, Tile, plotly_text
+from kpi.language.format import (
     as_day,
     as_number,
     axis_affixes,
@@ -35,18 +38,14 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.i18n import translator
-from dashboards.page import chart_layout, render_template, write_page
-from dashboards.site import Header
-from dashboards.texts_clv import TEXTS
-from dashboards.view_table import Chart, Tile, plotly_text
+from kpi.language.translate import translator
 
-__all__ = ["MIN_CAMPAIGN_CUSTOMERS", "TEXTS", "margin_of", "render_clv", "write_clv"]
+__all__ = ["MIN_CAMPAIGN_CUSTOMERS", "margin_of", "render_clv", "write_clv"]
 
 COHORT_LIGHT, COHORT_DARK = (147, 197, 253), (30, 58, 138)  # oldest cohort light, newest dark
 COHORT_HEIGHT = 380
 
-_t = translator(TEXTS)  # this page's texts first, then the shared ones
+_t = translator("clv", "common")  # this page's texts first, then the shared ones
 
 
 def _money(value: object, lang: str, currency: str) -> str:

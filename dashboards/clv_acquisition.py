@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.formatting import (
+from dashboards.page import ACCENT, GRID, chart_layout
+from dashboards.view_table import Cell, Chart, Empty, Table, heads, plotly_text, wrap_label
+from kpi.language.format import (
     MISSING,
     as_day,
     as_number,
@@ -22,10 +24,7 @@ from dashboards.formatting import (
     format_date,
     format_value,
 )
-from dashboards.i18n import translator
-from dashboards.page import ACCENT, GRID, chart_layout
-from dashboards.texts_clv import TEXTS
-from dashboards.view_table import Cell, Chart, Empty, Table, heads, plotly_text, wrap_label
+from kpi.language.translate import translator
 
 MIN_CAMPAIGN_CUSTOMERS = 20  # campaigns with fewer customers are too small to compare
 LABEL_WIDTH, LABEL_LINES = 18, 2  # a channel's name on the chart axis (hover shows it all)
@@ -33,7 +32,7 @@ UNASSIGNED = "(unassigned)"  # kpi.clv.summary.clv_by_group's label for customer
 CSV_CHANNELS, CSV_CAMPAIGNS = "clv-channels", "clv-campaigns"  # the files the tables download as
 COLUMNS = ("level", "group", "customers", "clv", "acquisition_cost", "cac", "clv_to_cac")
 
-_t = translator(TEXTS)
+_t = translator("clv", "common")
 
 
 @dataclass(frozen=True)

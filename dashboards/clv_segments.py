@@ -14,10 +14,9 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
-from dashboards.formatting import MISSING, as_number, babel_locale, format_date, format_value
-from dashboards.i18n import N_, translator
-from dashboards.texts_clv import TEXTS
 from dashboards.view_table import Cell, Table, heads
+from kpi.language.format import MISSING, as_number, babel_locale, format_date, format_value
+from kpi.language.translate import N_, translator
 
 PARAMETERS = ("r", "alpha", "a", "b", "p", "q", "v")
 PARAMETER_LABELS = {"r": "r", "alpha": "α", "a": "a", "b": "b", "p": "p", "q": "q", "v": "ν"}
@@ -36,7 +35,7 @@ NO_MODEL_NOTE = {"no_repeat_buyers": N_("clv_note_no_repeat_buyers"),
 REASON_TEXT = {"invalid_history": N_("clv_reason_invalid_history"),
                "not_computable": N_("clv_reason_not_computable")}
 
-_t = translator(TEXTS)
+_t = translator("clv", "common")
 
 
 @dataclass(frozen=True)

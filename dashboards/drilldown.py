@@ -56,20 +56,19 @@ from dashboards.drilldown_view import (
     kpi_choices,
     live_tiles,
 )
-from dashboards.formatting import (
+from dashboards.maturity import completeness
+from dashboards.page import PLOT_CONFIG, chart_layout, render_template, script_json, write_page
+from dashboards.site import Header
+from kpi.language.format import (
     MISSING,
     format_change,
     format_datetime,
     format_value,
     locale_for,
 )
-from dashboards.maturity import completeness
-from dashboards.page import PLOT_CONFIG, chart_layout, render_template, script_json, write_page
-from dashboards.site import Header
-from dashboards.texts_drilldown import TEXTS
 from kpi.registry import KPIS
 
-__all__ = ["GOAL", "KPI_CHOICES", "NO_VALUE", "TABLE_METRICS", "TEXTS", "TILE_METRICS", "_t",
+__all__ = ["GOAL", "KPI_CHOICES", "NO_VALUE", "TABLE_METRICS", "TILE_METRICS", "_t",
            "colour", "map_data", "render_drilldown", "write_drilldown", "write_table"]
 
 SUM_COLS = ("cost", "conversions", "revenue", *(f"{p}:{k}" for k in KPI_CHOICES for p in "nd"))

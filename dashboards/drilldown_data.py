@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboards.formatting import as_number
 from kpi.budget.recommend import choose_goal, goal_kpis
+from kpi.language.format import as_number
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 from kpi.rollup import TargetRow
 

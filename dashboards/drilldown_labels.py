@@ -11,9 +11,8 @@ from babel.dates import format_skeleton
 from dashboards.drilldown_cap import Others
 from dashboards.drilldown_data import NodeGoal, Period, Records, value_of, vs_target
 from dashboards.drilldown_model import PeriodView
-from dashboards.formatting import babel_locale, format_range, format_value, format_week, iso_week
-from dashboards.i18n import N_, translator
-from dashboards.texts_drilldown import TEXTS
+from kpi.language.format import babel_locale, format_range, format_value, format_week, iso_week
+from kpi.language.translate import N_, translator
 from kpi.registry import KPIS, MEASURES
 
 TABLE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
@@ -26,7 +25,7 @@ GOAL_NOTES = {"no_cost": N_("dd_goal_no_cost"), "mixed": N_("dd_goal_mixed"),
               "others": N_("dd_goal_others")}
 OTHERS_NAMES = {"campaign": N_("dd_others_campaign"), "ad_group": N_("dd_others_ad_group")}
 
-_t = translator(TEXTS)  # this page's texts first, then the shared ones
+_t = translator("drilldown", "common")  # this page's texts first, then the shared ones
 
 
 def short(metric: str, lang: str) -> str:

@@ -14,7 +14,7 @@ from markupsafe import escape
 
 from dashboards.drilldown_data import ROOT, NodeGoal, Records, View, node_goals, value_of
 from dashboards.drilldown_labels import GOAL, KPI_CHOICES, _t, goal_note, short, unpriced
-from dashboards.formatting import format_change, format_value
+from kpi.language.format import format_change, format_value
 from kpi.registry import KPIS, MEASURES, Kpi
 
 BAD, EVEN, GOOD, NO_VALUE = (217, 72, 65), (241, 243, 246), (22, 163, 110), "#c5cbd3"

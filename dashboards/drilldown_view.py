@@ -34,7 +34,7 @@ from dashboards.drilldown_labels import (
     short,
     unpriced,
 )
-from dashboards.formatting import MISSING, format_change, format_value
+from kpi.language.format import MISSING, format_change, format_value
 from kpi.registry import KPIS
 
 

@@ -21,7 +21,12 @@ import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 from markupsafe import escape
 
-from dashboards.formatting import (
+from dashboards.page import ACCENT, MUTED, chart_layout, render_template, write_page
+from dashboards.site import Header
+from experiments.spec import ExperimentSpec
+from experiments.table import status
+from experiments.wording import describe_effect, format_p, no_relative_lift, summary
+from kpi.language.format import (
     MISSING,
     as_number,
     babel_locale,
@@ -30,12 +35,9 @@ from dashboards.formatting import (
     format_value,
     locale_for,
 )
-from dashboards.i18n import N_, t
-from dashboards.page import ACCENT, MUTED, chart_layout, render_template, write_page
-from dashboards.site import Header
-from experiments.spec import ExperimentSpec
-from experiments.table import status
-from experiments.wording import describe_effect, format_p, no_relative_lift, summary
+from kpi.language.translate import N_, translator
+
+t = translator("common")
 
 MAX_LABEL = 60
 COLOURS = {"wins": "#047857", "loses": "#b42318", "srm": "#9a5b00"}

@@ -20,33 +20,10 @@ from dataclasses import dataclass
 import pandas as pd
 from babel.dates import format_skeleton
 
-from dashboards.formatting import format_value, locale_for
+from kpi.language.format import format_value, locale_for
+from kpi.language.translate import translator
 from kpi.maturity import lag_aware
 
-TEXTS: dict[str, dict[str, str]] = {
-    "m_still_arriving": {
-        "nl": "Conversies komen nog binnen: {periods}.",
-        "fr": "Des conversions arrivent encore\u00a0: {periods}.",
-        "en": "Conversions still coming in: {periods}.",
-    },
-    "m_period_share": {"nl": "{period} ongeveer {share} binnen",
-                       "fr": "{period} à environ {share}",
-                       "en": "{period} about {share} in"},
-    "m_week": {"nl": "week {week}", "fr": "semaine {week}", "en": "week {week}"},
-    "m_same_age": {
-        "nl": "Elke periode wordt vergeleken met de vorige op hetzelfde moment, toen die ook pas "
-              "zo ver binnen was.",
-        "fr": "Chaque période est comparée à la précédente au même stade de remontée.",
-        "en": "Each period is compared with the previous one at the same stage, when as little "
-              "of it had come in.",
-    },
-    "m_estimates": {
-        "nl": "Cijfers met ≈ zijn de verwachte eindstand, met een marge van 80 %.",
-        "fr": "Les chiffres précédés de ≈ sont la valeur finale attendue (fourchette à "
-              "80\u00a0%).",
-        "en": "Figures marked ≈ are the expected final values, with an 80 % range.",
-    },
-}
 SHOWN_GRAINS = ("week", "month")
 
 
@@ -69,8 +46,7 @@ def judged_values(values: pd.DataFrame, nowcast: pd.DataFrame | None = None,
     return lag_aware(values, nowcast, compare)  # type: ignore[arg-type]
 
 
-def _t(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang, TEXTS[key]["en"])
+_t = translator("maturity", "common")
 
 
 def _period(grain: str, start: dt.date, lang: str) -> str:

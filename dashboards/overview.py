@@ -26,7 +26,6 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from dashboards.formatting import locale_for
 from dashboards.maturity import completeness, judged_values
 from dashboards.overview_figures import channel_figure
 from dashboards.overview_figures import trend_figure as _trend_figure
@@ -42,6 +41,7 @@ from dashboards.overview_model import (
 from dashboards.page import ENV, Figure, render_template, write_page
 from dashboards.periods import COMPARISON_KEYS, COMPARISONS, DEFAULT
 from dashboards.site import Header
+from kpi.language.format import locale_for
 from kpi.registry import KPIS
 
 TREND_KPIS = ("cpa", "cpl", "roas", "conversion_rate", "ctr", "cpc", "cpm", "aov",

@@ -14,17 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards.formatting import (
+from dashboards.overview_model import ChannelTable, is_true
+from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin
+from kpi.language.format import (
     as_number,
     axis_affixes,
     format_day_month,
     format_value,
     format_week,
 )
-from dashboards.i18n import t
-from dashboards.overview_model import ChannelTable, is_true
-from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin
+from kpi.language.translate import translator
 from kpi.registry import MEASURES, Kpi
+
+t = translator("common")
 
 MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
 MAX_NAME = 28  # characters of a channel name shown on an axis (hover shows it all)

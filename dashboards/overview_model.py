@@ -19,15 +19,6 @@ import pandas as pd
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
-from dashboards.formatting import (
-    as_number,
-    babel_locale,
-    format_change,
-    format_range,
-    format_value,
-    format_week,
-)
-from dashboards.i18n import N_, translator
 from dashboards.maturity import estimate
 from dashboards.periods import (
     PERIOD_KEYS,
@@ -40,8 +31,15 @@ from dashboards.periods import (
     latest_span,
     span_sums,
 )
-from dashboards.texts_overview import TEXTS as OVERVIEW_TEXTS
-from dashboards.texts_periods import TEXTS as PERIOD_TEXTS
+from kpi.language.format import (
+    as_number,
+    babel_locale,
+    format_change,
+    format_range,
+    format_value,
+    format_week,
+)
+from kpi.language.translate import N_, translator
 from kpi.registry import BLENDED, KPIS, MEASURES, Kpi, Measure
 
 TILE_METRICS = ("cost", "conversions", "revenue", "cpa", "cpl", "roas", "conversion_rate", "ctr",
@@ -59,7 +57,7 @@ HINTS: dict[tuple[str, str], str] = {  # what a tile's change is measured agains
 }
 NONE_KEYS = {"previous": N_("ov_no_previous_period"), "year": N_("ov_no_last_year")}
 
-_t = translator({**PERIOD_TEXTS, **OVERVIEW_TEXTS})  # the page's texts, then the shared ones
+_t = translator("overview", "periods", "common")  # the page's texts, then the shared ones
 
 
 def definition(metric: str) -> Kpi | Measure:

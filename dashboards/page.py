@@ -32,10 +32,12 @@ from markupsafe import escape as html_escape
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-from dashboards.formatting import format_datetime, format_value, locale_for, plotly_separators
-from dashboards.i18n import t
 from dashboards.plotly_locale import plotly_locale
 from dashboards.site import LANGUAGE_NAMES, Header, header_links, language_links, report_link
+from kpi.language.format import format_datetime, format_value, locale_for, plotly_separators
+from kpi.language.translate import translator
+
+t = translator("common")
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 INK, MUTED, GRID = "#1f2937", "#6b7280", "#eceff3"

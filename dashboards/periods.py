@@ -26,7 +26,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboards.i18n import N_
+from kpi.language.translate import N_
 from kpi.registry import KPIS, MEASURES
 
 Period = Literal["week", "4weeks", "month", "quarter"]

@@ -31,11 +31,10 @@ from babel.dates import (
     tokenize_pattern,
 )
 
-from dashboards.formatting import axis_affixes, locale_for
-from dashboards.i18n import N_, translator
-from dashboards.texts_plotly import TEXTS
+from kpi.language.format import axis_affixes, locale_for
+from kpi.language.translate import N_, translator
 
-_t = translator(TEXTS)
+_t = translator("plotly", "common")
 
 # plotly.js's own English strings (as its bundle spells them: the modebar buttons' titles, its
 # notifications and hints) and the text key of each in the page's language.

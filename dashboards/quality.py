@@ -31,15 +31,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.formatting import (
-    format_date,
-    format_datetime,
-    format_day_month,
-    format_range,
-    format_value,
-    locale_for,
-)
-from dashboards.i18n import N_, translator
 from dashboards.page import chart_layout, render_template, write_page
 from dashboards.quality_log import (
     CHECK_ORDER,
@@ -58,7 +49,15 @@ from dashboards.quality_log import (
     this_run,
 )
 from dashboards.site import Header
-from dashboards.texts_quality import TEXTS
+from kpi.language.format import (
+    format_date,
+    format_datetime,
+    format_day_month,
+    format_range,
+    format_value,
+    locale_for,
+)
+from kpi.language.translate import N_, translator
 
 CALENDAR_DAYS = 60
 PLATFORM_NAMES = {"google_ads": "Google Ads", "ga4": "GA4"}
@@ -93,9 +92,9 @@ WHY_TEXTS = {reason: N_(key) for reason, key in (  # and its reasons
     ("no_repeat_buyers", "q_why_no_repeat_buyers"), ("not_fitted", "q_why_not_fitted"),
     ("own_mean_order_value", "q_why_own_mean_order_value"))}
 
-_t = translator(TEXTS)  # this page's texts first, then the shared ones
+_t = translator("quality", "common")  # this page's texts first, then the shared ones
 
-__all__ = ["CALENDAR_DAYS", "FLAGS", "STATUSES", "TEXTS", "SourceStatus", "calendar_figure",
+__all__ = ["CALENDAR_DAYS", "FLAGS", "STATUSES", "SourceStatus", "calendar_figure",
            "check_state", "day_ranges", "extract_log", "last_runs", "render_quality",
            "source_status", "write_quality"]
 

@@ -15,16 +15,6 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dashboards.budget import left_out_sentence
-from dashboards.formatting import (
-    as_number,
-    format_change,
-    format_date,
-    format_datetime,
-    format_range,
-    format_value,
-    locale_for,
-)
-from dashboards.i18n import N_
 from dashboards.maturity import estimate
 from dashboards.report_inputs import ReportInputs
 from dashboards.report_sentences import (
@@ -38,6 +28,16 @@ from dashboards.report_sentences import (
     unit,
     verdict,
 )
+from kpi.language.format import (
+    as_number,
+    format_change,
+    format_date,
+    format_datetime,
+    format_range,
+    format_value,
+    locale_for,
+)
+from kpi.language.translate import N_
 from kpi.maturity import lag_aware
 from kpi.registry import KPIS
 from kpi.weekly import Finding, IsoWeek, KpiLine, findings, kpi_lines, require_week, too_early

@@ -13,18 +13,15 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dashboards.formatting import as_number, format_change, format_datetime, format_value
-from dashboards.i18n import N_, translator
 from dashboards.maturity import estimate
 from dashboards.quality import check_state, extract_log, last_runs
 from dashboards.report_inputs import ReportInputs
-from dashboards.texts_budget import TEXTS as BUDGET_TEXTS
-from dashboards.texts_quality import TEXTS as QUALITY_TEXTS
-from dashboards.texts_report import TEXTS
+from kpi.language.format import as_number, format_change, format_datetime, format_value
+from kpi.language.translate import N_, translator
 from kpi.registry import KPIS, MEASURES
 from kpi.weekly import Finding, KpiLine
 
-_t = translator({**QUALITY_TEXTS, **BUDGET_TEXTS, **TEXTS})
+_t = translator("report", "budget", "quality", "common")
 SOURCE_NAMES = {"ga4": "GA4", "google_ads": "Google Ads", "ads": "Google Ads"}
 LEVELS = {"channel": N_("r_level_channel"), "campaign": N_("r_level_campaign")}
 TARGET_SENTENCES = {("total_target", True): N_("r_total_target_good"),

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 
 # Every page of the site, in the order of the navigation, with the text key of its name.
 PAGES: tuple[tuple[str, str], ...] = (
@@ -31,7 +31,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("experiments", "nav_experiments"),
     ("quality", "nav_quality"),
 )
-LANGUAGE_NAMES = {"nl": "NL", "fr": "FR", "en": "EN"}
+LANGUAGE_NAMES = {code: code.upper() for code in LANGUAGES}  # the switch: NL FR EN
 REPORT_FOLDER = "reports"
 _WEEK_FOLDER = re.compile(r"^\d{4}-W\d{2}$")
 

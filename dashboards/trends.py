@@ -28,14 +28,13 @@ from typing import Any
 import holidays
 import pandas as pd
 
-from dashboards.formatting import babel_locale, format_date, format_range, locale_for
 from dashboards.maturity import completeness, judged_values
 from dashboards.page import Figure, render_template, write_page
 from dashboards.periods import COMPARISON_KEYS, COMPARISONS, DEFAULT, PERIOD_KEYS, PERIODS
 from dashboards.site import Header
-from dashboards.texts_trends import TEXTS
 from dashboards.trends_figures import _day_label, _t, history_figure, trend_figure
 from dashboards.trends_model import history
+from kpi.language.format import babel_locale, format_date, format_range, locale_for
 from kpi.registry import KPIS, MEASURES
 
 TREND_METRICS = ("cost", "conversions", "cpa", "cpa_blended", "cpl", "cpl_blended", "roas",
@@ -45,7 +44,7 @@ REQUIRED_COLUMNS = ("grain", "level", "period_start", "period_end", "complete", 
                     "metric", "value", "target", "currency")
 HOLIDAY_LANGUAGES = {"nl": ("nl",), "fr": ("fr",), "en": ("en_US", "en_GB")}
 FALLBACK_LANGUAGE = "en_US"  # the holidays package's own names are English
-__all__ = ["TEXTS", "TREND_METRICS", "_t", "country_name", "daily_start", "holiday_language",
+__all__ = ["TREND_METRICS", "_t", "country_name", "daily_start", "holiday_language",
            "public_holidays", "render_trends", "totals", "trend_figure", "write_trends"]
 
 

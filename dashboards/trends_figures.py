@@ -13,7 +13,11 @@ import pandas as pd
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
-from dashboards.formatting import (
+from dashboards.overview_figures import flat_range
+from dashboards.page import ACCENT, MUTED, chart_layout, label_margin
+from dashboards.periods import PERIODS, Period
+from dashboards.trends_model import History, point_label
+from kpi.language.format import (
     as_number,
     axis_affixes,
     babel_locale,
@@ -22,13 +26,7 @@ from dashboards.formatting import (
     format_value,
     format_week,
 )
-from dashboards.i18n import translator
-from dashboards.overview_figures import flat_range
-from dashboards.page import ACCENT, MUTED, chart_layout, label_margin
-from dashboards.periods import PERIODS, Period
-from dashboards.texts_periods import TEXTS as PERIOD_TEXTS
-from dashboards.texts_trends import TEXTS
-from dashboards.trends_model import History, point_label
+from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 
 HOLIDAY = "#c2410c"  # holiday lines and names: warm, unlike the blue series and grey target
@@ -36,7 +34,7 @@ LAST_YEAR = "#9ca3af"  # last year's line: quiet grey
 GROUP_GAP_DAYS = 2  # holidays this close share one label (Easter Sunday and Monday)
 MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
 
-_t = translator({**PERIOD_TEXTS, **TEXTS})
+_t = translator("trends", "periods", "common")
 
 
 def plot_text(text: object) -> str:

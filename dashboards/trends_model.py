@@ -17,8 +17,8 @@ import pandas as pd
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
-from dashboards.formatting import babel_locale, format_range, format_week
 from dashboards.periods import GRAIN, LENGTH, PERIODS, Period, Span, year_ago
+from kpi.language.format import babel_locale, format_range, format_week
 from kpi.registry import KPIS, MEASURES
 
 COLUMNS = ["metric", "period_start", "period_end", "value", "target", "provisional", "complete"]

@@ -13,7 +13,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from dashboards.formatting import as_number
+from kpi.language.format import as_number
 
 
 @dataclass(frozen=True)

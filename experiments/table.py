@@ -16,7 +16,8 @@ import pandas as pd
 
 from experiments.evaluate import evaluate, evaluate_factorial
 from experiments.spec import ExperimentSpec
-from experiments.wording import LANGS, describe, describe_effect
+from experiments.wording import describe, describe_effect
+from kpi.language import LANGUAGES
 
 
 def started(specs: Sequence[ExperimentSpec], as_of: dt.date) -> tuple[ExperimentSpec, ...]:
@@ -44,7 +45,7 @@ def results_frame(stats: pd.DataFrame, specs: Sequence[ExperimentSpec],
     out.insert(4, "start_date", [pd.Timestamp(by_id[e].start) for e in out["experiment_id"]])
     out.insert(5, "end_date", [pd.Timestamp(by_id[e].end) for e in out["experiment_id"]])
     records = out.to_dict("records")
-    for lang in LANGS:
+    for lang in LANGUAGES:
         out[f"sentence_{lang}"] = [describe(r, lang) for r in records]
     for column in ("error", "cuped_message", "exact_method", "null_reason", "decision_test"):
         if column in out:
@@ -61,7 +62,7 @@ def effects_frame(stats: pd.DataFrame, specs: Sequence[ExperimentSpec],
         return out
     labels = {(s.id, m.id): m for s in live for m in s.metrics}
     records = out.to_dict("records")
-    for lang in LANGS:
+    for lang in LANGUAGES:
         out[f"sentence_{lang}"] = [
             describe_effect(r, lang, labels[(r["experiment_id"], r["metric_id"])].label(lang))
             for r in records]

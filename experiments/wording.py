@@ -26,172 +26,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
-from dashboards.formatting import MISSING, as_number, format_change, locale_for
 from experiments.reasons import CODES
 from experiments.spec import ExperimentSpec
+from kpi.language.format import MISSING, as_number, format_change, format_share, locale_for
+from kpi.language.translate import translator
 
-LANGS = ("nl", "fr", "en")
-
-TEXTS: dict[str, dict[str, str]] = {
-    # French: a metric's label is the user's own word (« conversion »), so it is quoted after
-    # « l'indicateur » rather than given an article; a narrow no-break space before : ; ! ?
-    "srm": {
-        "nl": "scheve verdeling over de varianten (p {p}): vertrouw dit resultaat niet",
-        "fr": "déséquilibre de répartition (p {p})\u202f: ne vous fiez pas à ce résultat",
-        "en": "sample-ratio mismatch (p {p}): do not trust this result",
-    },
-    "wins": {
-        "nl": "{arm} scoort beter op {metric} ({lift}, {level}-BI {low} tot {high})",
-        "fr": "{arm} l'emporte sur l'indicateur «\u202f{metric}\u202f» ({lift}, IC à {level} "
-        "de {low} à {high})",
-        "en": "{arm} wins on {metric} ({lift}, {level} CI {low} to {high})",
-    },
-    "loses": {
-        "nl": "{arm} scoort slechter op {metric} ({lift}, {level}-BI {low} tot {high})",
-        "fr": "{arm} fait moins bien sur l'indicateur «\u202f{metric}\u202f» ({lift}, IC à "
-        "{level} de {low} à {high})",
-        "en": "{arm} loses on {metric} ({lift}, {level} CI {low} to {high})",
-    },
-    "no_difference": {
-        "nl": "geen aantoonbaar verschil op {metric} voor {arm} ({lift}, {level}-BI {low} tot "
-        "{high})",
-        "fr": "pas de différence détectable sur l'indicateur «\u202f{metric}\u202f» pour "
-        "{arm} ({lift}, IC à {level} de {low} à {high})",
-        "en": "no detectable difference on {metric} for {arm} ({lift}, {level} CI {low} to "
-        "{high})",
-    },
-    "keep_running": {
-        "nl": "nog geen aantoonbaar verschil op {metric} voor {arm}; nog ongeveer {days} dagen "
-        "tot de test genoeg data heeft om een verschil te zien ({power} power)",
-        "fr": "pas encore de différence détectable sur l'indicateur «\u202f{metric}\u202f» "
-        "pour {arm}\u202f; encore environ {days} jours avant que le test ait assez de données "
-        "pour voir une différence (puissance de {power})",
-        "en": "no detectable difference yet on {metric} for {arm}; about {days} more days "
-        "until the test has enough data to see a difference ({power} power)",
-    },
-    "keep_running_unknown": {
-        "nl": "nog geen aantoonbaar verschil op {metric} voor {arm}; te weinig verkeer om te "
-        "schatten wanneer de test genoeg data heeft ({power} power)",
-        "fr": "pas encore de différence détectable sur l'indicateur «\u202f{metric}\u202f» "
-        "pour {arm}\u202f; trop peu de trafic pour estimer quand le test aura assez de "
-        "données (puissance de {power})",
-        "en": "no detectable difference yet on {metric} for {arm}; too little traffic to "
-        "estimate when the test will have enough data ({power} power)",
-    },
-    "control": {
-        "nl": "{arm} is de controlegroep",
-        "fr": "{arm} est le groupe témoin",
-        "en": "{arm} is the control",
-    },
-    "error": {
-        "nl": "geen resultaat voor {arm} op {metric}: {reason}",
-        "fr": "pas de résultat pour {arm} sur l'indicateur «\u202f{metric}\u202f»\u202f: "
-        "{reason}",
-        "en": "no result for {arm} on {metric}: {reason}",
-    },
-    "effect": {
-        "nl": "{effect} op {metric}: {value} ({level}-BI {low} tot {high}, p {p})",
-        "fr": "{effect} sur «\u202f{metric}\u202f»\u202f: {value} (IC à {level} de {low} à "
-        "{high}, p {p})",
-        "en": "{effect} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
-    },
-    "effect_main": {
-        "nl": "hoofdeffect van {variant} op {metric}: {value} ({level}-BI {low} tot {high}, "
-        "p {p})",
-        "fr": "effet principal de {variant} sur «\u202f{metric}\u202f»\u202f: {value} (IC à "
-        "{level} de {low} à {high}, p {p})",
-        "en": "main effect of {variant} on {metric}: {value} ({level} CI {low} to {high}, "
-        "p {p})",
-    },
-    "effect_interaction": {
-        "nl": "interactie-effect van {variants} op {metric}: {value} ({level}-BI {low} tot "
-        "{high}, p {p})",
-        "fr": "effet d'interaction {variants} sur «\u202f{metric}\u202f»\u202f: {value} (IC "
-        "à {level} de {low} à {high}, p {p})",
-        "en": "interaction {variants} on {metric}: {value} ({level} CI {low} to {high}, p {p})",
-    },
-    "points": {"nl": "{value}\u00a0procentpunt", "fr": "{value}\u00a0pt",
-               "en": "{value}\u00a0pp"},
-    "counts": {
-        "nl": "{arm} haalde {count} op {n} voor {metric}, tegenover {control_count} op "
-        "{control_n} bij {control}; {conclusion}",
-        "fr": "{arm}\u202f: {count} sur {n} pour «\u202f{metric}\u202f», contre {control_count} "
-        "sur {control_n} pour {control}\u202f; {conclusion}",
-        "en": "{arm} had {count} out of {n} on {metric}, against {control_count} out of "
-        "{control_n} for {control}; {conclusion}",
-    },
-    "counts_wins": {"nl": "{arm} doet het beter", "fr": "{arm} fait mieux",
-                    "en": "{arm} does better"},
-    "counts_loses": {"nl": "{arm} doet het slechter", "fr": "{arm} fait moins bien",
-                     "en": "{arm} does worse"},
-    "counts_no_difference": {"nl": "te weinig om iets te besluiten",
-                             "fr": "trop peu pour conclure", "en": "too few to conclude"},
-    "counts_keep_running": {"nl": "nog te weinig om iets te besluiten",
-                            "fr": "encore trop peu pour conclure",
-                            "en": "too few to conclude yet"},
-    "absolute": {
-        "nl": "{sentence}, in absolute cijfers: {reason}",
-        "fr": "{sentence}, en valeur absolue\u202f: {reason}",
-        "en": "{sentence}, in absolute terms: {reason}",
-    },
-    "no_relative_lift": {
-        "nl": "geen relatieve lift voor {arm} op {metric}: {reason}",
-        "fr": "pas de hausse relative pour {arm} sur l'indicateur «\u202f{metric}\u202f»"
-        "\u202f: {reason}",
-        "en": "no relative lift for {arm} on {metric}: {reason}",
-    },
-    "reason_empty_arm": {
-        "nl": "een variant heeft geen eenheden",
-        "fr": "une variante ne compte aucune unité",
-        "en": "an arm has no units",
-    },
-    "reason_" + "too_small": {
-        "nl": "een variant heeft minder dan 2 eenheden",
-        "fr": "une variante compte moins de 2 unités",
-        "en": "an arm has fewer than 2 units",
-    },
-    "reason_all_zero": {
-        "nl": "alle waarden zijn nul in beide varianten (bv. geen conversies)",
-        "fr": "toutes les valeurs sont nulles dans les deux variantes (p. ex. aucune conversion)",
-        "en": "all values are zero in both arms (e.g. no conversions)",
-    },
-    "reason_no_variance": {
-        "nl": "geen spreiding in beide varianten",
-        "fr": "aucune variance dans les deux variantes",
-        "en": "zero variance in both arms",
-    },
-    "reason_control_not_positive": {
-        "nl": "het gemiddelde van de controlegroep is nul of negatief, dus er is geen "
-        "relatieve lift",
-        "fr": "la moyenne du groupe témoin est nulle ou négative, il n'y a donc pas de hausse "
-        "relative",
-        "en": "the control mean is zero or negative, so there is no relative lift",
-    },
-    "reason_zero_treatment": {
-        "nl": "de variant heeft enkel nullen (bv. geen conversies), dus de deltamethode kan "
-        "geen interval geven voor de relatieve lift",
-        "fr": "la variante n'a que des zéros (p. ex. aucune conversion), la méthode delta ne "
-        "donne donc aucun intervalle pour la hausse relative",
-        "en": "the arm has only zeros (e.g. no conversions), so the delta method gives its "
-        "relative lift no interval",
-    },
-    "reason_not_finite": {
-        "nl": "ongeldige of ontbrekende statistieken",
-        "fr": "statistiques manquantes ou invalides",
-        "en": "statistics are missing or invalid",
-    },
-}
 REASONS = {message: f"reason_{code}" for message, code in CODES.items()}
 
 
-def text(key: str, lang: str) -> str:
-    """The template ``key`` in ``lang``; KeyError naming both when missing."""
-    try:
-        return TEXTS[key][lang]
-    except KeyError:
-        raise KeyError(f"no experiment text {key!r} in language {lang!r}") from None
+text = translator("experiments")
 
 
 def format_p(p: float, lang: str) -> str:
@@ -204,13 +49,10 @@ def format_p(p: float, lang: str) -> str:
     return "= " + format_decimal(p, "0.0###", locale=loc)
 
 
-def _percent(share: float, lang: str) -> str:
-    """A share in the locale's percent pattern, with as many decimals as it needs (95 %)."""
-    return format_percent(round(share, 6), locale=locale_for(lang), decimal_quantization=False)
 
 
 def _level(alpha: float, lang: str) -> str:
-    return _percent(1 - alpha, lang)
+    return format_share(1 - alpha, lang, 4)
 
 
 def reason_text(row: Mapping, lang: str) -> str:
@@ -218,7 +60,7 @@ def reason_text(row: Mapping, lang: str) -> str:
     :mod:`experiments.reasons`), else from the engine's ``error`` message."""
     code = row.get("null_reason")
     key = f"reason_{code}" if isinstance(code, str) else REASONS.get(row.get("error"))
-    return text(key if key in TEXTS else "reason_not_finite", lang)
+    return text(key if key in text else "reason_not_finite", lang)
 
 
 def _count(value: object, lang: str) -> str:
@@ -294,7 +136,7 @@ def describe(row: Mapping, lang: str, currency: str | None = None) -> str:
         return text("error", lang).format(arm=arm, metric=metric, reason=reason_text(row, lang))
     if decision in ("wins", "loses", "no_difference", "keep_running") and _counted(row):
         return _counts(row, lang, arm, metric)
-    power = _percent(float(get("power", 0.8)), lang)
+    power = format_share(float(get("power", 0.8)), lang, 4)
     if decision == "keep_running":
         days = get("days_remaining", math.nan)
         if days is None or not math.isfinite(days):

@@ -23,7 +23,7 @@ from assets.runner import (
     run_weekly_report,
 )
 from assets.settings import EXAMPLE_CONFIG, Paths
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config, load_config
 

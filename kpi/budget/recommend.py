@@ -52,13 +52,11 @@ dashboards in the package graph.
 from __future__ import annotations
 
 import math
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import pandas as pd
-from babel.numbers import format_currency, format_decimal, format_percent
 from scipy.optimize import brentq
 
 from kpi.budget.allocate import Allocation, allocate
@@ -70,13 +68,17 @@ from kpi.confidence import (
     worse_than_target,
 )
 from kpi.goals import goal_kpis
-from kpi.registry import KPIS, LANGUAGES, MEASURES, Labels
+from kpi.language import LANGUAGES, Labels
+from kpi.language.format import format_share, format_value
+from kpi.language.translate import translator
+from kpi.registry import KPIS, MEASURES
+
+_text = translator("recommend")
 
 Action = Literal["pause", "scale", "reallocate"]
 GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas")
 RESPONSE_OF: dict[str, str] = {"cpl": "leads", "cpa": "purchases", "cpc": "clicks",
                                "roas": "revenue"}
-LOCALES: dict[str, str] = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
 TIMES = "×"
 
 
@@ -294,139 +296,14 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
 # --- sentences --------------------------------------------------------------------------------
 
 NNBSP = "\u202f"  # French: a narrow no-break space before : and ;
-TEMPLATES: dict[str, dict[str, str]] = {
-    "pause.cost": {
-        "nl": "Pauzeer {item}: {kpi} van {value} bij een doel van {target}; met {confidence} "
-              "zekerheid ligt die op minstens {bound} ({volume} voor {cost} in {days} dagen).",
-        "fr": f"Mettez {{item}} en pause{NNBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; à {{confidence}} de confiance, il atteint au moins {{bound}} "
-              f"({{volume}} pour {{cost}} dépensés en {{days}} jours).",
-        "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
-              "confidence at least {bound} ({volume} for {cost} in {days} days).",
-    },
-    "pause.roas": {
-        "nl": "Pauzeer {item}: {kpi} van {value} bij een doel van {target}; met {confidence} "
-              "zekerheid ligt die op hoogstens {bound} ({volume} voor {cost} in {days} dagen).",
-        "fr": f"Mettez {{item}} en pause{NNBSP}: {{kpi}} de {{value}} pour un objectif de "
-              f"{{target}}{NNBSP}; à {{confidence}} de confiance, il ne dépasse pas {{bound}} "
-              f"({{volume}} pour {{cost}} dépensés en {{days}} jours).",
-        "en": "Pause {item}: {kpi} {value} against a target of {target}; with {confidence} "
-              "confidence at most {bound} ({volume} for {cost} in {days} days).",
-    },
-    "scale.cost": {
-        "nl": "Verhoog het budget van {item}: {kpi} van {value} bij een doel van {target}; met "
-              "{confidence} zekerheid ligt die op hoogstens {bound}, en {why}. {plan}",
-        "fr": f"Augmentez le budget de {{item}}{NNBSP}: {{kpi}} de {{value}} pour un objectif "
-              f"de {{target}}{NNBSP}; à {{confidence}} de confiance, il ne dépasse pas "
-              f"{{bound}}, et {{why}}. {{plan}}",
-        "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
-              "confidence at most {bound}, and {why}. {plan}",
-    },
-    "scale.roas": {
-        "nl": "Verhoog het budget van {item}: {kpi} van {value} bij een doel van {target}; met "
-              "{confidence} zekerheid ligt die op minstens {bound}, en {why}. {plan}",
-        "fr": f"Augmentez le budget de {{item}}{NNBSP}: {{kpi}} de {{value}} pour un objectif "
-              f"de {{target}}{NNBSP}; à {{confidence}} de confiance, il atteint au moins "
-              f"{{bound}}, et {{why}}. {{plan}}",
-        "en": "Scale up {item}: {kpi} {value} against a target of {target}; with {confidence} "
-              "confidence at least {bound}, and {why}. {plan}",
-    },
-    "why.limited": {
-        "nl": "de campagne verbruikt op {share} van de dagen haar volledige dagbudget",
-        "fr": "la campagne épuise son budget quotidien {share} des jours",
-        "en": "the campaign spends its full daily budget on {share} of days",
-    },
-    "why.headroom.cost": {
-        "nl": "een extra {unit} kost bij de huidige uitgaven ongeveer {marginal}",
-        "fr": "au niveau de dépense actuel, un {unit} de plus coûte environ {marginal}",
-        "en": "an extra {unit} costs about {marginal} at the current spend",
-    },
-    "why.headroom.roas": {
-        "nl": "elke extra euro brengt nog ongeveer {marginal} op (marginale ROAS)",
-        "fr": "chaque euro en plus rapporte encore environ {marginal} (ROAS marginal)",
-        "en": "the marginal ROAS is still about {marginal}",
-    },
-    "and": {"nl": " en ", "fr": " et ", "en": " and "},
-    "plan.gain": {
-        "nl": "Met {amount} per dag extra haalt u naar schatting {gain} per dag meer binnen.",
-        "fr": "Avec {amount} de plus par jour, comptez environ {gain} de plus par jour.",
-        "en": "An extra {amount} a day should bring about {gain} a day.",
-    },
-    "plan.no_gain": {
-        "nl": "Verhoog het dagbudget met {amount} ({change}) en volg de {kpi} op.",
-        "fr": "Augmentez le budget quotidien de {amount} ({change}) et suivez de près le "
-              "{kpi}.",
-        "en": "Raise the daily budget by {amount} ({change}) and watch the {kpi}.",
-    },
-    "plan.moved": {
-        "nl": "Haal daarvoor {moved} per dag weg bij {source}{extra}: naar schatting {gain} "
-              "per dag extra, het verlies bij {source} meegerekend.",
-        "fr": f"Financez cette hausse en transférant {{moved}} par jour depuis {{source}}"
-              f"{{extra}}{NNBSP}: environ {{gain}} de plus par jour, une fois déduit ce que "
-              f"perd {{source}}.",
-        "en": "Fund it by moving {moved} a day from {source}{extra}: about {gain} more a day, "
-              "net of what {source} loses.",
-    },
-    "plan.extra": {
-        "nl": " en voeg {amount} per dag nieuw budget toe",
-        "fr": " et en ajoutant {amount} par jour de budget supplémentaire",
-        "en": " and adding {amount} a day of new budget",
-    },
-    "reallocate": {
-        "nl": "Verschuif {amount} per dag van {source} naar {item}: naar schatting {gain} "
-              "per dag extra.",
-        "fr": f"Transférez {{amount}} par jour du budget de {{source}} vers {{item}}{NNBSP}: "
-              f"environ {{gain}} de plus par jour.",
-        "en": "Move {amount} a day from {source} to {item}: about {gain} more a day.",
-    },
-    "quantity.count": {"nl": "{value} {measure}", "fr": "{value} {measure}",
-                       "en": "{value} {measure}"},
-    "quantity.currency": {"nl": "{value} {measure}", "fr": "{value} de {measure}",
-                          "en": "{value} of {measure}"},
-}
-UNITS: dict[str, dict[str, str]] = {  # one conversion of a measure, for "an extra ..."
-    "leads": {"nl": "lead", "fr": "lead", "en": "lead"},
-    "purchases": {"nl": "aankoop", "fr": "achat", "en": "purchase"},
-    "clicks": {"nl": "klik", "fr": "clic", "en": "click"},
-}
 
 
-def placeholders(template: str) -> set[str]:
-    """The ``{names}`` a template fills."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def _check_templates() -> None:
-    for key, by_lang in TEMPLATES.items():
-        if set(by_lang) != set(LANGUAGES):
-            raise ValueError(f"template {key!r}: languages {sorted(by_lang)}, "
-                             f"expected {sorted(LANGUAGES)}")
-        if len({frozenset(placeholders(text)) for text in by_lang.values()}) != 1:
-            raise ValueError(f"template {key!r}: the languages fill different placeholders")
 
 
-_check_templates()
 
 
-def fmt(value: float | None, unit: str, lang: str, currency: str = "EUR") -> str:
-    """A number as the dashboards show it (Babel, ``nl_BE``/``fr_BE``/``en_BE``); ``–`` for a
-    missing or infinite value.
-
-    >>> fmt(1234.5, "currency", "fr"), fmt(0.95, "percent", "nl"), fmt(3.14, "multiple", "en")
-    ('1\\u202f234,50\\xa0€', '95%', '3,1×')
-    """
-    loc = LOCALES[lang]
-    if value is None or not math.isfinite(value):
-        return "–"
-    if unit == "currency":
-        return format_currency(value, currency, locale=loc)
-    if unit == "multiple":
-        return format_decimal(value, "#,##0.0", locale=loc) + TIMES
-    if unit == "percent":
-        return format_percent(value, locale=loc)
-    if unit == "count":
-        return format_decimal(value, "#,##0.#", locale=loc)
-    raise ValueError(f"unknown unit {unit!r}")
 
 
 def _inline(label: str) -> str:
@@ -436,8 +313,8 @@ def _inline(label: str) -> str:
 
 def _quantity(value: float | None, measure: str, lang: str, currency: str) -> str:
     unit = MEASURES[measure].unit
-    text = TEMPLATES["quantity.currency" if unit == "currency" else "quantity.count"][lang]
-    return text.format(value=fmt(value, unit, lang, currency),
+    text = _text("quantity.currency" if unit == "currency" else "quantity.count", lang)
+    return text.format(value=format_value(value, unit, lang, currency),
                        measure=_inline(MEASURES[measure].label(lang)))
 
 
@@ -483,12 +360,12 @@ def _kpi_parts(a: Assessment, lang: str, currency: str) -> dict[str, str]:
     volume_measure = "purchases" if a.goal.kpi == "roas" else a.goal.measure
     return {
         "kpi": _inline(KPIS[a.goal.kpi].label(lang)),
-        "value": fmt(est.value, unit, lang, currency),
-        "target": fmt(a.goal.target, unit, lang, currency),
-        "confidence": fmt(est.confidence, "percent", lang),
+        "value": format_value(est.value, unit, lang, currency),
+        "target": format_value(a.goal.target, unit, lang, currency),
+        "confidence": format_share(est.confidence, lang),
         "volume": _quantity(est.volume, volume_measure, lang, currency),
-        "cost": fmt(est.cost, "currency", lang, currency),
-        "days": fmt(a.days, "count", lang),
+        "cost": format_value(est.cost, "currency", lang, currency),
+        "days": format_value(a.days, "count", lang),
     }
 
 
@@ -497,8 +374,8 @@ def _pause(a: Assessment, names: Mapping[str, str], currency: str) -> Recommenda
     key = "pause.cost" if goal.cost_per else "pause.roas"
     bound = est.lower if goal.cost_per else est.upper
     unit = KPIS[goal.kpi].unit
-    text = _sentences(lambda lang: TEMPLATES[key][lang].format(
-        item=names.get(a.item, a.item), bound=fmt(bound, unit, lang, currency),
+    text = _sentences(lambda lang: _text(key, lang).format(
+        item=names.get(a.item, a.item), bound=format_value(bound, unit, lang, currency),
         **_kpi_parts(a, lang, currency)))
     return Recommendation("pause", a.item, text, key, goal.kpi, est.value, est.lower, est.upper,
                           goal.target, est.confidence, est.cost, est.volume, a.days,
@@ -545,34 +422,34 @@ def _scale(a: Assessment, names: Mapping[str, str], settings: Settings, currency
     def render(lang: str) -> str:
         reasons = []
         if a.budget_limited:
-            reasons.append(TEMPLATES["why.limited"][lang].format(
-                share=fmt(a.budget_share, "percent", lang)))
+            reasons.append(_text("why.limited", lang).format(
+                share=format_share(a.budget_share, lang)))
         if a.headroom:
             why = "why.headroom.cost" if goal.cost_per else "why.headroom.roas"
-            reasons.append(TEMPLATES[why][lang].format(
-                unit=UNITS.get(goal.measure, {}).get(lang, ""),
-                marginal=fmt(a.marginal_kpi, unit, lang, currency)))
+            reasons.append(_text(why, lang).format(
+                unit=_text(f"unit.{goal.measure}", lang) if f"unit.{goal.measure}" in _text else "",
+                marginal=format_value(a.marginal_kpi, unit, lang, currency)))
         parts = _kpi_parts(a, lang, currency)
         if moved is not None and gain is not None:
             new = amount - moved
-            extra = (TEMPLATES["plan.extra"][lang].format(
-                amount=fmt(new, "currency", lang, currency))
+            extra = (_text("plan.extra", lang).format(
+                amount=format_value(new, "currency", lang, currency))
                 if new >= 0.005 else "")
-            plan = TEMPLATES["plan.moved"][lang].format(
-                moved=fmt(moved, "currency", lang, currency),
-                source=TEMPLATES["and"][lang].join(names.get(k, k) for k in sources),
+            plan = _text("plan.moved", lang).format(
+                moved=format_value(moved, "currency", lang, currency),
+                source=_text("and", lang).join(names.get(k, k) for k in sources),
                 extra=extra, gain=_quantity(gain, goal.measure, lang, currency))
         elif gain is None:
-            plan = TEMPLATES["plan.no_gain"][lang].format(
-                amount=fmt(amount, "currency", lang, currency), kpi=parts["kpi"],
-                change="+" + fmt(settings.max_change, "percent", lang))
+            plan = _text("plan.no_gain", lang).format(
+                amount=format_value(amount, "currency", lang, currency), kpi=parts["kpi"],
+                change="+" + format_share(settings.max_change, lang))
         else:
-            plan = TEMPLATES["plan.gain"][lang].format(
-                amount=fmt(amount, "currency", lang, currency),
+            plan = _text("plan.gain", lang).format(
+                amount=format_value(amount, "currency", lang, currency),
                 gain=_quantity(gain, goal.measure, lang, currency))
-        return TEMPLATES[key][lang].format(
-            item=names.get(a.item, a.item), bound=fmt(bound, unit, lang, currency),
-            why=TEMPLATES["and"][lang].join(reasons), plan=plan, **parts)
+        return _text(key, lang).format(
+            item=names.get(a.item, a.item), bound=format_value(bound, unit, lang, currency),
+            why=_text("and", lang).join(reasons), plan=plan, **parts)
 
     return Recommendation("scale", a.item, _sentences(render), key, goal.kpi, est.value,
                           est.lower, est.upper, goal.target, est.confidence, est.cost,
@@ -635,8 +512,8 @@ def reallocation_moves(allocation: Allocation, curves: Mapping[str, ResponseFit]
         takes[j][0] -= amount
         if amount > 0 and amount >= min_move:
             text = _sentences(lambda lang, a=amount, s=source, t=target, g=gain:
-                              TEMPLATES["reallocate"][lang].format(
-                                  amount=fmt(a, "currency", lang, currency),
+                              _text("reallocate", lang).format(
+                                  amount=format_value(a, "currency", lang, currency),
                                   source=names.get(s, s), item=names.get(t, t),
                                   gain=_quantity(g, measure, lang, currency)))
             out.append(Recommendation(

@@ -9,7 +9,7 @@ import re
 import pytest
 from markupsafe import escape
 
-from dashboards.formatting import format_value
+from kpi.language.format import format_value
 from kpi.registry import KPIS
 from kpi.rollup import ROLLUP_TABLE, VALUES_TABLE
 from pipelines.sources.demo import BUDGET_LIMITED_CAMPAIGN_ID, INEFFICIENT_CAMPAIGN_ID

@@ -9,7 +9,7 @@ import shutil
 from zoneinfo import ZoneInfo
 
 from assets.runner import DAGSTER_HOME, kept_instance, run_nightly
-from dashboards.formatting import format_datetime
+from kpi.language.format import format_datetime
 from tests.assets.conftest import END, copy_of, demo_config
 
 

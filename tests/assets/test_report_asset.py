@@ -13,7 +13,7 @@ from assets.report import REPORT_ASSET, report_paths
 from assets.resources import resources_for
 from assets.runner import run_weekly_report
 from assets.settings import Paths
-from dashboards.formatting import format_value
+from kpi.language.format import format_value
 from kpi.weekly import IsoWeek
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import EXAMPLE_CONFIG, copy_of, demo_config, read

@@ -13,7 +13,7 @@ import jinja2
 from dashboards import page as page_module
 from dashboards.page import render_template, write_page
 from dashboards.site import Header, page_file
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
 
 TINY = """{% extends "base.html" %}

@@ -87,16 +87,6 @@ def test_every_language(lang, said):
     assert said in render_agency([failed], lang=lang)
 
 
-def test_every_text_exists_in_three_languages_with_the_same_fields():
-    from string import Formatter
-
-    from dashboards.texts_agency import TEXTS
-
-    for key, texts in TEXTS.items():
-        assert set(texts) == {"nl", "fr", "en"} and all(t.strip() for t in texts.values()), key
-        fields = {lang: {f for _, f, _, _ in Formatter().parse(text) if f}
-                  for lang, text in texts.items()}
-        assert fields["nl"] == fields["fr"] == fields["en"], key
 
 
 # -- issue 18: the agency's own header, the table as CSV, a phone's width ------------------------

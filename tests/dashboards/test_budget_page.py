@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from string import Formatter
 
 import numpy as np
 import pandas as pd
 import pytest
 from markupsafe import escape
 
-from dashboards.budget import TEXTS, _t, current_lines, render_budget, write_budget
+from dashboards.budget import _t, current_lines, render_budget, write_budget
 from dashboards.site import Header
 from kpi.budget.pacing import pace, pacing_frame
 from kpi.budget.plan import parse_plan
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from tests.browser import READY, PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 from tests.dashboards.phone import PHONE_PROBE, PHONE_WIDTH
@@ -344,13 +343,6 @@ def test_no_plan_line_for_the_day_says_what_the_plan_covers(pacing) -> None:
     assert "The plan runs from 01 Oct 2026 to 31 Dec 2026." in page
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES), key
-    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"], fields
 
 
 def test_shared_texts_come_from_the_dashboard_texts() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,6 @@ from markupsafe import escape
 
 from dashboards.clv import (
     MIN_CAMPAIGN_CUSTOMERS,
-    TEXTS,
     _cohort_figure,
     _t,
     render_clv,
@@ -30,10 +28,13 @@ from dashboards.clv import (
 from dashboards.site import Header
 from kpi.clv.predict import MODEL_COLUMNS
 from kpi.clv.summary import clv_by_group
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
+from kpi.language.translate import translator
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 from tests.dashboards.phone import PHONE_PROBE, PHONE_WIDTH
+
+_texts = translator(None)
 
 
 def esc(text: str) -> str:
@@ -376,13 +377,6 @@ def test_customers_without_clv_are_counted_with_their_reasons(customers, model, 
     assert esc(_t("clv_revenue_only", lang).format(count="5")) in html
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES), key
-    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"], fields
 
 
 def test_shared_texts_come_from_the_dashboard_texts() -> None:

@@ -26,11 +26,13 @@ from dashboards.drilldown_cap import OTHERS, Caps
 from dashboards.drilldown_csv import COLUMNS, CSV_FILE
 from dashboards.drilldown_data import ROOT, SEP, part_columns
 from dashboards.drilldown_model import DEFAULT_CAPS, Drilldown, prepare_drilldown
-from dashboards.texts_drilldown import TEXTS
+from kpi.language.translate import translator
 from kpi.registry import KPIS
 from tests.browser import PageReport
 from tests.dashboards.accounts import account_values
 from tests.dashboards.test_drilldown_page import TREE, Tables, build_values, esc
+
+_texts = translator("drilldown", "common")
 
 PAGE_BUDGET = 2_000_000  # bytes of a page's own markup and data (fr, the longest texts)
 LOADED_BUDGET = 7_000_000  # the page and the plotly.js it loads (shared by every page)
@@ -142,10 +144,10 @@ def test_the_page_labels_others_rows_in_every_language(capped: Drilldown) -> Non
                        ("en", "Other campaigns")):
         page = render_drilldown(capped, lang=lang)
         label = f"{word} ({len(campaigns.members)})"
-        assert TEXTS["dd_others_campaign"][lang].format(count=len(campaigns.members)) == label
+        assert _texts("dd_others_campaign", lang).format(count=len(campaigns.members)) == label
         row = Tables(page).row(view.period.key, label, "campaign")
         assert row["attrs"]["data-q"] == "" and "others" in row["attrs"]["class"]
-        assert esc(TEXTS["dd_capped"][lang].format(campaigns=3, ad_groups=1)) in page
+        assert esc(_texts("dd_capped", lang).format(campaigns=3, ad_groups=1)) in page
         assert f'href="{CSV_FILE}" download>{CSV_FILE}</a>' in page
 
 
@@ -153,7 +155,7 @@ def test_a_small_account_is_not_capped() -> None:
     whole = prepare_drilldown(build_values())
     assert not whole.capped and all(not v.groups for v in whole.views)
     page = render_drilldown(whole, lang="en")
-    assert esc(TEXTS["dd_capped"]["en"].format(campaigns=10, ad_groups=5)) not in page
+    assert esc(_texts("dd_capped", "en").format(campaigns=10, ad_groups=5)) not in page
     assert f'href="{CSV_FILE}"' in page  # the full table is always offered
 
 

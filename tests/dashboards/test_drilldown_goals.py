@@ -32,13 +32,15 @@ from dashboards.drilldown_data import (
     tree_order,
     week_rows,
 )
-from dashboards.formatting import format_change, format_value
-from dashboards.texts_drilldown import TEXTS
 from kpi.budget.recommend import choose_goal
+from kpi.language.format import format_change, format_value
+from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES
 from kpi.rollup import TargetRow
 from tests.browser import PageReport
 from tests.dashboards.test_drilldown_page import COLUMNS, Tables, _metric_rows, esc
+
+_texts = translator("drilldown", "common")
 
 TARGETS = {"cpl": 40.0, "cpa": 45.0, "roas": 4.0}
 WEEKS = (dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16))
@@ -109,7 +111,7 @@ def values() -> pd.DataFrame:
 
 
 def _text(key: str, lang: str = "en") -> str:
-    return TEXTS[key][lang]
+    return _texts(key, lang)
 
 
 def money(value: float) -> str:

@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,6 @@ from playwright.sync_api import Browser
 from dashboards.drilldown import (
     KPI_CHOICES,
     TABLE_METRICS,
-    TEXTS,
     _t,
     colour,
     map_data,
@@ -41,9 +39,10 @@ from dashboards.drilldown_data import (
     tree_order,
     week_rows,
 )
-from dashboards.formatting import format_change, format_value
 from dashboards.site import Header
-from kpi.registry import KPIS, LANGUAGES, MEASURES
+from kpi.language import LANGUAGES
+from kpi.language.format import format_change, format_value
+from kpi.registry import KPIS, MEASURES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 
@@ -241,13 +240,6 @@ def money(value: float, lang: str = "en") -> str:
 # -- texts ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language_with_the_same_fields(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES), key
-    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"], fields
 
 
 def test_texts_fall_back_to_the_shared_texts() -> None:

@@ -16,15 +16,17 @@ import pytest
 from markupsafe import escape
 
 from dashboards.experiments import render_experiments, write_experiments
-from dashboards.i18n import t
 from dashboards.site import Header
 from experiments.history import history
 from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.sufficient import sufficient_statistics
 from experiments.table import effects_frame, results_frame
+from kpi.language.translate import translator
 from pipelines.sources.demo import experiments as demo
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+t = translator("common")
 
 
 def esc(text: object) -> str:

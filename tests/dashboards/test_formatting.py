@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from dashboards.formatting import (
+from kpi.language.format import (
     axis_affixes,
     format_change,
     format_date,

@@ -12,8 +12,6 @@ import pytest
 from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
-from dashboards.formatting import format_value, format_week
-from dashboards.i18n import t
 from dashboards.overview import (
     TILE_METRICS,
     TREND_KPIS,
@@ -24,8 +22,12 @@ from dashboards.overview import (
     write_overview,
 )
 from dashboards.page import PLOTLY_FILE, SITE_SCRIPT, STYLESHEET
+from kpi.language.format import format_value, format_week
+from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+
+t = translator("common")
 
 W47 = (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
 SIZE_BUDGET = 400_000  # bytes of markup and data: plotly.js is a shared file beside the pages

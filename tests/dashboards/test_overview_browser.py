@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards.i18n import t
 from dashboards.overview import TREND_KPIS, write_overview
+from kpi.language.translate import translator
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+
+t = translator("common")
 
 pytestmark = pytest.mark.browser
 RENDER_BUDGET_MS = 10_000  # generous: ~1 s on a 2-core machine; catches hangs, not regressions

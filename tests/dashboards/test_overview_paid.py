@@ -15,11 +15,13 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
-from dashboards.formatting import format_value
-from dashboards.i18n import t
 from dashboards.overview import render_overview
+from kpi.language.format import format_value
+from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES
 from tests.dashboards.conftest import _rows, _with_comparisons
+
+t = translator("common")
 
 W47 = dt.date(2026, 11, 16)
 PAID = {"impressions": 40_000, "clicks": 1_000, "cost": 1_000.0, "sessions": 900,

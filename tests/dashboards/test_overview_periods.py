@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from string import Formatter
 
 import pytest
 from markupsafe import escape
 
-from dashboards.formatting import format_change, format_value
 from dashboards.overview import render_overview
 from dashboards.overview_model import _t, definition
 from dashboards.periods import latest_span, span_sums, year_ago
-from dashboards.texts_overview import TEXTS as OVERVIEW_TEXTS
-from dashboards.texts_periods import TEXTS as PERIOD_TEXTS
-from kpi.registry import LANGUAGES
+from kpi.language.format import format_change, format_value
 from tests.dashboards.periods_data import planted_values, summed
 
 W44, W47 = dt.date(2026, 10, 26), dt.date(2026, 11, 16)
@@ -121,10 +117,3 @@ def test_channel_tables_per_period_carry_raw_values_for_csv(values) -> None:
     assert "Search &lt;b&gt;NL&lt;/b&gt;" in table
 
 
-@pytest.mark.parametrize("texts", [PERIOD_TEXTS, OVERVIEW_TEXTS], ids=["periods", "overview"])
-def test_every_text_in_every_language_with_the_same_fields(texts) -> None:
-    for key, by_lang in texts.items():
-        assert set(by_lang) == set(LANGUAGES) and all(v.strip() for v in by_lang.values()), key
-        fields = {lang: {f for _, f, _, _ in Formatter().parse(by_lang[lang]) if f}
-                  for lang in LANGUAGES}
-        assert fields["nl"] == fields["fr"] == fields["en"], (key, fields)

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dashboards.formatting import format_value
 from dashboards.overview import write_overview
 from dashboards.site import Header
 from dashboards.trends import write_trends
+from kpi.language.format import format_value
 from tests.browser import ARTIFACTS, LOCAL_SCHEMES
 from tests.dashboards.periods_data import planted_values, summed
 

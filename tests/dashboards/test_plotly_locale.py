@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from string import Formatter
 
 import pytest
 from babel.dates import format_date, format_skeleton, format_time, get_month_names
 from plotly.offline import get_plotlyjs
 
-from dashboards.formatting import format_value, locale_for, plotly_separators
 from dashboards.page import PLOT_CONFIG
 from dashboards.plotly_locale import PLOTLY_STRINGS, d3_format, plotly_locale
-from dashboards.texts_plotly import TEXTS
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
+from kpi.language.format import format_value, locale_for, plotly_separators
+from kpi.language.translate import message_ids
 
 DAYS = [dt.datetime(2026, 10, 3, 9, 5, 7), dt.datetime(2026, 2, 28, 17, 45, 0),
         dt.datetime(2027, 1, 1, 0, 0, 0), dt.datetime(2026, 9, 14, 12, 30, 59)]
@@ -99,13 +98,7 @@ def test_toolbar_keeps_download_zoom_pan_and_reset() -> None:
     assert PLOT_CONFIG["showSendToCloud"] is False and PLOT_CONFIG["displaylogo"] is False
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_texts_exist_in_every_language_with_the_same_fields(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES) and all(TEXTS[key][x].strip() for x in LANGUAGES)
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"]
 
 
 def test_every_text_is_used() -> None:
-    assert set(TEXTS) == set(PLOTLY_STRINGS.values())
+    assert message_ids("plotly") == set(PLOTLY_STRINGS.values())

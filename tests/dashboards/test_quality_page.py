@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from string import Formatter
 
 import pandas as pd
 import pytest
@@ -26,7 +25,6 @@ from dashboards import quality
 from dashboards.quality import (
     CALENDAR_DAYS,
     STATUSES,
-    TEXTS,
     SourceStatus,
     _t,
     calendar_figure,
@@ -39,7 +37,6 @@ from dashboards.quality import (
     write_quality,
 )
 from dashboards.site import Header
-from kpi.registry import LANGUAGES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 
@@ -145,13 +142,6 @@ def line(label: str, value: str) -> str:
 # -- texts ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language_with_the_same_fields(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES), key
-    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"], fields
 
 
 def test_texts_fall_back_to_the_shared_dashboard_texts() -> None:

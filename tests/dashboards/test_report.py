@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import string
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,12 +20,14 @@ from dashboards.report import (
     render_report,
     write_report,
 )
-from dashboards.texts_report import TEXTS
 from experiments.spec import Arm, ExperimentSpec, Metric
 from experiments.table import results_frame
+from kpi.language.translate import translator
 from kpi.weekly import IsoWeek
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+
+_texts = translator("report", "budget", "quality", "common")
 
 W47 = IsoWeek.parse("2026-W47")
 UTC = dt.UTC
@@ -110,12 +111,6 @@ def inputs(kpi_values: pd.DataFrame) -> ReportInputs:
         account=f"Zonnig {HOSTILE_IMG}", data_end=dt.date(2026, 11, 25))
 
 
-def test_every_text_in_three_languages_with_the_same_fields() -> None:
-    for key, texts in TEXTS.items():
-        assert set(texts) == {"nl", "fr", "en"}, key
-        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(text) if f}
-                  for lang, text in texts.items()}
-        assert fields["nl"] == fields["fr"] == fields["en"], key
 
 
 @pytest.mark.parametrize("lang", ["nl", "fr", "en"])
@@ -177,7 +172,7 @@ def test_empty_tables_give_clear_states(inputs: ReportInputs) -> None:
     bare = ReportInputs(week=W47, values=inputs.values)
     page = render_report(bare, lang="nl")
     for key in ("r_no_recommendations", "r_no_experiments", "r_no_plan", "r_q_no_runs"):
-        assert escape(TEXTS[key]["nl"]) in page, key
+        assert escape(_texts(key, "nl")) in page, key
 
 
 def test_a_week_without_complete_data_is_refused(inputs: ReportInputs) -> None:
@@ -218,8 +213,8 @@ def _degenerate_experiment() -> pd.DataFrame:
 @pytest.mark.parametrize(("lang", "expected"), [
     ("nl", "B haalde 0 op 1.000 voor conversie, tegenover 4 op 1.000 bij A; te weinig om iets "
            "te besluiten"),
-    ("fr", "B\u202f: 0 sur 1\u202f000 en conversion, contre 4 sur 1\u202f000 pour A\u202f; "
-           "trop peu pour conclure"),
+    ("fr", "B\u202f: 0 sur 1\u202f000 pour «\u202fconversion\u202f», contre 4 sur 1\u202f000 pour "
+           "A\u202f; trop peu pour conclure"),
     ("en", "B had 0 out of 1.000 on conversion, against 4 out of 1.000 for A; too few to "
            "conclude"),
 ])
@@ -227,6 +222,6 @@ def test_a_zero_conversion_arm_is_reported_in_counts(inputs: ReportInputs, lang:
                                                      expected: str) -> None:
     degenerate = ReportInputs(**{**inputs.__dict__, "experiments": _degenerate_experiment()})
     page = render_report(degenerate, lang=lang)
-    section = page[page.index(TEXTS["r_experiments"][lang]):]
+    section = page[page.index(_texts("r_experiments", lang)):]
     assert escape(expected) in section
     assert "100,0" not in section

@@ -10,10 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards.i18n import t
 from dashboards.report import ReportInputs, render_report, too_early_sentence
-from dashboards.texts_report import TEXTS
+from kpi.language.translate import message_ids, translator
 from kpi.weekly import Finding, IsoWeek
+
+t = translator("common")
+
+_texts = translator("report", "budget", "quality", "common")
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 CODE = [*DASHBOARDS.glob("report*.py"), *(DASHBOARDS / "templates" / "report").glob("*.html")]
@@ -37,19 +40,9 @@ def test_the_provisional_label_is_not_said_twice(provisional: ReportInputs, lang
     label = t("provisional", lang)
     assert label in text  # the week is provisional: the label shows once, then the reason
     assert not re.search(rf"{label}\W+{label}", text, re.IGNORECASE)
-    assert f"{label} {TEXTS['r_provisional_week'][lang]}" in text
+    assert f"{label} {_texts('r_provisional_week', lang)}" in text
 
 
-def test_french_has_a_narrow_no_break_space_before_double_punctuation() -> None:
-    for key, texts in TEXTS.items():
-        french = texts["fr"]
-        for at, char in enumerate(french):
-            if char in ":;!?»":
-                assert french[at - 1] == NNBSP, (key, french[:at + 1])
-            if char == "«":
-                assert french[at + 1] == NNBSP, (key, french)
-        for lang in ("nl", "en"):
-            assert not re.search(r"[\s\u00a0\u202f][:;!?]", texts[lang]), (key, lang)
 
 
 def test_french_verdicts_agree_whatever_the_counts(provisional: ReportInputs) -> None:
@@ -75,8 +68,8 @@ def test_a_campaign_too_early_to_judge_is_named_once(lang: str, expected: str) -
 def test_every_report_text_is_used_and_every_key_used_exists() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in CODE)
     used = set(re.findall(r"""["'](r_[a-z0-9_]+)["']""", source))
-    assert sorted(set(TEXTS) - used) == []  # a text no code reads: remove it
-    assert sorted(used - set(TEXTS)) == []
+    assert sorted(message_ids("report") - used) == []  # a text no code reads: remove it
+    assert sorted(used - message_ids("report")) == []
 
 
 def test_no_html_is_built_in_python() -> None:

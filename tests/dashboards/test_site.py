@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.i18n import t
 from dashboards.page import SITE_SCRIPT, STATIC, render_template
 from dashboards.plotly_locale import plotly_locale
 from dashboards.site import PAGES, header_links, language_links, page_file
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
+from kpi.language.translate import translator
 from tests.dashboards.conftest import HOSTILE_IMG
 from tests.dashboards.site_pages import ROWS, figure, tiny_template, write_tiny_site
+
+t = translator("common")
 
 
 class _Tags(HTMLParser):

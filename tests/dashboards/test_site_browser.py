@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from dashboards.i18n import t
 from dashboards.plotly_locale import plotly_locale
 from dashboards.site import PAGES, page_file
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
+from kpi.language.translate import translator
 from tests.browser import ARTIFACTS, LOCAL_SCHEMES, READY
 from tests.dashboards.site_pages import EXPECTED_CSV, write_tiny_site
+
+t = translator("common")
 
 pytestmark = pytest.mark.browser
 KEPT_BUTTONS = ("Download plot as a PNG", "Zoom", "Pan", "Reset axes")

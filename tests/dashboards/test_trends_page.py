@@ -14,7 +14,6 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from string import Formatter
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,6 @@ from plotly.offline import get_plotlyjs
 
 from dashboards.page import figure_json
 from dashboards.trends import (
-    TEXTS,
     TREND_METRICS,
     _t,
     country_name,
@@ -36,7 +34,8 @@ from dashboards.trends import (
     trend_figure,
     write_trends,
 )
-from kpi.registry import KPIS, LANGUAGES, MEASURES
+from kpi.language import LANGUAGES
+from kpi.registry import KPIS, MEASURES
 from tests.browser import PageReport
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 
@@ -159,13 +158,6 @@ def daily_window(values: pd.DataFrame) -> pd.DataFrame:
 # -- texts ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language_with_the_same_fields(key: str) -> None:
-    assert set(TEXTS[key]) == set(LANGUAGES), key
-    assert all(TEXTS[key][lang].strip() for lang in LANGUAGES), key
-    fields = {lang: {f for _, f, _, _ in Formatter().parse(TEXTS[key][lang]) if f}
-              for lang in LANGUAGES}
-    assert fields["nl"] == fields["fr"] == fields["en"], fields
 
 
 def test_texts_fall_back_to_the_shared_dashboard_texts() -> None:

@@ -21,7 +21,7 @@ from scipy import stats
 from experiments import Arm, ExperimentSpec, Metric, ProportionStats, evaluate, exact_test
 from experiments.exact import BOSCHLOO_MAX_N
 from experiments.table import results_frame
-from experiments.wording import LANGS
+from kpi.language import LANGUAGES
 
 DAY = dt.date(2026, 10, 1)
 END = dt.date(2026, 10, 28)
@@ -174,7 +174,7 @@ def test_degenerate_experiments_are_evaluated_with_a_reason(case: str) -> None:
     assert b.null_reason == reason and b.decision in decisions
     assert out["null_reason"].dtype == "string"
     assert math.isnan(b.rel_estimate)
-    for lang in LANGS:
+    for lang in LANGUAGES:
         sentence = b[f"sentence_{lang}"]
         assert sentence and "nan" not in sentence.lower() and "100" not in sentence, sentence
 
@@ -209,7 +209,7 @@ def test_any_counts_are_evaluated_consistently(n_a: int, s_a: int, n_b: int, s_b
         assert b.n + b.n_control <= BOSCHLOO_MAX_N
     if min(s_a, n_a) == 0 < n_a * scale and n_b * scale > 0:  # a zero arm: the exact test
         assert b.decision_test == "exact"
-    for lang in LANGS:
+    for lang in LANGUAGES:
         assert "nan" not in b[f"sentence_{lang}"].lower()
         if math.isnan(b.rel_estimate):
             assert "100,0" not in b[f"sentence_{lang}"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from kpi import model, rollup
-from kpi.registry import BLENDED, KPIS, LANGUAGES, MEASURES
+from kpi.language import LANGUAGES
+from kpi.registry import BLENDED, KPIS, MEASURES
 from tests.kpi.conftest import build, rules
 from tests.kpi.test_model_rollup import value
 

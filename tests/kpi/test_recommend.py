@@ -15,24 +15,20 @@ from scipy.stats import chi2, poisson
 
 from assets.rules import model_rules, target_rows
 from assets.settings import EXAMPLE_CONFIG
-from dashboards.formatting import format_value
 from kpi import model
 from kpi.budget import recommend
 from kpi.budget.allocate import allocate
 from kpi.budget.recommend import (
-    TEMPLATES,
     Goal,
     Settings,
     assess,
     estimate,
-    fmt,
-    placeholders,
     reallocation_moves,
     recommendations_frame,
 )
 from kpi.budget.response import HillCurve, LogCurve
 from kpi.confidence import poisson_bounds
-from kpi.registry import LANGUAGES
+from kpi.language import LANGUAGES
 from kpi.rollup import TargetRow
 from pipelines.config import load_config
 from pipelines.sources.base import Window
@@ -316,28 +312,6 @@ def test_a_small_lead_move_is_valued_at_the_target_cost() -> None:
 
 
 # --- sentences --------------------------------------------------------------------------------
-
-def test_every_template_exists_in_every_language_with_the_same_placeholders() -> None:
-    for key, by_lang in TEMPLATES.items():
-        assert set(by_lang) == set(LANGUAGES), f"{key}: missing {set(LANGUAGES) - set(by_lang)}"
-        assert all(text.strip() for text in by_lang.values()), key
-        fields = {lang: placeholders(text) for lang, text in by_lang.items()}
-        assert len(set(map(frozenset, fields.values()))) == 1, f"{key}: {fields}"
-
-
-def test_a_missing_translation_is_caught(monkeypatch) -> None:
-    broken = {**TEMPLATES, "reallocate": {"nl": "x", "en": "x"}}
-    monkeypatch.setattr(recommend, "TEMPLATES", broken)
-    with pytest.raises(ValueError, match="template 'reallocate': languages"):
-        recommend._check_templates()
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_numbers_are_formatted_like_the_dashboards(lang) -> None:
-    for value, unit in [(1234567.891, "currency"), (4.25, "multiple"), (1234.5, "count"),
-                        (None, "currency")]:
-        assert fmt(value, unit, lang) == format_value(value, unit, lang)
-    assert fmt(math.inf, "currency", lang) == "–"
 
 
 def test_sentences_read_well_in_three_languages(leadgen) -> None:

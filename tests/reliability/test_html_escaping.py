@@ -31,6 +31,7 @@ import pytest
 from markupsafe import escape
 
 from dashboards.page import escape_json
+from kpi.language import LANGUAGES
 from tests.browser import PageReport
 from tests.reliability.hostile import (
     CAMPAIGN,
@@ -42,14 +43,14 @@ from tests.reliability.hostile import (
 )
 
 PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "clv", "quality")
-LANGS = ("nl", "fr", "en")
-REPORTS = [f"reports/{WEEK.label}/weekly-report.{lang}.html" for lang in LANGS]
+REPORTS = [f"reports/{WEEK.label}/weekly-report.{lang}.html" for lang in LANGUAGES]
 FILES = ([f"{page}.html" for page in PAGES]
-         + [f"{page}.{lang}.html" for page in PAGES for lang in LANGS] + REPORTS)
+         + [f"{page}.{lang}.html" for page in PAGES for lang in LANGUAGES] + REPORTS)
 # Chromium takes ~2 s a page on 2 cores (plotly.js is parsed for each): it opens every page
 # once, the languages taking turns, and the report in every language. The static test reads
 # every file; the languages differ in texts and number formats, not in how names get in.
-IN_BROWSER = [f"{page}.{LANGS[i % len(LANGS)]}.html" for i, page in enumerate(PAGES)] + REPORTS
+IN_BROWSER = ([f"{page}.{LANGUAGES[i % len(LANGUAGES)]}.html" for i, page in enumerate(PAGES)]
+              + REPORTS)
 # Where each string must show (at least): the pages that name campaigns, channels, ...
 MUST_SHOW = {
     "account": set(PAGES) | {"weekly-report"},

@@ -31,25 +31,21 @@ from babel.numbers import (
     NumberPattern,
     format_currency,
     format_decimal,
+    format_percent,
     get_plus_sign_symbol,
     parse_pattern,
 )
 
-from dashboards.i18n import t
+from kpi.language import locale_for
+from kpi.language.translate import translator
 
-LOCALES: dict[str, str] = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+t = translator("common")
+
+
 MISSING = "–"  # shown for a value that does not exist (zero denominator, no data)
 TIMES = "×"
 
 
-def locale_for(lang: str) -> str:
-    """The Babel locale of a page language: ``nl`` -> ``nl_BE``; ValueError for others."""
-    try:
-        return LOCALES[lang]
-    except KeyError:
-        raise ValueError(
-            f"unsupported language {lang!r}; expected one of {sorted(LOCALES)}"
-        ) from None
 
 
 def as_number(value: object) -> float | None:
@@ -188,3 +184,14 @@ def axis_affixes(unit: str, lang: str, currency: str = "EUR") -> tuple[str, str]
     sample = format_value(7, unit, lang, currency)
     digits = [i for i, char in enumerate(sample) if char.isdigit()]
     return sample[: digits[0]], sample[digits[-1] + 1 :]
+
+
+def format_share(share: float, lang: str, digits: int = 0) -> str:
+    """A share as a percentage in the locale's pattern, with at most ``digits`` decimals and
+    only those it needs.
+
+    >>> format_share(0.95, "fr"), format_share(0.975, "nl", 1), format_share(0.347, "en")
+    ('95\xa0%', '97,5%', '35%')
+    """
+    return format_percent(round(share, 2 + digits), locale=locale_for(lang),
+                          decimal_quantization=False)
