@@ -1,7 +1,8 @@
 """The catalogs checked against the code: every message id the code uses exists in every
-language, every id in a catalog is used, no text is empty, and every language fills the same
-``{fields}``. ``make test`` runs it (tests/kpi/test_language.py); translators can run
-``python -m kpi.language.audit`` after editing a ``.po`` file.
+language, every id in a catalog is used, no text is empty, every language fills the same
+``{fields}``, and French sets a narrow no-break space before ``; : ! ?``. ``make test`` runs
+it (tests/kpi/test_language.py); translators can run ``python -m kpi.language.audit`` after
+editing a ``.po`` file.
 
 An id is *asked for* where the code looks it up with a literal: a call ``t("key", ...)``
 (also ``_t``, ``text``, ``_text``, ``_texts`` and ``N_``; either branch of ``"a" if x else
@@ -33,6 +34,9 @@ LOOKUPS = frozenset({"t", "_t", "text", "_text", "N_", "_texts"})
 MIN_PREFIX = 4  # characters of a run-time key's fixed part that make it a family
 
 
+# French typography: a narrow no-break space before ; : ! ? (« Compte : … », as the Belgian
+# press and the Imprimerie nationale set it), never a plain or a full no-break space.
+FRENCH_SPACE = re.compile(r"[ \u00a0]([:;!?])")
 KEY_LIKE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -159,6 +163,9 @@ def problems(catalogs: dict[tuple[str, str], dict[str, str]], used: Usage,
             out += [f"{domain}/{lang}: {k!r} fills {sorted(_fields(v))}, en fills "
                     f"{sorted(_fields(english[k]))}"
                     for k, v in own.items() if k in english and _fields(v) != _fields(english[k])]
+        out += [f"{domain}/fr: {k!r} needs a narrow no-break space (U+202F) before {m.group(1)}"
+                for k, v in catalogs.get((domain, "fr"), {}).items()
+                for m in [FRENCH_SPACE.search(v)] if m]
     out += [f"{k!r} is used in the code but in no catalog" for k in sorted(used.ids - every)]
     out += [f"{k!r} is in a catalog but no code uses it" for k in sorted(every)
             if not used.uses(k)]

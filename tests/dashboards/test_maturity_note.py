@@ -26,7 +26,7 @@ def macro(note: CompletenessNote | None) -> str:
 def test_the_note_in_words() -> None:
     note = completeness(NOWCAST, "fr")
     assert note == CompletenessNote(
-        "Des conversions arrivent encore\u00a0: semaine 47 à environ 77,6\u00a0%, "
+        "Des conversions arrivent encore\u202f: semaine 47 à environ 77,6\u00a0%, "
         "novembre 2026 à environ 93,0\u00a0%.",
         "Les chiffres précédés de ≈ sont la valeur finale attendue (fourchette à 80\u00a0%).")
     assert completeness(NOWCAST, "en", "same_age").how.startswith("Each period is compared")

@@ -268,9 +268,9 @@ def test_badges_in_french_and_english(extracts: pd.DataFrame) -> None:
     assert line("Dernière extraction", "23 nov. 2026, 06:00") in fr
     assert '<span class="pill bad">2 jours de retard</span>' in fr
     assert line("Provisoire depuis le", "20 nov. 2026") in fr
-    assert ("3 jours dans la fenêtre de révision\u00a0: les chiffres peuvent encore changer."
+    assert ("3 jours dans la fenêtre de révision\u202f: les chiffres peuvent encore changer."
             in fr)
-    assert "Nouvelles tentatives lors de la dernière extraction\u00a0: 2" in fr
+    assert "Nouvelles tentatives lors de la dernière extraction\u202f: 2" in fr
     en = page(extracts, "en", as_of=dt.date(2026, 11, 22))
     assert '<span class="pill bad">1 day behind</span>' in en  # singular
     assert line("Last pulled", "21 Nov 2026, 06:30") in en
@@ -492,7 +492,7 @@ def test_the_header_says_the_period_and_the_account_once(extracts: pd.DataFrame)
     assert html.count("Zonnig &lt;Huis&gt;") == 2  # the header and the title, not the page line
     assert 'href="budget.fr.html"' in html and 'href="quality.nl.html"' in html
     alone = page(extracts, "fr", account="Zonnig <Huis>")  # no site header: the page says it
-    assert "Compte\u00a0: Zonnig &lt;Huis&gt; · Situation au 23 nov. 2026" in alone
+    assert "Compte\u202f: Zonnig &lt;Huis&gt; · Situation au 23 nov. 2026" in alone
 
 
 def test_every_table_is_downloadable_with_raw_numbers(extracts: pd.DataFrame) -> None:

@@ -290,7 +290,7 @@ def test_a_metric_without_values_has_no_chart(values: pd.DataFrame) -> None:
 @pytest.mark.parametrize(("lang", "until", "country", "item"), [
     ("nl", "Gegevens tot en met 27 mei 2026", "Feestdagen: België",
      '<li><span class="meta">do 14 mei 2026</span> O. L. H. Hemelvaart</li>'),
-    ("fr", "Données jusqu&#39;au 27 mai 2026 inclus", "Jours fériés\u00a0: Belgique",
+    ("fr", "Données jusqu&#39;au 27 mai 2026 inclus", "Jours fériés\u202f: Belgique",
      '<li><span class="meta">jeu. 14 mai 2026</span> Ascension</li>'),
     ("en", "Data up to and including 27 May 2026", "Public holidays: Belgium",
      '<li><span class="meta">Thu, 14 May 2026</span> Ascension Day</li>'),

@@ -46,6 +46,8 @@ def _planted(tmp_path: Path, edit) -> dict:
     (lambda c: setattr(c["week_n"], "string", "Semaine {semaine}"),
      "common/fr: 'week_n' fills ['semaine'], en fills ['week']"),
     (lambda c: c.add("only_in_french", "Seulement"), "common/fr: 'only_in_french' is not in en"),
+    (lambda c: setattr(c["no_data"], "string", "Données\u00a0: aucune"),
+     "common/fr: 'no_data' needs a narrow no-break space (U+202F) before :"),
 ])
 def test_the_audit_catches_each_planted_fault(tmp_path, edit, expected) -> None:
     used = code_usage()
