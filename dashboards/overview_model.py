@@ -94,7 +94,7 @@ class Tile:
     value: str
     badge: str  # "Provisional" on this tile, or ""
     lines: tuple[Line, ...]
-    blended: tuple[str, str, str] | None = None  # label, value, description of the twin
+    blended: tuple[str, str] | None = None  # "label: value" and description of the twin
 
 
 def pill(change: float | None, good: bool | None, lang: str, hint: str) -> Pill:
@@ -144,8 +144,9 @@ def tile(metric: str, row: Mapping[str, Any] | None, lang: str, currency: str, *
     if metric in BLENDED:
         k = KPIS[BLENDED[metric]]
         twin_value = as_number(blended["value"]) if blended is not None else None
-        twin = (k.label(lang), format_value(twin_value, k.unit, lang, currency),
-                k.description(lang))
+        twin = (_t("label_value", lang).format(
+            label=k.label(lang), value=format_value(twin_value, k.unit, lang, currency)),
+            k.description(lang))
     return Tile(d.label(lang), d.description(lang), shown, flag, tuple(lines), twin)
 
 

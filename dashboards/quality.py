@@ -314,7 +314,8 @@ def skipped_rows(skipped: pd.DataFrame, lang: str) -> tuple[SkippedRow, ...]:
 def warning_rows(warnings: Sequence[Mapping[str, Any]], lang: str) -> tuple[WarningRow, ...]:
     """The run's warnings from the numerics, per step (assets/warning_log.py)."""
     return tuple(WarningRow(str(w.get("step") or ""),
-                            f"{w.get('category', '')}: {w.get('message', '')}",
+                            _t("label_value", lang).format(label=w.get("category", ""),
+                                                          value=w.get("message", "")),
                             int(w.get("count", 1)), format_value(w.get("count", 1), "count", lang))
                  for w in warnings)
 

@@ -182,7 +182,7 @@ def render_trends(values: pd.DataFrame, *, lang: str = "en", account: str = "",
             fig = history_figure(past, metric, lang, currency, weekly_marks)
             if fig is not None:
                 figures[f"weekly-{metric}"] = fig
-    meta = [f"{_t('account', lang)}: {account}"] if account else []
+    meta = [_t("account_is", lang).format(account=account)] if account else []
     meta.append(_t("currency_note", lang).format(currency=currency))
     if not days.empty:
         meta.append(_t("tr_data_until", lang).format(day=format_date(max(days["period_end"]),

@@ -126,8 +126,9 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
                        "line": {"color": HOLIDAY, "width": 1, "dash": "dot"}})
     for group in _groups(marks):
         names = " / ".join(name for _, name in group)
-        hovertext = "<br>".join(f"{plot_text(format_date(day, lang))}: {plot_text(name)}"
-                                for day, name in group)
+        line = _t("label_value", lang)
+        hovertext = "<br>".join(line.format(label=plot_text(format_date(day, lang)),
+                                            value=plot_text(name)) for day, name in group)
         common = {"x": group[0][0].isoformat(), "xref": "x", "yref": "paper", "showarrow": False,
                   "hovertext": hovertext, "font": {"size": 10, "color": HOLIDAY}}
         if daily:  # the name, upright along the line, just left of it

@@ -89,7 +89,8 @@ def test_tiles_judge_the_paid_figure_and_label_the_blended_one(lang: str) -> Non
         shown = re.search(r'<div class="value">(.*?)</div>', card)[1]
         assert shown == format_value(value, unit, lang), paid
         label = escape(KPIS[blended].label(lang))
-        assert f"{label}: {format_value(mixed, unit, lang)}" in card, (paid, card)
+        colon = "\u202f:" if lang == "fr" else ":"  # French typography
+        assert f"{label}{colon} {format_value(mixed, unit, lang)}" in card, (paid, card)
     cpa = tile(page, KPIS["cpa"].label(lang))
     assert format_value(55.0, "currency", lang) in cpa  # the target sits with the paid CPA
     assert "Blended" in page if lang != "fr" else "global" in page
