@@ -25,9 +25,9 @@ from babel.numbers import format_percent
 
 from dashboards.clv_acquisition import MIN_CAMPAIGN_CUSTOMERS, acquisition_view
 from dashboards.clv_segments import method_text, model_view
-from dashboards.page import chart_layout, render_template, write_page
+from dashboards.page import chart_layout, plotly_text, render_template, write_page
 from dashboards.site import Header
-from dashboards.view_table import Chart, Tile, plotly_text
+from dashboards.view_table import Chart, Tile
 from kpi.language.format import (
     as_day,
     as_number,

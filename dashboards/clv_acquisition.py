@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.page import ACCENT, GRID, chart_layout
-from dashboards.view_table import Cell, Chart, Empty, Table, heads, plotly_text, wrap_label
+from dashboards.page import ACCENT, GRID, chart_layout, plotly_text
+from dashboards.view_table import Cell, Chart, Empty, Table, heads, wrap_label
 from kpi.language.format import (
     MISSING,
     as_day,

@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from markupsafe import escape
-
 from dashboards.drilldown_data import ROOT, NodeGoal, Records, View, node_goals, value_of
 from dashboards.drilldown_labels import GOAL, KPI_CHOICES, _t, goal_note, short, unpriced
+from dashboards.page import plotly_text
 from kpi.language.format import format_change, format_value
 from kpi.registry import KPIS, MEASURES, Kpi
 
@@ -21,11 +20,6 @@ BAD, EVEN, GOOD, NO_VALUE = (217, 72, 65), (241, 243, 246), (22, 163, 110), "#c5
 ROOT_COLOUR = "#f8fafc"
 SATURATE = math.log(1.5)  # 50 % better or worse than the reference is the full colour
 MAP_HEIGHT = 560
-
-
-def plotly_text(text: object) -> str:
-    """Text as Plotly's labels read it: its markup characters escaped, shown literally."""
-    return str(escape(text))
 
 
 def colour(kpi: Kpi, value: float | None, reference: float | None) -> str:

@@ -19,9 +19,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
-from markupsafe import escape
 
-from dashboards.page import ACCENT, MUTED, chart_layout, render_template, write_page
+from dashboards.page import ACCENT, MUTED, chart_layout, plotly_text, render_template, write_page
 from dashboards.site import Header
 from experiments.spec import ExperimentSpec
 from experiments.table import status
@@ -49,11 +48,6 @@ STATES = {"running": N_("exp_running"), "ended": N_("exp_ended"),
           "scheduled": N_("exp_scheduled")}
 CORRECTIONS = {"holm": N_("exp_holm"), "bh": N_("exp_bh"), "none": N_("exp_no_correction")}
 DESIGNS = {"fixed": N_("exp_fixed"), "sequential": N_("exp_sequential")}
-
-
-def plotly_text(text: object) -> str:
-    """Text as Plotly's labels read it (it draws a little HTML): markup shown literally."""
-    return str(escape(text))
 
 
 def _number(value: object, lang: str, pattern: str = "#,##0.####") -> str:

@@ -7,7 +7,6 @@ Text in a figure is escaped for Plotly, which draws a subset of HTML in its labe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboards.overview_model import ChannelTable, is_true
-from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin
+from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin, plotly_text
 from kpi.language.format import (
     as_number,
     axis_affixes,
@@ -33,11 +32,6 @@ MAX_NAME = 28  # characters of a channel name shown on an axis (hover shows it a
 BAR_METRICS = ("cost", "conversions")
 
 
-def plot_text(text: object) -> str:
-    """``text`` for a Plotly label: Plotly renders <b>, <i>, <br>... so data is escaped."""
-    return escape(str(text), quote=True)
-
-
 def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
                  ) -> dict[str, Any] | None:
     """Weekly line of one KPI: solid when final, dotted over provisional or incomplete weeks;
@@ -51,9 +45,9 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
     prov = [is_true(p) for p in rows["provisional"]]
     flagged = [p or not is_true(c) for p, c in zip(prov, rows["complete"], strict=True)]
     near = [any(flagged[max(0, i - 1): i + 2]) for i in range(n)]
-    custom = [[plot_text(format_week(s, e, lang)),
-               plot_text(format_value(v, kpi.unit, lang, currency)),
-               plot_text(t("provisional" if p else "incomplete", lang)) if f else ""]
+    custom = [[plotly_text(format_week(s, e, lang)),
+               plotly_text(format_value(v, kpi.unit, lang, currency)),
+               plotly_text(t("provisional" if p else "incomplete", lang)) if f else ""]
               for s, e, v, p, f in zip(rows["period_start"], rows["period_end"], values, prov,
                                        flagged, strict=True)]
     y = [None if v is None else v * scale for v in values]
@@ -64,19 +58,19 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
         data.append({"type": "scatter", "x": x,
                      "y": [None if v is None else v * scale for v in targets], "mode": "lines",
                      "line": {"color": MUTED, "dash": "dash", "width": 1.5},
-                     "name": plot_text(t("legend_target", lang)), "hoverinfo": "skip"})
+                     "name": plotly_text(t("legend_target", lang)), "hoverinfo": "skip"})
     data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
                  "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
                  "marker": {"size": 7, "color": "#fff", "line": {"color": ACCENT, "width": 2},
                             "opacity": [1 if f else 0 for f in flagged]},
                  "customdata": custom, "hovertemplate": hover,
                  "hoverinfo": ["all" if f else "skip" for f in flagged],
-                 "name": plot_text(t("legend_provisional", lang))})
+                 "name": plotly_text(t("legend_provisional", lang))})
     data.append({"type": "scatter", "x": x,
                  "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
                  "mode": "lines+markers", "line": {"color": ACCENT, "width": 2.25},
                  "marker": {"size": 5, "color": ACCENT}, "customdata": custom,
-                 "hovertemplate": hover, "name": plot_text(t("legend_actual", lang))})
+                 "hovertemplate": hover, "name": plotly_text(t("legend_actual", lang))})
     prefix, suffix = axis_affixes(kpi.unit, lang, currency)
     ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // MAX_TICKS))]  # the latest too
     base = chart_layout(lang, margin={"b": 28, "r": 28, "t": 8, "l": label_margin(
@@ -84,7 +78,7 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
     layout = {**base, "xaxis": {**base["xaxis"], "type": "date", "automargin": False,
                                 "tickangle": 0,
                                 "tickvals": [d.isoformat() for d in ticks],
-                                "ticktext": [plot_text(format_day_month(d, lang))
+                                "ticktext": [plotly_text(format_day_month(d, lang))
                                              for d in ticks]},
               "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
                         "separatethousands": True, "exponentformat": "none", "nticks": 5,
@@ -118,21 +112,21 @@ def channel_figure(tables: Sequence[ChannelTable], lang: str, currency: str
     order = [str(c) for c in first.index]
     order += [str(c) for t_ in tables[1:] for c in t_.sums.index if str(c) not in order]
     full = order[::-1]  # plotly draws the first category at the bottom
-    names = [plot_text(c) for c in full]
-    short = [plot_text(c if len(c) <= MAX_NAME else c[: MAX_NAME - 1] + "…") for c in full]
+    names = [plotly_text(c) for c in full]
+    short = [plotly_text(c if len(c) <= MAX_NAME else c[: MAX_NAME - 1] + "…") for c in full]
     fig = make_subplots(rows=1, cols=len(metrics), shared_yaxes=True, horizontal_spacing=0.08,
-                        subplot_titles=[plot_text(MEASURES[m].label(lang)) for m in metrics])
+                        subplot_titles=[plotly_text(MEASURES[m].label(lang)) for m in metrics])
     for i, table in enumerate(tables):
         sums = table.sums.reindex(full)
         for col, (metric, color) in enumerate(zip(metrics, (ACCENT, TEAL), strict=False),
                                               start=1):
             unit = MEASURES[metric].unit
             vals = [as_number(v) for v in sums[metric]]
-            shown = [plot_text(format_value(v, unit, lang, currency)) for v in vals]
+            shown = [plotly_text(format_value(v, unit, lang, currency)) for v in vals]
             fig.add_bar(row=1, col=col, orientation="h", y=names, x=vals,
                         marker={"color": color}, text=shown, textposition="inside",
                         insidetextanchor="end", constraintext="inside", cliponaxis=False,
-                        name=plot_text(MEASURES[metric].label(lang)),
+                        name=plotly_text(MEASURES[metric].label(lang)),
                         visible=i == 0, meta={"period": table.period},
                         customdata=[[n, v] for n, v in zip(names, shown, strict=True)],
                         hovertemplate="%{customdata[0]}<br><b>%{customdata[1]}</b>"

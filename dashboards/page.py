@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -63,6 +64,17 @@ _JS_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u202
                "\u2029": "\\u2029"}
 _JS_TABLE = str.maketrans(_JS_ESCAPES)
 
+
+
+def plotly_text(text: object) -> str:
+    """A user string for a Plotly label or hover text: Plotly draws a few HTML tags (``<b>``,
+    ``<br>``, ``<a>``) in them, so the string is escaped to show literally (the page's own HTML
+    is escaped by the templates).
+
+    >>> plotly_text("<b>Bold</b> & Co's")
+    '&lt;b&gt;Bold&lt;/b&gt; &amp; Co&#x27;s'
+    """
+    return html.escape(str(text), quote=True)
 
 
 def escape_json(text: str) -> str:

@@ -21,7 +21,6 @@ Labels inside the figure are escaped for Plotly (which renders some HTML in labe
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.page import chart_layout, render_template, write_page
+from dashboards.page import chart_layout, plotly_text, render_template, write_page
 from dashboards.quality_log import (
     CHECK_ORDER,
     FLAGS,
@@ -329,12 +328,6 @@ def _platforms(log: pd.DataFrame, provisional_since: Mapping[str, dt.date | None
 # -- the calendar figure --------------------------------------------------------------------------
 
 
-def _plotly_text(text: object) -> str:
-    """Text for a Plotly label or hover, which renders some HTML: ``<`` ``>`` ``&`` quotes
-    escaped (this is a chart label, not the page's HTML: the template escapes the page)."""
-    return html.escape(str(text), quote=True)
-
-
 def _row_labels(log: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(stream, scope, label) per calendar row: ``stream``, or ``stream · scope`` when a stream
     has several accounts; ordered by platform (Google Ads, GA4, others), then stream."""
@@ -349,15 +342,15 @@ def _row_labels(log: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 def _hover(label: str, day: dt.date, row: pd.Series | None, status: Status,
            since: dt.date | None, lang: str, zone: ZoneInfo) -> str:
-    hover = [_plotly_text(label), _plotly_text(format_date(day, lang)),
-             f"<b>{_plotly_text(_t(STATUS_TEXTS[status], lang))}</b>"]
+    hover = [plotly_text(label), plotly_text(format_date(day, lang)),
+             f"<b>{plotly_text(_t(STATUS_TEXTS[status], lang))}</b>"]
     if row is not None:
         flags = [_t(FLAG_TEXTS[f][0], lang) for f in FLAGS if bool(row[f])]
         if flags:
-            hover.append(_plotly_text(", ".join(flags)))
+            hover.append(plotly_text(", ".join(flags)))
         if status == "flagged" and since is not None and day >= since:
-            hover.append(_plotly_text(_t("q_status_provisional", lang)))
-        hover.append(_plotly_text(_t("q_hover_rows", lang).format(
+            hover.append(plotly_text(_t("q_status_provisional", lang)))
+        hover.append(plotly_text(_t("q_hover_rows", lang).format(
             rows=format_value(int(row["rows"]), "count", lang),
             when=_when(row["extracted_at"].to_pydatetime(), lang, zone))))
     return "<br>".join(hover)
@@ -388,7 +381,7 @@ def calendar_figure(log: pd.DataFrame, as_of: dt.date,
     for i, status in enumerate(STATUSES):  # one flat band of colour per status code
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
     fig = go.Figure(go.Heatmap(
-        x=[d.isoformat() for d in dates], y=[_plotly_text(label) for _, _, label in rows], z=z,
+        x=[d.isoformat() for d in dates], y=[plotly_text(label) for _, _, label in rows], z=z,
         text=text, zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{text}<extra></extra>", name=""))
     ticks = [d for d in dates if d.weekday() == 0]
@@ -396,7 +389,7 @@ def calendar_figure(log: pd.DataFrame, as_of: dt.date,
     fig.update_layout(base, height=70 + 30 * len(rows),
                       xaxis={**base["xaxis"], "type": "date",
                              "tickvals": [d.isoformat() for d in ticks],
-                             "ticktext": [_plotly_text(format_day_month(d, lang)) for d in ticks]},
+                             "ticktext": [plotly_text(format_day_month(d, lang)) for d in ticks]},
                       yaxis={**base["yaxis"], "type": "category", "autorange": "reversed",
                              "tickfont": {"size": 12}, "showgrid": False})
     return fig

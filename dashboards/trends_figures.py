@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -14,7 +13,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
 from dashboards.overview_figures import flat_range
-from dashboards.page import ACCENT, MUTED, chart_layout, label_margin
+from dashboards.page import ACCENT, MUTED, chart_layout, label_margin, plotly_text
 from dashboards.periods import PERIODS, Period
 from dashboards.trends_model import History, point_label
 from kpi.language.format import (
@@ -35,11 +34,6 @@ GROUP_GAP_DAYS = 2  # holidays this close share one label (Easter Sunday and Mon
 MAX_TICKS = 4  # date ticks: upright and apart on a 390 px phone too
 
 _t = translator("trends", "periods", "common")
-
-
-def plot_text(text: object) -> str:
-    """``text`` for a Plotly label: Plotly renders <b>, <i>, <br>... so data is escaped."""
-    return escape(str(text), quote=True)
 
 
 def _is_true(flag: object) -> bool:
@@ -89,11 +83,11 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     for s, e, v, p, f in zip(starts, ends, values, prov, flagged, strict=True):
         names = [name for day, name in marks if s <= day <= e]
         custom.append([
-            plot_text(label(s, e) if label else _day_label(s, lang) if daily
+            plotly_text(label(s, e) if label else _day_label(s, lang) if daily
                       else format_week(s, e, lang)),
-            plot_text(format_value(v, d.unit, lang, currency)),
-            plot_text(_t("provisional" if p else "incomplete", lang)) if f else "",
-            "".join(f"<br>★ {plot_text(name)}" for name in names)])
+            plotly_text(format_value(v, d.unit, lang, currency)),
+            plotly_text(_t("provisional" if p else "incomplete", lang)) if f else "",
+            "".join(f"<br>★ {plotly_text(name)}" for name in names)])
     y = [None if v is None else v * scale for v in values]
     hover = ("%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}%{customdata[3]}"
              "<extra></extra>")
@@ -103,7 +97,7 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
         data.append({"type": "scatter", "x": x,
                      "y": [None if v is None else v * scale for v in targets], "mode": "lines",
                      "line": {"color": MUTED, "dash": "dash", "width": 1.5},
-                     "name": plot_text(_t("legend_target", lang)), "hoverinfo": "skip"})
+                     "name": plotly_text(_t("legend_target", lang)), "hoverinfo": "skip"})
     size = 4 if daily else 5
     data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
                  "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
@@ -112,13 +106,13 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
                             "opacity": [1 if f else 0 for f in flagged]},
                  "customdata": custom, "hovertemplate": hover,
                  "hoverinfo": ["all" if f else "skip" for f in flagged],
-                 "name": plot_text(_t("legend_provisional", lang))})
+                 "name": plotly_text(_t("legend_provisional", lang))})
     data.append({"type": "scatter", "x": x,
                  "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
                  "mode": "lines+markers",
                  "line": {"color": ACCENT, "width": 2 if daily else 2.25},
                  "marker": {"size": size, "color": ACCENT}, "customdata": custom,
-                 "hovertemplate": hover, "name": plot_text(_t("legend_actual", lang))})
+                 "hovertemplate": hover, "name": plotly_text(_t("legend_actual", lang))})
     shapes, notes = [], []
     for day, _ in marks:
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": day.isoformat(),
@@ -127,12 +121,12 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     for group in _groups(marks):
         names = " / ".join(name for _, name in group)
         line = _t("label_value", lang)
-        hovertext = "<br>".join(line.format(label=plot_text(format_date(day, lang)),
-                                            value=plot_text(name)) for day, name in group)
+        hovertext = "<br>".join(line.format(label=plotly_text(format_date(day, lang)),
+                                            value=plotly_text(name)) for day, name in group)
         common = {"x": group[0][0].isoformat(), "xref": "x", "yref": "paper", "showarrow": False,
                   "hovertext": hovertext, "font": {"size": 10, "color": HOLIDAY}}
         if daily:  # the name, upright along the line, just left of it
-            notes.append({**common, "text": plot_text(names), "textangle": -90, "y": 1,
+            notes.append({**common, "text": plotly_text(names), "textangle": -90, "y": 1,
                           "yanchor": "top", "xanchor": "right",
                           "bgcolor": "rgba(255,255,255,.75)"})
         else:  # a small mark above the plot; the name on hover
@@ -148,7 +142,7 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     layout = {**base, "shapes": shapes, "annotations": notes,
               "xaxis": {**base["xaxis"], "type": "date", "automargin": False, "tickangle": 0,
                         "tickvals": [s.isoformat() for s in ticks],
-                        "ticktext": [plot_text(format_day_month(s, lang)) for s in ticks]},
+                        "ticktext": [plotly_text(format_day_month(s, lang)) for s in ticks]},
               "yaxis": {**base["yaxis"], "tickprefix": prefix, "ticksuffix": suffix,
                         "separatethousands": True, "exponentformat": "none", "nticks": 5,
                         "rangemode": "tozero" if d.unit != "multiple" else "normal",
@@ -186,10 +180,10 @@ def history_figure(past: History, metric: str, lang: str, currency: str,
                          "y": [None if v is None else v * scale for v in before],
                          "mode": "lines", "visible": False,
                          "line": {"color": LAST_YEAR, "width": 1.75, "dash": "longdash"},
-                         "name": plot_text(_t("legend_last_year", lang)),
-                         "customdata": [plot_text(format_value(v, unit, lang, currency))
+                         "name": plotly_text(_t("legend_last_year", lang)),
+                         "customdata": [plotly_text(format_value(v, unit, lang, currency))
                                         for v in before],
-                         "hovertemplate": plot_text(_t("legend_last_year", lang))
+                         "hovertemplate": plotly_text(_t("legend_last_year", lang))
                          + "<br><b>%{customdata}</b><extra></extra>",
                          "meta": {"period": period, "vs": "year"}})
         data += [{**trace, "visible": period == "week", "meta": {"period": period}}
@@ -197,7 +191,7 @@ def history_figure(past: History, metric: str, lang: str, currency: str,
         x_axis = spec["layout"]["xaxis"]
         ticks = [dt.date.fromisoformat(v) for v in x_axis["tickvals"]]
         axes[period] = {"xaxis.tickvals": x_axis["tickvals"],
-                        "xaxis.ticktext": [plot_text(_tick(d, period, lang)) for d in ticks]}
+                        "xaxis.ticktext": [plotly_text(_tick(d, period, lang)) for d in ticks]}
         margin = max(margin, spec["layout"]["margin"]["l"])
     assert layout is not None
     margin = max(margin, label_margin(before_all, unit=unit, lang=lang, currency=currency))

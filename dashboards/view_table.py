@@ -9,10 +9,10 @@ sub-lines and pills. ``templates/table.html`` lays it out; pages only fill these
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
+from dashboards.page import plotly_text
 from kpi.language.format import as_number
 
 
@@ -68,16 +68,6 @@ class Table:
 def heads(texts: list[str], left: int = 1) -> tuple[Head, ...]:
     """Headings, the first ``left`` of them over text columns."""
     return tuple(Head(text, i < left) for i, text in enumerate(texts))
-
-
-def plotly_text(text: object) -> str:
-    """A user string for a Plotly label or hover text: Plotly renders a few HTML tags
-    (``<b>``, ``<br>``, ``<a>``) in them, so they are escaped to show as literal text.
-
-    >>> plotly_text("<b>Bold</b> & Co")
-    '&lt;b&gt;Bold&lt;/b&gt; &amp; Co'
-    """
-    return html.escape(str(text), quote=True)
 
 
 def wrap_label(text: str, width: int, lines: int = 2) -> str:
