@@ -112,9 +112,14 @@ class MetaAdsSource(_Strict):
             for whole, part in overlapping(getattr(self, name)):
                 problems.append(f"{name}: {whole} already contains {part}; counting both "
                                 "counts the same conversion twice (keep one)")
-        both = set(self.lead_action_types) & set(self.purchase_action_types)
+        leads, purchases = set(self.lead_action_types), set(self.purchase_action_types)
+        both = leads & purchases
         if both:
             problems.append(f"{sorted(both)} counted as both lead and purchase")
+        for whole, part in overlapping((*self.lead_action_types, *self.purchase_action_types)):
+            if (whole in leads) != (part in leads):
+                problems.append(f"{whole} already contains {part}: one conversion would count "
+                                "as both a lead and a purchase")
         host = (self.endpoint or "").split("://")[-1].split("/")[0].rsplit(":", 1)[0]
         if (self.endpoint or "").startswith("http://") and host not in LOCAL_HOSTS:
             problems.append("endpoint: plain http is only allowed for a local test server")

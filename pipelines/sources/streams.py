@@ -219,3 +219,12 @@ STREAMS: dict[str, Stream] = {
 def streams_of(source: str) -> tuple[Stream, ...]:
     """The streams one source fills, in declaration order."""
     return tuple(s for s in STREAMS.values() if s.source == source)
+
+
+def connector_streams(source: str) -> tuple[Stream, ...]:
+    """The streams a connector can pull, Meta's included (``check-connection``).
+
+    >>> [s.name for s in connector_streams("meta_ads")]
+    ['meta_adset_daily']
+    """
+    return tuple(s for s in (*STREAMS.values(), *META_STREAMS.values()) if s.source == source)
