@@ -10,7 +10,8 @@ It answers what the connector asks, in Meta's JSON shapes:
 - ``GET /v26.0/<run id>``: ``async_status`` / ``async_percent_completion``;
 - ``GET /v26.0/<run id>/insights``: the run's rows, cursor-paged (``limit``, ``after``).
 
-The token comes as ``Authorization: OAuth <token>`` (or ``access_token=``); ``tokens`` are
+The token comes as ``Authorization: Bearer <token>`` (or ``OAuth <token>``, or
+``access_token=``); ``tokens`` are
 valid, and each token reads the accounts listed for it (``grants``; default all). Faults are
 scripted with :class:`MetaFault`. The SDK points here through its session's Graph base URL::
 

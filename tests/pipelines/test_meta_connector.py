@@ -283,7 +283,7 @@ def test_the_token_is_in_no_url_log_line_or_error(meta_server, caplog):
     assert "127.0.0.1" in caplog.text  # urllib3 did log the requests
     assert all("access_token" not in r.params and TOKEN not in r.path
                for r in meta_server.requests)
-    assert {r.headers.get("authorization") for r in meta_server.requests} == {f"OAuth {TOKEN}"}
+    assert {r.headers.get("authorization") for r in meta_server.requests} == {f"Bearer {TOKEN}"}
     source = meta(meta_server)
     assert TOKEN not in repr(source.settings) + repr(source.token) + str(source.token)
 
