@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import sys
 import traceback
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -23,18 +22,12 @@ from pipelines.sources.retry import QuotaExhausted, RetryPolicy, SourceError
 from pipelines.sources.streams import META_ADSET_DAILY
 from pipelines.warehouse.conform import to_arrow
 from tests.fakes.meta_data import ACCOUNT, SECOND, PlantedAccount
-from tests.fakes.meta_server import TOKEN, MetaFault, MetaServer, on
+from tests.fakes.meta_server import TOKEN, MetaFault, MetaServer, on  # meta_server: conftest
 
 FAST = RetryPolicy(max_retries=3, initial_s=0.01, maximum_s=0.05, deadline_s=30)
 WINDOW = Window(dt.date(2026, 3, 1), dt.date(2026, 3, 10))
 STREAM = META_ADSET_DAILY
 DEFAULT_COUNTING = (("7d_click", "1d_view"), ("lead",), ("omni_purchase",))
-
-
-@pytest.fixture
-def meta_server() -> Iterator[MetaServer]:
-    with MetaServer([ACCOUNT, SECOND]) as server:
-        yield server
 
 
 class Sleeps(list):

@@ -25,6 +25,10 @@ from pipelines.sources.retry import RetryPolicy, SourceError
 from pipelines.sources.streams import META_STREAMS, Stream
 
 UNKNOWN_STATUS = "UNKNOWN"  # a campaign the campaigns list did not return
+# The campaigns edge leaves archived and deleted campaigns out unless asked for them.
+EVERY_STATUS = (Campaign.EffectiveStatus.active, Campaign.EffectiveStatus.paused,
+                Campaign.EffectiveStatus.archived, Campaign.EffectiveStatus.deleted,
+                Campaign.EffectiveStatus.in_process, Campaign.EffectiveStatus.with_issues)
 
 
 @dataclass(frozen=True)
@@ -106,10 +110,7 @@ class MetaAdsSource:
     def _statuses(self, account: AdAccount, calls: Calls) -> dict[str, str]:
         """Each campaign's configured status, archived and deleted ones included."""
         what = f"Meta campaigns ({account.get_id()})"
-        params = {"limit": self.settings.runs.page_size,
-                  "effective_status": list(vars(Campaign.EffectiveStatus).values())}
-        params["effective_status"] = [v for v in params["effective_status"]
-                                      if isinstance(v, str) and v.isupper()]
+        params = {"limit": self.settings.runs.page_size, "effective_status": list(EVERY_STATUS)}
         first = calls.call(lambda: account.get_campaigns(
             fields=[Campaign.Field.id, Campaign.Field.status], params=params),
             what=f"{what}, page 1")
