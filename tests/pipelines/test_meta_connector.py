@@ -183,10 +183,12 @@ def test_throttling_headers_make_it_pause_as_long_as_asked(meta_server):
 
 def test_a_rate_limit_waits_the_time_meta_asks_for(meta_server):
     meta_server.script(MetaFault("code_17", nth=2, when=on("results"), regain_minutes=0.0008))
-    meta(meta_server).pull(STREAM, WINDOW)
+    sleeps = Sleeps()
+    extract = meta(meta_server, sleep=sleeps).pull(STREAM, WINDOW)
     results = meta_server.of("results")
     failed = next(i for i, r in enumerate(results) if r.status == 400)
     assert results[failed + 1].received - results[failed].received >= 0.048
+    assert extract.metadata["throttle_pauses"] == 0  # waited once, not again as a pause
 
 
 def test_a_rate_limit_asking_longer_than_allowed_stops_at_once(meta_server):

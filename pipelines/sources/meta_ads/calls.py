@@ -41,6 +41,8 @@ class Calls:
             try:
                 return fn()
             except FacebookRequestError as exc:
+                # A throttled answer's wait is the retry's asked delay: not a pause as well.
+                self.throttle.last = Usage()
                 raise classify(exc, self.token, self.account_id) from None
             except requests.exceptions.RequestException as exc:
                 raise transport_error(exc, self.token, what) from None

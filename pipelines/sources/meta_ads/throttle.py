@@ -11,7 +11,9 @@ ends with error code 4, 17, 613 or 80000-80014 (business use case limits).
 ...        ' "total_time": 35, "estimated_time_to_regain_access": 2}]}',
 ...        "x-fb-ads-insights-throttle": '{"app_id_util_pct": 12.5, "acc_id_util_pct": 99}'})
 Usage(percent=99.0, regain_s=120.0)
->>> usage({})
+>>> usage({"X-Ad-Account-Usage": '{"acc_id_util_pct": 100, "reset_time_duration": 90}'})
+Usage(percent=100.0, regain_s=90.0)
+>>> usage({"x-business-use-case-usage": "not json"})
 Usage(percent=0.0, regain_s=0.0)
 """
 
