@@ -65,6 +65,11 @@ class PlantedAccount:
     name: str = "Planted account"
     as_of: dt.date | None = None
 
+    def campaigns(self) -> list[dict[str, str]]:
+        """Every campaign of the account (archived ones included): id, name, objective,
+        status."""
+        return [{"id": c[0], "name": c[1], "objective": c[2], "status": c[3]} for c in CAMPAIGNS]
+
     def _rng(self, day: dt.date, adset: str) -> np.random.Generator:
         return np.random.default_rng([self.seed, day.toordinal(), int(adset) % 100_000])
 

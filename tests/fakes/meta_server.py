@@ -11,9 +11,10 @@ It answers what the connector asks, in Meta's JSON shapes:
 - ``GET /v26.0/<run id>/insights``: the run's rows, cursor-paged (``limit``, ``after``).
 
 The token comes as ``Authorization: Bearer <token>`` (or ``OAuth <token>``, or
-``access_token=``); ``tokens`` are
-valid, and each token reads the accounts listed for it (``grants``; default all). Faults are
-scripted with :class:`MetaFault`. The SDK points here through its session's Graph base URL::
+``access_token=``); ``tokens`` are valid, and each token reads the accounts listed for it
+(``grants``; default all). Accounts are :class:`MetaAccount` objects (the planted
+:mod:`tests.fakes.meta_data` ones here). Faults are scripted with :class:`MetaFault`. The SDK
+points here through its session's Graph base URL::
 
     session.GRAPH = server.endpoint   # http://127.0.0.1:<port>
 """
@@ -32,10 +33,12 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes.meta_data import DEFAULT_WINDOWS, WINDOWS, PlantedAccount
+import pandas as pd
+
+from tests.fakes.meta_data import DEFAULT_WINDOWS, WINDOWS
 
 VERSION = "v26.0"
 TOKEN = "EAAFakeSystemUserToken0123456789abcdef"
@@ -44,6 +47,23 @@ MetaFaultKind = Literal["code_4", "code_17", "code_613", "code_80004", "throttle
                         "transient", "disconnect", "token_expired", "permission",
                         "job_running", "job_failed"]
 RequestKind = Literal["account", "campaigns", "start", "status", "results", "other"]
+
+
+class MetaAccount(Protocol):
+    """What the fake serves for one ad account (:class:`tests.fakes.meta_data.PlantedAccount`,
+    or an adapter over the demo's Meta data): frames as PlantedAccount documents them;
+    :meth:`MetaServer.restate` needs a dataclass with an ``as_of`` field."""
+
+    account_id: str
+    currency: str
+    time_zone: str
+    name: str
+
+    def campaigns(self) -> list[dict[str, str]]: ...
+
+    def delivery(self, start: dt.date, end: dt.date) -> pd.DataFrame: ...
+
+    def cells(self, start: dt.date, end: dt.date) -> pd.DataFrame: ...
 
 
 @dataclass
@@ -210,7 +230,7 @@ class MetaServer:
     Started", then done).
     """
 
-    def __init__(self, accounts: Iterable[PlantedAccount], tokens: Iterable[str] = (TOKEN,),
+    def __init__(self, accounts: Iterable[MetaAccount], tokens: Iterable[str] = (TOKEN,),
                  grants: Mapping[str, Iterable[str]] | None = None, polls_to_finish: int = 2):
         self.accounts = {a.account_id: a for a in accounts}
         self.tokens = set(tokens)
@@ -357,11 +377,8 @@ class MetaServer:
             wanted = _listed(params.get("fields")) or ["id"]
             return {k: v for k, v in data.items() if k in wanted or k == "id"}
         if kind == "campaigns":
-            from tests.fakes.meta_data import CAMPAIGNS
-
             statuses = set(_listed(params.get("effective_status"))) or {"ACTIVE", "PAUSED"}
-            rows = [{"id": c[0], "name": c[1], "objective": c[2], "status": c[3]}
-                    for c in CAMPAIGNS if c[3] in statuses]
+            rows = [c for c in self.accounts[account_id].campaigns() if c["status"] in statuses]
             wanted = set(_listed(params.get("fields"))) | {"id"}
             rows = [{k: v for k, v in row.items() if k in wanted} for row in rows]
             return self._page(rows, params, f"{VERSION}/act_{account_id}/campaigns")
@@ -410,7 +427,7 @@ class MetaServer:
         return {"report_run_id": run.id}
 
     @staticmethod
-    def _insights(account: PlantedAccount, start: dt.date, end: dt.date,
+    def _insights(account: MetaAccount, start: dt.date, end: dt.date,
                   windows: tuple[str, ...], fields: list[str]) -> list[dict[str, Any]]:
         """The run's rows in Meta's shape: strings for numbers, actions with ``value`` (the
         account's default windows) and one key per requested window."""

@@ -288,3 +288,11 @@ def test_the_sdk_is_used_without_its_globals(meta_server):
     meta(meta_server).pull(STREAM, WINDOW)
     assert FacebookAdsApi.get_default_api() is None  # no process-wide default API
     assert sys.excepthook is hook  # no crash reporter posting to Meta
+
+
+def test_a_window_without_data_gives_an_empty_frame_of_the_stream(meta_server):
+    later = Window(dt.date(2026, 12, 1), dt.date(2026, 12, 5))  # after the planted days
+    extract = meta(meta_server).pull(STREAM, later)
+    assert extract.frame.empty and list(extract.frame.columns) == list(STREAM.column_names)
+    assert to_arrow(extract.frame, STREAM).num_rows == 0
+    assert extract.metadata["currency_code"] == "EUR"
