@@ -45,7 +45,7 @@ TOKEN = "EAAFakeSystemUserToken0123456789abcdef"
 
 MetaFaultKind = Literal["code_4", "code_17", "code_613", "code_80004", "throttle_headers",
                         "transient", "disconnect", "token_expired", "permission",
-                        "job_running", "job_failed"]
+                        "job_running", "job_failed", "job_completed_early"]
 RequestKind = Literal["account", "campaigns", "start", "status", "results", "other"]
 
 
@@ -90,8 +90,10 @@ class MetaFault:
     normal answer whose headers say the account is at 100 % and ask ``regain_minutes``),
     ``transient`` (code 2, ``is_transient``, HTTP 500), ``disconnect`` (the connection closes
     without an answer), ``token_expired`` (code 190, subcode 463), ``permission`` (code 200),
-    ``job_running`` (the run this request starts stays "Job Running" for ``polls`` polls) and
-    ``job_failed`` (the run this request starts ends "Job Failed").
+    ``job_running`` (the run this request starts stays "Job Running" for ``polls`` polls),
+    ``job_failed`` (the run this request starts ends "Job Failed") and ``job_completed_early``
+    (its first poll says "Job Completed" at 95 %, a race Meta documents: the rows are not
+    ready until 100 %).
     """
 
     kind: MetaFaultKind
@@ -179,10 +181,13 @@ class ReportRun:
     rows: list[dict[str, Any]]
     polls_to_finish: int = 1
     fails: bool = False
+    early: bool = False  # the first poll says "Job Completed" at 95 %
     polls: int = 0
 
     def status(self) -> tuple[str, int]:
         self.polls += 1
+        if self.early and self.polls == 1:
+            return "Job Completed", 95
         if self.fails:
             return ("Job Running", 40) if self.polls < 2 else ("Job Failed", 40)
         if self.polls <= self.polls_to_finish - 1:
@@ -421,7 +426,8 @@ class MetaServer:
         run = ReportRun(str(6_000_000_000_000 + len(self.runs) + 1), account_id, rows,
                         polls_to_finish=(fault.polls + 1 if fault and fault.kind == "job_running"
                                          else self.polls_to_finish),
-                        fails=bool(fault and fault.kind == "job_failed"))
+                        fails=bool(fault and fault.kind == "job_failed"),
+                        early=bool(fault and fault.kind == "job_completed_early"))
         with self._lock:
             self.runs[run.id] = run
         return {"report_run_id": run.id}

@@ -123,6 +123,7 @@ FAULTS = {
                                      regain_minutes=0.0005), 0),
     "a run that stays running": (MetaFault("job_running", nth=1, when=on("start"), polls=6), 0),
     "a run that fails once": (MetaFault("job_failed", nth=1, when=on("start")), 0),
+    "a run 'completed' at 95 %": (MetaFault("job_completed_early", nth=1, when=on("start")), 0),
     "code 17 twice in a row, then 80004": (MetaFault("code_17", nth=2, times=2,
                                                      when=on("results")), 3),
 }
@@ -179,6 +180,13 @@ def test_throttling_headers_make_it_pause_as_long_as_asked(meta_server):
     extract = source.pull(STREAM, WINDOW)
     assert pytest.approx(0.03) in sleeps  # 0.0005 min
     assert extract.metadata["throttle_pauses"] == 1
+
+
+def test_a_load_near_the_limit_makes_it_take_a_breath(meta_server):
+    meta_server.script(MetaFault("throttle_headers", nth=1, when=on("start")))  # 100 %, no wait
+    sleeps = Sleeps()
+    extract = meta(meta_server, sleep=sleeps).pull(STREAM, WINDOW)
+    assert sleeps[0] == FAST.initial_s and extract.metadata["throttle_pauses"] == 1
 
 
 def test_a_rate_limit_waits_the_time_meta_asks_for(meta_server):
