@@ -79,7 +79,6 @@ class MetaAdsSource:
         self.settings = settings
         self._token = token
         self._sleep = sleep
-        self.last_calls: Calls | None = None  # the last pull's requests (tests, metadata)
 
     @property
     def token(self) -> AccessToken:
@@ -95,12 +94,8 @@ class MetaAdsSource:
         calls = Calls(s.account_id, self.token, s.retry, throttle, sleep=self._sleep)
         return AdAccount(f"act_{s.account_id}", api=api), calls
 
-    def account(self) -> dict[str, Any]:
-        """The ad account's name, currency and time zone (``check-connection``)."""
-        account, calls = self._calls()
-        return self._account(account, calls)
-
     def _account(self, account: AdAccount, calls: Calls) -> dict[str, Any]:
+        """The ad account's ID, name, currency and time zone."""
         fields = [AdAccount.Field.account_id, AdAccount.Field.name, AdAccount.Field.currency,
                   AdAccount.Field.timezone_name]
         read = calls.call(lambda: account.api_get(fields=fields),
@@ -122,7 +117,6 @@ class MetaAdsSource:
             raise ValueError(f"Meta Ads has no stream {stream.name!r}")
         extracted_at, s = dt.datetime.now(dt.UTC), self.settings
         account, calls = self._calls()
-        self.last_calls = calls
         info = self._account(account, calls)
         statuses = self._statuses(account, calls)
         runs = ReportRuns(account, calls, s.runs)
