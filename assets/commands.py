@@ -35,9 +35,9 @@ from pipelines import retention
 from pipelines.config import Config, ConfigError, load_config
 from pipelines.config_checks import advice
 from pipelines.sources.base import Window
-from pipelines.sources.factory import PLATFORMS, demo_end, make_sources, yesterday
+from pipelines.sources.factory import CONNECTORS, demo_end, make_sources, yesterday
 from pipelines.sources.retry import SourceError
-from pipelines.sources.streams import streams_of
+from pipelines.sources.streams import connector_streams
 from pipelines.warehouse import disk
 from pipelines.warehouse import export as export_files
 from pipelines.warehouse.engines import describe, open_warehouse
@@ -195,11 +195,11 @@ def check_connection(paths: Paths) -> None:
     """Pull one day from every configured source; store nothing."""
     config = _load(paths)
     failures = 0
-    for platform in PLATFORMS:
+    for platform in CONNECTORS:
         kind = getattr(config.sources, platform).kind
         day = demo_end(config) if kind == "demo" else yesterday(config)
         for source in make_sources(config, platform):
-            stream = streams_of(platform)[0]
+            stream = connector_streams(platform)[0]
             try:
                 extract = source.pull(stream, Window(day, day))
             except SourceError as exc:
@@ -221,7 +221,8 @@ def check_config(paths: Paths) -> None:
     console.print(f"history from {config.history_start}; reporting in "
                   f"{config.reporting.currency}, {config.reporting.time_zone}; "
                   f"sources: Google Ads={config.sources.google_ads.kind}, "
-                  f"GA4={config.sources.ga4.kind}, experiments="
+                  f"GA4={config.sources.ga4.kind}, Meta Ads={config.sources.meta_ads.kind}, "
+                  f"experiments="
                   f"{config.sources.experiments.kind}; {len(config.targets)} targets, "
                   f"{len(config.experiments)} experiments")
     console.print(f"warehouse: {describe(config.engine, paths.data_dir)}")

@@ -43,6 +43,7 @@ from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
+from pipelines.meta_ads_config import MetaAdsSource
 from pipelines.orders_config import OrdersSource
 from pipelines.privacy_config import Privacy
 
@@ -193,6 +194,7 @@ class RetrySettings(_Strict):
 class Sources(_Strict):
     google_ads: GoogleAdsSource = GoogleAdsSource()
     ga4: Ga4Source = Ga4Source()
+    meta_ads: MetaAdsSource = MetaAdsSource()
     experiments: ExperimentsSource = ExperimentsSource()
     orders: OrdersSource = OrdersSource()
     retry: RetrySettings = RetrySettings()
@@ -380,7 +382,8 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     if isinstance(engine, dict):
         sections += [engine.get("bigquery"), engine.get("duckdb")]
     for section in sections:
-        for key in ("credentials_file", "path", "plan", "costs", "temp_directory"):
+        for key in ("credentials_file", "access_token_file", "path", "plan", "costs",
+                    "temp_directory"):
             if isinstance(section, dict) and isinstance(section.get(key), str):
                 section[key] = beside(folder, section[key])
 

@@ -12,6 +12,9 @@ from pipelines.sources.base import Source
 from pipelines.sources.retry import RetryPolicy
 
 PLATFORMS = ("google_ads", "ga4")
+# Platforms with a connector; Meta joins PLATFORMS (the raw assets and the model) when the demo
+# and the unified model read it.
+CONNECTORS = (*PLATFORMS, "meta_ads")
 
 
 def yesterday(config: Config) -> dt.date:
@@ -58,14 +61,38 @@ def ga4_settings(config: Config):
         retry=retry_policy(config))
 
 
+def meta_ads_settings(config: Config, account_id: str):
+    """How to reach one configured Meta ad account (a ``MetaAdsSettings``)."""
+    from pipelines.sources.meta_ads import MetaAdsSettings
+    from pipelines.sources.meta_ads.report_run import RunSettings
+
+    s = config.sources.meta_ads
+    return MetaAdsSettings(
+        account_id=account_id, access_token_env=s.access_token_env,
+        access_token_file=s.access_token_file, api_version=s.api_version, endpoint=s.endpoint,
+        attribution_windows=s.attribution_windows, lead_action_types=s.lead_action_types,
+        purchase_action_types=s.purchase_action_types, chunk_days=s.chunk_days,
+        runs=RunSettings(page_size=s.page_size, timeout_s=s.report_timeout_seconds,
+                         poll_s=s.poll_seconds, failed_run_retries=s.failed_run_retries),
+        retry=retry_policy(config))
+
+
 def experiments_as_of(config: Config) -> dt.date:
     """The last day experiments are evaluated for: the demo's end, or yesterday."""
     return demo_end(config) if config.sources.experiments.kind == "demo" else yesterday(config)
 
 
 def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
-    """The configured sources for ``platform`` ("google_ads" or "ga4")."""
+    """The configured sources for ``platform`` ("google_ads", "ga4" or "meta_ads"; none when
+    its kind is "none")."""
     settings = getattr(config.sources, platform)
+    if settings.kind == "none":
+        return ()
+    if settings.kind == "meta_ads":
+        from pipelines.sources.meta_ads import MetaAdsSource
+
+        return tuple(MetaAdsSource(meta_ads_settings(config, account_id))
+                     for account_id in settings.account_ids)
     if settings.kind == "demo":
         from pipelines.sources.demo import DemoSettings
 
@@ -92,4 +119,6 @@ def lookback_days(config: Config, platform: str) -> int:
     """How many days a run re-pulls for ``platform`` (its restatement window)."""
     if platform == "google_ads":
         return config.sources.google_ads.conversion_window_days
+    if platform == "meta_ads":
+        return config.sources.meta_ads.restatement_days
     return config.sources.ga4.restatement_days

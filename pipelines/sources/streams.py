@@ -31,7 +31,7 @@ class Stream:
     """One raw table: its columns in order, its natural key and the source that fills it."""
 
     name: str
-    source: Literal["google_ads", "ga4"]
+    source: Literal["google_ads", "ga4", "meta_ads"]
     columns: tuple[tuple[str, Dtype], ...]
     key: tuple[str, ...]
     description: str
@@ -165,6 +165,45 @@ GA4_KEY_EVENTS_DAILY = Stream(
     description="runReport: key events by event name (generate_lead, purchase, ...) and value.",
 )
 
+META_ADSET_DAILY = Stream(
+    name="meta_adset_daily",
+    source="meta_ads",
+    columns=(
+        ("date", "date"),  # date_start of a time_increment=1 row, in the ad account's time zone
+        ("account_id", "string"),  # digits, without "act_"
+        ("campaign_id", "string"),
+        ("campaign_name", "string"),
+        ("objective", "string"),  # OUTCOME_LEADS, OUTCOME_SALES, ...
+        ("campaign_status", "string"),  # configured status: ACTIVE, PAUSED, ARCHIVED, DELETED
+        ("adset_id", "string"),
+        ("adset_name", "string"),
+        ("impressions", "int64"),
+        ("reach", "int64"),  # people reached that day: NOT additive over days or ad sets
+        ("clicks", "int64"),  # all clicks
+        ("link_clicks", "int64"),  # inline_link_clicks: clicks to the advertiser's destination
+        ("spend", "float64"),  # in currency_code (major units, as Meta reports it)
+        # Sums of the configured action types (sources.meta_ads.lead_action_types,
+        # purchase_action_types) over the configured attribution windows, values from
+        # action_values; the *_view columns are their view-through part (the 1d_view window).
+        ("leads", "float64"),
+        ("purchases", "float64"),
+        ("purchase_value", "float64"),
+        ("leads_view", "float64"),
+        ("purchases_view", "float64"),
+        ("purchase_value_view", "float64"),
+        ("attribution_setting", "string"),  # the windows counted, e.g. "7d_click,1d_view"
+        *_PROVENANCE,
+    ),
+    key=("date", "account_id", "adset_id"),
+    description="Insights level=adset, time_increment=1 (async report runs): delivery, spend, "
+    "and the configured leads and purchases with their attribution windows.",
+)
+
+# The Meta streams join STREAMS (and so the raw assets, the warehouse schemas and the model's
+# inputs) when the demo and the unified model read them; until then the connector and its tests
+# use them from here.
+META_STREAMS: dict[str, Stream] = {META_ADSET_DAILY.name: META_ADSET_DAILY}
+
 STREAMS: dict[str, Stream] = {
     s.name: s
     for s in (
@@ -180,3 +219,12 @@ STREAMS: dict[str, Stream] = {
 def streams_of(source: str) -> tuple[Stream, ...]:
     """The streams one source fills, in declaration order."""
     return tuple(s for s in STREAMS.values() if s.source == source)
+
+
+def connector_streams(source: str) -> tuple[Stream, ...]:
+    """The streams a connector can pull, Meta's included (``check-connection``).
+
+    >>> [s.name for s in connector_streams("meta_ads")]
+    ['meta_adset_daily']
+    """
+    return tuple(s for s in (*STREAMS.values(), *META_STREAMS.values()) if s.source == source)

@@ -41,7 +41,7 @@ EXTRACTS_SCHEMA = pa.schema(
         ("metadata", pa.string()),
     ]
 )
-_SCOPE_COLUMN = {"google_ads": "customer_id", "ga4": "property_id"}
+_SCOPE_COLUMN = {"google_ads": "customer_id", "ga4": "property_id", "meta_ads": "account_id"}
 
 
 def _identifier(name: str) -> str:
@@ -133,11 +133,12 @@ def _ddl_type(arrow_type: pa.DataType) -> str:
     }.get(arrow_type, "TIMESTAMPTZ")
 
 
-def ensure_raw_tables(con: Backend) -> None:
-    """Create every raw stream table and the extract log if they do not exist yet."""
+def ensure_raw_tables(con: Backend, also: Sequence[Stream] = ()) -> None:
+    """Create every raw stream table (and those of ``also``: streams not in STREAMS yet, such
+    as Meta's) and the extract log if they do not exist yet."""
     from pipelines.warehouse.conform import arrow_schema
 
-    schemas = {s.table: arrow_schema(s) for s in STREAMS.values()}
+    schemas = {s.table: arrow_schema(s) for s in (*STREAMS.values(), *also)}
     schemas[EXTRACTS_TABLE] = EXTRACTS_SCHEMA
     schemas[revisions.REVISIONS_TABLE] = revisions.REVISIONS_SCHEMA
     if not _is_duckdb(con):
@@ -201,7 +202,7 @@ def write_extracts(con: Backend, extracts: Sequence[Extract]) -> list[int]:
     validated before anything is written. Returns the rows written per extract.
     """
     checked = [_checked(extract) for extract in extracts]
-    ensure_raw_tables(con)
+    ensure_raw_tables(con, [e.stream for e in extracts if e.stream.name not in STREAMS])
     if not _is_duckdb(con):
         for extract, (table, log) in zip(extracts, checked, strict=True):
             _replace_extract_portably(con, extract, table, log)

@@ -1,7 +1,8 @@
 """Local fake Google servers serving the demo account, for offline tests of the real connectors
 through the real client libraries: :mod:`.ga4_server` (GA4 Data API, REST) and
-:mod:`.ads_server` (Google Ads API v26, gRPC over TLS, see :mod:`.tls`). Fixtures and client
-helpers live in :mod:`.fixtures`. This module holds what both servers share.
+:mod:`.ads_server` (Google Ads API v26, gRPC over TLS, see :mod:`.tls`); and a local Graph API
+for the Meta SDK, :mod:`.meta_server`, serving planted accounts (:mod:`.meta_data`). Fixtures
+and client helpers live in :mod:`.fixtures`. This module holds what the Google servers share.
 """
 
 from __future__ import annotations

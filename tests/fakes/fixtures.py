@@ -1,6 +1,6 @@
 """Pytest fixtures for the fake Google servers; in a conftest::
 
-    from tests.fakes.fixtures import ads_server, ads_tls, ga4_server  # noqa: F401
+    from tests.fakes.fixtures import ads_server, ads_tls, ga4_server, meta_server  # noqa: F401
 
 and, if anything in the test process may open a secure gRPC channel before the first
 ``ads_server`` (gRPC reads its trusted roots once), also::
@@ -21,6 +21,9 @@ from google.auth import credentials as ga_credentials
 from pipelines.sources.demo import DemoSettings
 from tests.fakes.ads_server import AdsServer
 from tests.fakes.ga4_server import GA4Server
+from tests.fakes.meta_data import ACCOUNT as META_ACCOUNT
+from tests.fakes.meta_data import SECOND as META_SECOND
+from tests.fakes.meta_server import MetaServer
 from tests.fakes.tls import LocalhostCert, trust_localhost_cert
 
 # The demo account (property 318004561, customer 4815162342) and a second one.
@@ -80,4 +83,11 @@ def ga4_server() -> Iterator[GA4Server]:
 def ads_server(ads_tls: LocalhostCert) -> Iterator[AdsServer]:
     """A fresh fake Google Ads API serving DEMO and SECOND (by customer ID)."""
     with AdsServer([DEMO, SECOND]) as server:
+        yield server
+
+
+@pytest.fixture
+def meta_server() -> Iterator[MetaServer]:
+    """A fresh fake Graph API serving the planted Meta accounts (EUR and GBP)."""
+    with MetaServer([META_ACCOUNT, META_SECOND]) as server:
         yield server
