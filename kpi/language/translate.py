@@ -3,13 +3,13 @@
 A message id is a stable key (``bud_title``); every language, English included, has its own
 ``.po`` file, which translators edit with their usual tools (Poedit, Weblate). Texts with
 fields use ``str.format`` braces (``Week {week}``), marked ``python-brace-format``. Each
-domain is one area of the product (``dashboards`` for what every page shares, ``budget``,
+domain is one area of the product (``common`` for what every page shares, ``budget``,
 ``report``, ``kpis``...). ``make setup`` compiles the catalogs to ``.mo`` files with Babel;
 a catalog whose ``.mo`` is missing or older than its ``.po`` is compiled in memory instead.
 
->>> text("dashboards", "no_data", "fr")
+>>> text("common", "no_data", "fr")
 'Aucune donnée'
->>> translator("budget", "dashboards")("no_data", "nl")
+>>> translator("budget", "common")("no_data", "nl")
 'Geen gegevens'
 """
 

@@ -112,4 +112,4 @@ def test_the_overview_shows_no_cost_per_acquisition_for_unpaid_channels(built):
             assert rows[channel][cpa] == "–", (lang, channel, rows[channel])
         assert rows["Paid Search"][cpa] not in ("–", format_value(0.0, "currency", lang))
         blended = escape(KPIS["cpa_blended"].label(lang))
-        assert f"{blended}: " in page
+        assert f"{blended}{chr(0x202f) if lang == 'fr' else ''}: " in page  # French typography
