@@ -20,12 +20,45 @@ FaultT = TypeVar("FaultT")
 Accounts = DemoSettings | Iterable[DemoSettings] | Mapping[str, DemoSettings]
 
 
-class ScriptedServer(Generic[FaultT]):
-    """What both fakes share: demo accounts by ID, each in a :class:`~tests.fakes.shapes.Shape`
-    (the demo's own by default), scripted faults, a request log, a stop flag.
+class FaultScript(Generic[FaultT]):
+    """Scripted faults and a request log, what every fake server shares (Google's and Meta's).
 
     A fault fires for the ``nth`` .. ``nth + times - 1``-th request (1-based, counted from
     :meth:`script`) that its ``when`` predicate accepts (every request if ``when`` is None).
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+        self._faults: list[list[Any]] = []  # [fault, matching requests seen]
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def script(self, *faults: FaultT) -> None:
+        with self._lock:
+            self._faults += [[f, 0] for f in faults]
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def _log(self, request: Any) -> FaultT | None:
+        """Record ``request``; the fault it triggers, if any."""
+        chosen = None
+        with self._lock:
+            self.requests.append(request)
+            for armed in self._faults:
+                fault = armed[0]
+                if fault.when is None or fault.when(request):
+                    armed[1] += 1
+                    if chosen is None and 0 <= armed[1] - fault.nth < fault.times:
+                        chosen = fault
+        return chosen
+
+
+class ScriptedServer(FaultScript[FaultT]):
+    """What both Google fakes share: demo accounts by ID, each in a
+    :class:`~tests.fakes.shapes.Shape` (the demo's own by default), plus the fault script, the
+    request log and the stop flag of :class:`FaultScript`.
     """
 
     key = "property_id"  # the DemoSettings attribute accounts are served by
@@ -37,10 +70,7 @@ class ScriptedServer(Generic[FaultT]):
             accounts = {getattr(s, self.key): s for s in accounts}
         self._sources = {k: DemoSource(s) for k, s in accounts.items()}
         self._shapes: dict[str, Shape] = {}
-        self.requests: list[Any] = []
-        self._faults: list[list[Any]] = []  # [fault, matching requests seen]
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
+        super().__init__()
 
     def settings(self, account: str | None = None) -> DemoSettings:
         return self._sources[account or next(iter(self._sources))].settings
@@ -63,24 +93,3 @@ class ScriptedServer(Generic[FaultT]):
         account = account or next(iter(self._sources))
         old = self.settings(account)
         self.set_settings(dataclasses.replace(old, end=old.end + dt.timedelta(days=days)), account)
-
-    def script(self, *faults: FaultT) -> None:
-        with self._lock:
-            self._faults += [[f, 0] for f in faults]
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-    def _log(self, request: Any) -> FaultT | None:
-        """Record ``request``; the fault it triggers, if any."""
-        chosen = None
-        with self._lock:
-            self.requests.append(request)
-            for armed in self._faults:
-                fault = armed[0]
-                if fault.when is None or fault.when(request):
-                    armed[1] += 1
-                    if chosen is None and 0 <= armed[1] - fault.nth < fault.times:
-                        chosen = fault
-        return chosen

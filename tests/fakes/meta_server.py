@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 
+from tests.fakes import FaultScript
 from tests.fakes.meta_data import DEFAULT_WINDOWS, WINDOWS
 
 VERSION = "v26.0"
@@ -226,7 +227,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-class MetaServer:
+class MetaServer(FaultScript[MetaFault]):
     """The fake Graph API on ``127.0.0.1:<free port>``; a context manager.
 
     ``accounts``: planted accounts by ID; ``tokens``: the valid tokens (default
@@ -241,10 +242,8 @@ class MetaServer:
         self.tokens = set(tokens)
         self.grants = {t: set(ids) for t, ids in (grants or {}).items()}
         self.polls_to_finish = polls_to_finish
-        self.requests: list[MetaRequest] = []
+        super().__init__()  # the request log (MetaRequest), scripted faults, the lock
         self.runs: dict[str, ReportRun] = {}
-        self._faults: list[list[Any]] = []
-        self._lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -268,15 +267,7 @@ class MetaServer:
         assert self._httpd is not None, "MetaServer is not started"
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
-    # -- scripting ----------------------------------------------------------------------------
-    def script(self, *faults: MetaFault) -> None:
-        with self._lock:
-            self._faults += [[f, 0] for f in faults]
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
+    # -- scripting (script, clear_faults, _log: FaultScript) ------------------------------------
     def restate(self, as_of: dt.date) -> None:
         """Serve every account as seen on ``as_of`` from now on (late conversions arrive)."""
         with self._lock:
@@ -286,17 +277,6 @@ class MetaServer:
     def of(self, kind: RequestKind) -> list[MetaRequest]:
         return [r for r in self.requests if r.kind == kind]
 
-    def _log(self, request: MetaRequest) -> MetaFault | None:
-        chosen = None
-        with self._lock:
-            self.requests.append(request)
-            for armed in self._faults:
-                fault = armed[0]
-                if fault.when is None or fault.when(request):
-                    armed[1] += 1
-                    if chosen is None and 0 <= armed[1] - fault.nth < fault.times:
-                        chosen = fault
-        return chosen
 
     # -- answering ----------------------------------------------------------------------------
     def handle(self, method: str, raw_path: str, headers: dict[str, str],
