@@ -15,6 +15,7 @@ from plotly.subplots import make_subplots
 
 from dashboards.overview_model import ChannelTable, is_true
 from dashboards.page import ACCENT, MUTED, TEAL, chart_layout, label_margin, plotly_text
+from dashboards.trend_traces import trend_traces
 from kpi.language.format import (
     as_number,
     axis_affixes,
@@ -44,7 +45,6 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
     x, n = [d.isoformat() for d in rows["period_start"]], len(values)
     prov = [is_true(p) for p in rows["provisional"]]
     flagged = [p or not is_true(c) for p, c in zip(prov, rows["complete"], strict=True)]
-    near = [any(flagged[max(0, i - 1): i + 2]) for i in range(n)]
     custom = [[plotly_text(format_week(s, e, lang)),
                plotly_text(format_value(v, kpi.unit, lang, currency)),
                plotly_text(t("provisional" if p else "incomplete", lang)) if f else ""]
@@ -53,24 +53,8 @@ def trend_figure(rows: pd.DataFrame, kpi: Kpi, lang: str, currency: str
     y = [None if v is None else v * scale for v in values]
     hover = "%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}<extra></extra>"
     targets = [as_number(v) for v in rows["target"]]
-    data: list[dict[str, Any]] = []
-    if any(v is not None for v in targets):
-        data.append({"type": "scatter", "x": x,
-                     "y": [None if v is None else v * scale for v in targets], "mode": "lines",
-                     "line": {"color": MUTED, "dash": "dash", "width": 1.5},
-                     "name": plotly_text(t("legend_target", lang)), "hoverinfo": "skip"})
-    data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
-                 "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
-                 "marker": {"size": 7, "color": "#fff", "line": {"color": ACCENT, "width": 2},
-                            "opacity": [1 if f else 0 for f in flagged]},
-                 "customdata": custom, "hovertemplate": hover,
-                 "hoverinfo": ["all" if f else "skip" for f in flagged],
-                 "name": plotly_text(t("legend_provisional", lang))})
-    data.append({"type": "scatter", "x": x,
-                 "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
-                 "mode": "lines+markers", "line": {"color": ACCENT, "width": 2.25},
-                 "marker": {"size": 5, "color": ACCENT}, "customdata": custom,
-                 "hovertemplate": hover, "name": plotly_text(t("legend_actual", lang))})
+    data = trend_traces(x, y, [None if v is None else v * scale for v in targets], flagged,
+                        custom, hover, lang, size=5, width=2.25)
     prefix, suffix = axis_affixes(kpi.unit, lang, currency)
     ticks = list(rows["period_start"])[::-1][:: max(1, -(-n // MAX_TICKS))]  # the latest too
     base = chart_layout(lang, margin={"b": 28, "r": 28, "t": 8, "l": label_margin(

@@ -13,8 +13,9 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 
 from dashboards.overview_figures import flat_range
-from dashboards.page import ACCENT, MUTED, chart_layout, label_margin, plotly_text
+from dashboards.page import chart_layout, label_margin, plotly_text
 from dashboards.periods import PERIODS, Period
+from dashboards.trend_traces import trend_traces
 from dashboards.trends_model import History, point_label
 from kpi.language.format import (
     as_number,
@@ -78,7 +79,6 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     x, n = [s.isoformat() for s in starts], len(values)
     prov = [_is_true(p) for p in rows["provisional"]]
     flagged = [p or not _is_true(c) for p, c in zip(prov, rows["complete"], strict=True)]
-    near = [any(flagged[max(0, i - 1): i + 2]) for i in range(n)]
     custom = []
     for s, e, v, p, f in zip(starts, ends, values, prov, flagged, strict=True):
         names = [name for day, name in marks if s <= day <= e]
@@ -92,27 +92,9 @@ def trend_figure(rows: pd.DataFrame, metric: str, lang: str, currency: str,
     hover = ("%{customdata[0]}<br><b>%{customdata[1]}</b> %{customdata[2]}%{customdata[3]}"
              "<extra></extra>")
     targets = [as_number(v) for v in rows["target"]]
-    data: list[dict[str, Any]] = []
-    if any(v is not None for v in targets):
-        data.append({"type": "scatter", "x": x,
-                     "y": [None if v is None else v * scale for v in targets], "mode": "lines",
-                     "line": {"color": MUTED, "dash": "dash", "width": 1.5},
-                     "name": plotly_text(_t("legend_target", lang)), "hoverinfo": "skip"})
-    size = 4 if daily else 5
-    data.append({"type": "scatter", "x": x, "y": [v if near[i] else None for i, v in enumerate(y)],
-                 "mode": "lines+markers", "line": {"color": ACCENT, "dash": "dot", "width": 2},
-                 "marker": {"size": size + 2, "color": "#fff",
-                            "line": {"color": ACCENT, "width": 2},
-                            "opacity": [1 if f else 0 for f in flagged]},
-                 "customdata": custom, "hovertemplate": hover,
-                 "hoverinfo": ["all" if f else "skip" for f in flagged],
-                 "name": plotly_text(_t("legend_provisional", lang))})
-    data.append({"type": "scatter", "x": x,
-                 "y": [None if f else v for v, f in zip(y, flagged, strict=True)],
-                 "mode": "lines+markers",
-                 "line": {"color": ACCENT, "width": 2 if daily else 2.25},
-                 "marker": {"size": size, "color": ACCENT}, "customdata": custom,
-                 "hovertemplate": hover, "name": plotly_text(_t("legend_actual", lang))})
+    data = trend_traces(x, y, [None if v is None else v * scale for v in targets], flagged,
+                        custom, hover, lang, size=4 if daily else 5,
+                        width=2 if daily else 2.25)
     shapes, notes = [], []
     for day, _ in marks:
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": day.isoformat(),
