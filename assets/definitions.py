@@ -37,6 +37,7 @@ def build_definitions(config: Config, resources: dict | None = None,
     nightly = [
         raw_assets("google_ads", partitions),
         raw_assets("ga4", partitions),
+        raw_assets("meta_ads", partitions),
         *model_assets(partitions),
         kpi_tables,
         lag_tables,

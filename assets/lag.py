@@ -10,11 +10,13 @@ from pipelines.sources.streams import (
     ADS_CONVERSION_ACTION_DAILY,
     GA4_KEY_EVENTS_DAILY,
     GA4_SESSIONS_DAILY,
+    META_ADSET_DAILY,
 )
 from pipelines.warehouse.store import replace_with_arrow
 
 REVISION_KEYS = [dg.AssetKey(s.table) for s in (ADS_CONVERSION_ACTION_DAILY,
-                                                GA4_KEY_EVENTS_DAILY, GA4_SESSIONS_DAILY)]
+                                                GA4_KEY_EVENTS_DAILY, GA4_SESSIONS_DAILY,
+                                                META_ADSET_DAILY)]
 
 
 @dg.multi_asset(

@@ -12,7 +12,7 @@ from pipelines.sources.streams import streams_of
 from pipelines.warehouse.freshness import last_pulled_dates
 from pipelines.warehouse.store import write_extracts
 
-PLATFORM_KINDS = {"google_ads": "googleads", "ga4": "googleanalytics"}
+PLATFORM_KINDS = {"google_ads": "googleads", "ga4": "googleanalytics", "meta_ads": "meta"}
 
 
 def raw_assets(platform: str, partitions: dg.PartitionsDefinition) -> dg.AssetsDefinition:

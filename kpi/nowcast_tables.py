@@ -33,7 +33,8 @@ from pipelines.warehouse.revisions import REVISIONS_TABLE
 CURVES_TABLE = "lag_curves"
 NOWCAST_TABLE = "kpi_nowcast"
 _SOURCE = {"ads_conversion_action_daily": "google_ads", "ga4_key_events_daily": "ga4",
-           "ga4_sessions_daily": "ga4"}
+           "ga4_sessions_daily": "ga4", "meta_adset_daily": "meta_ads"}
+_META_MEASURES = {"leads": "leads", "purchases": "purchases", "purchase_value": "revenue"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ def increments(con: BaseBackend, since: dt.date) -> pd.DataFrame:
 
 def classify(rows: pd.DataFrame, rules: ModelRules, action_names: dict[str, str]) -> pd.DataFrame:
     """Revision increments as (source, measure, date, age, delta) in the model's measures:
-    leads, purchases, revenue (purchases' value), sessions, engaged_sessions.
+    leads, purchases, revenue (purchases' value), sessions, engaged_sessions. Meta's rows are
+    already leads, purchases and purchase value (per ad set).
 
     >>> rows = pd.DataFrame({"stream": ["ads_conversion_action_daily"] * 2, "measure":
     ...     ["conversions", "conversions_value"], "part": ["9", "9"], "date": [1, 1],
@@ -85,6 +87,11 @@ def classify(rows: pd.DataFrame, rules: ModelRules, action_names: dict[str, str]
         return "sessions"
 
     out = []
+    meta = rows[rows["stream"] == "meta_adset_daily"]
+    if not meta.empty:  # Meta's rows are already leads, purchases and their value
+        out.append(meta.assign(measure=meta["measure"].map(_META_MEASURES),
+                               source=_SOURCE["meta_adset_daily"]))
+        rows = rows[rows["stream"] != "meta_adset_daily"]
     for (stream, part), group in rows.groupby(["stream", "part"]):
         k = kind(str(stream), str(part))
         if k is None:
@@ -143,7 +150,12 @@ def lag_tables(con: BaseBackend, rules: ModelRules, other_channel: str = "Other"
     facts = [f for f in FACTS if f in daily.columns]
 
     def source_of(key: str) -> str:
-        return "google_ads" if rules.attribution == "ads" and key.startswith("gads:") else "ga4"
+        """Whose lag a campaign's conversions follow: its ad platform's under ``ads``."""
+        if rules.attribution == "ads":
+            for prefix, platform in (("gads:", "google_ads"), ("meta:", "meta_ads")):
+                if key.startswith(prefix):
+                    return platform
+        return "ga4"
 
     parts = nowcast.daily_parts(daily, fitted, night, source_of, facts)
     spec = rollup.RollupSpec(data_start=since, data_end=night - dt.timedelta(days=1),

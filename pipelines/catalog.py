@@ -11,6 +11,7 @@ from pipelines.sources.streams import (
     ADS_CONVERSION_ACTION_DAILY,
     GA4_KEY_EVENTS_DAILY,
     GA4_SESSIONS_DAILY,
+    META_ADSET_DAILY,
 )
 from pipelines.warehouse.catalog import Table
 from pipelines.warehouse.freshness import MODEL_INPUTS_TABLE
@@ -29,6 +30,7 @@ TABLES = (
           dated_by="date"),
     Table(GA4_SESSIONS_DAILY.table, _GA4, dated_by="date"),
     Table(GA4_KEY_EVENTS_DAILY.table, (*_GA4, "event_name"), dated_by="date"),
+    Table(META_ADSET_DAILY.table, META_ADSET_DAILY.key, dated_by="date"),
     Table(EXTRACTS_TABLE, LOG_KEY, dated_by="date"),
     Table(REVISIONS_TABLE, ("stream", "scope", "key", "date", "measure", "seen_on"),
           dated_by="date"),

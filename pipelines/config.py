@@ -194,10 +194,33 @@ class RetrySettings(_Strict):
 class Sources(_Strict):
     google_ads: GoogleAdsSource = GoogleAdsSource()
     ga4: Ga4Source = Ga4Source()
-    meta_ads: MetaAdsSource = MetaAdsSource()
+    meta_ads: MetaAdsSource = MetaAdsSource(kind="demo")
     experiments: ExperimentsSource = ExperimentsSource()
     orders: OrdersSource = OrdersSource()
     retry: RetrySettings = RetrySettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _meta_follows_google(cls, data: object) -> object:
+        """Meta's kind, when not given, follows Google Ads: the demo's Meta account beside the
+        demo, none beside a real account (demo rows must never mix with real ones)."""
+        if not isinstance(data, dict):
+            return data
+        meta = data.get("meta_ads")
+        if meta is None or (isinstance(meta, dict) and "kind" not in meta):
+            google = data.get("google_ads") or {}
+            kind = google.get("kind", "demo") if isinstance(google, dict) else google.kind
+            data = {**data, "meta_ads": {**(meta or {}), "kind": "demo" if kind == "demo"
+                                         else "none"}}
+        return data
+
+    @model_validator(mode="after")
+    def _no_demo_beside_real(self) -> Sources:
+        if self.meta_ads.kind == "demo" and self.google_ads.kind != "demo":
+            raise ValueError("meta_ads.kind: demo beside a real Google Ads account would mix "
+                             "the demo's Meta campaigns with your data: set it to meta_ads "
+                             "(your ad accounts) or none")
+        return self
 
 
 class ConversionSet(_Strict):

@@ -76,7 +76,7 @@ class _Strict(BaseModel):
 class MetaAdsSource(_Strict):
     """Meta Ads (Facebook and Instagram) through the Marketing API's ad set insights."""
 
-    kind: Literal["none", "meta_ads"] = "none"
+    kind: Literal["none", "demo", "meta_ads"] = "none"  # Sources: demo beside the Ads demo
     account_ids: tuple[AccountId, ...] = ()
     # The system user's access token: in this environment variable, or in this file (the
     # file wins when both are set). Never written in this configuration.

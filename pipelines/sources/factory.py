@@ -11,10 +11,8 @@ from pipelines.config import Config
 from pipelines.sources.base import Source
 from pipelines.sources.retry import RetryPolicy
 
-PLATFORMS = ("google_ads", "ga4")
-# Platforms with a connector; Meta joins PLATFORMS (the raw assets and the model) when the demo
-# and the unified model read it.
-CONNECTORS = (*PLATFORMS, "meta_ads")
+PLATFORMS = ("google_ads", "ga4", "meta_ads")
+CONNECTORS = PLATFORMS  # the platforms ``check-connection`` tries
 
 
 def yesterday(config: Config) -> dt.date:
@@ -84,7 +82,7 @@ def experiments_as_of(config: Config) -> dt.date:
 
 def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
     """The configured sources for ``platform`` ("google_ads", "ga4" or "meta_ads"; none when
-    its kind is "none")."""
+    its kind is "none"). The demo is one account seen through all three platforms."""
     settings = getattr(config.sources, platform)
     if settings.kind == "none":
         return ()

@@ -199,9 +199,6 @@ META_ADSET_DAILY = Stream(
     "and the configured leads and purchases with their attribution windows.",
 )
 
-# The Meta streams join STREAMS (and so the raw assets, the warehouse schemas and the model's
-# inputs) when the demo and the unified model read them; until then the connector and its tests
-# use them from here.
 META_STREAMS: dict[str, Stream] = {META_ADSET_DAILY.name: META_ADSET_DAILY}
 
 STREAMS: dict[str, Stream] = {
@@ -212,6 +209,7 @@ STREAMS: dict[str, Stream] = {
         ADS_CONVERSION_ACTION_DAILY,
         GA4_SESSIONS_DAILY,
         GA4_KEY_EVENTS_DAILY,
+        META_ADSET_DAILY,
     )
 }
 
@@ -222,9 +220,9 @@ def streams_of(source: str) -> tuple[Stream, ...]:
 
 
 def connector_streams(source: str) -> tuple[Stream, ...]:
-    """The streams a connector can pull, Meta's included (``check-connection``).
+    """The streams a connector can pull (``check-connection``).
 
     >>> [s.name for s in connector_streams("meta_ads")]
     ['meta_adset_daily']
     """
-    return tuple(s for s in (*STREAMS.values(), *META_STREAMS.values()) if s.source == source)
+    return streams_of(source)

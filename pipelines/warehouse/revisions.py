@@ -1,14 +1,15 @@
 """What each pull saw: the values of the restated measures, one row per change.
 
-A source re-reads its restatement window every night (Ads conversions for 30 days, GA4 for
-3), and the raw tables keep only the latest answer. ``raw_revisions`` keeps the history the
-lag curves need: per stream x scope x key x day x measure, the value a pull saw on the night
-``seen_on`` and its ``age`` (days from the day to that night). Only changes are stored (a value
-equal to the previous night's adds nothing), so re-running a night adds nothing; a second pull
-on the same night replaces that night's rows. A key that disappears is stored as 0.
+A source re-reads its restatement window every night (Ads conversions for 30 days, Meta's for
+28, GA4 for 3), and the raw tables keep only the latest answer. ``raw_revisions`` keeps the
+history the lag curves need: per stream x scope x key x day x measure, the value a pull saw on
+the night ``seen_on`` and its ``age`` (days from the day to that night). Only changes are stored
+(a value equal to the previous night's adds nothing), so re-running a night adds nothing; a
+second pull on the same night replaces that night's rows. A key that disappears is stored as 0.
 
 Only the measures that restate and that the curves read are kept (:data:`REVISED`): the
-conversions per conversion action, GA4's key events and sessions. Campaign and ad group totals
+conversions per conversion action, Meta's leads, purchases and purchase value per ad set,
+GA4's key events and sessions. Campaign and ad group totals
 repeat the conversion-action figures and are left out.
 
 >>> REVISED["ads_conversion_action_daily"]
@@ -46,9 +47,10 @@ REVISED: dict[str, tuple[str, ...]] = {
     "ads_conversion_action_daily": ("conversions", "conversions_value"),
     "ga4_key_events_daily": ("key_events", "event_value"),
     "ga4_sessions_daily": ("sessions", "engaged_sessions"),
+    "meta_adset_daily": ("leads", "purchases", "purchase_value"),
 }
 HISTORY_COLUMNS = ("key", "date", "measure", "value", "seen_on")  # an Extract's ``history``
-_SCOPES = {"google_ads": "customer_id", "ga4": "property_id"}
+_SCOPES = {"google_ads": "customer_id", "ga4": "property_id", "meta_ads": "account_id"}
 _SAME = 1e-9  # values closer than this are the same value
 
 

@@ -31,7 +31,7 @@ def write(tmp_path: Path, meta: dict, **top) -> Path:
 
 def test_defaults_count_7_day_click_and_1_day_view_and_restate_28_days():
     section = Config.model_validate({"history_start": "2026-01-01"}).sources.meta_ads
-    assert section.kind == "none" and section.restatement_days == 28
+    assert section.kind == "demo" and section.restatement_days == 28
     assert section.attribution_windows == ("7d_click", "1d_view")
     assert (section.lead_action_types, section.purchase_action_types) == (
         ("lead",), ("omni_purchase",))
@@ -103,8 +103,10 @@ def test_the_factory_makes_one_source_per_ad_account(tmp_path, monkeypatch):
         currencies = {s.pull(META_ADSET_DAILY, window).frame.currency_code.iloc[0]
                       for s in sources}
     assert currencies == {"EUR", "GBP"}
-    assert make_sources(Config.model_validate({"history_start": "2026-01-01"}),
-                        "meta_ads") == ()
+    assert make_sources(Config.model_validate({"history_start": "2026-01-01", "sources": {
+        "meta_ads": {"kind": "none"}}}), "meta_ads") == ()
+    demo = make_sources(Config.model_validate({"history_start": "2026-01-01"}), "meta_ads")
+    assert [s.name for s in demo] == ["demo"]
 
 
 def test_check_connection_covers_meta(tmp_path, monkeypatch):
@@ -123,3 +125,17 @@ def test_check_connection_covers_meta(tmp_path, monkeypatch):
     assert "✗ meta_ads (meta_ads): Meta ad account act_2002002002: the token may not read" in (
         " ".join(result.output.split()))
     assert TOKEN not in result.output
+
+
+def test_meta_follows_google_ads_unless_given_and_never_mixes_demo_with_real():
+    real = {"kind": "google_ads", "customer_ids": ["1234567890"]}
+    beside_real = Config.model_validate({"history_start": "2026-01-01",
+                                         "sources": {"google_ads": real}})
+    assert beside_real.sources.meta_ads.kind == "none"
+    given = Config.model_validate({"history_start": "2026-01-01", "sources": {
+        "meta_ads": {"kind": "none", "restatement_days": 14}}})
+    assert given.sources.meta_ads.kind == "none"
+    assert given.sources.meta_ads.restatement_days == 14
+    with pytest.raises(ValueError, match=r"meta_ads.kind: demo beside a real Google Ads"):
+        Config.model_validate({"history_start": "2026-01-01", "sources": {
+            "google_ads": real, "meta_ads": {"kind": "demo"}}})

@@ -18,6 +18,7 @@ from scipy.special import betaln, gammaln, hyp2f1
 from pipelines import privacy
 from pipelines.privacy import KEY_ENV, PseudonymKeyError, pseudonym_key, pseudonymise
 from pipelines.sources import orders as orders_pkg
+from pipelines.sources.demo.meta_world import META_CAMPAIGNS
 from pipelines.sources.demo.world import CAMPAIGNS, TIME_ZONE
 from pipelines.sources.orders import (
     ORDER_COLUMN_NAMES,
@@ -353,7 +354,7 @@ def test_demo_schema_size_and_no_personal_data(demo) -> None:
 def test_demo_first_orders_cover_the_campaigns_and_organic_channels(demo) -> None:
     orders, customers = demo
     first = orders.drop_duplicates("customer_key")
-    assert set(first["campaign_id"].dropna()) == {c.id for c in CAMPAIGNS}
+    assert set(first["campaign_id"].dropna()) == {c.id for c in (*CAMPAIGNS, *META_CAMPAIGNS)}
     pairs = set(zip(first["source"], first["medium"], strict=True))
     assert {("google", "organic"), ("(direct)", "(none)"), ("nieuwsbrief", "email"),
             ("google", "cpc")} <= pairs

@@ -30,11 +30,11 @@ def revisions(con) -> pd.DataFrame:
 
 def nightly(con, night: dt.date, start: dt.date = START, scale: float = 0.3) -> None:
     """What the nightly run does on ``night``: pull yesterday plus each source's restatement
-    window (Ads 30 days, GA4 3 days), as the source reports it that morning."""
+    window (Ads 30 days, Meta 28, GA4 3 days), as the source reports it that morning."""
     source = DemoSource(DemoSettings(start, night - dt.timedelta(days=1), traffic_scale=scale))
     extracts = []
     for stream in TRACKED:
-        back = 30 if stream.source == "google_ads" else 3
+        back = {"google_ads": 30, "meta_ads": 28}.get(stream.source, 3)
         window = Window(max(start, night - dt.timedelta(days=1 + back)),
                         night - dt.timedelta(days=1))
         extract = source.pull(stream, window)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.demo.simulate import Truth
-from pipelines.sources.demo.world import CHANNELS, CONVERSION_ACTIONS, KEY_EVENTS, NOT_SET
+from pipelines.sources.demo.world import CONVERSION_ACTIONS, KEY_EVENTS
 
 
 def _lag_parts(truth: Truth, i: int, probs: np.ndarray) -> np.ndarray:
@@ -74,9 +74,7 @@ def ads_action_history(truth: Truth, lag_probs: np.ndarray) -> pd.DataFrame:
 
 def _ga4_keys(truth: Truth, names: np.ndarray) -> np.ndarray:
     """(D, C + N) key strings source|medium|campaign id|campaign name."""
-    paid = [("google", "cpc", c.id) for c in truth.campaigns]
-    dims = paid + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS]
-    prefix = np.array(["|".join(d) + "|" for d in dims], dtype=object)
+    prefix = np.array(["|".join(d) + "|" for d in truth.ga4_dims()], dtype=object)
     return prefix[None, :] + names
 
 

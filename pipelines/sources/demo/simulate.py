@@ -17,35 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import holidays
 import numpy as np
 
+from pipelines.sources.demo.calendar import calendar_factors
+from pipelines.sources.demo.meta_simulate import MetaTruth, simulate_meta
+from pipelines.sources.demo.meta_world import MEDIUM, ga4_entities
 from pipelines.sources.demo.world import (
     CHANNELS,
     CONVERSION_ACTIONS,
     KEY_EVENTS,
     NEWSLETTER_SEND_SESSIONS,
+    NOT_SET,
     AdGroup,
     Campaign,
-    Theme,
     catalogue,
 )
 
-HOLIDAY_FACTOR = 0.7
-_WEEKDAY: dict[str, tuple[float, ...]] = {  # Monday .. Sunday, normalised to mean 1 below
-    "lead": (1.08, 1.07, 1.04, 1.0, 0.92, 0.8, 1.0),
-    "brand": (1.05, 1.04, 1.02, 1.0, 0.95, 0.9, 1.04),
-    "webshop": (0.98, 0.97, 0.97, 0.98, 1.0, 1.05, 1.05),
-    "flat": (1.0, 1.0, 1.0, 1.0, 1.0, 1.03, 1.03),
-}
-_THEME_WEEKDAY: dict[Theme, str] = {
-    "brand": "brand", "solar": "lead", "heat_pump": "lead", "generic": "lead",
-    "webshop": "webshop", "display": "flat", "video": "flat",
-}
-_SEASON: dict[Theme, tuple[int, float]] = {  # (peak day of year, amplitude) of a yearly cosine
-    "brand": (100, 0.15), "solar": (125, 0.45), "heat_pump": (320, 0.35), "generic": (60, 0.1),
-    "webshop": (340, 0.12), "display": (100, 0.08), "video": (100, 0.1),
-}
 _ENGAGEMENT = {"SEARCH": 0.66, "SHOPPING": 0.62, "PERFORMANCE_MAX": 0.6, "DISPLAY": 0.56,
                "VIDEO": 0.55}
 SIGMA_DEMAND, SIGMA_CPC, SIGMA_CTR, SIGMA_AOV, SIGMA_CHANNEL = 0.15, 0.1, 0.1, 0.12, 0.1
@@ -69,11 +56,20 @@ class Truth:
     impressions: np.ndarray  # (D, U)
     conversions: np.ndarray  # (D, U, A) per CONVERSION_ACTIONS
     aov_cents: np.ndarray  # (D, U) value of one purchase
-    ga4_sessions: np.ndarray  # (D, C + N): Ads campaigns (google / cpc), then CHANNELS
-    ga4_engaged: np.ndarray  # (D, C + N)
-    ga4_events: np.ndarray  # (D, C + N, E) per KEY_EVENTS
-    ga4_value_cents: np.ndarray  # (D, C + N) purchase revenue
+    # GA4 entities (G = C + N + M): Ads campaigns (google / cpc), CHANNELS, then the Meta
+    # campaigns per publisher (facebook or instagram / paid_social, see ga4_dims).
+    ga4_sessions: np.ndarray  # (D, G)
+    ga4_engaged: np.ndarray  # (D, G)
+    ga4_events: np.ndarray  # (D, G, E) per KEY_EVENTS
+    ga4_value_cents: np.ndarray  # (D, G) purchase revenue
     newsletter: tuple[str, ...]  # (D,) the newsletter edition (YYYY-MM) read that day
+    meta: MetaTruth  # the Meta ad account on the same days
+
+    def ga4_dims(self) -> list[tuple[str, str, str]]:
+        """(session source, medium, campaign ID) of every GA4 entity, in axis order."""
+        return ([("google", "cpc", c.id) for c in self.campaigns]
+                + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS]
+                + [(publisher, MEDIUM, c.id) for c, publisher in ga4_entities()])
 
     def to_campaigns(self, per_unit: np.ndarray) -> np.ndarray:
         """Sum a (D, U, ...) array over each campaign's units -> (D, C, ...)."""
@@ -83,46 +79,6 @@ class Truth:
 def _lognormal(z: np.ndarray, sigma: float) -> np.ndarray:
     """Mean-one lognormal factors from standard normal draws."""
     return np.exp(sigma * z - sigma**2 / 2)
-
-
-def _webshop_peaks(days: np.ndarray) -> np.ndarray:
-    """Black Friday week, Cyber Monday and the December rush (1 elsewhere)."""
-    factor = np.ones(len(days))
-    day0 = days[0]
-    for year in range(days[0].astype(object).year, days[-1].astype(object).year + 1):
-        nov1 = dt.date(year, 11, 1)
-        black_friday = nov1 + dt.timedelta(days=(3 - nov1.weekday()) % 7 + 22)
-        spans = [
-            (black_friday - dt.timedelta(days=7), black_friday, 1.25),
-            (black_friday, black_friday + dt.timedelta(days=1), 2.2),
-            (black_friday + dt.timedelta(days=1), black_friday + dt.timedelta(days=4), 1.6),
-            (dt.date(year, 12, 1), dt.date(year, 12, 21), 1.45),
-            (dt.date(year, 12, 21), dt.date(year, 12, 24), 1.2),
-            (dt.date(year, 12, 24), dt.date(year, 12, 27), 0.7),
-        ]
-        for lo, hi, mult in spans:
-            a = max(int((np.datetime64(lo) - day0).astype(int)), 0)
-            b = min(int((np.datetime64(hi) - day0).astype(int)), len(days))
-            if a < b:
-                factor[a:b] = mult
-    return factor
-
-
-def calendar_factors(days: np.ndarray) -> dict[Theme, np.ndarray]:
-    """Weekday x yearly season x Belgian public holiday multiplier per theme, (D,) each."""
-    weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
-    day_of_year = (days - days.astype("datetime64[Y]")).astype(np.int64) + 1
-    years = range(days[0].astype(object).year, days[-1].astype(object).year + 1)
-    be = np.array(sorted(holidays.country_holidays("BE", years=years)), dtype="datetime64[D]")
-    holiday = np.where(np.isin(days, be), HOLIDAY_FACTOR, 1.0)
-    out: dict[Theme, np.ndarray] = {}
-    for theme, (peak, amplitude) in _SEASON.items():
-        profile = np.array(_WEEKDAY[_THEME_WEEKDAY[theme]])
-        season = 1 + amplitude * np.cos(2 * np.pi * (day_of_year - peak) / 365.25)
-        if theme == "webshop":
-            season = season * _webshop_peaks(days)
-        out[theme] = (profile / profile.mean())[weekday] * season * holiday
-    return out
 
 
 def newsletter_boost(days: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -259,6 +215,7 @@ def simulate(
         paid_events[:, :, e] += unit_events[:, :, a]
     paid_value = np.add.reduceat(unit_events[:, :, purchase_action] * aov_cents, starts_arr, axis=1)
     chan_value = np.round(chan_events[:, :, KEY_EVENTS.index("purchase")] * chan_aov)
+    meta = simulate_meta(start, end, seed, traffic_scale, origin)
     return Truth(
         start=start, seed=seed, days=days, offsets=offset, campaigns=campaigns,
         unit_campaign=unit_c,
@@ -266,9 +223,11 @@ def simulate(
         budget_micros=np.round(budget * 1e6).astype(np.int64),
         cost_micros=cost_cents * 10_000, clicks=clicks, impressions=impressions,
         conversions=conversions, aov_cents=aov_cents,
-        ga4_sessions=sessions, ga4_engaged=engaged,
+        ga4_sessions=np.concatenate([sessions, meta.ga4_sessions], axis=1),
+        ga4_engaged=np.concatenate([engaged, meta.ga4_engaged], axis=1),
         ga4_events=np.concatenate([np.add.reduceat(paid_events, starts_arr, axis=1),
-                                   chan_events], axis=1),
-        ga4_value_cents=np.concatenate([paid_value, chan_value.astype(np.int64)], axis=1),
-        newsletter=tuple(newsletter),
+                                   chan_events, meta.ga4_events], axis=1),
+        ga4_value_cents=np.concatenate([paid_value, chan_value.astype(np.int64),
+                                        meta.ga4_value_cents], axis=1),
+        newsletter=tuple(newsletter), meta=meta,
     )

@@ -27,6 +27,8 @@ import pandas as pd
 from pipelines.sources.base import Extract, Window
 from pipelines.sources.demo.history import ads_action_history, ga4_history
 from pipelines.sources.demo.history import within as history_rows
+from pipelines.sources.demo.meta_frames import adset_rows, meta_history, observe_meta
+from pipelines.sources.demo.meta_world import META_ACCOUNT_ID, ga4_entities
 from pipelines.sources.demo.simulate import Truth, simulate
 from pipelines.sources.demo.world import (
     CHANNELS,
@@ -34,7 +36,6 @@ from pipelines.sources.demo.world import (
     CURRENCY_CODE,
     CUSTOMER_ID,
     KEY_EVENTS,
-    NOT_SET,
     PROPERTY_ID,
     TIME_ZONE,
 )
@@ -113,6 +114,7 @@ def _day_names(truth: Truth) -> np.ndarray:
                                  dtype=object))
         else:
             cols.append(np.full(len(offset), ch.campaign, dtype=object))
+    cols += [np.full(len(offset), c.name, dtype=object) for c, _ in ga4_entities()]
     return np.stack(cols, axis=1)
 
 
@@ -174,8 +176,8 @@ class DemoSource:
         lo = (window.start - days.first).days
         hi = (window.end - days.first).days
         rows = frame.iloc[np.searchsorted(day, lo, "left"):np.searchsorted(day, hi, "right")]
-        scope = self.settings.customer_id if stream.source == "google_ads" \
-            else self.settings.property_id
+        scope = {"google_ads": self.settings.customer_id, "ga4": self.settings.property_id,
+                 "meta_ads": META_ACCOUNT_ID}[stream.source]
         history = days.history(stream.name)
         if history is not None:
             history = history_rows(history, window.start, window.end, days.as_of_date)
@@ -187,6 +189,9 @@ class DemoSource:
             return {"subject_to_thresholding": False, "sampled": False,
                     "data_loss_from_other_row": False, "time_zone": TIME_ZONE,
                     "currency_code": CURRENCY_CODE}
+        if stream.source == "meta_ads":
+            return {"account_id": META_ACCOUNT_ID, "currency_code": CURRENCY_CODE,
+                    "time_zone": TIME_ZONE}
         return {"customer_id": self.settings.customer_id, "currency_code": CURRENCY_CODE,
                 "time_zone": TIME_ZONE}
 
@@ -198,7 +203,7 @@ class _Range:
     BUILDERS: ClassVar[dict[str, str]] = {
         "ads_campaign_daily": "_ads_campaign", "ads_ad_group_daily": "_ads_ad_group",
         "ads_conversion_action_daily": "_ads_action", "ga4_sessions_daily": "_ga4_sessions",
-        "ga4_key_events_daily": "_ga4_events"}
+        "ga4_key_events_daily": "_ga4_events", "meta_adset_daily": "_meta_adset"}
 
     def __init__(self, settings: DemoSettings, first: dt.date, last: dt.date):
         self.settings, self.first = settings, first
@@ -207,6 +212,7 @@ class _Range:
         self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         self._conv: tuple[np.ndarray, np.ndarray] | None = None
         self._histories: dict[str, pd.DataFrame] = {}
+        self._meta_seen: np.ndarray | None = None
 
     @property
     def as_of_date(self) -> dt.date:
@@ -224,6 +230,8 @@ class _Range:
         if stream not in self._histories:
             if stream == "ads_conversion_action_daily":
                 self._histories[stream] = ads_action_history(self.truth, LAG_PROBS)
+            elif stream == "meta_adset_daily":
+                self._histories[stream] = meta_history(self.truth.meta, self.settings.seed)
             elif stream in ("ga4_sessions_daily", "ga4_key_events_daily"):
                 shares = {**RESTATEMENT, max(RESTATEMENT) + 1: 1.0}
                 self._histories[stream] = ga4_history(self.truth, _day_names(self.truth),
@@ -308,11 +316,21 @@ class _Range:
                    "conversions_value": np.where(is_purchase, value[d, u], 0) / 100}
         return self._frame(d, ids, metrics), d
 
+    def meta_seen(self) -> np.ndarray:
+        """Meta's conversions (day, ad set, part, window) as reported on the morning after."""
+        if self._meta_seen is None:
+            self._meta_seen = observe_meta(self.truth.meta, self.settings.seed, self.as_of_date)
+        return self._meta_seen
+
+    def _meta_adset(self) -> tuple[pd.DataFrame, np.ndarray]:
+        frame, d = adset_rows(self.truth.meta, self.meta_seen())
+        frame = frame.assign(currency_code=CURRENCY_CODE, time_zone=TIME_ZONE,
+                             extracted_at=pd.Timestamp(self.settings.as_of))
+        return frame, d
+
     def _ga4_dims(self, d: np.ndarray, e: np.ndarray) -> dict[str, object]:
         t = self.truth
-        paid = [("google", "cpc", c.id) for c in t.campaigns]
-        dims = np.array(paid + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS],
-                        dtype=object)
+        dims = np.array(t.ga4_dims(), dtype=object)
         return {"property_id": self.settings.property_id, "session_source": dims[e, 0],
                 "session_medium": dims[e, 1], "session_campaign_id": dims[e, 2],
                 "session_campaign_name": _day_names(t)[d, e]}

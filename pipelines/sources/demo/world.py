@@ -227,10 +227,6 @@ CHANNELS: tuple[Channel, ...] = (
     Channel("energiesparen.be", "referral", "(referral)", 45, 0.66, 0.010, 0.001, 0.002),
     Channel("test-achats.be", "referral", "(referral)", 30, 0.64, 0.006, 0.004, 0.002),
     Channel("vlaanderen.be", "referral", "(referral)", 25, 0.61, 0.008, 0.0, 0.001),
-    Channel("facebook", "paid_social", "meta-prospecting-nl", 120, 0.45, 0.002, 0.002, 0.003),
-    Channel("facebook", "paid_social", "meta-prospecting-fr", 80, 0.44, 0.002, 0.002, 0.003),
-    Channel("instagram", "paid_social", "meta-retargeting-webshop", 40, 0.52, 0.001, 0.010, 0.001,
-            95, "webshop"),
-)
+)  # Meta's paid social sessions come from its campaigns' clicks (meta_world, meta_simulate)
 NEWSLETTER_SEND_SESSIONS = 650.0  # extra sessions on a send day, decaying over the next days
 NOT_SET = "(not set)"

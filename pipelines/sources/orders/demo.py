@@ -7,9 +7,9 @@ Acquisition follows the demo simulation (:func:`pipelines.sources.demo.simulate.
 conversions) are first orders of new *webshop* customers, and ``LEAD_CLOSE_RATE`` of its leads
 become *installation* customers (solar panels, heat pumps) whose first order follows the lead
 after 3 days plus a Gamma(2, 10 days) delay. Non-paid channels (google / organic, (direct),
-the newsletter, referrals, Meta) do the same with their GA4 key events. A first order carries
-its acquisition's UTM values (paid: ``google`` / ``cpc``, the campaign's name that day and its
-id); repeat orders come through ``REPEAT_CHANNELS``.
+the newsletter, referrals) and Meta's campaigns do the same with their GA4 key events. A first
+order carries its acquisition's UTM values (paid: ``google`` / ``cpc``, the campaign's name that
+day and its id); repeat orders come through ``REPEAT_CHANNELS``.
 
 Per customer (time in weeks from the first order): purchase rate lambda ~ Gamma(shape r, rate
 alpha); after each repeat order the customer drops out with probability p ~ Beta(a, b); each
@@ -44,6 +44,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pipelines.sources.demo.meta_world import MEDIUM, ga4_entities
 from pipelines.sources.demo.simulate import Truth, simulate
 from pipelines.sources.demo.world import (
     CHANNELS,
@@ -126,7 +127,7 @@ class _Won:
     before the end's midnight)."""
 
     won_day: np.ndarray  # the day index the customer was won (the lead's day for installations)
-    source: np.ndarray  # index into the campaigns, then CHANNELS
+    source: np.ndarray  # index into the campaigns, then CHANNELS, then Meta's GA4 entities
     segment: np.ndarray  # index into SEGMENTS
     lam: np.ndarray
     drop: np.ndarray
@@ -270,8 +271,12 @@ def _first_utm(truth: Truth, source: int, day: int) -> tuple[str, str, str, str 
     if source < len(campaigns):
         c = campaigns[source]
         return ("google", "cpc", c.name_on(day), c.id)
-    ch = CHANNELS[source - len(campaigns)]
-    return (ch.source, ch.medium, ch.campaign.replace("{month}", truth.newsletter[day]), None)
+    if source - len(campaigns) < len(CHANNELS):
+        ch = CHANNELS[source - len(campaigns)]
+        return (ch.source, ch.medium, ch.campaign.replace("{month}", truth.newsletter[day]),
+                None)
+    meta, publisher = ga4_entities()[source - len(campaigns) - len(CHANNELS)]
+    return (publisher, MEDIUM, meta.name, meta.id)
 
 
 def _repeat_utm(truth: Truth, pick: int, day: int) -> tuple[str, str, str | None, str | None]:
