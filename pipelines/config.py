@@ -272,7 +272,7 @@ DEFAULT_ADS_CHANNELS = {
 DEFAULT_GA4_RULES = (
     ChannelRule(channel="Paid Search", source="^google$", medium="^(cpc|ppc)$"),
     ChannelRule(channel="Paid Social", medium="^(paid_social|paid-social|cpc|ppc|paid)$",
-                source="facebook|instagram|meta|linkedin|tiktok"),
+                source="facebook|instagram|meta|^fb$|^ig$|linkedin|tiktok"),
     ChannelRule(channel="Organic Search", medium="^organic$"),
     ChannelRule(channel="Email", medium="^e-?mail$"),
     ChannelRule(channel="Referral", medium="^referral$"),

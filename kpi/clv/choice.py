@@ -41,14 +41,15 @@ SPREAD_GAIN = 1.0  # log-likelihood BG/NBD's spread of dropout must add to be ke
 
 @dataclass(frozen=True)
 class PurchaseFit:
-    """The chosen model (None without one), why, and both fits' log-likelihoods (NaN for a
-    model without a maximum) so that the choice can be checked."""
+    """The chosen model (None without one), why, and both fits' log-likelihoods (None for a
+    model without a maximum: a NaN would make two equal fits unequal) so that the choice can
+    be checked."""
 
     params: PurchaseParams | None
     status: Status
     message: str | None
-    bgnbd_log_likelihood: float = float("nan")
-    constant_dropout_log_likelihood: float = float("nan")
+    bgnbd_log_likelihood: float | None = None
+    constant_dropout_log_likelihood: float | None = None
 
 
 def fit_purchase_model(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
@@ -60,12 +61,13 @@ def fit_purchase_model(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
         return PurchaseFit(None, NO_REPEAT_BUYERS, "nobody in the segment bought twice yet")
     bgnbd, bg_error = _attempt(fit_bgnbd, frequency, recency, T, weights)
     constant, cd_error = _attempt(fit_constant_dropout, frequency, recency, T, weights)
-    ll4 = bgnbd.log_likelihood if bgnbd else float("nan")
-    ll3 = constant.log_likelihood if constant else float("nan")
+    ll4 = bgnbd.log_likelihood if bgnbd else None
+    ll3 = constant.log_likelihood if constant else None
     if bgnbd is None and constant is None:
         return PurchaseFit(None, NOT_FITTED, f"BG/NBD: {bg_error}; constant dropout: "
                            f"{cd_error}", ll4, ll3)
-    if constant is None or (bgnbd is not None and ll4 - ll3 > SPREAD_GAIN):
+    if constant is None or (bgnbd is not None and bgnbd.log_likelihood
+                            - constant.log_likelihood > SPREAD_GAIN):
         return PurchaseFit(bgnbd, FITTED, None, ll4, ll3)
     return PurchaseFit(constant, CONSTANT_DROPOUT, _why_constant(bgnbd, bg_error, constant),
                        ll4, ll3)

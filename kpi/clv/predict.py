@@ -266,13 +266,18 @@ def _fit_purchases(x: np.ndarray, tx: np.ndarray, t_end: np.ndarray) -> Purchase
         return PurchaseFit(None, NOT_FITTED, f"purchase model: {exc}")
 
 
+def _or_nan(value: float | None) -> float:
+    """A missing figure as the table's null (NaN in a float column)."""
+    return float("nan") if value is None else value
+
+
 def _purchase_record(fit: PurchaseFit) -> dict[str, object]:
     params = fit.params
     record: dict[str, object] = {
         "status": fit.status, "message": fit.message, "r": np.nan, "alpha": np.nan,
         "a": np.nan, "b": np.nan, "p_dropout": np.nan,
-        "bgnbd_log_likelihood": fit.bgnbd_log_likelihood,
-        "constant_dropout_log_likelihood": fit.constant_dropout_log_likelihood}
+        "bgnbd_log_likelihood": _or_nan(fit.bgnbd_log_likelihood),
+        "constant_dropout_log_likelihood": _or_nan(fit.constant_dropout_log_likelihood)}
     if isinstance(params, ConstantDropoutParams):
         record |= {"r": params.r, "alpha": params.alpha, "p_dropout": params.p}
     elif params is not None:

@@ -19,6 +19,7 @@ from pipelines.sources.demo.world import (
     CURRENCY_CODE,
     KEY_EVENTS,
     TIME_ZONE,
+    Channel,
     by_id,
 )
 from pipelines.sources.orders.demo import (
@@ -32,6 +33,14 @@ from pipelines.sources.orders.demo import (
 )
 from pipelines.sources.orders.schema import conform_orders
 
+# The demo's GA4 channels before Meta had campaigns of its own: its traffic was three channels.
+LEGACY_CHANNELS = (*CHANNELS,
+                   Channel("facebook", "paid_social", "meta-prospecting-nl", 120, 0.45, 0.002,
+                           0.002, 0.003),
+                   Channel("facebook", "paid_social", "meta-prospecting-fr", 80, 0.44, 0.002,
+                           0.002, 0.003),
+                   Channel("instagram", "paid_social", "meta-retargeting-webshop", 40, 0.52,
+                           0.001, 0.010, 0.001, 95, "webshop"))
 _SALT = 0x0D0E5  # orders draw from their own stream of the seed, apart from the simulation's
 _WEEK_S = 7 * 86_400
 
@@ -51,7 +60,7 @@ def _acquisitions(truth: Truth, rng: np.random.Generator) -> _Acquisitions:
     kinds = np.array([a.kind for a in CONVERSION_ACTIONS])
     paid = truth.to_campaigns(truth.conversions)  # (D, C, A)
     n_camp = len(truth.campaigns)
-    channel_events = truth.ga4_events[:, n_camp:]  # (D, N, E)
+    channel_events = truth.ga4_events[:, n_camp:n_camp + len(LEGACY_CHANNELS)]  # (D, N, E)
     purchases = np.concatenate([paid[:, :, kinds == "purchase"].sum(axis=2),
                                 channel_events[:, :, KEY_EVENTS.index("purchase")]], axis=1)
     leads = np.concatenate([paid[:, :, kinds == "lead"].sum(axis=2),
@@ -99,7 +108,7 @@ def _draw(start: dt.date, end: dt.date, seed: int) -> tuple[pd.DataFrame, pd.Dat
     """(customers, orders): the per-customer truth and every order seen up to ``end``."""
     if end < start:
         raise ValueError(f"demo_orders: end ({end}) is before start ({start})")
-    truth = simulate(start, end, seed)
+    truth = simulate(start, end, seed, channels=LEGACY_CHANNELS)
     rng = np.random.default_rng((seed, _SALT))
     acq = _acquisitions(truth, rng)
     n, n_days = acq.day.size, len(truth.days)
@@ -156,7 +165,7 @@ def _utm(truth: Truth, acq: _Acquisitions, who: np.ndarray, repeat_s: np.ndarray
             c = campaigns[source]
             rows.append(("google", "cpc", c.name_on(day), c.id))
         else:
-            ch = CHANNELS[source - n_camp]
+            ch = LEGACY_CHANNELS[source - n_camp]
             name = ch.campaign.replace("{month}", truth.newsletter[day])
             rows.append((ch.source, ch.medium, name, None))
     shares = np.array([ch[-1] for ch in REPEAT_CHANNELS])

@@ -20,7 +20,7 @@ from tests.fakes.ga4_server import GA4Fault
 from tests.pipelines.test_connectors import WINDOW, ads, demo_rows, ga4, rows
 
 SESSIONS, ACTIONS = STREAMS["ga4_sessions_daily"], STREAMS["ads_conversion_action_daily"]
-PAGE = 20  # 230 session rows in WINDOW: 12 pages
+PAGE = 20  # 269 session rows in WINDOW: 14 pages
 
 
 def gaps(requests) -> list[float]:
@@ -33,12 +33,12 @@ def refuse_once(offset: int) -> GA4Fault:
 
 
 def test_ga4_every_page_has_its_own_retries(ga4_server):
-    """A dozen pages, six of them refused once for concurrent requests: no request failed
+    """Fourteen pages, six of them refused once for concurrent requests: no request failed
     twice, so the pull succeeds, whatever the pull's total of retries."""
     ga4_server.script(*(refuse_once(offset) for offset in range(PAGE, 12 * PAGE, 2 * PAGE)))
     policy = RetryPolicy(max_retries=3, initial_s=0.01, maximum_s=0.05, deadline_s=30)
     extract = ga4(ga4_server, page_size=PAGE, retry=policy).pull(SESSIONS, WINDOW)
-    assert (extract.metadata["pages"], extract.metadata["retries"]) == (12, 6)
+    assert (extract.metadata["pages"], extract.metadata["retries"]) == (14, 6)
     pd.testing.assert_frame_equal(rows(extract.frame, SESSIONS.name), demo_rows(SESSIONS.name))
     assert [r.status for r in ga4_server.requests].count(429) == 6
 

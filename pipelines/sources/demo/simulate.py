@@ -30,6 +30,7 @@ from pipelines.sources.demo.world import (
     NOT_SET,
     AdGroup,
     Campaign,
+    Channel,
     catalogue,
 )
 
@@ -64,11 +65,12 @@ class Truth:
     ga4_value_cents: np.ndarray  # (D, G) purchase revenue
     newsletter: tuple[str, ...]  # (D,) the newsletter edition (YYYY-MM) read that day
     meta: MetaTruth  # the Meta ad account on the same days
+    channels: tuple[Channel, ...] = CHANNELS  # the non-paid GA4 channels simulated
 
     def ga4_dims(self) -> list[tuple[str, str, str]]:
         """(session source, medium, campaign ID) of every GA4 entity, in axis order."""
         return ([("google", "cpc", c.id) for c in self.campaigns]
-                + [(ch.source, ch.medium, NOT_SET) for ch in CHANNELS]
+                + [(ch.source, ch.medium, NOT_SET) for ch in self.channels]
                 + [(publisher, MEDIUM, c.id) for c, publisher in ga4_entities()])
 
     def to_campaigns(self, per_unit: np.ndarray) -> np.ndarray:
@@ -118,9 +120,12 @@ def budgets(campaigns: tuple[Campaign, ...], offsets: np.ndarray) -> np.ndarray:
 def simulate(
     start: dt.date, end: dt.date, seed: int = 7, traffic_scale: float = 1.0,
     extra_campaigns: int = 0, origin: dt.date | None = None,
+    channels: tuple[Channel, ...] = CHANNELS,
 ) -> Truth:
     """Generate every day of [start, end] for the catalogue (plus extra campaigns), in a history
-    that begins on ``origin`` (default ``start``): the same days of a longer history."""
+    that begins on ``origin`` (default ``start``): the same days of a longer history.
+
+    ``channels`` are the non-paid GA4 channels (the tests rebuild older demos with theirs)."""
     origin = start if origin is None else origin
     if start < origin:
         raise ValueError(f"simulate: start ({start}) is before the history's origin ({origin})")
@@ -137,7 +142,7 @@ def simulate(
         unit_campaign.extend([c_idx] * len(members))
     unit_c = np.array(unit_campaign)
     starts_arr = np.array(starts)
-    n_units, n_camp, n_chan = len(groups), len(campaigns), len(CHANNELS)
+    n_units, n_camp, n_chan = len(groups), len(campaigns), len(channels)
 
     def by_campaign(values: list[float]) -> np.ndarray:
         return np.array(values)[unit_c]
@@ -187,14 +192,14 @@ def simulate(
     purchase_action = next(i for i, a in enumerate(CONVERSION_ACTIONS) if a.kind == "purchase")
     session_rate = np.array([c.session_rate for c in campaigns])
     engagement = np.array([_ENGAGEMENT[c.channel_type] for c in campaigns]
-                          + [ch.engagement for ch in CHANNELS])
+                          + [ch.engagement for ch in channels])
     clicks_c = np.add.reduceat(clicks, starts_arr, axis=1)
-    chan_lam = np.stack([ch.sessions * factors[ch.theme] for ch in CHANNELS], axis=1)
+    chan_lam = np.stack([ch.sessions * factors[ch.theme] for ch in channels], axis=1)
     boost, newsletter = newsletter_boost(days)
-    chan_lam *= np.where([("{month}" in ch.campaign) for ch in CHANNELS], boost[:, None], 1.0)
+    chan_lam *= np.where([("{month}" in ch.campaign) for ch in channels], boost[:, None], 1.0)
     chan_lam = chan_lam * _lognormal(z_sessions, SIGMA_CHANNEL) * traffic_scale
-    chan_rates = np.array([(ch.lead_rate, ch.purchase_rate, ch.signup_rate) for ch in CHANNELS])
-    chan_aov = np.array([ch.aov * 100 for ch in CHANNELS]) * _lognormal(z_chan_aov, SIGMA_AOV)
+    chan_rates = np.array([(ch.lead_rate, ch.purchase_rate, ch.signup_rate) for ch in channels])
+    chan_aov = np.array([ch.aov * 100 for ch in channels]) * _lognormal(z_chan_aov, SIGMA_AOV)
 
     # Pass 2: draws that depend on the computed means.
     conversions = np.empty((n_days, n_units, len(CONVERSION_ACTIONS)), dtype=np.int64)
@@ -229,5 +234,5 @@ def simulate(
                                    chan_events, meta.ga4_events], axis=1),
         ga4_value_cents=np.concatenate([paid_value, chan_value.astype(np.int64),
                                         meta.ga4_value_cents], axis=1),
-        newsletter=tuple(newsletter), meta=meta,
+        newsletter=tuple(newsletter), meta=meta, channels=channels,
     )
