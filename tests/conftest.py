@@ -5,7 +5,13 @@ import pytest
 
 from tests.assets.conftest import build_demo_warehouse
 from tests.browser import browser, open_page  # noqa: F401
-from tests.fakes.fixtures import ads_server, ads_tls, ga4_server, meta_server  # noqa: F401
+from tests.fakes.fixtures import (  # noqa: F401
+    ads_server,
+    ads_tls,
+    demo_meta_server,
+    ga4_server,
+    meta_server,
+)
 
 
 def pytest_configure(config) -> None:

@@ -2,6 +2,8 @@
 
     from tests.fakes.fixtures import ads_server, ads_tls, ga4_server, meta_server  # noqa: F401
 
+(``demo_meta_server`` serves the demo's Meta account instead of the planted ones.)
+
 and, if anything in the test process may open a secure gRPC channel before the first
 ``ads_server`` (gRPC reads its trusted roots once), also::
 
@@ -23,6 +25,7 @@ from tests.fakes.ads_server import AdsServer
 from tests.fakes.ga4_server import GA4Server
 from tests.fakes.meta_data import ACCOUNT as META_ACCOUNT
 from tests.fakes.meta_data import SECOND as META_SECOND
+from tests.fakes.meta_demo import DemoMetaAccount
 from tests.fakes.meta_server import MetaServer
 from tests.fakes.tls import LocalhostCert, trust_localhost_cert
 
@@ -90,4 +93,12 @@ def ads_server(ads_tls: LocalhostCert) -> Iterator[AdsServer]:
 def meta_server() -> Iterator[MetaServer]:
     """A fresh fake Graph API serving the planted Meta accounts (EUR and GBP)."""
     with MetaServer([META_ACCOUNT, META_SECOND]) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_meta_server() -> Iterator[MetaServer]:
+    """A fresh fake Graph API serving the demo's Meta account (DEMO's days, seen the morning
+    after DEMO's end; ``restate`` moves the morning)."""
+    with MetaServer([DemoMetaAccount(DEMO)]) as server:
         yield server
