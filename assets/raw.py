@@ -48,6 +48,12 @@ def raw_assets(platform: str, partitions: dg.PartitionsDefinition) -> dg.AssetsD
         except SourceError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
         written = write_extracts(con, extracts)
+        kind = getattr(config.sources, platform).kind
+        if not extracts:  # the platform is not configured (kind: none): nothing to pull
+            for stream in streams:
+                yield dg.MaterializeResult(asset_key=stream.table, metadata={
+                    "dagster/row_count": 0, "source": kind, "accounts": ""})
+            return
         for stream in streams:
             mine = [(e, n) for e, n in zip(extracts, written, strict=True) if e.stream == stream]
             flags = {k: v for e, _ in mine for k, v in e.metadata.items()
@@ -58,7 +64,7 @@ def raw_assets(platform: str, partitions: dg.PartitionsDefinition) -> dg.AssetsD
                     "dagster/row_count": sum(n for _, n in mine),
                     "window_start": window.start.isoformat(),
                     "window_end": window.end.isoformat(),
-                    "source": getattr(config.sources, platform).kind,
+                    "source": kind,
                     "accounts": ", ".join(e.scope for e, _ in mine),
                     "retries": sum(int(e.metadata.get("retries", 0)) for e, _ in mine),
                     "extracted_at": max(e.extracted_at for e, _ in mine).isoformat(),

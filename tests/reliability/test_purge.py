@@ -42,7 +42,8 @@ GONE = [w.label for w in WEEKS if w.start < CUTOFF]  # W02, W03, W04
 DATED = {
     **dict.fromkeys(["raw_ads_campaign_daily", "raw_ads_ad_group_daily", "raw_extracts",
                      "raw_ads_conversion_action_daily", "raw_ga4_sessions_daily",
-                     "raw_ga4_key_events_daily", "campaign_daily", "campaign_daily_inputs",
+                     "raw_ga4_key_events_daily", "raw_meta_adset_daily", "campaign_daily",
+                     "campaign_daily_inputs",
                      "kpi_inputs", "raw_revisions"],
                     "date"),
     "raw_orders": "order_date", "customer_clv": "acquired_on",
