@@ -211,8 +211,8 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
     grouped = stacked.group_by(["date", "campaign_key", "ad_group_key"]).aggregate(
         **{f: exact_sum(stacked[f]) for f in SOURCE_FACTS}
     )
-    return with_paid_facts(grouped).mutate(
-        currency=ibis.literal(rules.reporting_currency)).order_by(
+    keyed = with_paid_facts(grouped).mutate(currency=ibis.literal(rules.reporting_currency))
+    return keyed.select("date", "campaign_key", "ad_group_key", *FACTS, "currency").order_by(
         ["date", "campaign_key", "ad_group_key"]
     )
 
