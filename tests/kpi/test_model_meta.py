@@ -4,11 +4,13 @@ the over-attribution KPIs, worked out on paper."""
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 import pytest
 
 from assets.model import raw_tables
-from kpi import model, rollup
+from kpi import model, quality, rollup
+from kpi.clv.acquisition import acquisition
 from kpi.registry import CAMPAIGN_LEVELS
 from pipelines.warehouse.store import connect, write_extract
 from tests.kpi import meta_handmade as hm
@@ -173,6 +175,19 @@ def test_meta_campaigns_and_ad_sets_in_the_dimensions(meta_con):
     assert groups.loc["meta:7001:8002", "campaign_key"] == "meta:7001"
 
 
+def test_the_model_reconciles_with_the_raw_tables_meta_included(meta_con):
+    build(meta_con, meta_rules())
+    raw = raw_tables(meta_con)
+    facts = meta_con.table(model.MODEL_TABLE)
+    gaps = quality.model_off_raw(facts, raw, meta_rules(), ["EUR", "GBP"], D1, D2)
+    assert meta_con.execute(gaps).empty
+    one_lost = facts.filter(facts.ad_group_key != "meta:7001:8002")
+    off = meta_con.execute(quality.model_off_raw(one_lost, raw, meta_rules(), ["EUR", "GBP"],
+                                                 D1, D2))
+    assert sorted(off.measure) == ["clicks", "cost", "impressions"]
+    assert off.set_index("measure").at["cost", "expected"] == pytest.approx(50 + 40 + 30)
+
+
 def test_the_meta_channel_is_configurable(meta_con):
     build(meta_con, meta_rules(meta_channel="Social Ads"))
     assert value(meta_con, "cost", level="channel", channel="Social Ads") == pytest.approx(80.0)
@@ -196,3 +211,19 @@ def test_without_meta_ga4_traffic_tagged_with_its_ids_stays_unpaid(tmp_path):
     social = facts[facts.campaign_key == "ga4:facebook/paid_social/prospectie-nl"]
     assert social.sessions.sum() == 85 and social.conversions.sum() == 4
     assert social.paid_conversions.sum() == social.ga4_conversions.sum() == 0
+
+
+def test_a_first_order_tagged_with_a_meta_campaign_id_is_acquired_by_that_campaign(meta_con):
+    build(meta_con, meta_rules())
+    at = pd.Timestamp("2026-03-02 10:00", tz="UTC")
+    orders = ibis.memtable(pd.DataFrame({
+        "customer_key": ["a", "b", "c"], "order_id": ["1", "2", "3"], "ordered_at": at,
+        "order_date": D1, "source": ["google", "facebook", "google"],
+        "medium": ["cpc", "paid_social", "organic"],
+        "campaign": ["Zoek", "prospectie-nl", "(organic)"], "campaign_id": ["100", "7001", None],
+    }))
+    got = meta_con.execute(acquisition(orders, meta_con.table(model.CAMPAIGN_DIM),
+                                       meta_rules()))
+    assert got[["campaign_key", "channel"]].values.tolist() == [
+        ["gads:100", "Paid Search"], ["meta:7001", "Paid Social"],
+        ["ga4:google/organic/(organic)", "Organic Search"]]
