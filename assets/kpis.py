@@ -4,7 +4,7 @@ or the run asks for it (``campaign-kpi run --full``)."""
 
 import dagster as dg
 
-from assets.model import RULES_STATE
+from assets.model import MODELLED, RULES_STATE
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import target_rows
 from kpi import model, rollup, rollup_update
@@ -32,7 +32,7 @@ def night_spec(con, config) -> rollup.RollupSpec:
         data_start=as_date(bounds["start"][0]),
         data_end=as_date(bounds["end"][0]),
         provisional_since=provisional_since(
-            latest_pulled(con), {p: lookback_days(config, p) for p in ("google_ads", "ga4")}),
+            latest_pulled(con), {p: lookback_days(config, p) for p in MODELLED}),
         targets=target_rows(config),
         other_channel=config.channels.other,
     )

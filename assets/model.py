@@ -24,6 +24,14 @@ from pipelines.warehouse.store import (
 
 RULES_STATE = f"{model.MODEL_TABLE}.rules"
 RAW_KEYS = [dg.AssetKey(s.table) for s in STREAMS.values()]
+MODELLED = tuple(dict.fromkeys(s.source for s in STREAMS.values()))  # platforms the model reads
+
+
+def widest_restatement(config) -> int:
+    """The longest restatement window of the configured platforms the model reads (days a run
+    rebuilds): Google Ads' conversion window, GA4's and Meta's restatement."""
+    return max((lookback_days(config, p) for p in MODELLED
+                if getattr(config.sources, p).kind != "none"), default=1)
 
 
 def raw_tables(con):
@@ -46,13 +54,14 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "ibis"},
-        description="Daily additive facts per campaign and ad group, Ads and GA4 on one key.",
+        description="Daily additive facts per campaign and ad group, Google Ads, Meta "
+                    "and GA4 on one key.",
     )
     def campaign_daily(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
                        settings: SettingsResource) -> dg.MaterializeResult:
         config = settings.load()
         rules = model_rules(config)
-        widest = max(lookback_days(config, p) for p in ("google_ads", "ga4"))
+        widest = widest_restatement(config)
         window = pull_window(partition_dates(context), widest, config.history_start)
         con = warehouse.connect()
         # Rules changed since the model was built (attribution, conversion lists, FX, channels):

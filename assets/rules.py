@@ -20,6 +20,7 @@ def model_rules(config: Config) -> ModelRules:
         ads_channel_types=dict(config.channels.ads_channel_types),
         ga4_rules=tuple((r.channel, r.source, r.medium) for r in config.channels.ga4_rules),
         other_channel=config.channels.other,
+        meta_channel=config.channels.meta_ads_channel,
     )
 
 

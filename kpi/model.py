@@ -1,116 +1,64 @@
-"""The unified daily campaign model: Google Ads cost and conversions and GA4 sessions and key
-events on one set of keys, as additive facts only.
+"""The unified daily campaign model: Google Ads and Meta Ads cost and conversions and GA4
+sessions and key events on one set of keys, as additive facts only.
 
 Each source contributes rows at the finest grain it has, and the rows are stacked (not joined):
-Ads at ad group (campaign for Performance Max), GA4 at campaign. Summing any set of rows is then
-meaningful, and a campaign's row in a roll-up is the outer join of both sources by construction.
+Google Ads at ad group (campaign for Performance Max), Meta at ad set, GA4 at campaign. Summing
+any set of rows is then meaningful, and a campaign's row in a roll-up is the outer join of the
+sources by construction.
 
-Keys: a Google Ads campaign is ``gads:<campaign id>`` whether its facts come from Ads or from GA4
-sessions tagged with that campaign ID; other GA4 traffic is ``ga4:<source>/<medium>/<campaign>``.
-Ad groups are ``gads:<campaign id>:<ad group id>``; facts known only per campaign sit in the
-campaign's ``...:-`` ("campaign level") ad group. Names and channels live in the dimension tables
-(latest name wins, so a renamed campaign stays one series).
+Keys: a Google Ads campaign is ``gads:<campaign id>`` and a Meta campaign ``meta:<campaign id>``
+whether its facts come from the ad platform or from GA4 sessions tagged with that campaign ID
+(Google Ads IDs are matched first, then Meta's); other GA4 traffic is
+``ga4:<source>/<medium>/<campaign>``. Ad groups are ``gads:<campaign id>:<ad group id>`` and
+``meta:<campaign id>:<ad set id>``; facts known only per campaign sit in the campaign's
+``...:-`` ("campaign level") ad group. Names and channels live in the dimension tables (latest
+name wins, so a renamed campaign stays one series).
 
 Paid facts (``paid_leads``, ``paid_purchases``, ``paid_conversions``, ``paid_revenue``) repeat
-the conversions of paid campaigns: those of a platform whose cost the model imports (key
-``gads:``), whichever source counted them (Ads actions, or GA4 key events under ``ga4``
-attribution). Traffic tagged as paid elsewhere (Meta in GA4) has no cost here: not paid.
+the conversions of paid campaigns: those of a platform whose cost the model imports (keys
+``gads:`` and ``meta:``), whichever source counted them (the ad platform's own conversions, or
+GA4 key events under ``ga4`` attribution). Whatever the attribution choice, paid campaigns also
+keep both views: ``platform_conversions`` / ``platform_revenue`` (what Google Ads and Meta
+report) and ``ga4_conversions`` / ``ga4_revenue`` (GA4's lead and purchase key events on their
+sessions); both are 0 on other campaigns.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
 
-from kpi.registry import MEASURES
+from kpi.model_base import (
+    AD_GROUP_DIM,
+    CAMPAIGN_DIM,
+    CAMPAIGN_LEVEL,
+    CAMPAIGN_LEVEL_NAME,
+    EXACT,
+    FACTS,
+    MODEL_TABLE,
+    PAID_FACTS,
+    PAID_PREFIXES,
+    SOURCE_FACTS,
+    ModelRules,
+    among,
+    exact_sum,
+    is_paid,
+    latest,
+    to_reporting,
+    with_paid_facts,
+    zero_facts,
+)
+from kpi.model_meta import meta_ad_sets, meta_campaigns, meta_facts
 
-MODEL_TABLE = "campaign_daily"
-CAMPAIGN_DIM = "dim_campaign"
-AD_GROUP_DIM = "dim_ad_group"
-CAMPAIGN_LEVEL = "-"
-CAMPAIGN_LEVEL_NAME = "(campaign level)"
-FACTS: tuple[str, ...] = tuple(MEASURES)
-PAID_FACTS: dict[str, str] = {m.id: m.paid_of for m in MEASURES.values() if m.paid_of}
-SOURCE_FACTS: tuple[str, ...] = tuple(f for f in FACTS if f not in PAID_FACTS)
-PAID_PREFIXES: tuple[str, ...] = ("gads:",)  # campaign keys of platforms whose cost is imported
-
-
-@dataclass(frozen=True)
-class ModelRules:
-    """What the model needs from the configuration, as plain values."""
-
-    reporting_currency: str
-    fx_rates: Mapping[str, float]
-    lead_actions: Sequence[str]  # Ads conversion action names or IDs
-    purchase_actions: Sequence[str]
-    lead_events: Sequence[str]  # GA4 event names
-    purchase_events: Sequence[str]
-    attribution: str  # "ads" | "ga4"
-    ads_channel_types: Mapping[str, str]
-    ga4_rules: Sequence[tuple[str, str, str]]  # (channel, source regex, medium regex)
-    other_channel: str = "Other"
-
-    def fingerprint(self) -> str:
-        """A short hash of every rule and of the model's shape (its facts, what counts as paid):
-        when it changes, the model's history must be rebuilt."""
-        shape = {"facts": FACTS, "paid": PAID_FACTS, "paid_prefixes": PAID_PREFIXES}
-        payload = json.dumps({**dataclasses.asdict(self), "model": shape}, sort_keys=True,
-                             default=list)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-    def rate(self, currency: str) -> float:
-        """Reporting-currency units per unit of ``currency``."""
-        if currency == self.reporting_currency:
-            return 1.0
-        if currency not in self.fx_rates:
-            raise ValueError(
-                f"no exchange rate from {currency} to {self.reporting_currency}: "
-                f"add reporting.fx_rates.{currency} to the configuration"
-            )
-        return float(self.fx_rates[currency])
-
-
-def to_reporting(amount: ir.FloatingValue, currency: ir.StringValue, rules: ModelRules,
-                  currencies: Sequence[str]) -> ir.FloatingValue:
-    cases = [(currency == code, amount * rules.rate(code)) for code in currencies]
-    return ibis.cases(*cases, else_=ibis.null("float64")) if cases else amount
-
-
-EXACT = ibis.dtype("decimal(38, 9)")  # BigQuery's NUMERIC; DuckDB and Spark add it exactly
-
-
-def exact_sum(value: ir.NumericValue) -> ir.FloatingValue:
-    """The sum of ``value`` added as DECIMAL(38, 9), then float64: floating-point addition
-    depends on the order rows arrive in (which a parallel engine does not fix), so re-running
-    the same window could change the last bits; decimal addition does not."""
-    return value.cast(EXACT).sum().cast("float64")
-
-
-def _zero_facts(**given: ir.Value) -> dict[str, ir.Value]:
-    """All source fact columns, with the given ones and zeros elsewhere (so branches stack)."""
-    return {f: given.get(f, ibis.literal(0.0)).cast("float64") for f in SOURCE_FACTS}
-
-
-def is_paid(campaign_key: ir.StringValue) -> ir.BooleanValue:
-    """Whether a campaign key belongs to a platform whose cost the model imports."""
-    return ibis.or_(*[campaign_key.startswith(p) for p in PAID_PREFIXES])
-
-
-def with_paid_facts(facts: ir.Table) -> ir.Table:
-    """``facts`` (one campaign per row) with every paid fact: its source fact where the
-    campaign is paid, else 0."""
-    paid = is_paid(facts.campaign_key)
-    return facts.mutate(**{p: ibis.ifelse(paid, facts[f], 0.0) for p, f in PAID_FACTS.items()})
-
-
-def _in(column: ir.StringValue, values: Sequence[str]) -> ir.BooleanValue:
-    return column.isin(list(values)) if values else ibis.literal(False)
+__all__ = [
+    "AD_GROUP_DIM", "CAMPAIGN_DIM", "CAMPAIGN_LEVEL", "CAMPAIGN_LEVEL_NAME", "EXACT", "FACTS",
+    "MODEL_TABLE", "PAID_FACTS", "PAID_PREFIXES", "SOURCE_FACTS", "ModelRules",
+    "ad_group_dimension", "ads_facts", "campaign_daily", "campaign_dimension", "channel_of_ga4",
+    "currency_codes", "exact_sum", "ga4_campaign_key", "ga4_facts", "is_paid", "meta_facts",
+    "platform_ids", "to_reporting", "with_paid_facts",
+]
 
 
 def ads_facts(campaign: ir.Table, ad_group: ir.Table, actions: ir.Table, rules: ModelRules,
@@ -123,7 +71,7 @@ def ads_facts(campaign: ir.Table, ad_group: ir.Table, actions: ir.Table, rules: 
         date=ad_group.date,
         campaign_key=campaign_key,
         ad_group_key=campaign_key + ":" + ad_group.ad_group_id,
-        **_zero_facts(
+        **zero_facts(
             impressions=ad_group.impressions,
             clicks=ad_group.clicks,
             cost=to_reporting(ad_group.cost_micros / 1e6, ad_group.currency_code, rules,
@@ -148,76 +96,95 @@ def ads_facts(campaign: ir.Table, ad_group: ir.Table, actions: ir.Table, rules: 
         date=remainder.date,
         campaign_key=campaign_key_c,
         ad_group_key=campaign_key_c + ":" + CAMPAIGN_LEVEL,
-        **_zero_facts(
+        **zero_facts(
             impressions=remainder.impressions,
             clicks=remainder.clicks,
             cost=to_reporting(remainder.cost_micros / 1e6, remainder.currency_code,
                                rules, currencies),
         ),
     )
-    counted = rules.attribution == "ads"
-    is_lead = _in(actions.conversion_action_name, rules.lead_actions) | _in(
+    is_lead = among(actions.conversion_action_name, rules.lead_actions) | among(
         actions.conversion_action_id, rules.lead_actions)
     # An action listed as a lead by name and as a purchase by ID (or the reverse) counts once.
-    is_purchase = (_in(actions.conversion_action_name, rules.purchase_actions) | _in(
+    is_purchase = (among(actions.conversion_action_name, rules.purchase_actions) | among(
         actions.conversion_action_id, rules.purchase_actions)) & ~is_lead
-    leads = ibis.ifelse(is_lead, actions.conversions, 0.0) if counted else ibis.literal(0.0)
-    purchases = ibis.ifelse(is_purchase, actions.conversions, 0.0) if counted else ibis.literal(0.0)
-    revenue = (
-        ibis.ifelse(is_purchase, to_reporting(actions.conversions_value, actions.currency_code,
-                                               rules, currencies), 0.0)
-        if counted else ibis.literal(0.0)
-    )
+    leads = ibis.ifelse(is_lead, actions.conversions, 0.0)
+    purchases = ibis.ifelse(is_purchase, actions.conversions, 0.0)
+    revenue = ibis.ifelse(is_purchase, to_reporting(actions.conversions_value,
+                                                    actions.currency_code, rules, currencies), 0.0)
+    # What Google Ads claims is always kept; it is the model's conversions under "ads" only.
+    zero = ibis.literal(0.0)
+    counted = rules.attribution == "ads"
     action_key = "gads:" + actions.campaign_id
     conversions = actions.select(
         date=actions.date,
         campaign_key=action_key,
         ad_group_key=action_key + ":" + actions.ad_group_id.fill_null(CAMPAIGN_LEVEL),
-        **_zero_facts(leads=leads, purchases=purchases, conversions=leads + purchases,
-                      revenue=revenue),
+        **zero_facts(leads=leads if counted else zero,
+                     purchases=purchases if counted else zero,
+                     conversions=leads + purchases if counted else zero,
+                     revenue=revenue if counted else zero,
+                     platform_conversions=leads + purchases, platform_revenue=revenue),
     )
     return delivery.union(campaign_delivery).union(conversions)
 
 
 def ga4_campaign_key(source: ir.StringValue, medium: ir.StringValue, campaign_id: ir.StringValue,
-                     campaign_name: ir.StringValue, ads_ids: ir.Table) -> ir.StringValue:
-    """``gads:<id>`` for sessions tagged with a known Ads campaign ID, else source/medium/name."""
-    is_ads = campaign_id.isin(ads_ids.campaign_id)
-    return ibis.ifelse(
-        is_ads, "gads:" + campaign_id, "ga4:" + source + "/" + medium + "/" + campaign_name
-    )
+                     campaign_name: ir.StringValue, ads_ids: ir.Table,
+                     meta_ids: ir.Table | None = None) -> ir.StringValue:
+    """``gads:<id>`` for sessions tagged with a known Google Ads campaign ID, else ``meta:<id>``
+    for a known Meta campaign ID, else ``ga4:<source>/<medium>/<name>``."""
+    cases = [(campaign_id.isin(ads_ids.campaign_id), "gads:" + campaign_id)]
+    if meta_ids is not None:
+        cases.append((campaign_id.isin(meta_ids.campaign_id), "meta:" + campaign_id))
+    return ibis.cases(*cases, else_="ga4:" + source + "/" + medium + "/" + campaign_name)
 
 
 def ga4_facts(sessions: ir.Table, events: ir.Table, ads_ids: ir.Table, rules: ModelRules,
-              currencies: Sequence[str]) -> ir.Table:
-    """GA4 sessions and key events at campaign grain, on the same keys as Ads."""
+              currencies: Sequence[str], meta_ids: ir.Table | None = None) -> ir.Table:
+    """GA4 sessions and key events at campaign grain, on the same keys as the ad platforms."""
     s_key = ga4_campaign_key(sessions.session_source, sessions.session_medium,
-                             sessions.session_campaign_id, sessions.session_campaign_name, ads_ids)
+                             sessions.session_campaign_id, sessions.session_campaign_name,
+                             ads_ids, meta_ids)
     traffic = sessions.select(
         date=sessions.date,
         campaign_key=s_key,
         ad_group_key=s_key + ":" + CAMPAIGN_LEVEL,
-        **_zero_facts(sessions=sessions.sessions, engaged_sessions=sessions.engaged_sessions),
+        **zero_facts(sessions=sessions.sessions, engaged_sessions=sessions.engaged_sessions),
     )
     e_key = ga4_campaign_key(events.session_source, events.session_medium,
-                             events.session_campaign_id, events.session_campaign_name, ads_ids)
-    # Under "ads" attribution, Ads campaigns count their own conversions: skip GA4's for them.
-    counted = ~e_key.startswith("gads:") if rules.attribution == "ads" else ibis.literal(True)
-    is_lead = _in(events.event_name, rules.lead_events) & counted
-    is_purchase = _in(events.event_name, rules.purchase_events) & counted
+                             events.session_campaign_id, events.session_campaign_name, ads_ids,
+                             meta_ids)
+    paid = is_paid(e_key)
+    # Under "ads" attribution, paid campaigns count their platform's conversions: skip GA4's.
+    counted = ~paid if rules.attribution == "ads" else ibis.literal(True)
+    is_lead = among(events.event_name, rules.lead_events)
+    is_purchase = among(events.event_name, rules.purchase_events)
     leads = ibis.ifelse(is_lead, events.key_events, 0.0)
     purchases = ibis.ifelse(is_purchase, events.key_events, 0.0)
     revenue = ibis.ifelse(
         is_purchase, to_reporting(events.event_value, events.currency_code, rules, currencies),
         0.0)
+    zero = ibis.literal(0.0)
     key_events = events.select(
         date=events.date,
         campaign_key=e_key,
         ad_group_key=e_key + ":" + CAMPAIGN_LEVEL,
-        **_zero_facts(leads=leads, purchases=purchases, conversions=leads + purchases,
-                      revenue=revenue),
+        **zero_facts(leads=ibis.ifelse(counted, leads, zero),
+                     purchases=ibis.ifelse(counted, purchases, zero),
+                     conversions=ibis.ifelse(counted, leads + purchases, zero),
+                     revenue=ibis.ifelse(counted, revenue, zero),
+                     ga4_conversions=ibis.ifelse(paid, leads + purchases, zero),
+                     ga4_revenue=ibis.ifelse(paid, revenue, zero)),
     )
     return traffic.union(key_events)
+
+
+def platform_ids(raw: Mapping[str, ir.Table]) -> tuple[ir.Table, ir.Table]:
+    """The campaign IDs Google Ads and Meta know (a ``campaign_id`` column each), whatever the
+    dates: GA4 sessions tagged with one of them belong to that platform's campaign."""
+    return (raw["ads_campaign_daily"].select("campaign_id").distinct(),
+            raw["meta_adset_daily"].select("campaign_id").distinct())
 
 
 def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: Sequence[str],
@@ -233,19 +200,19 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
     def window(t: ir.Table) -> ir.Table:
         return t.filter(t.date.between(start, end))
 
-    ads_ids = raw["ads_campaign_daily"].select("campaign_id").distinct()
-    stacked = ads_facts(
-        window(raw["ads_campaign_daily"]), window(raw["ads_ad_group_daily"]),
-        window(raw["ads_conversion_action_daily"]), rules, currencies,
-    ).union(
+    ads_ids, meta_ids = platform_ids(raw)
+    stacked = ibis.union(
+        ads_facts(window(raw["ads_campaign_daily"]), window(raw["ads_ad_group_daily"]),
+                  window(raw["ads_conversion_action_daily"]), rules, currencies),
+        meta_facts(window(raw["meta_adset_daily"]), rules, currencies),
         ga4_facts(window(raw["ga4_sessions_daily"]), window(raw["ga4_key_events_daily"]),
-                  ads_ids, rules, currencies)
+                  ads_ids, rules, currencies, meta_ids),
     )
     grouped = stacked.group_by(["date", "campaign_key", "ad_group_key"]).aggregate(
         **{f: exact_sum(stacked[f]) for f in SOURCE_FACTS}
     )
-    return with_paid_facts(grouped).mutate(
-        currency=ibis.literal(rules.reporting_currency)).order_by(
+    keyed = with_paid_facts(grouped).mutate(currency=ibis.literal(rules.reporting_currency))
+    return keyed.select("date", "campaign_key", "ad_group_key", *FACTS, "currency").order_by(
         ["date", "campaign_key", "ad_group_key"]
     )
 
@@ -272,8 +239,11 @@ def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules) -> ir.Tab
         source=ibis.literal("google"), medium=ibis.literal("cpc"), date=c.date,
     )
     s = raw["ga4_sessions_daily"]
-    ads_ids = c.select("campaign_id").distinct()
-    ga4 = s.filter(~s.session_campaign_id.isin(ads_ids.campaign_id)).select(
+    ads_ids, meta_ids = platform_ids(raw)
+    # Sessions tagged with an ad platform's campaign ID are that campaign, not one of their own.
+    own = ~s.session_campaign_id.isin(ads_ids.campaign_id) & ~s.session_campaign_id.isin(
+        meta_ids.campaign_id)
+    ga4 = s.filter(own).select(
         campaign_key=ga4_campaign_key(s.session_source, s.session_medium, s.session_campaign_id,
                                       s.session_campaign_name, ads_ids),
         platform=ibis.literal("ga4"), channel=channel_of_ga4(s.session_source, s.session_medium,
@@ -281,31 +251,30 @@ def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules) -> ir.Tab
         campaign_id=s.session_campaign_id, campaign_name=s.session_campaign_name,
         source=s.session_source, medium=s.session_medium, date=s.date,
     )
-    both = ads.union(ga4)
-    latest = ibis.window(group_by="campaign_key", order_by=ibis.desc("date"))
-    ranked = both.mutate(_rank=ibis.row_number().over(latest),
-                         first_date=both.date.min().over(group_by="campaign_key"),
-                         last_date=both.date.max().over(group_by="campaign_key"))
+    every = ibis.union(ads, meta_campaigns(raw["meta_adset_daily"], rules), ga4)
+    newest = ibis.window(group_by="campaign_key", order_by=ibis.desc("date"))
+    ranked = every.mutate(_rank=ibis.row_number().over(newest),
+                          first_date=every.date.min().over(group_by="campaign_key"),
+                          last_date=every.date.max().over(group_by="campaign_key"))
     return ranked.filter(ranked._rank == 0).drop("_rank", "date").order_by("campaign_key")
 
 
 def ad_group_dimension(raw: Mapping[str, ir.Table], campaigns: ir.Table) -> ir.Table:
-    """One row per ad group key, with the latest name; a campaign-level row for every campaign."""
+    """One row per ad group key (Google Ads ad groups, Meta ad sets), with the latest name; a
+    campaign-level row for every campaign."""
     g = raw["ads_ad_group_daily"]
     named = g.select(
         ad_group_key="gads:" + g.campaign_id + ":" + g.ad_group_id,
         campaign_key="gads:" + g.campaign_id, ad_group_id=g.ad_group_id,
         ad_group_name=g.ad_group_name, date=g.date,
     )
-    latest = ibis.window(group_by="ad_group_key", order_by=ibis.desc("date"))
-    groups = named.mutate(_rank=ibis.row_number().over(latest))
-    groups = groups.filter(groups._rank == 0).drop("_rank", "date")
     level = campaigns.select(
         ad_group_key=campaigns.campaign_key + ":" + CAMPAIGN_LEVEL,
         campaign_key=campaigns.campaign_key, ad_group_id=ibis.null("string"),
         ad_group_name=ibis.literal(CAMPAIGN_LEVEL_NAME),
     )
-    return groups.union(level).order_by("ad_group_key")
+    return ibis.union(latest(named, "ad_group_key"), meta_ad_sets(raw["meta_adset_daily"]),
+                      level).order_by("ad_group_key")
 
 
 def currency_codes(raw: Mapping[str, ir.Table]) -> ir.Table:

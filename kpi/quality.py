@@ -36,15 +36,18 @@ def _zeros(**given: ir.Value) -> dict[str, ir.Value]:
 
 def raw_daily_totals(raw: Mapping[str, ir.Table], rules: ModelRules,
                      currencies: Sequence[str]) -> ir.Table:
-    """Per date, straight from the raw tables: Ads campaign totals (the authoritative level) and
-    GA4 sessions."""
-    c, s = raw["ads_campaign_daily"], raw["ga4_sessions_daily"]
+    """Per date, straight from the raw tables: Google Ads campaign totals (the authoritative
+    level), Meta ad sets (link clicks are the model's clicks) and GA4 sessions."""
+    c, s, f = raw["ads_campaign_daily"], raw["ga4_sessions_daily"], raw["meta_adset_daily"]
     ads = c.select("date", **_zeros(
         impressions=c.impressions, clicks=c.clicks,
         cost=to_reporting(c.cost_micros / 1e6, c.currency_code, rules, currencies)))
+    meta = f.select("date", **_zeros(
+        impressions=f.impressions, clicks=f.link_clicks,
+        cost=to_reporting(f.spend, f.currency_code, rules, currencies)))
     ga4 = s.select("date", **_zeros(sessions=s.sessions, engaged_sessions=s.engaged_sessions))
-    both = ads.union(ga4)
-    return both.group_by("date").aggregate(**{m: both[m].sum() for m in RECONCILED})
+    every = ibis.union(ads, meta, ga4)
+    return every.group_by("date").aggregate(**{m: every[m].sum() for m in RECONCILED})
 
 
 def _gaps(expected: ir.Table, actual: ir.Table, keys: Sequence[str], measures: Sequence[str],

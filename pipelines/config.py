@@ -284,6 +284,7 @@ class Channels(_Strict):
     ads_channel_types: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ADS_CHANNELS))
     ga4_rules: tuple[ChannelRule, ...] = DEFAULT_GA4_RULES
     other: str = "Other"
+    meta_ads_channel: str = "Paid Social"  # the channel of every Meta Ads campaign
 
 
 class Target(_Strict):

@@ -48,9 +48,10 @@ def suggestion(given: str, choices: Iterable[str]) -> str | None:
 
 def channels(config: Config) -> tuple[str, ...]:
     """Every channel the model can give a campaign: the Google Ads channel types' channels, the
-    GA4 rules' channels and ``channels.other``, sorted."""
+    GA4 rules' channels, Meta Ads' channel and ``channels.other``, sorted."""
     named = {*config.channels.ads_channel_types.values(),
-             *(rule.channel for rule in config.channels.ga4_rules), config.channels.other}
+             *(rule.channel for rule in config.channels.ga4_rules),
+             config.channels.meta_ads_channel, config.channels.other}
     return tuple(sorted(named))
 
 
@@ -63,8 +64,8 @@ def _unknown_channels(config: Config) -> list[Problem]:
         meant = suggestion(target.channel, known)
         found.append(Problem(("targets", n, "channel"), (
             f"no channel {target.channel!r}" + (f"; did you mean {meant!r}?" if meant else "")
-            + " (the channels of channels.ads_channel_types, channels.ga4_rules and "
-            f"channels.other: {', '.join(known)})")))
+            + " (the channels of channels.ads_channel_types, channels.ga4_rules, "
+            f"channels.meta_ads_channel and channels.other: {', '.join(known)})")))
     return found
 
 

@@ -55,7 +55,7 @@ def test_recommendations_find_the_planted_campaigns(warehouse) -> None:
 
 def test_too_short_a_history_for_weekly_curves_says_so(warehouse) -> None:
     curves = read(warehouse, "response_curves")  # 9 full weeks in the test history
-    assert set(curves.measure) == {"conversions", "revenue"} and len(curves) == 8
+    assert set(curves.measure) == {"conversions", "revenue"} and len(curves) == 10  # 5 channels
     assert curves.kind.isna().all()
     assert set(curves.message) == {"too few points (9; need at least 10)"}
     assert read(warehouse, "budget_scenarios").empty
@@ -73,7 +73,7 @@ def test_daily_curves_give_consistent_scenarios(built, tmp_path) -> None:
     scenarios = read(con, "budget_scenarios")
     up = scenarios[scenarios.new_spend > scenarios.spend]
     down = scenarios[scenarios.new_spend < scenarios.spend]
-    assert len(up) == len(down) == 8  # 4 channels x 2 measures, +20 % and -20 %
+    assert len(up) == len(down) == 10  # 5 channels (Paid Social: Meta) x 2 measures, ±20 %
     assert up.new_spend.tolist() == pytest.approx((up.spend * 1.2).tolist())
     assert (up.change > 0).all() and (down.change < 0).all()
     # diminishing returns: the 20 % added bring back less than the 20 % removed cost

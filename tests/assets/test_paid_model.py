@@ -44,7 +44,7 @@ def test_a_model_of_the_old_shape_is_rebuilt_whole(built, tmp_path):
     assert set(model.PAID_FACTS) <= set(facts.columns)
     old_day = START + dt.timedelta(days=3)  # far outside the next night's re-pull window
     day = con.execute(facts.filter(facts.date == old_day))
-    paid = day.campaign_key.str.startswith("gads:")
+    paid = day.campaign_key.str.startswith(model.PAID_PREFIXES)
     assert day.loc[paid, "purchases"].sum() > 0
     assert day.paid_purchases.sum() == pytest.approx(day.loc[paid, "purchases"].sum())
     assert facts.count().execute() == rows  # the whole history again, nothing lost or doubled

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kpi.registry import KPIS, MEASURES
+from tests.conversion_views import views
 
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(2)</script>"
@@ -38,7 +39,8 @@ def _measures(rng: np.random.Generator, week: int, share: float, days: int) -> d
         "revenue": round(purchases * rng.uniform(70, 110), 2),
     }
     # The fixture's channels are paid ones: their paid facts are all of their facts.
-    return {**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of}}
+    return {**sums, **views(sums), **{m.id: sums[m.paid_of] for m in MEASURES.values()
+                                      if m.paid_of}}
 
 
 def _rows(dims: dict[str, object], sums: dict[str, float], base: dict[str, object],

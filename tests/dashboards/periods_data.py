@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.registry import MEASURES
+from tests.conversion_views import views
 from tests.dashboards.conftest import _rows, _with_comparisons
 
 FIRST = dt.date(2024, 10, 1)
@@ -32,7 +33,8 @@ def daily_sums(seed: int = 5) -> pd.DataFrame:
                 "sessions": int(clicks * 0.9), "engaged_sessions": int(clicks * 0.5),
                 "leads": leads, "purchases": purchases, "conversions": leads + purchases,
                 "revenue": round(purchases * 90.0, 2)}
-        sums.update({m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of})
+        sums.update({**views(sums), **{m.id: sums[m.paid_of] for m in MEASURES.values()
+                                       if m.paid_of}})
         rows.append({"day": day, **sums})
         day += dt.timedelta(days=1)
     return pd.DataFrame(rows)

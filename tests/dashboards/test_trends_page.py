@@ -37,6 +37,7 @@ from dashboards.trends import (
 from kpi.language import LANGUAGES
 from kpi.registry import KPIS, MEASURES
 from tests.browser import PageReport
+from tests.conversion_views import views
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
 
 FIRST_DAY = dt.date(2025, 12, 29)  # a Monday
@@ -61,7 +62,8 @@ def _day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
     planted day (all paid: paid and blended CPA are both 41,15)."""
     sums = _source_day(rng, day)
     share = 1.0 if day == ASCENSION else PAID_SHARE
-    return {**sums, **{m.id: sums[m.paid_of] * share for m in MEASURES.values() if m.paid_of}}
+    return {**sums, **views(sums, share),
+            **{m.id: sums[m.paid_of] * share for m in MEASURES.values() if m.paid_of}}
 
 
 def _source_day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:

@@ -67,7 +67,7 @@ def test_blended_figures_and_paid_measures_are_kept_at_account_and_channel_level
 def test_the_model_holds_paid_facts_for_every_campaign_key(handmade_con):
     build(handmade_con, rules())
     facts = handmade_con.execute(handmade_con.table(model.MODEL_TABLE))
-    paid = facts.campaign_key.str.startswith("gads:")
+    paid = facts.campaign_key.str.startswith(model.PAID_PREFIXES)
     for fact, source in model.PAID_FACTS.items():
         assert (facts.loc[paid, fact] == facts.loc[paid, source]).all(), fact
         assert (facts.loc[~paid, fact] == 0).all(), fact

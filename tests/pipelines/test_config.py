@@ -143,7 +143,8 @@ targets:
          "targets.2.value: a target cannot be negative (-0.02); did you mean 0.02? (line 5)"),
         (SAMPLE_TARGETS.replace("Paid Search", "Paid search"),
          "targets.1.channel: no channel 'Paid search'; did you mean 'Paid Search'? (the channels "
-         "of channels.ads_channel_types, channels.ga4_rules and channels.other: Direct, Display, "
+         "of channels.ads_channel_types, channels.ga4_rules, channels.meta_ads_channel and "
+         "channels.other: Direct, Display, "
          "Email, Organic Search, Other, Paid Search, Paid Social, Referral, Shopping & PMax, "
          "Video) (line 4)"),
         (SAMPLE_TARGETS.replace("Paid Search", "Dispaly"),

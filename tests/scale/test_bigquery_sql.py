@@ -116,12 +116,12 @@ CASES = {
         ["date", "campaign_key", "ad_group_key", *model.FACTS, "currency"]),
     "dim_campaign": (
         lambda: model.campaign_dimension(raw(), RULES),
-        {"raw_ads_campaign_daily", "raw_ga4_sessions_daily"}, [],
+        {"raw_ads_campaign_daily", "raw_ga4_sessions_daily", "raw_meta_adset_daily"}, [],
         ["campaign_key", "platform", "channel", "campaign_id", "campaign_name", "source",
          "medium", "first_date", "last_date"]),
     "dim_ad_group": (
         lambda: model.ad_group_dimension(raw(), campaigns()),
-        {"raw_ads_ad_group_daily", model.CAMPAIGN_DIM}, [],
+        {"raw_ads_ad_group_daily", "raw_meta_adset_daily", model.CAMPAIGN_DIM}, [],
         ["ad_group_key", "campaign_key", "ad_group_id", "ad_group_name"]),
     "kpi_rollup": (
         sums, {model.MODEL_TABLE, model.CAMPAIGN_DIM, model.AD_GROUP_DIM},
