@@ -12,6 +12,13 @@ divide the same cost by every conversion, organic included, and are labelled as 
 are stored at account and channel level only (per campaign they equal the paid figure or have
 no cost).
 
+Both views of a paid campaign's conversions are kept whatever ``conversions.attribution``
+chooses: what the ad platforms claim (``platform_conversions``, ``platform_revenue``: Google
+Ads' and Meta's own counts) and what GA4 sees on the same campaigns' sessions
+(``ga4_conversions``, ``ga4_revenue``). ``platform_claim_ratio`` divides the first by the
+second (1.4: the platforms claim 40 % more than GA4 sees, over-attribution). They are kept
+down to campaign level: GA4 knows campaigns, not ad groups.
+
 >>> KPIS["cpa"].numerator, KPIS["cpa"].denominator
 ('cost', 'paid_purchases')
 >>> KPIS["cpa_blended"].denominator, KPIS["cpa_blended"].blended_of, BLENDED["cpa"]
@@ -24,6 +31,8 @@ True
 (True, False)
 >>> KPIS["cpl"].label("fr"), MEASURES["cost"].description("en")
 ('Coût par lead (CPL)', 'Media cost in the reporting currency.')
+>>> KPIS["platform_claim_ratio"].compute(140.0, 100.0), KPIS["platform_claim_ratio"].levels
+(1.4, ('total', 'channel', 'campaign'))
 
 Names and descriptions live in the ``kpis`` catalog (``kpi/language/locales``).
 """
@@ -39,6 +48,7 @@ from kpi.language.translate import catalog_labels
 Unit = Literal["count", "currency", "percent", "multiple"]
 Direction = Literal["higher", "lower"]
 ACCOUNT_LEVELS: tuple[str, ...] = ("total", "channel")  # roll-up levels of account-wide metrics
+CAMPAIGN_LEVELS: tuple[str, ...] = ("total", "channel", "campaign")  # ... of per-campaign ones
 DOMAIN = "kpis"  # the catalog of the names and descriptions
 
 
@@ -128,6 +138,12 @@ MEASURES: dict[str, Measure] = {
         *(Measure(f"paid_{m}", unit, paid_of=m, levels=ACCOUNT_LEVELS)
           for m, unit in (("leads", "count"), ("purchases", "count"), ("conversions", "count"),
                           ("revenue", "currency"))),
+        # What the ad platforms claim is neither good nor bad by itself: it is compared with
+        # what GA4 sees (both on paid campaigns only, whatever the attribution choice).
+        Measure("platform_conversions", "count", None, levels=CAMPAIGN_LEVELS),
+        Measure("platform_revenue", "currency", None, levels=CAMPAIGN_LEVELS),
+        Measure("ga4_conversions", "count", levels=CAMPAIGN_LEVELS),
+        Measure("ga4_revenue", "currency", levels=CAMPAIGN_LEVELS),
     )
 }
 
@@ -151,6 +167,11 @@ KPIS: dict[str, Kpi] = {
         Kpi("cpm", "cost", "impressions", "currency", "lower", scale=1000.0),
         Kpi("aov", "revenue", "purchases", "currency", "higher"),
         Kpi("engagement_rate", "engaged_sessions", "sessions", "percent", "higher"),
+        Kpi("platform_claim_ratio", "platform_conversions", "ga4_conversions", "multiple",
+            "lower", levels=CAMPAIGN_LEVELS),
+        Kpi("roas_platform", "platform_revenue", "cost", "multiple", "higher",
+            levels=CAMPAIGN_LEVELS),
+        Kpi("roas_ga4", "ga4_revenue", "cost", "multiple", "higher", levels=CAMPAIGN_LEVELS),
     )
 }
 
