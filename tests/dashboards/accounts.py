@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpi.registry import KPIS, MEASURES
+from tests.dashboards.conftest import with_views
 
 LATEST = dt.date(2026, 11, 23)  # the Monday of the incomplete last week
 PAID = {"Paid Search": (4, 4, 4, 4, 4, 4, 4, 3), "Shopping & PMax": (3, 2),
@@ -77,7 +78,7 @@ def _measures(leaves: pd.DataFrame, weeks: int,
     for m in MEASURES.values():
         if m.paid_of:
             sums[m.id] = np.where(paid, sums[m.paid_of], 0.0)
-    return sums
+    return with_views(sums)
 
 
 def _nodes(leaves: pd.DataFrame) -> tuple[pd.DataFrame, list[np.ndarray]]:

@@ -20,6 +20,17 @@ TARGETS = {"cpa": 55.0, "roas": 1.8}
 FIRST_DAY = dt.date(2026, 7, 15)  # a Wednesday: the first ISO week is incomplete
 LAST_DAY = dt.date(2026, 11, 25)  # a Wednesday: the last week is incomplete, W47 is the latest full
 RESTATED_FROM = LAST_DAY - dt.timedelta(days=29)  # days inside the Ads conversion window
+CLAIM = 1.25  # the fixtures' ad platforms claim 25 % more than GA4 sees on their campaigns
+
+
+def with_views(sums: dict) -> dict:
+    """``sums`` (numbers or arrays, paid facts included) with both views of the paid
+    conversions the model keeps: GA4 sees the paid ones, the platforms claim :data:`CLAIM`
+    times as many (and as much revenue)."""
+    return {**sums, "ga4_conversions": sums["paid_conversions"],
+            "ga4_revenue": sums["paid_revenue"],
+            "platform_conversions": sums["paid_conversions"] * CLAIM,
+            "platform_revenue": sums["paid_revenue"] * CLAIM}
 
 
 def _measures(rng: np.random.Generator, week: int, share: float, days: int) -> dict[str, float]:
@@ -38,7 +49,8 @@ def _measures(rng: np.random.Generator, week: int, share: float, days: int) -> d
         "revenue": round(purchases * rng.uniform(70, 110), 2),
     }
     # The fixture's channels are paid ones: their paid facts are all of their facts.
-    return {**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of}}
+    return with_views({**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values()
+                                   if m.paid_of}})
 
 
 def _rows(dims: dict[str, object], sums: dict[str, float], base: dict[str, object],

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.registry import MEASURES
-from tests.dashboards.conftest import _rows, _with_comparisons
+from tests.dashboards.conftest import _rows, _with_comparisons, with_views
 
 FIRST = dt.date(2024, 10, 1)
 LAST = dt.date(2026, 11, 25)  # a Wednesday: W48 and November are running
@@ -33,6 +33,7 @@ def daily_sums(seed: int = 5) -> pd.DataFrame:
                 "leads": leads, "purchases": purchases, "conversions": leads + purchases,
                 "revenue": round(purchases * 90.0, 2)}
         sums.update({m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of})
+        sums = with_views(sums)
         rows.append({"day": day, **sums})
         day += dt.timedelta(days=1)
     return pd.DataFrame(rows)

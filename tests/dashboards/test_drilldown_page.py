@@ -44,7 +44,7 @@ from kpi.language import LANGUAGES
 from kpi.language.format import format_change, format_value
 from kpi.registry import KPIS, MEASURES
 from tests.browser import PageReport
-from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT, with_views
 
 FIRST = dt.date(2026, 7, 6)  # a Monday
 WEEKS = 21  # 6 July to 29 November 2026; the last week is incomplete
@@ -95,7 +95,8 @@ def _week_sums(rng: np.random.Generator, size: float, days: int) -> dict[str, fl
             "purchases": purchases, "conversions": leads + purchases,
             "revenue": round(purchases * rng.uniform(40, 160), 2)}
     # Every campaign here is a paid one: its paid facts are all of its facts.
-    return {**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values() if m.paid_of}}
+    return with_views({**sums, **{m.id: sums[m.paid_of] for m in MEASURES.values()
+                                   if m.paid_of}})
 
 
 def _add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

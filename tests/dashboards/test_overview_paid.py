@@ -19,7 +19,7 @@ from dashboards.overview import render_overview
 from kpi.language.format import format_value
 from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES
-from tests.dashboards.conftest import _rows, _with_comparisons
+from tests.dashboards.conftest import _rows, _with_comparisons, with_views
 
 t = translator("common")
 
@@ -34,8 +34,8 @@ ORGANIC = {"impressions": 0, "clicks": 0, "cost": 0.0, "sessions": 2_000,
 
 def _paid(sums: dict[str, float], paid: bool) -> dict[str, float]:
     """The sums with their paid facts (all of them, or none) as the model keeps them."""
-    return {**sums, **{m.id: (sums[m.paid_of] if paid else 0.0) for m in MEASURES.values()
-                       if m.paid_of}}
+    return with_views({**sums, **{m.id: (sums[m.paid_of] if paid else 0.0)
+                                  for m in MEASURES.values() if m.paid_of}})
 
 
 def two_weeks() -> pd.DataFrame:
