@@ -37,7 +37,7 @@ from dashboards.trends import (
 from kpi.language import LANGUAGES
 from kpi.registry import KPIS, MEASURES
 from tests.browser import PageReport
-from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT
+from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_MARKUP, HOSTILE_SCRIPT, with_views
 
 FIRST_DAY = dt.date(2025, 12, 29)  # a Monday
 LAST_DAY = dt.date(2026, 5, 27)  # a Wednesday: the last week is incomplete
@@ -61,7 +61,8 @@ def _day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
     planted day (all paid: paid and blended CPA are both 41,15)."""
     sums = _source_day(rng, day)
     share = 1.0 if day == ASCENSION else PAID_SHARE
-    return {**sums, **{m.id: sums[m.paid_of] * share for m in MEASURES.values() if m.paid_of}}
+    return with_views({**sums, **{m.id: sums[m.paid_of] * share for m in MEASURES.values()
+                                   if m.paid_of}})
 
 
 def _source_day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
