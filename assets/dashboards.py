@@ -11,6 +11,7 @@ from assets.checks import CHECKS, NULL_REASONS
 from assets.jobs import NIGHTLY_JOB
 from assets.resources import SettingsResource, WarehouseResource
 from assets.warning_log import warnings_in
+from dashboards.attribution import Attribution
 from dashboards.budget import write_budget
 from dashboards.clv import write_clv
 from dashboards.drilldown import write_drilldown, write_table
@@ -92,12 +93,21 @@ def _nowcast(con, config, levels, grains) -> dict:
                                      "compare": config.reporting.compare_recent}
 
 
+def attribution(config) -> Attribution:
+    """Which conversions the KPIs count (``conversions.attribution``), with Meta's attribution
+    windows when Meta Ads is connected."""
+    meta = config.sources.meta_ads
+    return Attribution(config.conversions.attribution,
+                       meta.attribution_windows if meta.kind != "none" else ())
+
+
 def _each_language(con, write, out, name: str, config, *frames, **kw):
     """Write ``name``.<lang>.html for every language, and ``name``.html as a copy of the one in
     the configured language (rendered once, swapped in atomically). Every page gets the site
-    header: the account, when the data was pulled, the latest weekly report."""
+    header: the account, when the data was pulled, the latest weekly report, the attribution
+    choice."""
     header = Header(page=name, account=config.account_name, freshness=last_extracted(con),
-                    report=latest_report(out))
+                    report=latest_report(out), attribution=attribution(config))
     for lang in LANGUAGES:
         write(out / f"{name}.{lang}.html", *frames, lang=lang, account=config.account_name,
               header=header, **kw)

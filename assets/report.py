@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import Field
 
 from assets import experiments as experiment_assets
-from assets.dashboards import check_results, finished_runs, provisional_windows
+from assets.dashboards import attribution, check_results, finished_runs, provisional_windows
 from assets.partitions import ahead, last_day
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.pdf import PdfError, print_pdfs
@@ -68,13 +68,18 @@ def _table(con, name: str) -> pd.DataFrame:
 
 
 def definitions(config: Config) -> Definitions:
-    """What the report says a lead, a purchase and the attribution source are."""
-    c = config.conversions
+    """What the report says a lead, a purchase and the attribution source are (Meta's windows
+    and action types when Meta Ads is connected)."""
+    c, meta = config.conversions, config.sources.meta_ads
+    on = meta.kind != "none"
     return Definitions(lead_actions=tuple(c.lead.ads_conversion_actions),
                        lead_events=tuple(c.lead.ga4_events),
                        purchase_actions=tuple(c.purchase.ads_conversion_actions),
                        purchase_events=tuple(c.purchase.ga4_events),
-                       attribution=c.attribution)
+                       attribution=c.attribution,
+                       meta_windows=attribution(config).meta_windows,
+                       meta_lead_actions=meta.lead_action_types if on else (),
+                       meta_purchase_actions=meta.purchase_action_types if on else ())
 
 
 def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.AssetsDefinition:

@@ -11,6 +11,10 @@ months a year earlier) on the page itself: every variant of the tiles and of the
 is in the page, the switch shows one and keeps the choice in the URL (``#period=month&vs=year``).
 Longer periods are summed, their ratios recomputed from the sums (:mod:`dashboards.periods`).
 
+Below the channels, "Platforms vs GA4" (:mod:`dashboards.overview_attribution`) sets what the
+ad platforms claim for their paid campaigns against what GA4 sees, per platform and campaign;
+its measures and KPIs appear there only.
+
 CPA, CPL and ROAS are paid efficiency (paid cost over paid conversions), judged against their
 targets; each tile also shows its blended twin (every conversion, organic included), labelled
 as such. A channel without paid conversions has no CPA: "–", never "0,00 €".
@@ -27,6 +31,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from dashboards.maturity import completeness, judged_values
+from dashboards.overview_attribution import attribution_views
 from dashboards.overview_figures import channel_figure
 from dashboards.overview_figures import trend_figure as _trend_figure
 from dashboards.overview_model import (
@@ -105,6 +110,8 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
     currency = _currency(rows)
     totals = rows[rows["level"] == "total"]
     picks = choices(totals, lang)
+    claims = attribution_views(rows, totals, picks, lang, currency) if picks[0].span else []
+    stated = header.attribution if header is not None else None
     week = picks[0]
     variants = [(c, vs, variant(totals, c, vs, lang, currency)) for c in picks
                 for vs in COMPARISONS] if week.span is not None else []
@@ -131,7 +138,8 @@ def render_overview(values: pd.DataFrame, *, lang: str = "en", account: str = ""
         default=DEFAULT, variants=variants, tables=tables, trends=trends,
         weekly=not weekly.empty, channels_height=70 + 42 * max(channel_count, 1),
         note=completeness(nowcast, lang, compare),
-        generated=generated_at, tile_count=len(TILE_METRICS))
+        generated=generated_at, tile_count=len(TILE_METRICS), claims=claims,
+        uses=None if stated is None else f"ov_att_uses_{stated.choice}")
 
 
 def write_overview(path: str | Path, values: pd.DataFrame, **kw: Any) -> Path:

@@ -33,6 +33,7 @@ from markupsafe import escape as html_escape
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
+from dashboards.attribution import attribution_line
 from dashboards.plotly_locale import plotly_locale
 from dashboards.site import LANGUAGE_NAMES, Header, header_links, language_links, report_link
 from kpi.language.format import format_datetime, format_value, locale_for, plotly_separators
@@ -239,6 +240,7 @@ def render_template(template: str, *, lang: str, title: str, header: Header | No
         languages=language_links(page, lang) if header else [],
         language_names=LANGUAGE_NAMES, decimal=plotly_separators(lang)[0],
         report=report_link(header.report, lang) if header else None,
+        attribution=attribution_line(header.attribution, lang) if header else "",
         stylesheet=STYLESHEET, site_script=SITE_SCRIPT,
         plotly=PLOTLY_FILE if figures else None, scripts=[Markup(js) for js in scripts],
         **context)

@@ -59,7 +59,7 @@ from kpi.language.format import (
 from kpi.language.translate import N_, translator
 
 CALENDAR_DAYS = 60
-PLATFORM_NAMES = {"google_ads": "Google Ads", "ga4": "GA4"}
+PLATFORM_NAMES = {"google_ads": "Google Ads", "meta_ads": "Meta", "ga4": "GA4"}
 MAX_RANGES = 12  # date ranges listed per flag; the rest is counted
 STATUS_COLOURS: dict[Status, str] = {
     "missing": "#f6c3bd", "empty": "#d0d5dd", "final": "#0d9488", "provisional": "#8fd3cb",

@@ -21,7 +21,7 @@ import pandas as pd
 
 EXTRACT_COLUMNS = ("stream", "scope", "date", "rows", "extracted_at", "metadata")
 FLAGS = ("subject_to_thresholding", "sampled", "data_loss_from_other_row")
-STREAM_PREFIXES = (("ads_", "google_ads"), ("ga4_", "ga4"))  # as pipelines/sources/streams.py
+STREAM_PREFIXES = (("ads_", "google_ads"), ("meta_", "meta_ads"), ("ga4_", "ga4"))  # as streams.py
 Status = Literal["missing", "empty", "final", "provisional", "flagged"]
 STATUSES: tuple[Status, ...] = ("missing", "empty", "final", "provisional", "flagged")
 CheckState = Literal["passed", "warning", "failed", "skipped"]

@@ -9,7 +9,8 @@ warehouse query (Ibis: DuckDB, Spark or BigQuery), not in pandas after loading t
   :data:`dashboards.trends.DAILY_WEEKS` weeks;
 - overview: the account's week and month rows (the trend charts show the whole history, the
   period switch a year earlier) and the channels' rows of the last 4 complete weeks and of
-  the months since the latest complete quarter began;
+  the months since the latest complete quarter began; in those periods too, the campaigns'
+  rows of the measures "Platforms vs GA4" sums (cost and both views of the conversions);
 - each page's ``kpi_nowcast`` rows: its levels, the grains it shows.
 
 A page rendered from these rows is the page rendered from the whole table (tested).
@@ -28,6 +29,7 @@ import pyarrow as pa
 from dashboards.drilldown_data import LEVELS as DRILLDOWN_LEVELS
 from dashboards.drilldown_data import PERIOD_WEEKS, REQUIRED_COLUMNS
 from dashboards.maturity import SHOWN_GRAINS
+from dashboards.overview_attribution import MEASURES_READ
 from dashboards.trends import daily_start
 from kpi import maturity, nowcast_tables, rollup
 
@@ -119,8 +121,8 @@ def overview_rows(con: Backend) -> pd.DataFrame:
     """The account's week and month rows (the trend charts show every week; the period switch
     compares with a year earlier), and its channels' rows of the last 4 complete weeks and of
     the months since the latest complete quarter began (the latest complete month falls
-    inside); the latest complete week and month as the page finds them: on the account's
-    rows."""
+    inside), with the campaigns' rows of :data:`MEASURES_READ` in the same periods; the latest
+    complete week and month as the page finds them: on the account's rows."""
     t = con.table(rollup.VALUES_TABLE)
     rows = t.filter(t.grain.isin(["week", "month"]))
     total = rows.filter(rows.level == "total")
@@ -131,7 +133,8 @@ def overview_rows(con: Backend) -> pd.DataFrame:
     months = total.filter((total.grain == "month") & total.complete.fill_null(False))
     month = _latest(con, months, complete=False) or latest.replace(day=1)
     quarter = _months_before(month, month.month % 3 + 2)  # the latest complete quarter's start
-    channel = rows.level == "channel"
+    channel = (rows.level == "channel") | ((rows.level == "campaign")
+                                          & rows.metric.isin(list(MEASURES_READ)))
     wanted = (rows.level == "total") | (channel & (rows.grain == "week") & (
         rows.period_start >= _since(latest - dt.timedelta(weeks=CHANNEL_WEEKS - 1)))) | (
         channel & (rows.grain == "month") & (rows.period_start >= _since(quarter)))

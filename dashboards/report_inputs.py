@@ -9,18 +9,30 @@ from typing import Any
 
 import pandas as pd
 
+from dashboards.attribution import Attribution
 from kpi.weekly import IsoWeek
 
 
 @dataclass(frozen=True)
 class Definitions:
-    """What counts as a lead and a purchase, and which source attributes conversions."""
+    """What counts as a lead and a purchase, and which source attributes conversions.
+
+    ``meta_windows``: Meta's attribution windows (empty: Meta Ads is not connected), with the
+    Meta action types counted as leads and purchases."""
 
     lead_actions: tuple[str, ...] = ()
     lead_events: tuple[str, ...] = ()
     purchase_actions: tuple[str, ...] = ()
     purchase_events: tuple[str, ...] = ()
     attribution: str = "ads"  # "ads" or "ga4"
+    meta_windows: tuple[str, ...] = ()
+    meta_lead_actions: tuple[str, ...] = ()
+    meta_purchase_actions: tuple[str, ...] = ()
+
+    @property
+    def stated(self) -> Attribution:
+        """The attribution choice as every page and the report state it."""
+        return Attribution(self.attribution, self.meta_windows)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from dashboards.attribution import attribution_line, attribution_sentence
 from dashboards.budget import left_out_sentence
 from dashboards.maturity import estimate
 from dashboards.report_inputs import ReportInputs
@@ -58,7 +59,6 @@ PACING_STATUS = {"on_track": (N_("bud_status_on_track"), "good"),
                  "not_started": (N_("bud_status_not_started"), "flat")}
 PACING_DIRECTIONS = {"under": N_("bud_under"), "over": N_("bud_over"),
                      "unplanned": N_("bud_unplanned")}
-ATTRIBUTION = {"ads": N_("r_attribution_ads"), "ga4": N_("r_attribution_ga4")}
 DASHBOARD_PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "clv", "quality")
 MAX_RECOMMENDATIONS = 6
 TOP_ACTIONS = 3
@@ -141,6 +141,7 @@ class ReportView:
     html_lang: str
     title: str
     meta: tuple[str, ...]  # account, data up to
+    attribution: str  # which conversions the KPIs count, in one sentence
     week: str
     status: str  # beside the "provisional" pill: how complete the week is ("" when final)
     summary: Summary
@@ -304,13 +305,20 @@ def _definitions(data: ReportInputs, lang: str) -> tuple[tuple[str, str], ...]:
         return (", ".join(_t("r_def_quoted", lang).format(name=x) for x in items) if items
                 else _t("r_def_none", lang))
 
+    def counted(actions: Sequence[str], events: Sequence[str],
+                meta: Sequence[str]) -> str:
+        if not d.meta_windows:  # Meta Ads not connected
+            return _t("r_def_counted", lang).format(ads=listed(actions), ga4=listed(events))
+        return _t("r_def_counted_meta", lang).format(ads=listed(actions), meta=listed(meta),
+                                                     ga4=listed(events))
+
+    said = attribution_sentence(d.stated, lang)
     lines = [
-        (_t("r_def_lead", lang), _t("r_def_counted", lang).format(
-            ads=listed(d.lead_actions), ga4=listed(d.lead_events))),
-        (_t("r_def_purchase", lang), _t("r_def_counted", lang).format(
-            ads=listed(d.purchase_actions), ga4=listed(d.purchase_events))),
+        (_t("r_def_lead", lang), counted(d.lead_actions, d.lead_events, d.meta_lead_actions)),
+        (_t("r_def_purchase", lang), counted(d.purchase_actions, d.purchase_events,
+                                             d.meta_purchase_actions)),
         (_t("r_def_conversion", lang), _t("r_def_conversion_text", lang)),
-        (_t("r_def_attribution", lang), _t(ATTRIBUTION[d.attribution], lang)),
+        (_t("r_def_attribution", lang), said[:1].upper() + said[1:] + "."),
     ]
     lines += [(KPIS[k].label(lang), KPIS[k].description(lang))
               for k in TABLE_KPIS if k in KPIS]
@@ -364,6 +372,7 @@ def build_view(data: ReportInputs, lang: str,
         title=" · ".join([_t("r_title", lang), week.label]
                          + ([data.account] if data.account else [])),
         meta=meta,
+        attribution=attribution_line(data.definitions.stated, lang),
         week=_t("r_week", lang).format(week=week.week,
                                        range=format_range(week.start, week.end, lang)),
         status=_status(lines, data.compare, lang),

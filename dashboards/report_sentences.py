@@ -22,7 +22,7 @@ from kpi.registry import KPIS, MEASURES
 from kpi.weekly import Finding, KpiLine
 
 _t = translator("report", "budget", "quality", "common")
-SOURCE_NAMES = {"ga4": "GA4", "google_ads": "Google Ads", "ads": "Google Ads"}
+SOURCE_NAMES = {"ga4": "GA4", "google_ads": "Google Ads", "ads": "Google Ads", "meta_ads": "Meta"}
 LEVELS = {"channel": N_("r_level_channel"), "campaign": N_("r_level_campaign")}
 TARGET_SENTENCES = {("total_target", True): N_("r_total_target_good"),
                     ("total_target", False): N_("r_total_target_bad"),

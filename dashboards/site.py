@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboards.attribution import Attribution
 from kpi.language import LANGUAGES
 
 # Every page of the site, in the order of the navigation, with the text key of its name.
@@ -60,7 +61,8 @@ class Header:
 
     ``freshness``: when the newest data was pulled (None: unknown); ``report``: the latest
     weekly report's folder relative to the pages (``reports/2026-W47``) or None when there is
-    none yet.
+    none yet; ``attribution``: which conversions the KPIs count, stated in one sentence on
+    every page (None: not stated).
     """
 
     page: str
@@ -68,6 +70,7 @@ class Header:
     period: str = ""
     freshness: dt.datetime | None = None
     report: str | None = None
+    attribution: Attribution | None = None
 
 
 def page_file(page: str, lang: str) -> str:

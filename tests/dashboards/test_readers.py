@@ -17,6 +17,7 @@ from dashboards.drilldown import render_drilldown
 from dashboards.drilldown_model import prepare_drilldown, prepare_in_pieces
 from dashboards.maturity import judged_values
 from dashboards.overview import render_overview
+from dashboards.overview_attribution import MEASURES_READ
 from dashboards.readers import (
     DRILLDOWN_WEEKS,
     drilldown_pieces,
@@ -106,8 +107,11 @@ def test_trends_read_13_weeks_of_days_and_render_the_same_page(demo, compare: st
 def test_the_overview_reads_4_weeks_and_a_quarter_of_channels_and_renders_the_same_page(
         demo, compare: str) -> None:
     con, values, nowcast = demo
-    old, old_now = _old(values, nowcast, ("week", "month"), ("total", "channel"))
+    old, old_now = _old(values, nowcast, ("week", "month"), ("total", "channel", "campaign"))
+    old = old[(old["level"] != "campaign") | old["metric"].isin(MEASURES_READ)]
     new, new_now = overview_rows(con), nowcast_rows(con, ("total", "channel"), ("week", "month"))
+    assert _dates(new, "week", "campaign") == {W47.start - dt.timedelta(weeks=k)
+                                               for k in range(4)}
     assert _dates(new, "week", "channel") == {W47.start - dt.timedelta(weeks=k) for k in range(4)}
     assert _dates(new, "week", "total") == _dates(old, "week", "total")
     assert _dates(new, "month", "total") == _dates(old, "month", "total")
