@@ -18,11 +18,12 @@ BUDGET_LIMITED = f"gads:{BUDGET_LIMITED_CAMPAIGN_ID}"
 
 def test_the_plan_is_stored_and_the_current_month_paced(warehouse) -> None:
     plan = read(warehouse, "budget_plan")
-    assert len(plan) == 108 and set(plan.level) == {"channel"}
+    assert len(plan) == 135 and set(plan.level) == {"channel"}  # 5 channels x 27 months
     pacing = read(warehouse, "budget_pacing")
     march = pacing[(pacing.period_start == pd.Timestamp("2026-03-01").date())
                    | (pd.to_datetime(pacing.period_start) == pd.Timestamp("2026-03-01"))]
-    assert len(march) == 4 and (march.days_elapsed == 15).all()
+    assert len(march) == 5 and (march.days_elapsed == 15).all()
+    assert "Paid Social" in set(march["name"])  # Meta paced like the Google channels
     spend = read(warehouse, "campaign_daily").merge(read(warehouse, "dim_campaign"),
                                                     on="campaign_key")
     spend = spend[pd.to_datetime(spend.date) >= pd.Timestamp("2026-03-01")]

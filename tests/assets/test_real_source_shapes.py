@@ -54,6 +54,8 @@ def run(tmp_path, ga4_server, ads_server, *, ads: Shape = DEMO_SHAPE, ga4: Shape
     assert result.success, failure_reason(result)
     con = connect(paths.warehouse)
     for name, stream in STREAMS.items():
+        if stream.source == "meta_ads":  # not configured beside a real Google Ads account
+            continue
         shape = ads if stream.source == "google_ads" else ga4
         stored = rows(con.execute(con.table(stream.table)), name)
         pd.testing.assert_frame_equal(stored, served(name, shape, Window(START, END)), obj=name)

@@ -53,7 +53,8 @@ def test_seeded_history_is_every_pulled_row_and_leaves_every_day_to_model(bench,
             expected = source.pull(stream, Window(size.start, size.end)).frame
             stored = con.table(stream.table).to_pandas()
             assert len(stored) == len(expected) > 0, stream.name
-            measure = next(c for c in ("cost_micros", "sessions", "conversions", "key_events")
+            measure = next(c for c in ("cost_micros", "sessions", "conversions", "key_events",
+                                       "spend")
                            if c in expected)
             assert stored[measure].sum() == pytest.approx(expected[measure].sum()), stream.name
         days = [size.start + dt.timedelta(days=n) for n in range(7)]
