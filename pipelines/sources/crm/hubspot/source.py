@@ -201,8 +201,8 @@ class HubSpotSource:
                        if object_type == "contacts" else
                        records.deal_row(record.id, props, s.pipeline_stages, s.portal_currency))
             except (ValueError, TypeError) as exc:
-                raise SourceError(f"HubSpot {object_type}: a record could not be read "
-                                  f"({exc}). Nothing was written.") from None
+                raise SourceError(f"HubSpot {object_type}: {exc}. Nothing was "
+                                  "written.") from None
             old = newest.get(row["id"])
             if old is None or (row["modified_at"] or pd.Timestamp.min.tz_localize("UTC")) >= (
                     old["modified_at"] or pd.Timestamp.min.tz_localize("UTC")):
