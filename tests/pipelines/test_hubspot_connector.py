@@ -5,54 +5,29 @@ pseudonyms that stay the same from run to run."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
 from pipelines.crm_config import PERSONAL_PROPERTIES
-from pipelines.sources.crm.hubspot.source import HubSpotSettings, HubSpotSource, millis
-from pipelines.sources.crm.hubspot.token import AccessToken
+from pipelines.sources.crm.hubspot.source import millis
 from pipelines.sources.crm.streams import CRM_STREAMS
-from pipelines.sources.retry import RetryPolicy, SourceError
+from pipelines.sources.retry import SourceError
 from tests.fakes import hubspot_expected as expect
-from tests.fakes.hubspot_data import INSTALL_PIPELINE, PlantedPortal, planted_portal
-from tests.fakes.hubspot_server import TOKEN, HubSpotServer
-
-KEY = b"test-pseudonym-key-0123456789abcdef"
-NOW = dt.datetime(2026, 4, 2, 6, 0, tzinfo=dt.UTC)
-FAST = RetryPolicy(max_retries=3, initial_s=0.01, maximum_s=2.0, deadline_s=30)
-PIPELINES = (("default", ("closedwon",), ("closedlost",)),
-             (INSTALL_PIPELINE, ("1003",), ("1004",)))
-CONTACTS, DEALS = CRM_STREAMS["crm_contacts"], CRM_STREAMS["crm_deals"]
-PAIRS, ARCHIVED = CRM_STREAMS["crm_contact_deals"], CRM_STREAMS["crm_archived"]
-
-
-@pytest.fixture
-def portal() -> PlantedPortal:
-    return planted_portal()
-
-
-@pytest.fixture
-def hubspot(portal: PlantedPortal) -> Iterator[HubSpotServer]:
-    with HubSpotServer(portal, cap=60, association_page=2) as server:
-        yield server
-
-
-def source(server: HubSpotServer, *, key: bytes = KEY, token: str = TOKEN,
-           now: dt.datetime = NOW, **change) -> HubSpotSource:
-    settings = HubSpotSettings(host=server.host, page_size=25, max_results=server.cap,
-                               pipelines=PIPELINES, portal_currency="EUR",
-                               association_batch=40, retry=FAST)
-    return HubSpotSource(dataclasses.replace(settings, **change), token=AccessToken(token),
-                         key=key, now=lambda: now)
-
-
-def same(frame: pd.DataFrame, expected: pd.DataFrame, key: tuple[str, ...]) -> None:
-    pd.testing.assert_frame_equal(expect.comparable(frame, key),
-                                  expect.comparable(expected, key))
+from tests.fakes.hubspot_data import INSTALL_PIPELINE, iso
+from tests.fakes.hubspot_fixtures import (
+    ARCHIVED,
+    CONTACTS,
+    DEALS,
+    KEY,
+    NOW,
+    PAIRS,
+    PIPELINES,
+    same,
+    source,
+)
+from tests.fakes.hubspot_server import HubSpotServer
 
 
 def test_a_full_pull_equals_the_planted_portal_row_for_row(hubspot, portal):
@@ -90,19 +65,13 @@ def test_a_change_in_the_crm_comes_through_on_the_next_run(hubspot, portal):
     contact = portal.contacts[5]
     later = NOW + dt.timedelta(hours=3)
     portal.touch("contacts", contact.id, NOW + dt.timedelta(hours=1), lifecyclestage="customer",
-                 hs_lifecyclestage_customer_date=expect_iso(NOW + dt.timedelta(hours=1)))
+                 hs_lifecyclestage_customer_date=iso(NOW + dt.timedelta(hours=1)))
     second = source(hubspot, now=later).pull(CONTACTS, NOW)
     changed = second[second.contact_key == expect._key("contact", contact.id, KEY)]
     assert changed.funnel_step.tolist() == ["customer"]
     assert len(second) < len(first)  # only the re-read window, not the whole history
     same(second, expect.contacts(portal, KEY, millis(NOW - dt.timedelta(days=30))),
          CONTACTS.key)
-
-
-def expect_iso(moment: dt.datetime) -> str:
-    from tests.fakes.hubspot_data import iso
-
-    return iso(moment)
 
 
 def test_the_result_cap_is_met_by_halving_the_time_range(hubspot, portal):

@@ -6,7 +6,9 @@
   in a URL;
 - urllib3's own retries are off (``retry=Retry(0)``): every retry is the project's
   (:mod:`pipelines.sources.retry`), so waits and counts are ours;
-- the client logs each response body at DEBUG; those lines (raw HubSpot IDs) are dropped.
+- the client logs each response body at DEBUG; those lines (raw HubSpot IDs) are dropped;
+- note: every ``Configuration`` the client builds (one per model object, too) sets the
+  process-wide ``urllib3`` logger to WARNING (its ``debug`` setter); nothing we can keep.
 """
 
 from __future__ import annotations

@@ -58,8 +58,10 @@ def search_body(modified: str, lo: int, hi: int, properties: tuple[str, ...], li
     """The search request (as the client's ``PublicObjectSearchRequest`` keywords).
 
     >>> body = search_body("lastmodifieddate", 5, 9, ("lifecyclestage",), 100, None)
-    >>> body["filter_groups"][0]["filters"][1], body["sorts"]
-    ({'propertyName': 'lastmodifieddate', 'operator': 'LT', 'value': '9'}, [{'propertyName': 'lastmodifieddate', 'direction': 'ASCENDING'}])
+    >>> body["filter_groups"][0]["filters"][1]
+    {'propertyName': 'lastmodifieddate', 'operator': 'LT', 'value': '9'}
+    >>> body["sorts"]
+    [{'propertyName': 'lastmodifieddate', 'direction': 'ASCENDING'}]
     """
     filters = [{"propertyName": modified, "operator": "GTE", "value": str(lo)},
                {"propertyName": modified, "operator": "LT", "value": str(hi)}]
@@ -72,7 +74,7 @@ def search_body(modified: str, lo: int, hi: int, properties: tuple[str, ...], li
 
 
 @dataclass
-class fake_pages:  # noqa: N801 - a callable standing in for the API in examples
+class fake_pages:
     """Records at the given times, served as the search API would (for the examples)."""
 
     times: list[int]
