@@ -29,6 +29,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 StageName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]  # internal values, not labels
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 FUNNEL = ("lead", "mql", "sql", "opportunity", "customer")
+# Contact and deal properties that identify a person: never requested, whatever is configured.
+PERSONAL_PROPERTIES = frozenset({
+    "email", "hs_additional_emails", "work_email", "firstname", "lastname", "salutation",
+    "phone", "mobilephone", "fax", "hs_whatsapp_phone_number", "address", "city", "zip",
+    "state", "country", "hs_ip_timezone", "ip_city", "ip_state", "ip_country", "jobtitle",
+    "date_of_birth", "hs_linkedin_url", "twitterhandle", "linkedinbio", "dealname",
+    "description", "hubspot_owner_id", "hs_email_domain"})
 
 
 class _Strict(BaseModel):
@@ -96,6 +103,9 @@ class CrmSource(_Strict):
     # A custom contact property holding the UTM campaign, if the portal has one (HubSpot has no
     # default one); null where it is missing.
     utm_campaign_property: StageName | None = "utm_campaign"
+    # The portal's company currency: the currency of a deal whose deal_currency_code is empty
+    # (single-currency portals). Unset, such a deal with an amount stops the pull.
+    portal_currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CrmSource:
@@ -112,6 +122,9 @@ class CrmSource(_Strict):
             problems.append("host: plain http is only allowed for a local test server")
         if self.host and not self.host.startswith(("http://", "https://")):
             problems.append("host: give a URL such as https://api.hubapi.com")
+        if (self.utm_campaign_property or "").lower() in PERSONAL_PROPERTIES:
+            problems.append(f"utm_campaign_property: {self.utm_campaign_property} holds "
+                            "personal data and is never read")
         if problems:
             raise ValueError("; ".join(problems))
         return self
