@@ -45,7 +45,7 @@ def source(server: HubSpotServer, *, key: bytes = KEY, token: str = TOKEN,
            now: dt.datetime = NOW, **change) -> HubSpotSource:
     settings = HubSpotSettings(host=server.host, page_size=25, max_results=server.cap,
                                pipelines=PIPELINES, portal_currency="EUR",
-                               association_batch=40, retry=FAST)
+                               association_batch=40, spacing_s=0.0, retry=FAST)
     return HubSpotSource(dataclasses.replace(settings, **change), token=AccessToken(token),
                          key=key, now=lambda: now)
 

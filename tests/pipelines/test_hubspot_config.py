@@ -59,7 +59,7 @@ def test_what_would_count_wrongly_is_refused(section, says):
 
 
 def test_the_demo_crm_beside_a_real_ads_account_is_refused():
-    with pytest.raises(ValidationError, match="crm.kind: demo beside a real Google Ads"):
+    with pytest.raises(ValidationError, match=r"crm\.kind: demo beside a real Google Ads"):
         Config.model_validate({"history_start": "2026-01-01", "sources": {
             "google_ads": {"kind": "google_ads", "customer_ids": ["1234567890"]},
             "meta_ads": {"kind": "none"}, "crm": {"kind": "demo"}}})

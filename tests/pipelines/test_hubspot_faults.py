@@ -4,6 +4,7 @@ stop with a message saying what to do, and the token appears in no log line or e
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 
@@ -153,3 +154,11 @@ def test_error_text_is_hubspots_words_not_the_clients_dump():
     assert said(502, b"<html>502 Bad Gateway</html>") == "no message [HTTP 502]"
     assert said(403, b'{"message": "Missing scopes.", "category": "MISSING_SCOPES"}') == (
         "Missing scopes [HTTP 403, MISSING_SCOPES]")
+
+
+def test_requests_are_spaced_to_stay_under_the_secondly_limit(hubspot):
+    source(hubspot, spacing_s=0.2).pull(DEALS, None)
+    searches = hubspot.of("deals_search")
+    gaps = [b.received - a.received for a, b in itertools.pairwise(searches)]
+    assert len(searches) > 5 and min(gaps) >= 0.19
+    assert all(r.status == 200 for r in searches)

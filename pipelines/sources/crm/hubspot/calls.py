@@ -1,8 +1,11 @@
-"""Every HubSpot request of a pull goes through :meth:`Calls.call`: the client's errors turned
-into retryable or final ones (:mod:`.errors`) inside the project's retry loop."""
+"""Every HubSpot request of a pull goes through :meth:`Calls.call`: spaced at least
+``spacing_s`` apart (the search API allows five requests a second per token, so 0.2 s keeps a
+pull under it rather than learning it from 429s), and the client's errors turned into retryable
+or final ones (:mod:`.errors`) inside the project's retry loop."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -27,13 +30,21 @@ class Calls:
     token: AccessToken
     policy: RetryPolicy
     counter: RetryCounter = field(default_factory=RetryCounter)
+    spacing_s: float = 0.2
+    sleep: Callable[[float], None] = time.sleep
     requests: int = 0
+    _last: float | None = None  # time.monotonic() of the last request
 
     def call(self, fn: Callable[[], T], what: str, scope: str) -> T:
         """``fn()`` (one client request) with the pull's retries; ``what`` names it in errors,
         ``scope`` is the private app scope it needs."""
 
         def attempt() -> T:
+            if self._last is not None:
+                wait = self.spacing_s - (time.monotonic() - self._last)
+                if wait > 0:
+                    self.sleep(wait)
+            self._last = time.monotonic()
             self.requests += 1
             try:
                 return fn()

@@ -46,7 +46,7 @@ def split_search(page: PageFn, lo: int, hi: int, cap: int = MAX_RESULTS,
         mid = lo + (hi - lo) // 2
         return split_search(page, lo, mid, cap, what) + split_search(page, mid, hi, cap, what)
     found, after = list(first.results), first.after
-    while after:
+    while after and len(found) < cap:  # never ask past the cap, whatever the links say
         answered = page(lo, hi, after)
         found += answered.results
         after = answered.after

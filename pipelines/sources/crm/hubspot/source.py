@@ -62,6 +62,7 @@ class HubSpotSettings:
     portal_currency: str | None = None
     max_results: int = MAX_RESULTS  # per search query (a test server caps lower)
     association_batch: int = BATCH
+    spacing_s: float = 0.2  # between requests: the search API allows 5 a second
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @classmethod
@@ -131,8 +132,8 @@ class HubSpotSource:
         if CRM_STREAMS.get(stream.name) != stream:
             raise ValueError(f"HubSpot has no stream {stream.name!r}")
         until, start = self._now(), self.read_from(since)
-        apis, calls = make_apis(self.token, self.settings.host), Calls(self.token,
-                                                                       self.settings.retry)
+        apis = make_apis(self.token, self.settings.host)
+        calls = Calls(self.token, self.settings.retry, spacing_s=self.settings.spacing_s)
         queries: list[tuple[int, int]] = []
         lo, hi = (0 if start is None else millis(start)), millis(until)
         attrs: dict[str, Any] = {}
