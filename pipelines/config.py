@@ -41,6 +41,7 @@ from kpi.registry import KPIS, MEASURES
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
+from pipelines.crm_config import CrmSource
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 from pipelines.meta_ads_config import MetaAdsSource
@@ -197,6 +198,7 @@ class Sources(_Strict):
     meta_ads: MetaAdsSource = MetaAdsSource(kind="demo")
     experiments: ExperimentsSource = ExperimentsSource()
     orders: OrdersSource = OrdersSource()
+    crm: CrmSource = CrmSource()  # kind none: no CRM until one is configured
     retry: RetrySettings = RetrySettings()
 
     @model_validator(mode="before")
@@ -220,6 +222,9 @@ class Sources(_Strict):
             raise ValueError("meta_ads.kind: demo beside a real Google Ads account would mix "
                              "the demo's Meta campaigns with your data: set it to meta_ads "
                              "(your ad accounts) or none")
+        if self.crm.kind == "demo" and self.google_ads.kind != "demo":
+            raise ValueError("crm.kind: demo beside a real Google Ads account would mix the "
+                             "demo's leads with your data: set it to hubspot or none")
         return self
 
 

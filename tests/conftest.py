@@ -12,6 +12,7 @@ from tests.fakes.fixtures import (  # noqa: F401
     ga4_server,
     meta_server,
 )
+from tests.fakes.hubspot_fixtures import hubspot, portal  # noqa: F401
 
 
 def pytest_configure(config) -> None:
