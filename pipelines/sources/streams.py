@@ -26,15 +26,12 @@ _PROVENANCE: tuple[tuple[str, Dtype], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Stream:
-    """One raw table: its columns in order, its natural key and the source that fills it."""
+class RawTable:
+    """What a declared raw stream knows of its table, from its ``name`` and ``columns``
+    (the daily streams here, the CRM's entity streams in :mod:`pipelines.sources.crm`)."""
 
     name: str
-    source: Literal["google_ads", "ga4", "meta_ads"]
-    columns: tuple[tuple[str, Dtype], ...]
-    key: tuple[str, ...]
-    description: str
+    columns: tuple[tuple[str, str], ...]
 
     @property
     def table(self) -> str:
@@ -45,8 +42,19 @@ class Stream:
         return tuple(name for name, _ in self.columns)
 
     @property
-    def dtypes(self) -> dict[str, Dtype]:
+    def dtypes(self) -> dict[str, str]:
         return dict(self.columns)
+
+
+@dataclass(frozen=True)
+class Stream(RawTable):
+    """One raw table: its columns in order, its natural key and the source that fills it."""
+
+    name: str
+    source: Literal["google_ads", "ga4", "meta_ads"]
+    columns: tuple[tuple[str, Dtype], ...]
+    key: tuple[str, ...]
+    description: str
 
 
 ADS_CAMPAIGN_DAILY = Stream(

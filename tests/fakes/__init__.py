@@ -11,7 +11,8 @@ import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pipelines.sources.demo import DemoSettings, DemoSource
 from tests.fakes.shapes import Shape
@@ -53,6 +54,44 @@ class FaultScript(Generic[FaultT]):
                     if chosen is None and 0 <= armed[1] - fault.nth < fault.times:
                         chosen = fault
         return chosen
+
+
+class LocalHttpFake(FaultScript[FaultT]):
+    """A fault-scripted fake served over plain HTTP on 127.0.0.1 by a thread (Meta's Graph API,
+    HubSpot): ``with Fake(...) as fake:`` starts it on a free port, ``fake.base_url`` reaches
+    it. Subclasses name their request handler (``handler``: a ``BaseHTTPRequestHandler`` that
+    finds the fake as ``self.server.fake``)."""
+
+    handler: ClassVar[type[BaseHTTPRequestHandler]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._httpd: LocalServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self):
+        self._httpd = LocalServer(("127.0.0.1", 0), self.handler)
+        self._httpd.fake = self
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._httpd is not None and self._thread is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._thread.join(timeout=10)
+
+    @property
+    def base_url(self) -> str:
+        assert self._httpd is not None, f"{type(self).__name__} is not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+
+class LocalServer(ThreadingHTTPServer):
+    fake: Any
+    daemon_threads = True
 
 
 class ScriptedServer(FaultScript[FaultT]):

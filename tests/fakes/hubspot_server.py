@@ -27,16 +27,15 @@ import contextlib
 import datetime as dt
 import json
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes import FaultScript
+from tests.fakes import LocalHttpFake, LocalServer
 from tests.fakes.hubspot_data import PlantedPortal, Record, iso
 
 TOKEN = "pat-eu1-0f1e2d3c-fake-4b5a-9c8d-7e6f5a4b3c2d"
@@ -173,7 +172,7 @@ def _compare(record_value: Any, operator: str, value: Any) -> bool:
             "GTE": left >= right, "LT": left < right, "LTE": left <= right}[operator]
 
 
-class HubSpotServer(FaultScript[HubSpotFault]):
+class HubSpotServer(LocalHttpFake[HubSpotFault]):
     """The fake CRM API on ``127.0.0.1:<free port>``; a context manager.
 
     ``portal``: the planted portal (changed in place by tests); ``cap``: the most results one
@@ -187,27 +186,10 @@ class HubSpotServer(FaultScript[HubSpotFault]):
         self.portal, self.cap, self.association_page = portal, cap, association_page
         self.scopes = {t: set(s) for t, s in (scopes or {TOKEN: SCOPES}).items()}
         super().__init__()
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> HubSpotServer:
-        self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._httpd is not None and self._thread is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join(timeout=10)
 
     @property
     def host(self) -> str:
-        assert self._httpd is not None, "HubSpotServer is not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return self.base_url
 
     def of(self, *kinds: RequestKind) -> list[HubSpotRequest]:
         return [r for r in self.requests if r.kind in kinds]
@@ -353,7 +335,7 @@ class HubSpotServer(FaultScript[HubSpotFault]):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
+    server: LocalServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
 
@@ -391,6 +373,4 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    fake: HubSpotServer
-    daemon_threads = True
+HubSpotServer.handler = _Handler

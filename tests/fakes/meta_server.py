@@ -28,17 +28,16 @@ import datetime as dt
 import json
 import secrets
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 
-from tests.fakes import FaultScript
+from tests.fakes import LocalHttpFake, LocalServer
 from tests.fakes.meta_data import DEFAULT_WINDOWS, WINDOWS
 
 VERSION = "v26.0"
@@ -227,7 +226,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-class MetaServer(FaultScript[MetaFault]):
+class MetaServer(LocalHttpFake[MetaFault]):
     """The fake Graph API on ``127.0.0.1:<free port>``; a context manager.
 
     ``accounts``: planted accounts by ID; ``tokens``: the valid tokens (default
@@ -244,28 +243,11 @@ class MetaServer(FaultScript[MetaFault]):
         self.polls_to_finish = polls_to_finish
         super().__init__()  # the request log (MetaRequest), scripted faults, the lock
         self.runs: dict[str, ReportRun] = {}
-        self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    # -- life cycle ---------------------------------------------------------------------------
-    def __enter__(self) -> MetaServer:
-        self._httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._httpd is not None and self._thread is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join(timeout=10)
-
+    # -- life cycle (start, stop: LocalHttpFake) ------------------------------------------------
     @property
     def endpoint(self) -> str:
-        assert self._httpd is not None, "MetaServer is not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return self.base_url
 
     # -- scripting (script, clear_faults, _log: FaultScript) ------------------------------------
     def restate(self, as_of: dt.date) -> None:
@@ -466,7 +448,7 @@ class MetaServer(FaultScript[MetaFault]):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
+    server: LocalServer
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed ACK
 
@@ -502,6 +484,4 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    fake: MetaServer
-    daemon_threads = True
+MetaServer.handler = _Handler

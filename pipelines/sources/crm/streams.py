@@ -22,12 +22,14 @@ from typing import Literal
 
 import pandas as pd
 
+from pipelines.sources.streams import RawTable
+
 CrmDtype = Literal["string", "float64", "timestamp", "boolean"]
 STEPS = ("lead", "mql", "sql", "opportunity", "customer")  # the funnel, in order
 
 
 @dataclass(frozen=True)
-class CrmStream:
+class CrmStream(RawTable):
     """One CRM table: its columns in order, its key, the column saying when a record last
     changed (None: the stream has no own modification time), and the column whose values a
     pull replaces whole (an association stream: each pulled contact's deals)."""
@@ -39,18 +41,6 @@ class CrmStream:
     modified: str | None = "modified_at"
     replaces: str | None = None
     source: str = "crm"
-
-    @property
-    def table(self) -> str:
-        return f"raw_{self.name}"
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.columns)
-
-    @property
-    def dtypes(self) -> dict[str, CrmDtype]:
-        return dict(self.columns)
 
 
 CRM_CONTACTS = CrmStream(

@@ -1,63 +1,25 @@
-"""The Meta access token: read from an environment variable or a file, kept out of every
-message, log line and URL.
+"""The Meta access token (a system user's): see :mod:`pipelines.sources.access_token`.
 
->>> token = AccessToken("EAAB-secret-123")
->>> token
-AccessToken(***)
->>> token.redact("GET /act_1?access_token=EAAB-secret-123 failed")
-'GET /act_1?access_token=*** failed'
+>>> load_token("META_TEST_TOKEN_UNSET", None)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+pipelines.sources.retry.SourceError: Meta Ads: no access token. Create a system user ...
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from pipelines.sources.retry import SourceError
+from pipelines.sources.access_token import AccessToken, load_access_token
 
-_HOW = ("Create a system user in Meta Business Settings (Users > System users), give it the ad "
-        "accounts with at least 'View performance', generate a token with the ads_read "
-        "permission")
+HOW = ("Create a system user in Meta Business Settings (Users > System users), give it the ad "
+       "accounts with at least 'View performance', generate a token with the ads_read "
+       "permission")
 
-
-class AccessToken:
-    """A secret that prints as ``***``; ``value`` only where the request is made."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    @property
-    def value(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "AccessToken(***)"
-
-    __str__ = __repr__
-
-    def redact(self, text: str) -> str:
-        """``text`` with the token (if it is there) replaced by ``***``."""
-        return text.replace(self._value, "***") if self._value else text
+__all__ = ["HOW", "AccessToken", "load_token"]
 
 
 def load_token(env: str, file: Path | None) -> AccessToken:
-    """The token from ``file`` when it is set, else from the environment variable ``env``;
-    a :class:`SourceError` saying what to set when there is none (never the token)."""
-    if file is not None:
-        try:
-            value = file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SourceError(f"sources.meta_ads.access_token_file: cannot read {file} "
-                              f"({type(exc).__name__})") from None
-        if not value:
-            raise SourceError(f"sources.meta_ads.access_token_file: {file} is empty. {_HOW} "
-                              "and write it into that file.")
-        return AccessToken(value.splitlines()[0].strip())
-    value = os.environ.get(env, "").strip()
-    if not value:
-        raise SourceError(f"Meta Ads: no access token. {_HOW}, and put it in the environment "
-                          f"variable {env} (sources.meta_ads.access_token_env) or in a file "
-                          "named by sources.meta_ads.access_token_file.")
-    return AccessToken(value)
+    """The token from ``file`` when it is set, else from the variable ``env``."""
+    return load_access_token(env, file, section="sources.meta_ads", platform="Meta Ads",
+                             how=HOW)
