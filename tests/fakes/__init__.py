@@ -7,8 +7,11 @@ and client helpers live in :mod:`.fixtures`. This module holds what the Google s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import json
+import socket
 import threading
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,13 +59,61 @@ class FaultScript(Generic[FaultT]):
         return chosen
 
 
+class Disconnect(Exception):
+    """Raised by a fake's ``handle`` to drop the connection without an answer."""
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """The request handler of a :class:`LocalHttpFake`: each GET or POST goes to the fake's
+    ``handle(method, path, headers, body) -> (status, extra headers, payload)``; a payload is
+    sent as JSON (a ``str`` as HTML, as an API's gateway error page is); :class:`Disconnect`
+    drops the connection."""
+
+    server: LocalServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed ACK
+    json_type: ClassVar[str] = "application/json; charset=UTF-8"
+
+    def _serve(self, method: str) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        try:
+            status, extra, payload = self.server.fake.handle(
+                method, self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
+        except Disconnect:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        html = isinstance(payload, str)
+        data = payload.encode() if html else json.dumps(payload).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html" if html else self.json_type)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 class LocalHttpFake(FaultScript[FaultT]):
     """A fault-scripted fake served over plain HTTP on 127.0.0.1 by a thread (Meta's Graph API,
     HubSpot): ``with Fake(...) as fake:`` starts it on a free port, ``fake.base_url`` reaches
     it. Subclasses name their request handler (``handler``: a ``BaseHTTPRequestHandler`` that
     finds the fake as ``self.server.fake``)."""
 
-    handler: ClassVar[type[BaseHTTPRequestHandler]]
+    handler: ClassVar[type[BaseHTTPRequestHandler]] = JsonHandler
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,19 +23,16 @@ client points here through its configuration's host::
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes import LocalHttpFake, LocalServer
+from tests.fakes import Disconnect, JsonHandler, LocalHttpFake
 from tests.fakes.hubspot_data import PlantedPortal, Record, iso
 
 TOKEN = "pat-eu1-0f1e2d3c-fake-4b5a-9c8d-7e6f5a4b3c2d"
@@ -101,10 +98,6 @@ class ApiError(Exception):
                  headers: Mapping[str, str] | None = None):
         super().__init__(str(body))
         self.status, self.body, self.headers = status, body, dict(headers or {})
-
-
-class Disconnect(Exception):
-    """Close the connection without answering."""
 
 
 def _error(status: int, message: str, category: str, **extra: Any) -> dict[str, Any]:
@@ -334,43 +327,8 @@ class HubSpotServer(LocalHttpFake[HubSpotFault]):
         return (207 if errors else 200), payload
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: LocalServer
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def _serve(self, method: str) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        try:
-            status, extra, payload = self.server.fake.handle(
-                method, self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
-        except Disconnect:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        html = isinstance(payload, str)
-        data = payload.encode() if html else json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html" if html
-                             else "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+class _Handler(JsonHandler):
+    json_type = "application/json;charset=utf-8"
 
 
 HubSpotServer.handler = _Handler

@@ -22,22 +22,19 @@ points here through its session's Graph base URL::
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import secrets
-import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 
-from tests.fakes import LocalHttpFake, LocalServer
+from tests.fakes import Disconnect, LocalHttpFake
 from tests.fakes.meta_data import DEFAULT_WINDOWS, WINDOWS
 
 VERSION = "v26.0"
@@ -129,10 +126,6 @@ class GraphError(Exception):
         if self.user_msg:
             error["error_user_title"], error["error_user_msg"] = "Limit", self.user_msg
         return {"error": error}
-
-
-class Disconnect(Exception):
-    """Close the connection without answering."""
 
 
 def buc_header(account_id: str, kind: str, percent: float, regain_minutes: float) -> str:
@@ -445,43 +438,3 @@ class MetaServer(LocalHttpFake[MetaFault]):
                 payload["paging"]["next"] = (f"{self.endpoint}/{path}?limit={limit}"
                                              f"&after={_encode(offset + len(page))}")
         return payload
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: LocalServer
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms delayed ACK
-
-    def _serve(self, method: str) -> None:
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        try:
-            status, extra, payload = self.server.fake.handle(
-                method, self.path, {k.lower(): v for k, v in self.headers.items()}, raw)
-        except Disconnect:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-MetaServer.handler = _Handler
