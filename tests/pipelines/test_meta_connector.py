@@ -275,6 +275,9 @@ def test_restated_conversions_replace_the_earlier_ones(meta_server, tmp_path):
 
 def test_the_token_is_in_no_url_log_line_or_error(meta_server, caplog):
     caplog.set_level(logging.DEBUG)
+    # urllib3's own level too: hubspot-api-client sets it to WARNING in every process that
+    # builds one of its Configurations (the HubSpot tests may have run in this one)
+    caplog.set_level(logging.DEBUG, logger="urllib3")
     meta_server.script(MetaFault("disconnect", nth=1, when=on("results")),
                        MetaFault("code_17", nth=2, when=on("results")))
     meta(meta_server).pull(STREAM, WINDOW)
