@@ -1,7 +1,9 @@
 """The overview's "Platforms vs GA4" section: for the period shown, the conversions the ad
 platforms claim for their paid campaigns against the GA4 conversions of the same campaigns'
 sessions (over-attribution), per platform and per paid campaign, with ROAS as the platform
-reports it and as GA4 sees it, and a sentence for the worst gap.
+reports it and as GA4 sees it, and a sentence for the worst gap. While a day of the period
+is still provisional the section says the ratio will still rise: the platforms keep adding
+conversions to a click's day for up to 28-30 days, GA4 is final after two.
 
 Reads ``kpi_values`` rows of :data:`MEASURES_READ` at level ``total`` and ``campaign`` (the
 platform of a campaign is its key's prefix: ``gads:`` Google Ads, ``meta:`` Meta). Sums over
@@ -176,6 +178,8 @@ def period_view(rows: pd.DataFrame, totals: pd.DataFrame, choice: Choice, lang: 
         ga4=format_value(as_number(overall["ga4_conversions"]), count, lang),
         ratio=format_value(ratio, "multiple", lang))]
     sentences.append(gap_sentence(worst_gap(campaigns), lang))
+    if total is not None and total.provisional:  # platforms still add conversions: ratio low
+        sentences.append(_t("ov_att_provisional", lang))
     by_platform = platform_sums(campaigns)
     platforms = Table(
         f"platforms-vs-ga4-{choice.period}", _heads([_t("ov_att_platform", lang)], lang),

@@ -156,3 +156,13 @@ def test_no_campaign_rows_says_so() -> None:
     page = render_overview(values[values["level"] != "campaign"], lang="en", header=HEADER)
     start = page.index('id="platforms-vs-ga4"')
     assert "No paid campaign with conversions in this period." in page[start:]
+
+
+@pytest.mark.parametrize("provisional", [True, False])
+def test_a_provisional_week_says_the_ratio_will_still_rise(provisional: bool) -> None:
+    values = meta_values()
+    newest = values["period_start"] == W47
+    values.loc[newest, "provisional"] = provisional
+    section = _section(render_overview(values, lang="en", header=HEADER))
+    says = "so this ratio will still rise" in section
+    assert says is provisional
