@@ -27,6 +27,7 @@ from pipelines.config import Config
 from pipelines.privacy import PseudonymKeyError, pseudonym_key
 from pipelines.sources.factory import demo_end, yesterday
 from pipelines.sources.orders import OrdersFileError, demo_orders, read_orders
+from pipelines.sources.orders.crm_deals import stored_won_deal_orders
 from pipelines.sources.orders.nightly import (
     ORDERS_STATE,
     OrdersPlan,
@@ -70,8 +71,8 @@ def _orders_plan(con, config: Config) -> tuple[OrdersPlan, str]:
     """Tonight's days of orders (pipelines.sources.orders.nightly) and the state's basis."""
     source = config.sources.orders
     basis = orders_basis(kind=source.kind, path=str(source.path), start=config.history_start,
-                         seed=config.demo.seed)
-    if source.kind != "demo":
+                         seed=config.demo.seed, won_deals=source.won_deals)
+    if source.kind != "demo" or source.won_deals:  # a deal closes on any day: whole
         return OrdersPlan(None, f"{source.kind}: written whole"), basis
     stored = read_state(con, ORDERS_STATE) if ORDERS_TABLE in con.list_tables() else None
     return plan_orders(stored, basis, config.history_start, demo_end(config)), basis
@@ -89,6 +90,11 @@ def raw_orders(warehouse: WarehouseResource, settings: SettingsResource) -> dg.M
     con = warehouse.connect()
     plan, basis = _orders_plan(con, config)
     frame, end = _orders(config, plan.since)
+    won = (stored_won_deal_orders(con, config.reporting.time_zone)
+           if config.sources.orders.won_deals else None)
+    if won is not None and not won.orders.empty:
+        frame = pd.concat([frame, won.orders], ignore_index=True) if not frame.empty \
+            else won.orders
     table = pa.Table.from_pandas(frame[list(ORDERS_SCHEMA.names)], schema=ORDERS_SCHEMA,
                                  preserve_index=False)
     state = {ORDERS_STATE: OrdersState(basis, end).to_json()}
@@ -102,13 +108,16 @@ def raw_orders(warehouse: WarehouseResource, settings: SettingsResource) -> dg.M
     return dg.MaterializeResult(metadata={
         "dagster/row_count": int(totals["rows"][0]), "rows_written": written,
         "written": plan.reason, "source": config.sources.orders.kind,
-        "customers": int(totals["customers"][0]), "observation_end": end.isoformat()})
+        "customers": int(totals["customers"][0]), "observation_end": end.isoformat(),
+        **({"won_deals": len(won.orders), "won_deals_left_out": str(won.skipped)}
+           if won is not None else {})})
 
 
 def _fit_basis(config: Config) -> str:
     """What the stored CLV fit depends on: a change refits (kpi.clv.refit)."""
     source = config.sources.orders
     return fit_basis(orders=source.kind, path=str(source.path), start=config.history_start,
+                     won_deals=source.won_deals,
                      seed=config.demo.seed, segments=config.clv.high_value_first_order,
                      currency=config.reporting.currency, rates=config.reporting.fx_rates)
 

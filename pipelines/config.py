@@ -225,6 +225,9 @@ class Sources(_Strict):
         if self.crm.kind == "demo" and self.google_ads.kind != "demo":
             raise ValueError("crm.kind: demo beside a real Google Ads account would mix the "
                              "demo's leads with your data: set it to hubspot or none")
+        if self.orders.won_deals and self.crm.kind == "none":
+            raise ValueError("orders.won_deals: the CRM's won deals need a CRM: configure "
+                             "sources.crm (kind hubspot, file or demo)")
         return self
 
 

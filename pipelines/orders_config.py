@@ -1,7 +1,10 @@
-"""The ``sources.orders`` section of the configuration: where orders come from.
+"""The ``sources.orders`` section of the configuration: where orders come from, and whether the
+CRM's won deals count as orders too (CLV and CLV:CAC of the customers a sales team wins).
 
 >>> OrdersSource(kind="file", path="orders.csv").path.name
 'orders.csv'
+>>> OrdersSource(kind="none", won_deals=True).won_deals
+True
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ class OrdersSource(_Strict):
 
     kind: Literal["demo", "file", "none"] = "demo"
     path: Path | None = None
+    # Also count the CRM's won deals as orders (pipelines.sources.orders.crm_deals): with kind
+    # none, the CRM's customers are the only ones. A person who both orders online and signs a
+    # deal is then two customers (the order's and the CRM's pseudonyms differ).
+    won_deals: bool = False
 
     @field_validator("path")
     @classmethod
