@@ -82,6 +82,8 @@ class CrmStored:
     upserts: dict[str, int] = field(default_factory=dict)
     erased: int = 0
     rows: dict[str, int] = field(default_factory=dict)
+    read_from: str | None = None
+    read_until: str | None = None
 
 
 class CrmStoreError(ValueError):
@@ -230,4 +232,24 @@ def store_crm_pull(con: BaseBackend, pull: CrmPull) -> CrmStored:
         _write_state(raw, {state_key(pull.source): pull.read_until,
                            f"crm_last_pull:{pull.source}": json.dumps(meta, sort_keys=True)})
         rows = {t: _count(raw, f"SELECT count(*) FROM {_identifier(t)}") for t in TABLES}
-    return CrmStored(upserts, erased, rows)
+    return CrmStored(upserts, erased, rows, pull.read_from, pull.read_until)
+
+
+def empty_crm_tables(con: BaseBackend) -> dict[str, int]:
+    """Create the CRM tables that do not exist yet (no CRM configured: they stay empty, or keep
+    what an earlier CRM left); their rows.
+
+    >>> from pipelines.warehouse.store import connect
+    >>> empty_crm_tables(connect(":memory:"))["raw_crm_erasures"]
+    0
+    """
+    if con.name != "duckdb":
+        from pipelines.warehouse import portable
+
+        declared = {CRM_STREAMS[s].table: CRM_STREAMS[s].columns for s in STORED}
+        portable.ensure_tables(con, {t: _schema(c) for t, c in
+                                     {**declared, ERASURES_TABLE: ERASURE_COLUMNS}.items()})
+        return {t: int(con.table(t).count().execute()) for t in TABLES}
+    with transaction(con) as raw:
+        ensure_crm_tables(raw)
+        return {t: _count(raw, f"SELECT count(*) FROM {_identifier(t)}") for t in TABLES}

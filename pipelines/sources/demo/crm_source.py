@@ -4,10 +4,10 @@ HubSpot source's interface (``pull(stream, since)``).
 A record shows what was known then: a stage reached later is not visible, a deal closing later
 is still open (its close date the expected one), ``modified_at`` is the last change before
 ``as_of``; a contact erased (GDPR) before ``as_of`` is gone (its deals stay, without the pair)
-and listed as archived for 90 days,
-as HubSpot does. The portal is HubSpot-shaped (IDs and properties as the API answers them), and
-rows are made by the HubSpot connector's own :mod:`~pipelines.sources.crm.hubspot.records`, so a
-``kind: hubspot`` pull of the fake API serving this portal gives the same rows (tested).
+and listed as archived for 90 days, as HubSpot does. The portal is HubSpot-shaped (IDs and
+properties as the API answers them), and rows are made by the HubSpot connector's own
+:mod:`~pipelines.sources.crm.hubspot.records`, so a ``kind: hubspot`` pull of the fake API
+serving this portal gives the same rows (tested).
 
 IDs are pseudonymised like the HubSpot source's, with the demo's public key (the demo holds no
 personal data) unless another is given.
