@@ -6,6 +6,7 @@ import dagster as dg
 
 from assets.resources import SettingsResource, WarehouseResource
 from pipelines.privacy import PseudonymKeyError
+from pipelines.sources.crm.file import CrmFileError
 from pipelines.sources.crm.pull import pull_crm
 from pipelines.sources.crm.sources import make_crm_source
 from pipelines.sources.crm.store import (
@@ -43,7 +44,7 @@ def crm_tables(warehouse: WarehouseResource, settings: SettingsResource):
             return
         since = crm_since(con, kind)
         stored = store_crm_pull(con, pull_crm(source, kind, since))
-    except (SourceError, CrmStoreError, PseudonymKeyError) as exc:
+    except (SourceError, CrmStoreError, CrmFileError, PseudonymKeyError) as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
     window = {"read_from": stored.read_from or "everything", "read_until": stored.read_until}
     for table, stream in zip(TABLES, CRM_STREAMS, strict=True):

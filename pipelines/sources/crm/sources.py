@@ -1,4 +1,5 @@
-"""The configured CRM source (``sources.crm.kind``): none, the demo's, or a HubSpot portal.
+"""The configured CRM source (``sources.crm.kind``): none, the demo's, a HubSpot
+portal, or another CRM's export files.
 
 >>> from pipelines.config import Sources
 >>> config = type("C", (), {"sources": Sources()})()
@@ -32,4 +33,8 @@ def make_crm_source(config: Config) -> CrmSourceLike | None:
         from pipelines.sources.factory import retry_policy
 
         return HubSpotSource(HubSpotSettings.from_config(section, retry_policy(config)))
+    if section.kind == "file":
+        from pipelines.sources.crm.file import FileCrm
+
+        return FileCrm(section.path, time_zone=config.reporting.time_zone)
     raise ValueError(f"sources.crm.kind: unknown CRM kind {section.kind!r}")

@@ -29,7 +29,6 @@ tables; a re-run of the same pull changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -211,8 +210,6 @@ def store_crm_pull(con: BaseBackend, pull: CrmPull) -> CrmStored:
     until = pd.Timestamp(pull.read_until).to_pydatetime()
     upserts: dict[str, int] = {}
     erased = 0
-    meta = {"read_from": pull.read_from, "read_until": pull.read_until,
-            "rows": {name: t.num_rows for name, t in tables.items()}}
     with transaction(con) as raw:
         ensure_crm_tables(raw)
         for name in ("crm_contacts", "crm_deals", "crm_contact_deals", "crm_archived"):
@@ -229,8 +226,7 @@ def store_crm_pull(con: BaseBackend, pull: CrmPull) -> CrmStored:
                     upserts[name] = _upsert(raw, CRM_STREAMS[name])
             finally:
                 raw.unregister("_incoming")
-        _write_state(raw, {state_key(pull.source): pull.read_until,
-                           f"crm_last_pull:{pull.source}": json.dumps(meta, sort_keys=True)})
+        _write_state(raw, {state_key(pull.source): pull.read_until})
         rows = {t: _count(raw, f"SELECT count(*) FROM {_identifier(t)}") for t in TABLES}
     return CrmStored(upserts, erased, rows, pull.read_from, pull.read_until)
 
