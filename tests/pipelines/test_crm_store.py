@@ -1,11 +1,14 @@
 """The CRM's current state in the warehouse: pulls of the real HubSpot client against the fake
 CRM API (tests/fakes/hubspot_server.py) upserted on their keys (newest modified_at wins),
 contact -> deal pairs replaced per pulled contact, erasures applied and kept without personal
-data, the next pull's since stored in the same transaction, re-runs changing nothing."""
+data, the next pull's since stored in the same transaction, re-runs changing nothing. Each test
+runs twice: DuckDB's statements, and the in-memory merge that Spark and BigQuery use
+(``whole``), which must give the same tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 import pytest
@@ -16,8 +19,8 @@ from pipelines.sources.crm.store import (
     CrmPull,
     CrmStoreError,
     crm_since,
-    store_crm_pull,
 )
+from pipelines.sources.crm.store import store_crm_pull as store_pull
 from pipelines.sources.crm.streams import CRM_STREAMS
 from pipelines.warehouse.store import connect
 from tests.fakes import hubspot_expected as expect
@@ -42,8 +45,13 @@ def con():
     return connect(":memory:")
 
 
-def test_a_full_pull_stored_equals_the_portal_and_a_rerun_changes_nothing(hubspot, portal,
-                                                                          con):
+@pytest.fixture(params=[False, True], ids=["duckdb", "whole"])
+def store_crm_pull(request):
+    return functools.partial(store_pull, whole=request.param)
+
+
+def test_a_full_pull_stored_equals_the_portal_and_a_rerun_changes_nothing(
+        hubspot, portal, con, store_crm_pull):
     pull = pull_crm(source(hubspot), "hubspot", None)
     stored = store_crm_pull(con, pull)
     contacts = con.table("raw_crm_contacts").execute()
@@ -68,7 +76,8 @@ def test_a_full_pull_stored_equals_the_portal_and_a_rerun_changes_nothing(hubspo
     assert erasures.record_key.str.fullmatch(r"p_[0-9a-f]{16}").all()
 
 
-def test_changes_archived_records_and_pairs_come_through_on_the_next_run(hubspot, portal, con):
+def test_changes_archived_records_and_pairs_come_through_on_the_next_run(
+        hubspot, portal, con, store_crm_pull):
     store_crm_pull(con, pull_crm(source(hubspot), "hubspot", None))
     moved = portal.contacts[5]
     buyer = next(c for c, deals in portal.associations.items() if deals)
@@ -100,7 +109,7 @@ def test_changes_archived_records_and_pairs_come_through_on_the_next_run(hubspot
     same(contacts, expect.contacts(portal, KEY), CRM_STREAMS["crm_contacts"].key)
 
 
-def test_an_older_reread_never_overwrites_a_newer_row(hubspot, portal, con):
+def test_an_older_reread_never_overwrites_a_newer_row(hubspot, portal, con, store_crm_pull):
     old = pull_crm(source(hubspot), "hubspot", None)
     contact = portal.contacts[7]
     at = NOW + dt.timedelta(hours=1)
@@ -114,7 +123,7 @@ def test_an_older_reread_never_overwrites_a_newer_row(hubspot, portal, con):
     assert row.lifecycle_stage == "opportunity" and row.modified_at == pd.Timestamp(at)
 
 
-def test_a_bad_pull_writes_nothing(hubspot, con):
+def test_a_bad_pull_writes_nothing(hubspot, con, store_crm_pull):
     good = pull_crm(source(hubspot), "hubspot", None)
     store_crm_pull(con, good)
     before = _tables(con)

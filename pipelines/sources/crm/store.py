@@ -9,7 +9,8 @@ deal leaves every CRM table (its pairs too) and its erasure is kept in ``raw_crm
 (object type, pseudonymous key, when it was archived in the CRM and when it was erased here: no
 personal data). The pull's ``read_until`` is stored as the next pull's ``since``
 (:func:`crm_since`). Everything in one DuckDB transaction: a failure leaves the last good
-tables; a re-run of the same pull changes nothing.
+tables; a re-run of the same pull changes nothing. On Spark and BigQuery the same rules run in
+memory (:mod:`.merge`) and the CRM tables are rebuilt whole.
 
 >>> import pandas as pd
 >>> from pipelines.warehouse.store import connect
@@ -36,8 +37,15 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from pipelines.sources.crm import merge
 from pipelines.sources.crm.streams import CRM_STREAMS, CrmStream, typed
-from pipelines.warehouse.store import _identifier, _write_state, read_state, transaction
+from pipelines.warehouse.store import (
+    STATE_TABLE,
+    _identifier,
+    _write_state,
+    read_state,
+    transaction,
+)
 
 ERASURES_TABLE = "raw_crm_erasures"
 ERASURE_COLUMNS = (("object_type", "string"), ("record_key", "string"),
@@ -200,13 +208,13 @@ def _erase(raw, erased_at: dt.datetime) -> int:
     return removed
 
 
-def store_crm_pull(con: BaseBackend, pull: CrmPull) -> CrmStored:
-    """Store ``pull`` (see the module's docstring), in one transaction. DuckDB only: the other
-    engines have no row-level upsert in a transaction, and a CRM is refused there clearly."""
-    if con.name != "duckdb":
-        raise CrmStoreError(f"the CRM tables are stored on DuckDB only (this warehouse is "
-                            f"{con.name}): set sources.crm.kind to none on this engine")
+def store_crm_pull(con: BaseBackend, pull: CrmPull, whole: bool | None = None) -> CrmStored:
+    """Store ``pull`` (see the module's docstring), in one transaction on DuckDB. On the other
+    engines (or with ``whole``) the CRM tables are read, merged in memory by the same rules
+    (:mod:`pipelines.sources.crm.merge`) and rebuilt whole, the state written last."""
     tables = _checked(pull)
+    if whole or (whole is None and con.name != "duckdb"):
+        return _store_whole(con, pull, tables)
     until = pd.Timestamp(pull.read_until).to_pydatetime()
     upserts: dict[str, int] = {}
     erased = 0
@@ -231,6 +239,58 @@ def store_crm_pull(con: BaseBackend, pull: CrmPull) -> CrmStored:
     return CrmStored(upserts, erased, rows, pull.read_from, pull.read_until)
 
 
+def _schemas() -> dict[str, pa.Schema]:
+    declared = {CRM_STREAMS[s].table: CRM_STREAMS[s].columns for s in STORED}
+    return {t: _schema(c) for t, c in {**declared, ERASURES_TABLE: ERASURE_COLUMNS}.items()}
+
+
+def _store_whole(con: BaseBackend, pull: CrmPull, tables: dict[str, pa.Table]) -> CrmStored:
+    """:func:`store_crm_pull` by rebuilding the CRM tables whole (engines without row-level
+    writes in a transaction): a failure before the state is written re-reads the same window."""
+    from pipelines.warehouse import portable
+    from pipelines.warehouse.store import read_table as read_warehouse_table
+
+    schemas = _schemas()
+    if con.name == "duckdb":
+        with transaction(con) as raw:
+            ensure_crm_tables(raw)
+    else:
+        portable.ensure_tables(con, schemas)
+    names = {CRM_STREAMS[s].table: s for s in STORED}
+    current = {t: con.to_pyarrow(read_warehouse_table(con, t)).to_pandas() for t in TABLES}
+    current = {t: typed(f, CRM_STREAMS[names[t]]) if t in names else f
+               for t, f in current.items()}
+    incoming = {n: t.to_pandas() for n, t in tables.items()}
+    upserts: dict[str, int] = {}
+    for name in ("crm_contacts", "crm_deals"):
+        if name in incoming:
+            stream = CRM_STREAMS[name]
+            current[stream.table], upserts[name] = merge.upsert(
+                current[stream.table], typed(incoming[name], stream), stream.key,
+                stream.modified or "")
+    if "crm_contact_deals" in incoming:
+        pairs = "raw_crm_contact_deals"
+        current[pairs], upserts["crm_contact_deals"] = merge.replace_pairs(
+            current[pairs], typed(incoming["crm_contact_deals"], CRM_STREAMS["crm_contact_deals"]),
+            [str(k) for k in pull.frames["crm_contact_deals"].attrs["replaces"]])
+    erased = 0
+    if "crm_archived" in incoming:
+        current, current[ERASURES_TABLE], erased = merge.erase(
+            current, incoming["crm_archived"], current[ERASURES_TABLE],
+            pd.Timestamp(pull.read_until).to_pydatetime())
+    arrow = {t: pa.Table.from_pandas(f, schema=schemas[t], preserve_index=False)
+             for t, f in current.items()}
+    if con.name == "duckdb":
+        from pipelines.warehouse.store import replace_with_arrow
+
+        replace_with_arrow(con, arrow, state={state_key(pull.source): pull.read_until})
+    else:
+        portable.replace_tables(con, arrow)
+        portable.write_state(con, STATE_TABLE, {state_key(pull.source): pull.read_until})
+    rows = {t: a.num_rows for t, a in arrow.items()}
+    return CrmStored(upserts, erased, rows, pull.read_from, pull.read_until)
+
+
 def empty_crm_tables(con: BaseBackend) -> dict[str, int]:
     """Create the CRM tables that do not exist yet (no CRM configured: they stay empty, or keep
     what an earlier CRM left); their rows.
@@ -242,9 +302,7 @@ def empty_crm_tables(con: BaseBackend) -> dict[str, int]:
     if con.name != "duckdb":
         from pipelines.warehouse import portable
 
-        declared = {CRM_STREAMS[s].table: CRM_STREAMS[s].columns for s in STORED}
-        portable.ensure_tables(con, {t: _schema(c) for t, c in
-                                     {**declared, ERASURES_TABLE: ERASURE_COLUMNS}.items()})
+        portable.ensure_tables(con, _schemas())
         return {t: int(con.table(t).count().execute()) for t in TABLES}
     with transaction(con) as raw:
         ensure_crm_tables(raw)
