@@ -7,15 +7,9 @@ import dagster as dg
 from assets.resources import SettingsResource, WarehouseResource
 from pipelines.privacy import PseudonymKeyError
 from pipelines.sources.crm.file import CrmFileError
-from pipelines.sources.crm.pull import pull_crm
+from pipelines.sources.crm.pull import sync_crm
 from pipelines.sources.crm.sources import make_crm_source
-from pipelines.sources.crm.store import (
-    TABLES,
-    CrmStoreError,
-    crm_since,
-    empty_crm_tables,
-    store_crm_pull,
-)
+from pipelines.sources.crm.store import TABLES, CrmStoreError
 from pipelines.sources.crm.streams import CRM_STREAMS
 from pipelines.sources.retry import SourceError
 
@@ -32,21 +26,13 @@ DESCRIPTIONS = {CRM_STREAMS[s].table: CRM_STREAMS[s].description
 )
 def crm_tables(warehouse: WarehouseResource, settings: SettingsResource):
     config = settings.load()
-    con = warehouse.connect()
     kind = config.sources.crm.kind
     try:
-        source = make_crm_source(config)
-        if source is None:
-            rows = empty_crm_tables(con)
-            for table in TABLES:
-                yield dg.MaterializeResult(asset_key=table, metadata={
-                    "dagster/row_count": rows[table], "source": kind})
-            return
-        since = crm_since(con, kind)
-        stored = store_crm_pull(con, pull_crm(source, kind, since))
+        stored = sync_crm(warehouse.connect(), make_crm_source(config), kind)
     except (SourceError, CrmStoreError, CrmFileError, PseudonymKeyError) as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from None
-    window = {"read_from": stored.read_from or "everything", "read_until": stored.read_until}
+    window = {"read_from": stored.read_from or "everything", "read_until": stored.read_until
+              } if stored.read_until else {}
     for table, stream in zip(TABLES, CRM_STREAMS, strict=True):
         yield dg.MaterializeResult(asset_key=table, metadata={
             "dagster/row_count": stored.rows[table], "source": kind,

@@ -16,8 +16,15 @@ import datetime as dt
 from typing import Protocol
 
 import pandas as pd
+from ibis.backends import BaseBackend
 
-from pipelines.sources.crm.store import CrmPull
+from pipelines.sources.crm.store import (
+    CrmPull,
+    CrmStored,
+    crm_since,
+    empty_crm_tables,
+    store_crm_pull,
+)
 from pipelines.sources.crm.streams import CRM_STREAMS, CrmStream
 
 
@@ -36,3 +43,11 @@ def pull_crm(source: CrmSourceLike, kind: str, since: dt.datetime | None,
     froms = [f.attrs.get("read_from") for f in frames.values() if f.attrs.get("read_from")]
     until = min(untils, key=pd.Timestamp) if untils else pd.Timestamp.now(tz="UTC").isoformat()
     return CrmPull(kind, frames, until, min(froms, key=pd.Timestamp) if froms else None)
+
+
+def sync_crm(con: BaseBackend, source: CrmSourceLike | None, kind: str) -> CrmStored:
+    """One night's CRM work: pull every stream since the last pull of ``kind`` and store it;
+    no source (kind none): the CRM tables exist, empty or as an earlier CRM left them."""
+    if source is None:
+        return CrmStored(rows=empty_crm_tables(con))
+    return store_crm_pull(con, pull_crm(source, kind, crm_since(con, kind)))
