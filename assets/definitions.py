@@ -7,6 +7,7 @@ import dagster as dg
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
+from assets.crm import CRM_ASSETS
 from assets.dashboards import PAGE_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
@@ -45,6 +46,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,
         *CLV_ASSETS,
+        *CRM_ASSETS,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],

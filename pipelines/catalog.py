@@ -4,6 +4,8 @@ the pipeline's state (see :mod:`pipelines.warehouse.catalog`)."""
 
 from __future__ import annotations
 
+from pipelines.sources.crm.store import ERASURES_TABLE
+from pipelines.sources.crm.streams import CRM_STREAMS
 from pipelines.sources.exposures import GA4_STATS_TABLE, UNITS_TABLE
 from pipelines.sources.streams import (
     ADS_AD_GROUP_DAILY,
@@ -39,4 +41,11 @@ TABLES = (
     Table(GA4_STATS_TABLE, ("experiment_id", "arm", "metric_id"),
           kept="users per experiment arm from GA4 (aggregates)"),
     Table(STATE_TABLE, ("key",), kept="the rules the derived tables were built with"),
+    # issue 20: the CRM's current state (upserted each run; erasures applied as the CRM makes
+    # them, so no date cut-off: a contact leaves when it is erased in the CRM)
+    *(Table(CRM_STREAMS[s].table, CRM_STREAMS[s].key, kept="the CRM's current state, "
+            "erasures applied each run") for s in ("crm_contacts", "crm_deals",
+                                                   "crm_contact_deals")),
+    Table(ERASURES_TABLE, ("object_type", "record_key"),
+          kept="which CRM records were erased (pseudonymous keys, no personal data)"),
 )

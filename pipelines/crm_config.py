@@ -89,7 +89,10 @@ class DealPipeline(_Strict):
 class CrmSource(_Strict):
     """The CRM: none, the demo's, or a HubSpot portal through a private app's token."""
 
-    kind: Literal["none", "demo", "hubspot"] = "none"
+    kind: Literal["none", "demo", "hubspot", "file"] = "none"
+    # kind file: the folder holding the export (contacts, deals, contact_deals and optionally
+    # archived, each .csv or .parquet; see pipelines/sources/crm/file.py), beside the config
+    path: Path | None = None
     # The private app's access token: in this environment variable, or in this file (the file
     # wins when both are set). Never written in this configuration.
     access_token_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = (
@@ -125,6 +128,9 @@ class CrmSource(_Strict):
         if (self.utm_campaign_property or "").lower() in PERSONAL_PROPERTIES:
             problems.append(f"utm_campaign_property: {self.utm_campaign_property} holds "
                             "personal data and is never read")
+        if self.kind == "file" and self.path is None:
+            problems.append("path: name the folder holding the CRM export (contacts.csv, "
+                            "deals.csv, contact_deals.csv)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
