@@ -7,6 +7,7 @@ import dagster as dg
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
+from assets.crm import CRM_ASSETS, CRM_CHECKS
 from assets.dashboards import PAGE_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
@@ -38,6 +39,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         raw_assets("google_ads", partitions),
         raw_assets("ga4", partitions),
         raw_assets("meta_ads", partitions),
+        *CRM_ASSETS,
         *model_assets(partitions),
         kpi_tables,
         lag_tables,
@@ -48,7 +50,7 @@ def build_definitions(config: Config, resources: dict | None = None,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],
-        asset_checks=CHECKS,
+        asset_checks=[*CHECKS, *CRM_CHECKS],
         jobs=[job, report_job],
         schedules=[nightly_schedule(job, config.reporting.time_zone),
                    weekly_report_schedule(report_job, config.reporting.time_zone)],

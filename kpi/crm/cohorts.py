@@ -91,7 +91,7 @@ def curve_from_deals(deals: pd.DataFrame, as_of: dt.date) -> DelayCurve:
 
 def _week(dates: pd.Series) -> pd.Series:
     day = pd.to_datetime(dates)
-    return (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date
+    return (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date
 
 
 def cohorts(facts: pd.DataFrame, deals: pd.DataFrame, cost: pd.DataFrame,
