@@ -89,6 +89,24 @@ def curve_from_deals(deals: pd.DataFrame, as_of: dt.date) -> DelayCurve:
     return delay_curve(won_days.tolist(), open_days.tolist())
 
 
+def curve_to_step(matches: pd.DataFrame, column: str, as_of: dt.date) -> DelayCurve:
+    """:func:`delay_curve` of the days from each contact's lead date to ``column`` (e.g. the
+    date it became an SQL); contacts without one are censored at their age."""
+    lead = pd.to_datetime(matches["lead_date"])
+    reached = pd.to_datetime(matches[column])
+    events = (reached - lead).dt.days.dropna()
+    waiting = (pd.Timestamp(as_of) - lead[reached.isna()]).dt.days
+    return delay_curve(events.tolist(), waiting[waiting >= 0].tolist())
+
+
+def curve_frame(curve: DelayCurve, measure: str) -> pd.DataFrame:
+    """A curve as ``crm_delay_curve`` rows."""
+    return pd.DataFrame({"measure": measure, "age_days": list(curve.days),
+                         "closed_share": list(curve.closed), "events": curve.won,
+                         "censored": curve.censored},
+                        columns=["measure", "age_days", "closed_share", "events", "censored"])
+
+
 def _week(dates: pd.Series) -> pd.Series:
     day = pd.to_datetime(dates)
     return (day - pd.to_timedelta(day.dt.day_of_week, unit="D")).dt.date

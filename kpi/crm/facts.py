@@ -44,6 +44,15 @@ def reached(contacts: pd.DataFrame, step: str) -> pd.Series:
     return (dated | at_step).astype(bool)
 
 
+def step_dates(contacts: pd.DataFrame, step: str, time_zone: str) -> pd.Series:
+    """The date each contact first reached ``step`` or a later one (reporting time zone),
+    None where no such date is known."""
+    later = FUNNEL[FUNNEL.index(step):]
+    stamps = pd.concat([pd.to_datetime(contacts[f"{s}_at"], utc=True) for s in later], axis=1)
+    first = stamps.min(axis=1)
+    return first.dt.tz_convert(time_zone).dt.date.where(first.notna(), None)
+
+
 def deal_rows(deals: pd.DataFrame, pairs: pd.DataFrame, matches: pd.DataFrame,
               rate: Callable[[str], float], time_zone: str) -> pd.DataFrame:
     """One row per deal with an outcome (:data:`DEAL_COLUMNS`): its primary contact's lead date

@@ -7,7 +7,9 @@ so only the lead dates whose facts changed reach the model and the roll-ups.
 - ``crm_daily_log``: per lead date, when its facts last changed (the model's inputs log).
 - ``crm_match_rates``: contacts per match level (:mod:`kpi.crm.match`).
 - ``crm_cohorts``: lead week x campaign / channel / total, with maturity (:mod:`kpi.crm.cohorts`).
-- ``crm_delay_curve``: the share of eventual wins closed by each lead -> won delay.
+- ``crm_delay_curve``: per measure (``crm_won_deals``: lead -> won, ``crm_sqls``: lead -> SQL),
+  the share of the eventual outcomes reached by each delay (``age_days``, ``closed_share``,
+  ``events``, ``censored``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ import pandas as pd
 from ibis.backends import BaseBackend
 
 from kpi.crm import cohorts as crm_cohorts
-from kpi.crm.facts import FACT_COLUMNS, changed_dates, daily_facts, deal_rows, facts_log
+from kpi.crm.facts import (
+    FACT_COLUMNS,
+    changed_dates,
+    daily_facts,
+    deal_rows,
+    facts_log,
+    step_dates,
+)
 from kpi.crm.match import SourceChannels, match_contacts, match_rates
 from kpi.model_crm import CRM_LOG_TABLE, CRM_TABLE
 
@@ -65,6 +74,7 @@ def funnel(contacts: pd.DataFrame, deals: pd.DataFrame, pairs: pd.DataFrame,
     """Match, count and diff (see the module docstring); ``stored`` / ``stored_log`` are last
     night's ``crm_daily`` / ``crm_daily_log`` (None on the first night)."""
     matches = match_contacts(contacts, campaigns, rules.channels, rules.time_zone)
+    matches["sql_date"] = step_dates(contacts, "sql", rules.time_zone).to_numpy()
     deal_frame = deal_rows(deals, pairs, matches, rules.rate, rules.time_zone)
     facts = daily_facts(contacts.reset_index(drop=True), matches, deal_frame)
     facts["date"] = pd.to_datetime(facts["date"]).dt.date
@@ -84,11 +94,12 @@ def cohort_tables(result: Funnel, cost: pd.DataFrame, channels: Mapping[str, str
                   as_of: dt.date, other: str) -> dict[str, pd.DataFrame]:
     """``crm_cohorts`` and ``crm_delay_curve`` from a :class:`Funnel` and the model's cost."""
     curve = crm_cohorts.curve_from_deals(result.deals, as_of)
+    sql = crm_cohorts.curve_to_step(result.matches, "sql_date", as_of)
     every = {**channels, **result.facts.dropna(subset=["channel"]).set_index(
         "campaign_key")["channel"].to_dict()}
     table = crm_cohorts.cohorts(result.facts, result.deals, cost, every, curve, as_of, other)
-    points = pd.DataFrame({"age_days": list(curve.days), "closed_share": list(curve.closed),
-                           "won_deals": curve.won, "open_deals": curve.censored})
+    points = pd.concat([crm_cohorts.curve_frame(c, m) for c, m in
+                        ((curve, "crm_won_deals"), (sql, "crm_sqls"))], ignore_index=True)
     return {COHORTS_TABLE: table, CURVE_TABLE: points}
 
 
@@ -137,3 +148,25 @@ def model_cost(con: BaseBackend, model_table: str, dims_table: str
                        .aggregate(cost=facts.cost.sum()))
     dims = con.execute(con.table(dims_table).select("campaign_key", "channel"))
     return cost, dict(zip(dims["campaign_key"], dims["channel"], strict=True))
+
+
+def mature_after(curves: pd.DataFrame | None, share: float) -> dict[str, int]:
+    """Per CRM measure, the days after which ``share`` of its outcomes are in (the won
+    revenue follows the won deals), from ``crm_delay_curve``; empty without one.
+
+    >>> c = pd.DataFrame({"measure": ["crm_won_deals"] * 2 + ["crm_sqls"],
+    ...                   "age_days": [20, 45, 3], "closed_share": [0.5, 1.0, 1.0]})
+    >>> mature_after(c, 0.9)
+    {'crm_won_deals': 45, 'crm_won_revenue': 45, 'crm_sqls': 3}
+    """
+    out: dict[str, int] = {}
+    if curves is None or curves.empty or "measure" not in curves:
+        return out
+    for measure, rows in curves.groupby("measure", sort=False):
+        rows = rows.sort_values("age_days")
+        reached = rows[rows["closed_share"] >= share - 1e-12]
+        days = int(reached["age_days"].iloc[0] if not reached.empty else rows["age_days"].max())
+        out[str(measure)] = days
+        if measure == "crm_won_deals":
+            out["crm_won_revenue"] = days
+    return out
