@@ -133,7 +133,7 @@ def cohorts(facts: pd.DataFrame, deals: pd.DataFrame, cost: pd.DataFrame,
     parts = []
     for level, dims in (("campaign", ["campaign_key"]), ("channel", ["channel"]), ("total", [])):
         keys = ["lead_week", *dims]
-        ff, cc, dd = (x.assign(channel=x["campaign_key"].map(channels).fillna(other))
+        ff, cc, dd = (x.assign(channel=[channels.get(k) or other for k in x["campaign_key"]])
                       for x in (f, c, d))
         sums = ff.groupby(keys)[[*FACT_COLUMNS, "_weighted", "_paid_won"]].sum()
         sums = sums.join(cc.groupby(keys)["cost"].sum(), how="left")
@@ -142,7 +142,8 @@ def cohorts(facts: pd.DataFrame, deals: pd.DataFrame, cost: pd.DataFrame,
         sums["level"] = level
         parts.append(sums)
     out = pd.concat(parts, ignore_index=True)
-    out["cost"] = out["cost"].fillna(0.0)
+    out["cost"] = pd.to_numeric(out["cost"], errors="coerce").fillna(0.0).astype(float)
+    out["_paid_won"] = out["_paid_won"].astype(float)
     out["maturity"] = (out["_weighted"] / out["crm_leads"]).where(out["crm_leads"] > 0)
     out["mature"] = out["maturity"].fillna(0.0) >= mature
     so_far = (out["cost"] / out["_paid_won"]).where(out["_paid_won"] > 0)

@@ -79,3 +79,11 @@ def test_cost_per_won_deal_is_paid_only_at_channel_level():
                     curve_from_deals(deals, as_of), as_of)
     week = table[(table["level"] == "channel") & table["mature"]].iloc[0]
     assert week["crm_won_deals"] == 7 and week["cost_per_won_deal"] == 350.0
+
+
+def test_cohorts_without_any_cost_row_still_build():
+    facts, deals, _, as_of = planted(weeks=8)
+    nothing = pd.DataFrame(columns=["date", "campaign_key", "cost"])  # no model yet: object dtype
+    table = cohorts(facts, deals, nothing, {}, curve_from_deals(deals, as_of), as_of)
+    assert table["cost"].eq(0.0).all() and table["channel"].dropna().eq("Other").all()
+    assert table.loc[~table["mature"], "cost_per_won_deal"].isna().all()
