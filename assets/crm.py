@@ -9,6 +9,7 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 
+from assets.model import RAW_KEYS
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
@@ -23,6 +24,9 @@ from pipelines.warehouse.store import replace_with_arrow
 
 # The CRM's raw tables (the CRM connector's asset keys): adjust here if they are renamed.
 RAW_CRM_KEYS = [dg.AssetKey(name) for name in crm.RAW_TABLES]
+# The funnel also reads the ad platforms' campaign IDs and names, and the last day pulled: it
+# runs after tonight's pulls, so tonight's lead dates reach the model tonight.
+FUNNEL_DEPS = [*RAW_CRM_KEYS, *RAW_KEYS]
 NOTHING = pa.schema([("note", pa.string())])
 
 
@@ -69,14 +73,14 @@ def night_funnel(con, config: Config, now: dt.datetime) -> crm.Funnel | None:
 @dg.multi_asset(
     name="crm_funnel",
     specs=[
-        dg.AssetSpec(CRM_TABLE, group_name="crm", deps=RAW_CRM_KEYS, kinds={"duckdb", "pandas"},
+        dg.AssetSpec(CRM_TABLE, group_name="crm", deps=FUNNEL_DEPS, kinds={"duckdb", "pandas"},
                      description="CRM facts by lead date and matched campaign (leads, MQL, SQL, "
                      "opportunities, won deals and revenue, open pipeline), stacked into "
                      "campaign_daily."),
-        dg.AssetSpec(CRM_LOG_TABLE, group_name="crm", deps=RAW_CRM_KEYS, kinds={"duckdb"},
+        dg.AssetSpec(CRM_LOG_TABLE, group_name="crm", deps=FUNNEL_DEPS, kinds={"duckdb"},
                      description="Per lead date, when its CRM facts last changed: the model "
                      "rebuilds those dates (and the roll-ups their periods)."),
-        dg.AssetSpec(crm.MATCH_RATES_TABLE, group_name="crm", deps=RAW_CRM_KEYS,
+        dg.AssetSpec(crm.MATCH_RATES_TABLE, group_name="crm", deps=FUNNEL_DEPS,
                      kinds={"duckdb"},
                      description="Contacts per match level: campaign ID, campaign name, click "
                      "id (not resolvable yet), source only, unmatched."),
