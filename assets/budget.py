@@ -22,6 +22,7 @@ from kpi.budget.catalog import (
 )
 from kpi.budget.plan import PlanError, load_costs, load_plan
 from kpi.budget.reads import EmptyModelError
+from kpi.crm.tables import CURVE_TABLE as CRM_CURVE_TABLE
 from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
 from pipelines.config import Config
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
@@ -92,7 +93,8 @@ def budget_pacing_tables(warehouse: WarehouseResource, settings: SettingsResourc
                      description="What if a channel's daily spend moves by +/- the configured "
                      "share: expected conversions and revenue from its curve."),
         dg.AssetSpec(RECOMMENDATIONS_TABLE, group_name="budget",
-                     deps=[*MODEL_DEPS, ADS_CAMPAIGN_DAILY.table, LAG_CURVES_TABLE],
+                     deps=[*MODEL_DEPS, ADS_CAMPAIGN_DAILY.table, LAG_CURVES_TABLE,
+                           CRM_CURVE_TABLE],
                      kinds={"duckdb", "scipy"},
                      description="Pause / scale / reallocate, with the numbers behind each and "
                      "a sentence in nl, fr and en."),
@@ -126,13 +128,15 @@ def recommendation_frames(con, config: Config) -> budget.RecommendationTables:
     rules = config.recommendations
     last, days = reads.window_days(con, rules)
     paid = not budget.paid_days(days).empty
+    crm = config.sources.crm.kind != "none" and reads.crm_connected(con)
     return budget.recommendation_tables(
         days, last, stored=reads.stored_curves(con),
         budgets=reads.budgets(con, days["date"].min().date(), model_rules(config)) if paid
         else None,
         rules=budget.curve_rules(rules, config.reporting.currency,
                                  read_state(con, RULES_STATE)),
-        targets=target_rows(config), settings=rules, currency=config.reporting.currency)
+        targets=target_rows(config), settings=rules, currency=config.reporting.currency,
+        crm=crm, mature_after=reads.crm_maturity(con, rules) if crm else None)
 
 
 BUDGET_ASSETS = [budget_pacing_tables, recommendation_tables]

@@ -28,6 +28,7 @@ from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
 from kpi.clv import catalog as clv
+from kpi.crm import tables as crm_tables
 from kpi.language import LANGUAGES
 from pipelines.sources.factory import experiments_as_of, lookback_days
 from pipelines.warehouse.freshness import last_extracted, latest_pulled, provisional_since
@@ -290,7 +291,8 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                           finished_runs(context.instance, context.run.run_id),
                           as_of=as_of, provisional_since=windows,
                           time_zone=config.reporting.time_zone,
-                          skipped=count_skipped(con, NULL_REASONS), warnings=warned)
+                          skipped=count_skipped(con, NULL_REASONS), warnings=warned,
+                          crm=crm_tables.stored(con, crm_tables.MATCH_RATES_TABLE))
     return _page_result(path)
 
 

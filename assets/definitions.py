@@ -8,6 +8,7 @@ from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
 from assets.crm import CRM_ASSETS
+from assets.crm_funnel import FUNNEL_ASSETS, FUNNEL_CHECKS
 from assets.dashboards import PAGE_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
@@ -39,6 +40,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         raw_assets("google_ads", partitions),
         raw_assets("ga4", partitions),
         raw_assets("meta_ads", partitions),
+        *CRM_ASSETS,
         *model_assets(partitions),
         kpi_tables,
         lag_tables,
@@ -46,11 +48,11 @@ def build_definitions(config: Config, resources: dict | None = None,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,
         *CLV_ASSETS,
-        *CRM_ASSETS,
+        *FUNNEL_ASSETS,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],
-        asset_checks=CHECKS,
+        asset_checks=[*CHECKS, *FUNNEL_CHECKS],
         jobs=[job, report_job],
         schedules=[nightly_schedule(job, config.reporting.time_zone),
                    weekly_report_schedule(report_job, config.reporting.time_zone)],

@@ -6,17 +6,17 @@ from assets.partitions import partition_dates, pull_window
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
 from kpi import model
+from kpi.model_crm import CRM_TABLE
 from pipelines.sources.base import Window
 from pipelines.sources.factory import lookback_days
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.freshness import (
     MODEL_INPUTS_TABLE,
-    model_inputs,
+    input_logs,
     rebuild_windows,
     unmodelled_dates,
 )
 from pipelines.warehouse.store import (
-    EXTRACTS_TABLE,
     read_state,
     replace_tables,
     replace_window,
@@ -24,6 +24,8 @@ from pipelines.warehouse.store import (
 
 RULES_STATE = f"{model.MODEL_TABLE}.rules"
 RAW_KEYS = [dg.AssetKey(s.table) for s in STREAMS.values()]
+# The CRM's facts by lead date (assets.crm_funnel), stacked into the model with a CRM.
+MODEL_DEPS = [*RAW_KEYS, dg.AssetKey(CRM_TABLE)]
 MODELLED = tuple(dict.fromkeys(s.source for s in STREAMS.values()))  # platforms the model reads
 
 
@@ -39,6 +41,11 @@ def raw_tables(con):
     return {name: con.table(stream.table) for name, stream in STREAMS.items()}
 
 
+def crm_table(con):
+    """The CRM's facts by lead date (``crm_daily``), or None without a CRM."""
+    return con.table(CRM_TABLE) if CRM_TABLE in con.list_tables() else None
+
+
 def _other_shape(con, expr) -> bool:
     """Whether the stored model has other columns than ``expr`` (facts added or dropped)."""
     tables = con.list_tables()
@@ -50,7 +57,7 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
     @dg.asset(
         name=model.MODEL_TABLE,
         group_name="model",
-        deps=RAW_KEYS,
+        deps=MODEL_DEPS,
         partitions_def=partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         kinds={"duckdb", "ibis"},
@@ -74,16 +81,16 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
             context.log.info("model rules changed: rebuilding the whole history")
         else:
             windows = rebuild_windows(window, unmodelled_dates(con))
-        raw = raw_tables(con)
-        log = con.table(EXTRACTS_TABLE)
+        raw, crm = raw_tables(con), crm_table(con)
+        log = input_logs(con)
         currencies = con.execute(model.currency_codes(raw))["currency_code"].tolist()
         rows = 0
         for part in windows:
-            expr = model.campaign_daily(raw, rules, currencies, part.start, part.end)
+            expr = model.campaign_daily(raw, rules, currencies, part.start, part.end, crm)
             if rebuilt_all and _other_shape(con, expr):
                 # Built by a version with other facts: replaced whole, never mixed with new rows.
                 replace_tables(con, {model.MODEL_TABLE: expr})
-            inputs = model_inputs(log.filter(log.date.between(part.start, part.end)))
+            inputs = log.filter(log.date.between(part.start, part.end))
             rows += replace_window(con, model.MODEL_TABLE, expr, part,
                                    state={RULES_STATE: rules.fingerprint()},
                                    companions={MODEL_INPUTS_TABLE: inputs})
@@ -101,7 +108,7 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
     @dg.multi_asset(
         name="campaign_dimensions",
         specs=[
-            dg.AssetSpec(model.CAMPAIGN_DIM, group_name="model", deps=RAW_KEYS,
+            dg.AssetSpec(model.CAMPAIGN_DIM, group_name="model", deps=MODEL_DEPS,
                          kinds={"duckdb", "ibis"},
                          description="One row per campaign: platform, channel, latest name."),
             dg.AssetSpec(model.AD_GROUP_DIM, group_name="model", deps=RAW_KEYS,
@@ -113,7 +120,7 @@ def model_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinitio
         config = settings.load()
         con = warehouse.connect()
         raw = raw_tables(con)
-        campaigns = model.campaign_dimension(raw, model_rules(config))
+        campaigns = model.campaign_dimension(raw, model_rules(config), crm_table(con))
         counts = replace_tables(con, {
             model.CAMPAIGN_DIM: campaigns,
             model.AD_GROUP_DIM: model.ad_group_dimension(raw, campaigns),

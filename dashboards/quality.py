@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.page import chart_layout, plotly_text, render_template, write_page
+from dashboards.quality_crm import CrmMatches, crm_matches
 from dashboards.quality_log import (
     CHECK_ORDER,
     FLAGS,
@@ -194,6 +195,7 @@ class QualityView:
     skipped: tuple[SkippedRow, ...] | None  # None: not counted by this run
     warnings: tuple[WarningRow, ...]
     foot: tuple[str, ...]
+    crm: CrmMatches | None = None  # None: no CRM connected, no block
 
 
 # -- from the facts to words ----------------------------------------------------------------------
@@ -403,7 +405,7 @@ def quality_view(log: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                  provisional_since: Mapping[str, dt.date | None], zone: ZoneInfo,
                  time_zone: str, calendar_height: int | None, generated_at: dt.datetime | None,
                  skipped: pd.DataFrame | None, warnings: Sequence[Mapping[str, Any]],
-                 ) -> QualityView:
+                 crm: pd.DataFrame | None = None) -> QualityView:
     """The page in words (see :class:`QualityView`); ``account`` is named in the page's own
     line when given (a page without the site header)."""
     meta = [_t("q_account", lang).format(account=account)] if account else []
@@ -426,7 +428,7 @@ def quality_view(log: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
         flags=flag_rows(log, lang), checks=check_rows(checks, lang),
         check_summary=check_summary(states, lang),
         skipped=None if skipped is None else skipped_rows(skipped, lang),
-        warnings=warning_rows(warnings, lang), foot=tuple(foot))
+        warnings=warning_rows(warnings, lang), foot=tuple(foot), crm=crm_matches(crm, lang))
 
 
 def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
@@ -436,12 +438,13 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                    generated_at: dt.datetime | None = None,
                    skipped: pd.DataFrame | None = None,
                    warnings: Sequence[Mapping[str, Any]] = (),
-                   header: Header | None = None) -> str:
+                   header: Header | None = None, crm: pd.DataFrame | None = None) -> str:
     """The data-quality page as one HTML string (see the module docstring).
 
     ``skipped`` counts the values the run left null, per table, unit and reason
     (``pipelines.warehouse.skipped.count_skipped``); ``warnings`` are the run's warnings from
-    the numerics (step, category, message, count).
+    the numerics (step, category, message, count); ``crm`` the CRM's match rates
+    (``crm_match_rates``, :mod:`dashboards.quality_crm`), None without a CRM.
 
     ``as_of`` is the day the page describes (normally the run date: data is expected up to the
     day before); ``provisional_since`` maps a platform (``google_ads``, ``ga4``) to the first
@@ -458,7 +461,8 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
     view = quality_view(log, checks, runs, lang=lang, account=shown_account, as_of=as_of,
                         provisional_since=provisional_since, zone=zone, time_zone=time_zone,
                         calendar_height=None if fig is None else int(fig.layout.height),
-                        generated_at=generated_at, skipped=skipped, warnings=warnings)
+                        generated_at=generated_at, skipped=skipped, warnings=warnings,
+                        crm=crm)
     if header is not None:
         header = replace(header, period=_t("q_as_of", lang).format(day=format_date(as_of, lang)))
     title = f"{_t('q_title', lang)}{' · ' + account if account else ''}"

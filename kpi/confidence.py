@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from scipy.stats import gamma
 
+RETURN_KPIS = ("roas", "revenue_roas")  # revenue ÷ cost (bounds from a count × its mean value)
+
 
 def poisson_bounds(count: float, confidence: float = 0.95) -> tuple[float, float]:
     """One-sided exact (Garwood) bounds on a Poisson mean after observing ``count``.
@@ -50,7 +52,7 @@ def estimate(kpi: str, cost: float, volume: float, revenue: float = 0.0,
     """The KPI and its bounds: cost-per KPIs from the count; ROAS from the purchase count times
     the average order value (``fallback_aov``, e.g. the account's, when there are none)."""
     mu_low, mu_high = poisson_bounds(volume, confidence)
-    if kpi != "roas":
+    if kpi not in RETURN_KPIS:
         return KpiEstimate(kpi, cost / volume if volume > 0 else None,
                            cost / mu_high, cost / mu_low if mu_low > 0 else math.inf,
                            confidence, cost, volume, revenue, None)
@@ -65,13 +67,13 @@ def estimate(kpi: str, cost: float, volume: float, revenue: float = 0.0,
 def worse_than_target(est: KpiEstimate, target: float, margin: float = 0.0) -> bool:
     """True when the KPI misses ``target`` by more than ``margin`` (0.2 = 20 %) with
     confidence."""
-    if est.kpi == "roas":
+    if est.kpi in RETURN_KPIS:
         return est.upper is not None and est.upper < target / (1 + margin)
     return est.lower is not None and est.lower > target * (1 + margin)
 
 
 def better_than_target(est: KpiEstimate, target: float) -> bool:
     """True when the KPI beats ``target`` with confidence."""
-    if est.kpi == "roas":
+    if est.kpi in RETURN_KPIS:
         return est.lower is not None and est.lower > target
     return est.upper is not None and est.upper < target

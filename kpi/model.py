@@ -50,6 +50,7 @@ from kpi.model_base import (
     with_paid_facts,
     zero_facts,
 )
+from kpi.model_crm import crm_campaigns, crm_facts
 from kpi.model_meta import meta_ad_sets, meta_campaigns, meta_facts
 
 __all__ = [
@@ -188,11 +189,12 @@ def platform_ids(raw: Mapping[str, ir.Table]) -> tuple[ir.Table, ir.Table]:
 
 
 def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: Sequence[str],
-                   start: object, end: object) -> ir.Table:
+                   start: object, end: object, crm: ir.Table | None = None) -> ir.Table:
     """The model rows for dates in [start, end]: one row per date x campaign key x ad group key.
 
     ``raw`` maps stream names to their raw tables; ``currencies`` are the currency codes present
-    (each must be the reporting currency or have an FX rate, else ``ValueError``).
+    (each must be the reporting currency or have an FX rate, else ``ValueError``); ``crm``, the
+    CRM's facts by lead date (``crm_daily``, :mod:`kpi.model_crm`), when a CRM is connected.
     """
     for code in currencies:
         rules.rate(code)
@@ -201,13 +203,16 @@ def campaign_daily(raw: Mapping[str, ir.Table], rules: ModelRules, currencies: S
         return t.filter(t.date.between(start, end))
 
     ads_ids, meta_ids = platform_ids(raw)
-    stacked = ibis.union(
+    parts = [
         ads_facts(window(raw["ads_campaign_daily"]), window(raw["ads_ad_group_daily"]),
                   window(raw["ads_conversion_action_daily"]), rules, currencies),
         meta_facts(window(raw["meta_adset_daily"]), rules, currencies),
         ga4_facts(window(raw["ga4_sessions_daily"]), window(raw["ga4_key_events_daily"]),
                   ads_ids, rules, currencies, meta_ids),
-    )
+    ]
+    if crm is not None:
+        parts.append(crm_facts(window(crm)))
+    stacked = ibis.union(*parts)
     grouped = stacked.group_by(["date", "campaign_key", "ad_group_key"]).aggregate(
         **{f: exact_sum(stacked[f]) for f in SOURCE_FACTS}
     )
@@ -226,8 +231,10 @@ def channel_of_ga4(source: ir.StringValue, medium: ir.StringValue,
     return ibis.cases(*cases, else_=ibis.literal(rules.other_channel))
 
 
-def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules) -> ir.Table:
-    """One row per campaign key: platform, channel, latest name, first and last date seen."""
+def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules,
+                       crm: ir.Table | None = None) -> ir.Table:
+    """One row per campaign key: platform, channel, latest name, first and last date seen
+    (``crm``: the CRM's own keys too, :func:`kpi.model_crm.crm_campaigns`)."""
     c = raw["ads_campaign_daily"]
     ads_channel = ibis.cases(
         *[(c.channel_type == t, ibis.literal(ch)) for t, ch in rules.ads_channel_types.items()],
@@ -251,7 +258,10 @@ def campaign_dimension(raw: Mapping[str, ir.Table], rules: ModelRules) -> ir.Tab
         campaign_id=s.session_campaign_id, campaign_name=s.session_campaign_name,
         source=s.session_source, medium=s.session_medium, date=s.date,
     )
-    every = ibis.union(ads, meta_campaigns(raw["meta_adset_daily"], rules), ga4)
+    parts = [ads, meta_campaigns(raw["meta_adset_daily"], rules), ga4]
+    if crm is not None:
+        parts.append(crm_campaigns(crm))
+    every = ibis.union(*parts)
     newest = ibis.window(group_by="campaign_key", order_by=ibis.desc("date"))
     ranked = every.mutate(_rank=ibis.row_number().over(newest),
                           first_date=every.date.min().over(group_by="campaign_key"),

@@ -31,6 +31,8 @@ True
 (True, False)
 >>> KPIS["cpl"].label("fr"), MEASURES["cost"].description("en")
 ('Coût par lead (CPL)', 'Media cost in the reporting currency.')
+>>> KPIS["cost_per_won_deal"].denominator, MEASURES["paid_crm_won_deals"].paid_of
+('paid_crm_won_deals', 'crm_won_deals')
 >>> KPIS["platform_claim_ratio"].compute(140.0, 100.0), KPIS["platform_claim_ratio"].levels
 (1.4, ('total', 'channel', 'campaign'))
 
@@ -118,6 +120,13 @@ class Kpi:
         return value > reference if self.direction == "higher" else value < reference
 
 
+CRM_MEASURES: tuple[tuple[str, Unit], ...] = (
+    ("crm_leads", "count"), ("crm_mqls", "count"), ("crm_sqls", "count"),
+    ("crm_opportunities", "count"), ("crm_won_deals", "count"), ("crm_won_revenue", "currency"),
+    ("crm_pipeline_value", "currency"))
+CRM_PAID: tuple[str, ...] = ("crm_mqls", "crm_sqls", "crm_won_deals", "crm_won_revenue")
+
+
 def _m(id: str, unit: Unit, nl: str, fr: str, en: str, dnl: str, dfr: str, den: str,
        direction: Direction | None = "higher") -> Measure:
     return Measure(id, unit, Labels(nl, fr, en), Labels(dnl, dfr, den), direction)
@@ -144,6 +153,11 @@ MEASURES: dict[str, Measure] = {
         Measure("platform_revenue", "currency", None, levels=CAMPAIGN_LEVELS),
         Measure("ga4_conversions", "count", levels=CAMPAIGN_LEVELS),
         Measure("ga4_revenue", "currency", levels=CAMPAIGN_LEVELS),
+        # The CRM's funnel by LEAD date and matched campaign (kpi.crm): a deal won today counts
+        # in the lead's day. Paid twins keep the contacts matched to a paid campaign.
+        *(Measure(m, unit) for m, unit in CRM_MEASURES),
+        *(Measure(f"paid_{m}", unit, paid_of=m, levels=ACCOUNT_LEVELS)
+          for m, unit in CRM_MEASURES if m in CRM_PAID),
     )
 }
 
@@ -172,6 +186,14 @@ KPIS: dict[str, Kpi] = {
         Kpi("roas_platform", "platform_revenue", "cost", "multiple", "higher",
             levels=CAMPAIGN_LEVELS),
         Kpi("roas_ga4", "ga4_revenue", "cost", "multiple", "higher", levels=CAMPAIGN_LEVELS),
+        # Lead to revenue (CRM): judged cost-per KPIs divide paid cost by paid campaigns' CRM
+        # outcomes; the rates are of every lead the CRM holds.
+        Kpi("cost_per_mql", "cost", "paid_crm_mqls", "currency", "lower"),
+        Kpi("cost_per_sql", "cost", "paid_crm_sqls", "currency", "lower"),
+        Kpi("cost_per_won_deal", "cost", "paid_crm_won_deals", "currency", "lower"),
+        Kpi("lead_to_sql_rate", "crm_sqls", "crm_leads", "percent", "higher"),
+        Kpi("lead_to_won_rate", "crm_won_deals", "crm_leads", "percent", "higher"),
+        Kpi("revenue_roas", "paid_crm_won_revenue", "cost", "multiple", "higher"),
     )
 }
 

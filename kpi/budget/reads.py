@@ -14,11 +14,14 @@ from kpi import model
 from kpi.budget.catalog import STORE_TABLE
 from kpi.budget.recommend_window import RecommendationWindow
 from kpi.budget.settings import RecommendationSettings
+from kpi.crm import tables as crm_tables
 from kpi.lag import days_to_complete
+from kpi.model_crm import CRM_TABLE
 from kpi.nowcast_tables import CURVES_TABLE as LAG_CURVES_TABLE
 from pipelines.sources.streams import ADS_CAMPAIGN_DAILY
 
 MEASURES = ("cost", "clicks", "leads", "purchases", "conversions", "revenue")
+CRM_MEASURES = ("crm_sqls", "crm_won_deals", "crm_won_revenue")  # lead goals (with a CRM)
 
 
 class EmptyModelError(ValueError):
@@ -34,8 +37,9 @@ def campaign_days(con: BaseBackend, first: dt.date | None = None,
         facts = facts.filter(facts.date >= first)
     if last is not None:
         facts = facts.filter(facts.date <= last)
+    measures = [*MEASURES, *(m for m in CRM_MEASURES if m in facts.columns)]
     daily = facts.group_by(["date", "campaign_key"]).aggregate(
-        **{m: facts[m].sum() for m in MEASURES})
+        **{m: facts[m].sum() for m in measures})
     joined = daily.join(dims.select("campaign_key", "channel", "campaign_name"), "campaign_key")
     frame = con.execute(joined.order_by(["campaign_key", "date"]))
     frame["date"] = pd.to_datetime(frame["date"])
@@ -85,6 +89,18 @@ def budgets(con: BaseBackend, first: dt.date, rules: model.ModelRules) -> pd.Dat
     rates = {code: rules.rate(code) for code in rows["currency"].unique()}
     rows["budget"] = rows["budget"] * rows["currency"].map(rates)
     return rows.drop(columns="currency")
+
+
+def crm_connected(con: BaseBackend) -> bool:
+    """Whether the CRM's facts are in the warehouse (lead goals can then be judged)."""
+    return crm_tables.has_crm(con) and CRM_TABLE in con.list_tables()
+
+
+def crm_maturity(con: BaseBackend, settings: RecommendationSettings) -> dict[str, int]:
+    """Per CRM measure, the days after which ``min_completeness`` of its outcomes are in
+    (:func:`kpi.crm.tables.mature_after`); empty before the first cohort tables."""
+    curves = crm_tables.stored(con, crm_tables.CURVE_TABLE)
+    return crm_tables.mature_after(curves, settings.min_completeness)
 
 
 def stored_curves(con: BaseBackend) -> pd.DataFrame | None:

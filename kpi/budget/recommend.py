@@ -62,6 +62,7 @@ from scipy.optimize import brentq
 from kpi.budget.allocate import Allocation, allocate
 from kpi.budget.response import ResponseFit, fit_response, reuse_fit
 from kpi.confidence import (
+    RETURN_KPIS,
     KpiEstimate,
     better_than_target,
     estimate,
@@ -76,9 +77,17 @@ from kpi.registry import KPIS, MEASURES
 _text = translator("recommend")
 
 Action = Literal["pause", "scale", "reallocate"]
-GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas")
+# Lead campaigns can be judged on what the CRM says their leads became (``lead_goal``).
+LEAD_GOALS: tuple[str, ...] = ("cpl", "cost_per_sql", "cost_per_won_deal", "revenue_roas")
+GOAL_KPIS: tuple[str, ...] = ("cpl", "cpa", "cpc", "roas", *LEAD_GOALS[1:])
+ROAS_KPIS: tuple[str, ...] = RETURN_KPIS  # return ÷ cost; the others are cost ÷ a count
 RESPONSE_OF: dict[str, str] = {"cpl": "leads", "cpa": "purchases", "cpc": "clicks",
-                               "roas": "revenue"}
+                               "roas": "revenue", "cost_per_sql": "crm_sqls",
+                               "cost_per_won_deal": "crm_won_deals",
+                               "revenue_roas": "crm_won_revenue"}
+# The Poisson count behind a ROAS's bounds (the others: their own measure).
+COUNT_OF: dict[str, str] = {"roas": "purchases", "revenue_roas": "crm_won_deals"}
+CRM_RESPONSES: tuple[str, ...] = ("crm_sqls", "crm_won_deals", "crm_won_revenue")
 TIMES = "×"
 
 
@@ -106,7 +115,12 @@ class Goal:
 
     @property
     def cost_per(self) -> bool:
-        return self.kpi != "roas"
+        return self.kpi not in ROAS_KPIS
+
+    @property
+    def count(self) -> str:
+        """The Poisson count behind the KPI's bounds (purchases or won deals for a ROAS)."""
+        return COUNT_OF.get(self.kpi, self.measure)
 
     @property
     def measure(self) -> str:
@@ -142,6 +156,10 @@ class Settings:
     min_effect_share: float = 0.02  # ... or below this share of the campaign's response a day
     recent_days: int = 14  # current spend = mean daily spend of the last days
     judge_days: int | None = None  # the KPI is judged on the last days only (None: all)
+    lead_goal: str = "cpl"  # what lead campaigns are judged on (LEAD_GOALS)
+    # Days after which a lead's CRM outcome is mature, per CRM measure (crm_sqls, ...): a
+    # campaign judged on one is judged, and its curve fitted, on lead dates at least that old.
+    mature_after: tuple[tuple[str, int], ...] = ()
     curve_grain: Literal["day", "week"] = "day"  # "week": fit on each ISO week's daily means
 
 
@@ -165,9 +183,23 @@ def resolve_target(targets: Sequence[TargetLike], kpi: str, campaign_key: str,
 
 def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
                 campaign_key: str, name: str | None = None,
-                channel: str | None = None) -> Goal | None:
-    """The first of :func:`goal_kpis` with a target; None when none has one."""
-    for kpi in goal_kpis(leads, purchases):
+                channel: str | None = None, lead_goal: str = "cpl") -> Goal | None:
+    """The first of :func:`goal_kpis` with a target; None when none has one. A lead campaign
+    is judged on ``lead_goal`` when it has a target, else on CPL.
+
+    >>> from kpi.rollup import TargetRow
+    >>> t = [TargetRow("cpl", 50.0), TargetRow("cost_per_won_deal", 900.0)]
+    >>> choose_goal(10, 0, t, "gads:1", lead_goal="cost_per_won_deal")
+    Goal(kpi='cost_per_won_deal', target=900.0)
+    >>> choose_goal(10, 0, t, "gads:1", lead_goal="cost_per_sql")
+    Goal(kpi='cpl', target=50.0)
+    """
+    if lead_goal not in LEAD_GOALS:
+        raise ValueError(f"lead_goal must be one of {', '.join(LEAD_GOALS)}, got {lead_goal!r}")
+    order = goal_kpis(leads, purchases)
+    if order == ("cpl",) and lead_goal != "cpl":
+        order = (lead_goal, "cpl")
+    for kpi in order:
         target = resolve_target(targets, kpi, campaign_key, name, channel)
         if target is not None and target > 0:
             return Goal(kpi, target)
@@ -176,11 +208,14 @@ def choose_goal(leads: float, purchases: float, targets: Sequence[TargetLike],
 
 def daily_sums(facts: pd.DataFrame) -> pd.DataFrame:
     """Facts summed per campaign and day (over ad groups), campaigns with cost only."""
-    needed = ["date", "campaign_key", "cost", *sorted(set(RESPONSE_OF.values()))]
+    needed = ["date", "campaign_key", "cost",
+              *sorted(set(RESPONSE_OF.values()) - set(CRM_RESPONSES))]
     missing = [c for c in needed if c not in facts.columns]
     if missing:
         raise ValueError(f"facts: missing column(s) {', '.join(missing)}")
     frame = facts.loc[:, needed].copy()
+    for column in CRM_RESPONSES:  # without a CRM: none
+        frame[column] = facts[column] if column in facts.columns else 0.0
     frame["date"] = pd.to_datetime(frame["date"])
     sums = frame.groupby(["campaign_key", "date"], sort=True).sum().reset_index()
     spenders = sums.groupby("campaign_key")["cost"].transform("sum") > 0
@@ -224,6 +259,7 @@ class Assessment:
     marginal_kpi: float | None  # e.g. the cost of the next lead, or the marginal ROAS
     budget_share: float | None  # share of days at budget (None without budget data)
     budget_limited: bool
+    mature_after: int = 0  # judged on lead dates at least this many days old (CRM goals)
 
     @property
     def headroom(self) -> bool | None:
@@ -250,26 +286,31 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
     goals, channels, names = goals or {}, channels or {}, names or {}
     share = (budget_limited_share(daily, budgets, settings.budget_limited_ratio)
              if budgets is not None else pd.Series(dtype=float))
-    purchases, revenue = daily["purchases"].sum(), daily["revenue"].sum()
-    account_aov = revenue / purchases if purchases > 0 else None
+    aov = {kpi: _ratio(daily[RESPONSE_OF[kpi]].sum(), daily[count].sum())
+           for kpi, count in COUNT_OF.items()}
+    mature_after = dict(settings.mature_after)
     out = []
     for key, days in daily.groupby("campaign_key", sort=True):
         key = str(key)
-        judged = days
-        if settings.judge_days is not None:
-            judged = days[days["date"] > days["date"].max()
-                          - pd.Timedelta(days=settings.judge_days)]
-        totals = judged[["cost", *RESPONSE_OF.values()]].sum()
+        totals = _judged(days, settings.judge_days)
         goal = goals.get(key) or choose_goal(totals["leads"], totals["purchases"], targets, key,
-                                             names.get(key), channels.get(key))
+                                             names.get(key), channels.get(key),
+                                             settings.lead_goal)
         if goal is None:
             continue
-        volume = totals["purchases"] if goal.kpi == "roas" else totals[goal.measure]
-        est = estimate(goal.kpi, float(totals["cost"]), float(volume), float(totals["revenue"]),
-                       settings.confidence, account_aov)
+        # A CRM outcome counts on its lead date: judge on (and fit to) mature lead dates only.
+        shift = mature_after.get(goal.measure, 0)
+        mature = days[days["date"] <= days["date"].max() - pd.Timedelta(days=shift)]
+        if mature.empty:
+            continue  # no lead date old enough to judge on yet
+        if shift:
+            totals = _judged(mature, settings.judge_days)
+        revenue = totals[RESPONSE_OF[goal.kpi]] if not goal.cost_per else totals["revenue"]
+        est = estimate(goal.kpi, float(totals["cost"]), float(totals[goal.count]),
+                       float(revenue), settings.confidence, aov.get(goal.kpi))
         fit = (curves or {}).get(key)
         if fit is None and curves is None:
-            points = _curve_points(days, goal.measure, settings.curve_grain)
+            points = _curve_points(mature, goal.measure, settings.curve_grain)
             recent = (settings.recent_days if settings.curve_grain == "day"
                       else max(1, settings.recent_days // 7))
             kept = (stored or {}).get((key, goal.measure))
@@ -283,14 +324,30 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
         marginal = (goal.as_kpi(fit.marginal_return) if reliable and fit is not None
                     and fit.marginal_return is not None else None)
         at_budget = float(share[key]) if key in share.index else None
-        active = int((judged["cost"] > 0).sum())
+        active = int(totals["_active"])
         out.append(Assessment(
             item=key, goal=goal, estimate=est, days=active,
             current_spend=float(days["cost"].tail(settings.recent_days).mean()), fit=fit,
             reliable_curve=reliable, marginal_kpi=marginal, budget_share=at_budget,
             budget_limited=bool(at_budget is not None and active >= settings.min_days
-                                and at_budget >= settings.budget_limited_share)))
+                                and at_budget >= settings.budget_limited_share),
+            mature_after=shift))
     return tuple(out)
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return float(numerator / denominator) if denominator > 0 else None
+
+
+def _judged(days: pd.DataFrame, judge_days: int | None) -> pd.Series:
+    """The sums of the last ``judge_days`` days of ``days`` (all: None), and ``_active``, the
+    days with cost among them."""
+    judged = days
+    if judge_days is not None and not days.empty:
+        judged = days[days["date"] > days["date"].max() - pd.Timedelta(days=judge_days)]
+    totals = judged[["cost", *dict.fromkeys(RESPONSE_OF.values())]].sum()
+    totals["_active"] = int((judged["cost"] > 0).sum())
+    return totals
 
 
 # --- sentences --------------------------------------------------------------------------------
@@ -316,6 +373,14 @@ def _quantity(value: float | None, measure: str, lang: str, currency: str) -> st
     text = _text("quantity.currency" if unit == "currency" else "quantity.count", lang)
     return text.format(value=format_value(value, unit, lang, currency),
                        measure=_inline(MEASURES[measure].label(lang)))
+
+
+def _matured(a: Assessment, lang: str, sentence: str) -> str:
+    """The sentence, and for a CRM goal judged on older leads, which ones."""
+    if not a.mature_after:
+        return sentence
+    return sentence + " " + _text("judged.mature", lang).format(
+        days=format_value(a.mature_after, "count", lang))
 
 
 def _sentences(render) -> Labels:
@@ -357,7 +422,7 @@ class Recommendation:
 def _kpi_parts(a: Assessment, lang: str, currency: str) -> dict[str, str]:
     unit = KPIS[a.goal.kpi].unit
     est = a.estimate
-    volume_measure = "purchases" if a.goal.kpi == "roas" else a.goal.measure
+    volume_measure = a.goal.count
     return {
         "kpi": _inline(KPIS[a.goal.kpi].label(lang)),
         "value": format_value(est.value, unit, lang, currency),
@@ -374,9 +439,9 @@ def _pause(a: Assessment, names: Mapping[str, str], currency: str) -> Recommenda
     key = "pause.cost" if goal.cost_per else "pause.roas"
     bound = est.lower if goal.cost_per else est.upper
     unit = KPIS[goal.kpi].unit
-    text = _sentences(lambda lang: _text(key, lang).format(
+    text = _sentences(lambda lang: _matured(a, lang, _text(key, lang).format(
         item=names.get(a.item, a.item), bound=format_value(bound, unit, lang, currency),
-        **_kpi_parts(a, lang, currency)))
+        **_kpi_parts(a, lang, currency))))
     return Recommendation("pause", a.item, text, key, goal.kpi, est.value, est.lower, est.upper,
                           goal.target, est.confidence, est.cost, est.volume, a.days,
                           measure=goal.measure, budget_limited=a.budget_limited,
@@ -447,9 +512,9 @@ def _scale(a: Assessment, names: Mapping[str, str], settings: Settings, currency
             plan = _text("plan.gain", lang).format(
                 amount=format_value(amount, "currency", lang, currency),
                 gain=_quantity(gain, goal.measure, lang, currency))
-        return _text(key, lang).format(
+        return _matured(a, lang, _text(key, lang).format(
             item=names.get(a.item, a.item), bound=format_value(bound, unit, lang, currency),
-            why=_text("and", lang).join(reasons), plan=plan, **parts)
+            why=_text("and", lang).join(reasons), plan=plan, **parts))
 
     return Recommendation("scale", a.item, _sentences(render), key, goal.kpi, est.value,
                           est.lower, est.upper, goal.target, est.confidence, est.cost,

@@ -67,3 +67,21 @@ class RecommendationSettings(_Strict):
     # the campaign's current response a day. Pauses are always shown.
     min_effect_value: float = Field(10.0, ge=0)
     min_effect_share: float = Field(0.02, ge=0, lt=1)
+    # What lead campaigns are judged on: cpl, or with a CRM connected what their leads became
+    # (cost_per_sql, cost_per_won_deal, revenue_roas), on lead dates old enough for that outcome
+    # to be min_completeness in (the CRM's own delay curves). Unset: cpl without a CRM,
+    # cost_per_sql with one (enough volume for a bound, and mature within days, not weeks).
+    lead_goal: Literal["cpl", "cost_per_sql", "cost_per_won_deal", "revenue_roas"] | None = None
+
+    def lead_goal_for(self, crm: bool) -> str:
+        """The lead goal in force with (``crm``) or without a CRM connected.
+
+        >>> default = RecommendationSettings()
+        >>> default.lead_goal_for(False), default.lead_goal_for(True)
+        ('cpl', 'cost_per_sql')
+        >>> RecommendationSettings(lead_goal="cost_per_won_deal").lead_goal_for(False)
+        'cpl'
+        """
+        if not crm:
+            return "cpl"
+        return self.lead_goal or "cost_per_sql"

@@ -108,18 +108,25 @@ class RecommendationTables:
         return table["action"].value_counts().to_dict() if not table.empty else {}
 
 
-def judging(settings: RecommendationSettings) -> Settings:
+def judging(settings: RecommendationSettings, crm: bool = False,
+            mature_after: Mapping[str, int] | None = None) -> Settings:
     """The judging rules :mod:`kpi.budget.recommend` takes, from the ``recommendations:``
-    settings.
+    settings; ``crm``: a CRM is connected (its outcomes mature after ``mature_after`` days per
+    measure, :func:`kpi.crm.tables.mature_after`).
 
     >>> judging(RecommendationSettings(judge_days=28)).judge_days
     28
+    >>> rules = judging(RecommendationSettings(lead_goal="cost_per_won_deal"), True,
+    ...                 {"crm_won_deals": 45})
+    >>> rules.lead_goal, rules.mature_after
+    ('cost_per_won_deal', (('crm_won_deals', 45),))
     """
     r = settings
     return Settings(confidence=r.confidence, pause_margin=r.pause_margin,
                     max_change=r.max_change, judge_days=r.judge_days,
                     curve_grain=r.curve_grain, min_effect_value=r.min_effect_value,
-                    min_effect_share=r.min_effect_share)
+                    min_effect_share=r.min_effect_share, lead_goal=r.lead_goal_for(crm),
+                    mature_after=tuple(sorted((mature_after or {}).items())) if crm else ())
 
 
 def curve_rules(settings: RecommendationSettings, currency: str, model: str | None) -> str:
@@ -146,12 +153,15 @@ def paid_days(days: pd.DataFrame) -> pd.DataFrame:
 def recommendation_tables(days: pd.DataFrame, last: dt.date, *, budgets: pd.DataFrame | None,
                           stored: pd.DataFrame | None, rules: str,
                           targets: Sequence[TargetRow], settings: RecommendationSettings,
-                          currency: str) -> RecommendationTables:
+                          currency: str, crm: bool = False,
+                          mature_after: Mapping[str, int] | None = None
+                          ) -> RecommendationTables:
     """Curves, scenarios, recommendations and the curve store from the campaign ``days`` of the
     window ending on ``last`` (:func:`kpi.budget.reads.window_days`), the campaigns' daily
     ``budgets`` (None when no campaign cost anything) and the ``stored`` curves. Curves stored
     this ISO week under the same ``rules`` (:func:`curve_rules`) are reused, read at tonight's
-    spend; the others are fitted (:mod:`kpi.budget.curve_store`)."""
+    spend; the others are fitted (:mod:`kpi.budget.curve_store`). With a ``crm`` connected,
+    lead campaigns are judged on the configured lead goal (:func:`judging`)."""
     kept = curve_store.reusable(stored, last, rules)
     paid = paid_days(days)
     by_channel = paid.groupby(["channel", "date"], as_index=False)[
@@ -161,7 +171,7 @@ def recommendation_tables(days: pd.DataFrame, last: dt.date, *, budgets: pd.Data
                                       stored=curve_store.by_scope(kept, "channel"))
     names = dict(zip(paid["campaign_key"], paid["campaign_name"], strict=False))
     channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
-    rules_of_judging = judging(settings)
+    rules_of_judging = judging(settings, crm, mature_after)
     assessed = assess(paid, targets, budgets=budgets, channels=channels, names=names,
                       settings=rules_of_judging, stored=curve_store.by_scope(kept, "campaign"))
     recs = decide(assessed, names=names, settings=rules_of_judging, currency=currency)

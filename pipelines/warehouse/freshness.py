@@ -82,12 +82,25 @@ def last_pulled_dates(con: Backend, streams: Sequence[str]) -> dict[str, dt.date
 
 
 MODEL_INPUTS_TABLE = "campaign_daily_inputs"
+# The CRM's facts by lead date (kpi.crm) are a model input without an extract of their own:
+# this log, shaped like the extract log, moves a lead date's row whenever its facts change.
+CRM_LOG_TABLE = "crm_daily_log"
 _LOG_COLUMNS = ("stream", "scope", "date", "rows", "extracted_at")
 
 
 def model_inputs(log: ir.Table) -> ir.Table:
     """The extract-log columns that say which pull of each day a model row was built from."""
     return log.select(*_LOG_COLUMNS)
+
+
+def input_logs(con: BaseBackend) -> ir.Table:
+    """Every row saying which input of a day the model reads: the extract log's, and the CRM
+    log's when a CRM is connected."""
+    log = model_inputs(con.table(EXTRACTS_TABLE))
+    if CRM_LOG_TABLE not in con.list_tables():
+        return log
+    crm = con.table(CRM_LOG_TABLE)
+    return log.union(model_inputs(crm).cast(log.schema()))
 
 
 def unmodelled_dates(con: BaseBackend) -> list[dt.date]:
@@ -99,7 +112,7 @@ def unmodelled_dates(con: BaseBackend) -> list[dt.date]:
     tables = con.list_tables()
     if EXTRACTS_TABLE not in tables:
         return []
-    current = model_inputs(con.table(EXTRACTS_TABLE))
+    current = input_logs(con)
     if MODEL_INPUTS_TABLE in tables:
         current = current.difference(model_inputs(con.table(MODEL_INPUTS_TABLE)))
     days = con.execute(current.select("date").distinct().order_by("date"))["date"]

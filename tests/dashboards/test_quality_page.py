@@ -531,3 +531,23 @@ def test_a_phone_reads_the_page(extracts: pd.DataFrame, open_page: Callable[...,
     assert report.probe["labels"] == [f'"{_t("q_col_status", "fr")}"',
                                       f'"{_t("q_col_check", "fr")}"']
     assert report.screenshot is not None and report.screenshot.is_file()
+
+
+CRM_RATES = pd.DataFrame({
+    "match_level": ["campaign_id", "campaign_name", "click_id", "source", "unmatched"],
+    "contacts": [60, 10, 20, 6, 4], "share": [0.6, 0.1, 0.2, 0.06, 0.04],
+    "resolved": [True, True, False, False, False]})
+
+
+@pytest.mark.parametrize(("lang", "summary", "click"), [
+    ("en", "70% of 100 CRM leads matched to a campaign", "Click id only: not resolvable yet"),
+    ("fr", "70\u00a0% des 100 leads CRM reliés à une campagne",
+     "Identifiant de clic seul\u202f: pas encore résolu"),
+    ("nl", "70% van 100 CRM-leads gekoppeld aan een campagne",
+     "Enkel klik-ID: nog niet te herleiden")])
+def test_the_crm_match_rate_is_a_number_on_the_page(extracts: pd.DataFrame, lang: str,
+                                                    summary: str, click: str) -> None:
+    html = page(extracts, lang, crm=CRM_RATES)
+    assert esc(summary) in html and esc(click) in html
+    assert 'data-level="unmatched"' in html and 'class="crm-matches' in html
+    assert 'class="crm-matches' not in page(extracts, lang)  # no CRM: no block
