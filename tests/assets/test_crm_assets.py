@@ -4,6 +4,8 @@ stacking crm_daily, crm_cohort_tables after it; and the match-rate warning check
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 import pytest
 
@@ -23,7 +25,7 @@ from tests.kpi import crm_handmade, handmade
 def config_file(folder, crm_kind: str = "hubspot"):
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     text = text.replace("history_start: 2025-10-01", f"history_start: {handmade.D1}")
-    text = text.replace("sources:\n", f"sources:\n  crm:\n    kind: {crm_kind}\n", 1)
+    text = re.sub(r"(\n  crm:\n    kind: )\w+", rf"\g<1>{crm_kind}", text, count=1)
     path = folder / "campaign-kpi.yaml"
     path.write_text(text, encoding="utf-8")
     for other in EXAMPLE_CONFIG.parent.glob("demo-*.csv"):  # files the config names
