@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from pipelines.sources.demo.calendar import calendar_factors
 from pipelines.sources.demo.email_world import (
     FR_BASELINE_SESSIONS,
     FR_NEWSLETTER,
@@ -70,6 +71,18 @@ class Send:
         return self.emails_sent - self.hard_bounces - self.soft_bounces
 
 
+def season(day: dt.date) -> float:
+    """Readers' interest in an edition: the webshop's mean calendar factor over the four weeks
+    it is read (December's gift ideas draw more clicks), as the Dutch newsletter's GA4 traffic
+    follows it.
+
+    >>> season(dt.date(2026, 12, 1)) > 1.1 > season(dt.date(2026, 3, 3))
+    True
+    """
+    days = np.arange(np.datetime64(day), np.datetime64(day) + 28)
+    return float(calendar_factors(days)["webshop"].mean())
+
+
 def _lognormal(rng: np.random.Generator, sigma: float) -> float:
     return float(np.exp(sigma * rng.standard_normal() - sigma**2 / 2))
 
@@ -87,7 +100,8 @@ def send_figures(newsletter: Newsletter, day: dt.date, seed: int = 7,
     machine = int(rng.binomial(opens, newsletter.machine_share))
     people = opens - machine
     per_person = newsletter.click_rate / (newsletter.open_rate * (1 - newsletter.machine_share))
-    clicks = int(rng.binomial(people, min(per_person * _lognormal(rng, 0.08), 1.0)))
+    clicks = int(rng.binomial(people, min(per_person * season(day) * _lognormal(rng, 0.08),
+                                          1.0)))
     unsubscribes = int(rng.binomial(delivered, newsletter.unsubscribe_rate))
     abuse = int(rng.binomial(delivered, newsletter.abuse_rate))
     local = dt.datetime.combine(day, dt.time(newsletter.send_hour), tzinfo=ZoneInfo(TIME_ZONE))
