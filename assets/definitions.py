@@ -8,6 +8,7 @@ from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
 from assets.dashboards import PAGE_ASSETS
+from assets.email import EMAIL_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
@@ -45,6 +46,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,
         *CLV_ASSETS,
+        *EMAIL_ASSETS,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],

@@ -48,16 +48,18 @@ def read_sends(con) -> pd.DataFrame:
     return typed(read_table(con, EMAIL_CAMPAIGNS.table).to_pyarrow().to_pandas())
 
 
-def upsert_sends(con, pulled: pd.DataFrame, state: Mapping[str, str] | None = None) -> int:
+def upsert_sends(con, pulled: pd.DataFrame, state: Mapping[str, str] | None = None,
+                 whole: bool = False) -> int:
     """Upsert the ``pulled`` sends by campaign ID and record ``state``, in one transaction;
-    returns the rows written. Duplicate keys in ``pulled`` stop the write (nothing stored
+    ``whole``: replace the table instead (another source or account than the stored rows').
+    Returns the rows written. Duplicate keys in ``pulled`` stop the write (nothing stored
     changes)."""
     incoming = typed(pulled)
     doubled = incoming["campaign_id"].duplicated()
     if doubled.any():
         raise ValueError(f"{EMAIL_CAMPAIGNS.name}: {int(doubled.sum())} sends share a campaign "
                          "ID. Nothing was written.")
-    stored = read_sends(con)
+    stored = read_sends(con).iloc[:0] if whole else read_sends(con)
     kept = stored[~stored["campaign_id"].isin(incoming["campaign_id"])]
     merged = pd.concat([kept, incoming], ignore_index=True) if len(kept) else incoming
     replace_with_arrow(con, {EMAIL_CAMPAIGNS.table: to_arrow(merged)}, state=state)
