@@ -6,11 +6,13 @@ import datetime as dt
 import json
 
 import dagster as dg
+import pandas as pd
 
 from assets.dashboards import _each_language, _page_result
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.email import write_email
 from kpi import rollup
+from kpi.email.kpis import per_send
 from kpi.email.reads import ga4_email
 from pipelines.config import Config
 from pipelines.sources.email.factory import make_email_source
@@ -54,6 +56,20 @@ def raw_email_campaigns(warehouse: WarehouseResource,
             frame.attrs.get("read_from")), "dagster/row_count": len(read_sends(con))})
 
 
+def _ga4(con, config: Config):
+    conv = config.conversions
+    return ga4_email(con, (*conv.lead.ga4_events, *conv.purchase.ga4_events),
+                     conv.purchase.ga4_events)
+
+
+def email_sends(con, config: Config) -> pd.DataFrame | None:
+    """The stored sends with their KPIs and GA4's figures (the weekly report's e-mail block);
+    None when no e-mail tool is configured."""
+    if config.sources.email.kind == "none":
+        return None
+    return per_send(read_sends(con), _ga4(con, config))
+
+
 @dg.asset(name="email_dashboard", group_name="dashboards",
           deps=[EMAIL_CAMPAIGNS.table, rollup.VALUES_TABLE], kinds={"plotly", "html"},
           description="email.html: newsletter sends, click rate and click-to-open rate (open "
@@ -63,9 +79,7 @@ def email_dashboard(warehouse: WarehouseResource,
                     settings: SettingsResource) -> dg.MaterializeResult:
     config = settings.load()
     con = warehouse.connect()
-    conv = config.conversions
-    ga4 = ga4_email(con, (*conv.lead.ga4_events, *conv.purchase.ga4_events),
-                    conv.purchase.ga4_events)
+    ga4 = _ga4(con, config)
     as_of = demo_end(config) if config.sources.email.kind == "demo" else yesterday(config)
     path = _each_language(con, write_email, settings.output(), "email", config,
                           read_sends(con), ga4, as_of=as_of,
