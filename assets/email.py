@@ -89,3 +89,4 @@ def email_dashboard(warehouse: WarehouseResource,
 
 
 EMAIL_ASSETS = [raw_email_campaigns, email_dashboard]
+

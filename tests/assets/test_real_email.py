@@ -10,6 +10,7 @@ import dagster as dg
 import pandas as pd
 import yaml
 
+from assets.checks import email_machine_opens_reported
 from assets.email import email_dashboard, raw_email_campaigns
 from assets.resources import SettingsResource, WarehouseResource
 from pipelines.sources.demo import DemoSettings
@@ -29,8 +30,10 @@ def run(tmp_path, email: dict, name: str, assets=(raw_email_campaigns,)) -> pd.D
     resources = {"warehouse": WarehouseResource(data_dir=str(folder), config_path=str(config)),
                  "settings": SettingsResource(config_path=str(config), data_dir=str(folder))}
     result = dg.materialize(list(assets), resources=resources, raise_on_error=False)
+    checks = result.get_asset_check_evaluations()
     sends = read_sends(resources["warehouse"].connect())
     sends.attrs["success"] = result.success
+    sends.attrs["checks"] = {c.check_name: c.passed for c in checks}
     sends.attrs["errors"] = " ".join(
         str(e.event_specific_data.error.message) for e in result.all_events
         if e.event_type_value == "STEP_FAILURE")
@@ -57,3 +60,12 @@ def test_mailchimp_through_the_asset_equals_the_demo(tmp_path, monkeypatch):
     assert "rejected the API key" in failed.attrs["errors"]
     assert API_KEY not in failed.attrs["errors"]
     pd.testing.assert_frame_equal(failed[columns], demo[columns])  # the table kept
+
+
+def test_sends_without_machine_open_counts_warn(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAILCHIMP_API_KEY", API_KEY)
+    with MailchimpServer(DemoSettings(START, END), proxy_excluded=False) as fake:
+        sends = run(tmp_path, {"kind": "mailchimp", "host": fake.endpoint}, "no-mpp",
+                    (raw_email_campaigns, email_machine_opens_reported))
+    assert sends.attrs["checks"] == {"email_machine_opens_reported": False}
+    assert sends["unique_opens_excl_machine"].isna().all()
