@@ -17,6 +17,7 @@ sends from ``since - reread_days``. Three listings, each paged: ``GET /reports``
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +92,6 @@ def _now() -> dt.datetime:
 
 
 def _load_key(env: str, environ: Mapping[str, str] | None = None) -> str:
-    import os
-
     key = (environ if environ is not None else os.environ).get(env, "").strip()
     if not key:
         raise SourceError(f"No Mailchimp API key: the environment variable {env} is empty. "
@@ -137,7 +136,8 @@ class MailchimpSource:
         until, start = self._now(), self.read_from(since)
         client, counter = self.client(), RetryCounter()
         self.requests = 0
-        after = {} if start is None else {"since_send_time": start.isoformat()}
+        after = ({} if start is None else
+                 {"since_send_time": start.astimezone(dt.UTC).replace(microsecond=0).isoformat()})
         reports = self._paged(lambda **kw: client.reports.get_all_campaign_reports(
             type="regular", fields=REPORT_FIELDS, **after, **kw), "reports", counter,
             "Mailchimp GET /reports")
