@@ -98,8 +98,9 @@ def _clicks_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         go.Bar(x=labels, y=[float(v) for v in rows["ga4_sessions"]],
                name=plotly_text(_t("em_ga4_sessions", lang)), marker={"color": "#0d9488"}),
     ])
+    # The legend above the bars: below them, a phone's rotated send labels would run into it.
     base = chart_layout(lang, height=CHART_HEIGHT, showlegend=True, barmode="group",
-                        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"})
+                        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})
     fig.update_layout(base, xaxis={**base["xaxis"], "type": "category"},
                       yaxis={**base["yaxis"], "separatethousands": True, "rangemode": "tozero"})
     return fig
