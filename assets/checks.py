@@ -11,6 +11,8 @@ from assets.rules import model_rules
 from kpi import model, quality, rollup
 from kpi.clv.catalog import CUSTOMERS_TABLE
 from kpi.clv.catalog import MODEL_TABLE as CLV_MODEL_TABLE
+from pipelines.sources.email.store import read_sends
+from pipelines.sources.email.streams import EMAIL_CAMPAIGNS
 from pipelines.sources.exposures import UNITS_TABLE
 from pipelines.sources.streams import ADS_AD_GROUP_DAILY, ADS_CAMPAIGN_DAILY, STREAMS
 from pipelines.warehouse import quality as raw_quality
@@ -194,7 +196,24 @@ def values_computed_check(item: NullReasons) -> dg.AssetChecksDefinition:
     return check
 
 
+@dg.asset_check(asset=EMAIL_CAMPAIGNS.table, name="email_machine_opens_reported",
+                description="Every send has its open count without machine opens (warns: "
+                "sends whose open rate without Apple MPP's machine opens is left null because "
+                "the e-mail tool does not report it).")
+def email_machine_opens_reported(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    sends = read_sends(warehouse.connect())
+    missing = int(sends["unique_opens_excl_machine"].isna().sum())
+    return dg.AssetCheckResult(
+        passed=missing == 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"sends": len(sends), "without_machine_opens": missing},
+        description=(f"{missing} of {len(sends)} sends: the e-mail tool does not report "
+                     "machine opens, so their open rate without them is null" if missing
+                     else f"all {len(sends)} sends report machine opens"))
+
+
+
 CHECKS = [ads_no_negative_values, ads_one_currency_per_account, ads_ad_groups_add_up,
           model_no_missing_days, model_reconciles_with_raw, rollup_reconciles,
           experiment_units_unique, experiments_sample_ratio, budget_on_pace,
+          email_machine_opens_reported,
           *(values_computed_check(item) for item in NULL_REASONS)]

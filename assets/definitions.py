@@ -10,6 +10,7 @@ from assets.clv import CLV_ASSETS
 from assets.crm import CRM_ASSETS
 from assets.crm_funnel import FUNNEL_ASSETS, FUNNEL_CHECKS
 from assets.dashboards import PAGE_ASSETS
+from assets.email import EMAIL_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
@@ -49,6 +50,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *BUDGET_ASSETS,
         *CLV_ASSETS,
         *FUNNEL_ASSETS,
+        *EMAIL_ASSETS,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],

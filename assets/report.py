@@ -14,6 +14,7 @@ from pydantic import Field
 
 from assets import experiments as experiment_assets
 from assets.dashboards import attribution, check_results, finished_runs, provisional_windows
+from assets.email import email_sends
 from assets.partitions import ahead, last_day
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.pdf import PdfError, print_pdfs
@@ -123,7 +124,8 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
             definitions=definitions(settings_config), account=settings_config.account_name,
             currency=settings_config.reporting.currency,
             time_zone=settings_config.reporting.time_zone,
-            data_end=pd.Timestamp(data_end).date() if data_end is not None else None)
+            data_end=pd.Timestamp(data_end).date() if data_end is not None else None,
+            email=email_sends(con, settings_config))
         now = dt.datetime.now(dt.UTC)
         pages = []
         for lang in config.languages:

@@ -4,7 +4,8 @@ One self-contained HTML file built for mail clients (nested tables, inline style
 no image, no external request) that also prints to a tidy A4 PDF (see dashboards/pdf.py).
 Sections: what a PM reads in one minute; highlights and lowlights in sentences; KPIs against
 target, the previous week and the same week last year; channels; recommendations;
-experiments; budget pacing; data-quality badges; definitions.
+experiments; budget pacing; the week's newsletters (when an e-mail tool is connected,
+:mod:`dashboards.report_email`); data-quality badges; definitions.
 
 :mod:`dashboards.report_model` shapes the warehouse frames into a view model of formatted
 strings (Babel: nl_BE, fr_BE, en_BE), :mod:`dashboards.report_sentences` writes its sentences,
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboards.page import ENV, write_page
+from dashboards.report_email import email_block
 from dashboards.report_inputs import Definitions, ReportInputs
 from dashboards.report_model import ReportView, build_view
 from dashboards.report_sentences import (
@@ -48,7 +50,8 @@ def render_report(data: ReportInputs, *, lang: str = "en",
         return _t(key, lang)
 
     return ENV.get_template(TEMPLATE).render(v=view, t=text, csp=CSP, title=view.title,
-                                             html_lang=view.html_lang)
+                                             html_lang=view.html_lang,
+                                             email=email_block(data.email, data.week, lang))
 
 
 def write_report(path: str | Path, data: ReportInputs, **kw: Any) -> Path:

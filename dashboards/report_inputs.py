@@ -55,3 +55,5 @@ class ReportInputs:
     currency: str = "EUR"
     time_zone: str = "Europe/Brussels"
     data_end: dt.date | None = None  # the last day with data (default: the week's end)
+    # The newsletters' sends with their KPIs (kpi.email.kpis.per_send); None: no e-mail tool.
+    email: pd.DataFrame | None = None

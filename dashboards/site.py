@@ -29,6 +29,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("drilldown", "nav_drilldown"),
     ("budget", "nav_budget"),
     ("clv", "nav_clv"),
+    ("email", "nav_email"),
     ("experiments", "nav_experiments"),
     ("quality", "nav_quality"),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pipelines.sources.crm.store import ERASURES_TABLE
 from pipelines.sources.crm.streams import CRM_STREAMS
+from pipelines.sources.email.streams import EMAIL_CAMPAIGNS
 from pipelines.sources.exposures import GA4_STATS_TABLE, UNITS_TABLE
 from pipelines.sources.streams import (
     ADS_AD_GROUP_DAILY,
@@ -33,6 +34,7 @@ TABLES = (
     Table(GA4_SESSIONS_DAILY.table, _GA4, dated_by="date"),
     Table(GA4_KEY_EVENTS_DAILY.table, (*_GA4, "event_name"), dated_by="date"),
     Table(META_ADSET_DAILY.table, META_ADSET_DAILY.key, dated_by="date"),
+    Table(EMAIL_CAMPAIGNS.table, EMAIL_CAMPAIGNS.key, dated_by="send_date"),
     Table(EXTRACTS_TABLE, LOG_KEY, dated_by="date"),
     Table(REVISIONS_TABLE, ("stream", "scope", "key", "date", "measure", "seen_on"),
           dated_by="date"),

@@ -42,6 +42,7 @@ from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 from pipelines.crm_config import CrmSource
+from pipelines.email_config import EmailSource
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
 from pipelines.meta_ads_config import MetaAdsSource
@@ -199,13 +200,16 @@ class Sources(_Strict):
     experiments: ExperimentsSource = ExperimentsSource()
     orders: OrdersSource = OrdersSource()
     crm: CrmSource = CrmSource()  # kind none: no CRM until one is configured
+    # The newsletters: the demo's beside the demo, none beside a real account (see below).
+    email: EmailSource = EmailSource(kind="demo")
     retry: RetrySettings = RetrySettings()
 
     @model_validator(mode="before")
     @classmethod
     def _meta_follows_google(cls, data: object) -> object:
-        """Meta's kind, when not given, follows Google Ads: the demo's Meta account beside the
-        demo, none beside a real account (demo rows must never mix with real ones)."""
+        """Meta's kind and the e-mail tool's, when not given, follow Google Ads: the demo's
+        beside the demo, none beside a real account (demo rows must never mix with real
+        ones)."""
         if not isinstance(data, dict):
             return data
         meta = data.get("meta_ads")
@@ -214,6 +218,12 @@ class Sources(_Strict):
             kind = google.get("kind", "demo") if isinstance(google, dict) else google.kind
             data = {**data, "meta_ads": {**(meta or {}), "kind": "demo" if kind == "demo"
                                          else "none"}}
+        email = data.get("email")
+        if email is None or (isinstance(email, dict) and "kind" not in email):
+            google = data.get("google_ads") or {}
+            kind = google.get("kind", "demo") if isinstance(google, dict) else google.kind
+            data = {**data, "email": {**(email or {}), "kind": "demo" if kind == "demo"
+                                      else "none"}}
         return data
 
     @model_validator(mode="after")
@@ -228,6 +238,9 @@ class Sources(_Strict):
         if self.orders.won_deals and self.crm.kind == "none":
             raise ValueError("orders.won_deals: the CRM's won deals need a CRM: configure "
                              "sources.crm (kind hubspot, file or demo)")
+        if self.email.kind == "demo" and self.google_ads.kind != "demo":
+            raise ValueError("email.kind: demo beside a real Google Ads account would mix the "
+                             "demo's newsletters with your data: set it to mailchimp or none")
         return self
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipelines.sources.demo.calendar import calendar_factors
+from pipelines.sources.demo.email_simulate import simulate_email_ga4
+from pipelines.sources.demo.email_world import FR_NEWSLETTER
 from pipelines.sources.demo.meta_simulate import MetaTruth, simulate_meta
 from pipelines.sources.demo.meta_world import MEDIUM, ga4_entities
 from pipelines.sources.demo.world import (
@@ -57,8 +59,9 @@ class Truth:
     impressions: np.ndarray  # (D, U)
     conversions: np.ndarray  # (D, U, A) per CONVERSION_ACTIONS
     aov_cents: np.ndarray  # (D, U) value of one purchase
-    # GA4 entities (G = C + N + M): Ads campaigns (google / cpc), CHANNELS, then the Meta
-    # campaigns per publisher (facebook or instagram / paid_social, see ga4_dims).
+    # GA4 entities (G = C + N + M + 1): Ads campaigns (google / cpc), CHANNELS, the Meta
+    # campaigns per publisher (facebook or instagram / paid_social), then the French
+    # newsletter (lettre / email, see ga4_dims and email_simulate).
     ga4_sessions: np.ndarray  # (D, G)
     ga4_engaged: np.ndarray  # (D, G)
     ga4_events: np.ndarray  # (D, G, E) per KEY_EVENTS
@@ -66,12 +69,19 @@ class Truth:
     newsletter: tuple[str, ...]  # (D,) the newsletter edition (YYYY-MM) read that day
     meta: MetaTruth  # the Meta ad account on the same days
     channels: tuple[Channel, ...] = CHANNELS  # the non-paid GA4 channels simulated
+    fr_newsletter: tuple[str, ...] = ()  # (D,) the French newsletter's edition read that day
 
     def ga4_dims(self) -> list[tuple[str, str, str]]:
         """(session source, medium, campaign ID) of every GA4 entity, in axis order."""
         return ([("google", "cpc", c.id) for c in self.campaigns]
                 + [(ch.source, ch.medium, NOT_SET) for ch in self.channels]
-                + [(publisher, MEDIUM, c.id) for c, publisher in ga4_entities()])
+                + [(publisher, MEDIUM, c.id) for c, publisher in ga4_entities()]
+                + [(FR_NEWSLETTER.utm_source, "email", NOT_SET)])
+
+    @property
+    def n_email_entities(self) -> int:
+        """The newsletter entities at the end of the GA4 axis (no orders come from them)."""
+        return 1
 
     def to_campaigns(self, per_unit: np.ndarray) -> np.ndarray:
         """Sum a (D, U, ...) array over each campaign's units -> (D, C, ...)."""
@@ -221,6 +231,7 @@ def simulate(
     paid_value = np.add.reduceat(unit_events[:, :, purchase_action] * aov_cents, starts_arr, axis=1)
     chan_value = np.round(chan_events[:, :, KEY_EVENTS.index("purchase")] * chan_aov)
     meta = simulate_meta(start, end, seed, traffic_scale, origin)
+    email = simulate_email_ga4(days, seed, traffic_scale)
     return Truth(
         start=start, seed=seed, days=days, offsets=offset, campaigns=campaigns,
         unit_campaign=unit_c,
@@ -228,11 +239,12 @@ def simulate(
         budget_micros=np.round(budget * 1e6).astype(np.int64),
         cost_micros=cost_cents * 10_000, clicks=clicks, impressions=impressions,
         conversions=conversions, aov_cents=aov_cents,
-        ga4_sessions=np.concatenate([sessions, meta.ga4_sessions], axis=1),
-        ga4_engaged=np.concatenate([engaged, meta.ga4_engaged], axis=1),
+        ga4_sessions=np.concatenate([sessions, meta.ga4_sessions, email.sessions], axis=1),
+        ga4_engaged=np.concatenate([engaged, meta.ga4_engaged, email.engaged], axis=1),
         ga4_events=np.concatenate([np.add.reduceat(paid_events, starts_arr, axis=1),
-                                   chan_events, meta.ga4_events], axis=1),
+                                   chan_events, meta.ga4_events, email.events], axis=1),
         ga4_value_cents=np.concatenate([paid_value, chan_value.astype(np.int64),
-                                        meta.ga4_value_cents], axis=1),
+                                        meta.ga4_value_cents, email.value_cents], axis=1),
         newsletter=tuple(newsletter), meta=meta, channels=channels,
+        fr_newsletter=email.editions,
     )

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.email_world import FR_NEWSLETTER
 from pipelines.sources.demo.history import ads_action_history, ga4_history
 from pipelines.sources.demo.history import within as history_rows
 from pipelines.sources.demo.meta_frames import adset_rows, meta_history, observe_meta
@@ -115,6 +116,8 @@ def _day_names(truth: Truth) -> np.ndarray:
         else:
             cols.append(np.full(len(offset), ch.campaign, dtype=object))
     cols += [np.full(len(offset), c.name, dtype=object) for c, _ in ga4_entities()]
+    cols.append(np.array([FR_NEWSLETTER.utm_campaign.format(month=n)
+                          for n in truth.fr_newsletter], dtype=object))
     return np.stack(cols, axis=1)
 
 

@@ -184,7 +184,8 @@ def _win(truth: Truth, seed: int) -> _Won:
     """Draw every day's customers (one generator per (seed, day)) and place them in time."""
     kinds = np.array([a.kind for a in CONVERSION_ACTIONS])
     paid = truth.to_campaigns(truth.conversions)  # (D, C, A)
-    channel_events = truth.ga4_events[:, len(truth.campaigns):]  # (D, N, E)
+    # CHANNELS and Meta's GA4 entities; the French newsletter's (drawn later) brings no orders
+    channel_events = truth.ga4_events[:, len(truth.campaigns):-truth.n_email_entities]
     purchases = np.concatenate([paid[:, :, kinds == "purchase"].sum(axis=2),
                                 channel_events[:, :, KEY_EVENTS.index("purchase")]], axis=1)
     leads = np.concatenate([paid[:, :, kinds == "lead"].sum(axis=2),
