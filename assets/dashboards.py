@@ -23,6 +23,7 @@ from dashboards.overview import write_overview
 from dashboards.page import write_page
 from dashboards.quality import write_quality
 from dashboards.readers import drilldown_pieces, nowcast_rows, overview_rows, trends_rows
+from dashboards.redirect import redirect_page
 from dashboards.site import Header, latest_report
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
@@ -103,17 +104,18 @@ def attribution(config) -> Attribution:
 
 
 def _each_language(con, write, out, name: str, config, *frames, **kw):
-    """Write ``name``.<lang>.html for every language, and ``name``.html as a copy of the one in
-    the configured language (rendered once, swapped in atomically). Every page gets the site
-    header: the account, when the data was pulled, the latest weekly report, the attribution
-    choice."""
+    """Write ``name``.<lang>.html for every language, and ``name``.html as a small redirect to
+    the one in the configured language (not a copy: the output stays under its size budget);
+    returns the page in the configured language. Every page gets the site header: the account,
+    when the data was pulled, the latest weekly report, the attribution choice."""
     header = Header(page=name, account=config.account_name, freshness=last_extracted(con),
                     report=latest_report(out), attribution=attribution(config))
     for lang in LANGUAGES:
         write(out / f"{name}.{lang}.html", *frames, lang=lang, account=config.account_name,
               header=header, **kw)
     chosen = out / f"{name}.{config.reporting.language}.html"
-    return write_page(out / f"{name}.html", chosen.read_text(encoding="utf-8"))
+    write_page(out / f"{name}.html", redirect_page(chosen.name, config.reporting.language))
+    return chosen
 
 
 def _page_result(path) -> dg.MaterializeResult:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
+from dashboards.page import write_page
 from dashboards.plotly_locale import plotly_locale
+from dashboards.redirect import redirect_page
 from dashboards.site import PAGES, page_file
 from kpi.language import LANGUAGES
 from kpi.language.translate import translator
@@ -131,6 +133,20 @@ def test_language_switch_keeps_the_page_and_its_fragment(browser: Browser,
         assert page.url.endswith("/budget.nl.html#period=quarter")
         assert page.get_attribute("body", "data-lang") == "nl"
         assert problems == []
+
+
+def test_the_unsuffixed_page_opens_the_configured_language_with_its_fragment(
+        browser: Browser, tiny_site: dict[str, Path]) -> None:
+    """``budget.html`` is a redirect of a few hundred bytes, not a copy (the size budget)."""
+    unsuffixed = write_page(tiny_site["fr"].with_name("budget.html"),
+                            redirect_page("budget.fr.html", "fr"))
+    assert unsuffixed.stat().st_size < 1_000
+    for fragment in ("#period=4w&compare=year", ""):
+        with site_page(browser) as (page, problems):
+            goto(page, unsuffixed, fragment)
+            assert page.url.endswith(f"/budget.fr.html{fragment}")
+            assert page.get_attribute("html", "lang") == "fr-BE"
+            assert problems == []
 
 
 def _links(page: Page, selector: str) -> list[str]:

@@ -23,6 +23,7 @@ from tests.scale.conftest import END, START, scale_config
 
 CLI = str(Path(sys.executable).parent / "campaign-kpi")
 WAREHOUSE = "warehouse.duckdb"
+CONFIG_FILE = "campaign-kpi.yaml"
 FIRST, LAST = START.isoformat(), END.isoformat()
 
 
@@ -55,7 +56,7 @@ def nightly(demo: Demo, data: Path, day: str = LAST) -> subprocess.CompletedProc
 
 def build_demo(folder: Path) -> Demo:
     """``campaign-kpi demo`` over the four weeks, as a user runs it."""
-    config = folder / "campaign-kpi.yaml"
+    config = folder / CONFIG_FILE
     config.write_text(yaml.safe_dump(scale_config().model_dump(mode="json"), sort_keys=False))
     demo = Demo(folder, config)
     done = campaign_kpi("demo", config=config, data=demo.data, cwd=folder)

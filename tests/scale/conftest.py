@@ -21,6 +21,7 @@ from pipelines.config import Config, load_config
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import demo_config, shifted
+from tests.shared_build import shared_folder
 
 # Four weeks of demo history: enough for every grain (a month boundary is not crossed, but
 # February's first day is) while keeping the Spark jobs small.
@@ -53,13 +54,20 @@ def scale_config() -> Config:
     return demo_config(END, experiments=shifted(load_config(EXAMPLE_CONFIG).experiments, END))
 
 
-@pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory):
-    """The demo warehouse over START..END, built once by the in-process nightly run."""
-    paths = Paths(data_dir=tmp_path_factory.mktemp("scale"), config=EXAMPLE_CONFIG)
+def build_scale_demo(folder) -> Paths:
+    """The demo over START..END in ``folder``, by the in-process nightly run."""
+    paths = Paths(data_dir=folder, config=EXAMPLE_CONFIG)
     result = run_nightly(paths, scale_config(), START, END)
     assert result.success
-    return paths.warehouse
+    return paths
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory):
+    """The demo warehouse over START..END, built once per test run (the xdist workers share
+    it: the tests only read it)."""
+    folder = shared_folder(tmp_path_factory, "scale", build_scale_demo)
+    return Paths(data_dir=folder, config=EXAMPLE_CONFIG).warehouse
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,9 @@ def test_demo_runs_on_bigquery_and_says_so(bigquery_demo, bq_emulator, client):
     assert not (data / "warehouse.duckdb").exists()
     assert client.get_dataset(DATASET).location == "EU"
     for page in ("overview", "drilldown", "experiments", "budget", "clv", "quality"):
-        assert (data / "out" / f"{page}.html").stat().st_size > 10_000
+        assert all((data / "out" / f"{page}.{lang}.html").stat().st_size > 10_000
+                   for lang in ("nl", "fr", "en"))
+        assert (data / "out" / f"{page}.html").is_file()  # opens the configured language's
     assert list((data / "out" / "reports").glob("*/weekly-report.fr.html"))
 
 

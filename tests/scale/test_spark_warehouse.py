@@ -91,7 +91,9 @@ def test_demo_runs_on_spark_and_says_so(spark_demo):
     assert not (data / "warehouse.duckdb").exists()
     assert (data / "spark" / "metastore_db").is_dir()
     for page in ("overview", "drilldown", "experiments", "budget", "clv", "quality"):
-        assert (data / "out" / f"{page}.html").stat().st_size > 10_000
+        assert all((data / "out" / f"{page}.{lang}.html").stat().st_size > 10_000
+                   for lang in ("nl", "fr", "en"))
+        assert (data / "out" / f"{page}.html").is_file()  # opens the configured language's
     assert list((data / "out" / "reports").glob("*/weekly-report.fr.html"))
 
 
