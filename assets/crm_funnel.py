@@ -9,9 +9,12 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 
+from assets.dashboards import _each_language, _page_result
 from assets.model import RAW_KEYS
 from assets.resources import SettingsResource, WarehouseResource
 from assets.rules import model_rules
+from dashboards.leads import write_leads
+from dashboards.readers import leads_inputs
 from kpi import model
 from kpi.crm import tables as crm
 from kpi.crm.match import SourceChannels, match_problems
@@ -146,5 +149,25 @@ def crm_leads_matched(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         description="; ".join(problems) or "CRM leads matched to campaigns")
 
 
-FUNNEL_ASSETS = [crm_funnel, crm_cohort_tables]
 FUNNEL_CHECKS = [crm_leads_matched]
+
+
+@dg.asset(name="leads_dashboard", group_name="dashboards",
+          deps=[crm.COHORTS_TABLE, crm.MATCH_RATES_TABLE, model.CAMPAIGN_DIM],
+          kinds={"plotly", "html"},
+          description="leads.html: what the campaigns' leads became in the CRM (SQL, won deals, "
+          "revenue) per channel and campaign over the mature lead weeks, cost per won deal and "
+          "revenue ROAS against target, cohorts by lead week with their maturity, match rates; "
+          "one self-contained file per language.")
+def leads_dashboard(warehouse: WarehouseResource,
+                    settings: SettingsResource) -> dg.MaterializeResult:
+    config = settings.load()
+    con = warehouse.connect()
+    cohorts, rates, names = leads_inputs(con)
+    path = _each_language(con, write_leads, settings.output(), "leads", config, cohorts,
+                          names=names, rates=rates, targets=config.targets,
+                          currency=config.reporting.currency)
+    return _page_result(path)
+
+
+FUNNEL_ASSETS = [crm_funnel, crm_cohort_tables, leads_dashboard]

@@ -122,6 +122,16 @@ def campaign_table(sums: pd.DataFrame, names: Mapping[str, tuple[str, str]],
                  tuple(rows))
 
 
+def _cohort_cell(row: pd.Series, metric: str, mature: bool, lang: str, currency: str) -> Cell:
+    """A cohort's figure; an immature week's cost per won deal and revenue ROAS are not
+    final: no value, the figure so far as a sub-line."""
+    number = as_number(row.get(metric))
+    if mature or metric not in JUDGED:
+        return Cell.number(_fmt(number, metric, lang, currency), number)
+    so_far = _t("ld_so_far", lang).format(value=_fmt(number, metric, lang, currency))
+    return Cell(text="–", value=None, subs=(so_far,) if number is not None else ())
+
+
 def cohort_table(weeks: pd.DataFrame, lang: str, currency: str) -> Table:
     """The account's lead weeks, newest first: funnel, cost per won deal so far, maturity."""
     metrics = ("crm_leads", "crm_sqls", "crm_won_deals", "crm_won_revenue", "cost",
@@ -134,8 +144,7 @@ def cohort_table(weeks: pd.DataFrame, lang: str, currency: str) -> Table:
                      pills=() if mature else (Pill(_t("ld_maturing", lang), "flat"),))
         days = as_number(row.get("median_days_to_won"))
         rows.append((Cell.label(format_date(week, lang)),
-                     *(Cell.number(_fmt(row.get(m), m, lang, currency), as_number(row.get(m)))
-                       for m in metrics),
+                     *(_cohort_cell(row, m, mature, lang, currency) for m in metrics),
                      state, Cell.number(format_value(days, "count", lang), days)))
     return Table("lead-cohorts", heads([_t("ld_lead_week", lang),
                                         *(_label(m, lang) for m in metrics),
@@ -183,10 +192,12 @@ def contrast_sentence(campaigns: pd.DataFrame, names: Mapping[str, tuple[str, st
 
 def scatter_figure(campaigns: pd.DataFrame, names: Mapping[str, tuple[str, str]], lang: str,
                    currency: str) -> go.Figure | None:
-    """Cost per lead (x) against cost per won deal (y) per paid campaign with won deals;
-    bubbles sized by leads."""
+    """Cost per lead (x) against cost per won deal (y) per paid campaign with at least
+    :data:`MIN_WON` won deals (fewer make a cost per won deal mostly chance); bubbles sized by
+    leads."""
     paid = campaigns[[is_paid_key(k) for k in campaigns.index]]
-    paid = paid[paid["cost_per_won_deal"].notna() & paid["cost_per_lead"].notna()]
+    paid = paid[paid["cost_per_won_deal"].notna() & paid["cost_per_lead"].notna()
+                & (paid["crm_won_deals"] >= MIN_WON)]
     if paid.empty:
         return None
     labels = [plotly_text(names.get(str(k), (str(k), ""))[0]) for k in paid.index]
@@ -221,6 +232,15 @@ def funnel_figure(total: pd.Series, lang: str) -> go.Figure | None:
     return fig
 
 
+def with_channels(cohorts: pd.DataFrame, names: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """Campaign rows' channel from the campaign dimension where the cohort row has none."""
+    if cohorts.empty or "campaign_key" not in cohorts:
+        return cohorts
+    known = cohorts["campaign_key"].map(lambda k: names.get(str(k), ("", ""))[1] or None)
+    own = cohorts["channel"] if "channel" in cohorts else pd.Series(None, index=cohorts.index)
+    return cohorts.assign(channel=own.where(own.notna(), known))
+
+
 def window_words(window: Window, lang: str) -> str:
     """The judged weeks in words, saying when no week is mature yet."""
     key = "ld_window" if window.mature else "ld_window_immature"
@@ -231,9 +251,10 @@ def window_words(window: Window, lang: str) -> str:
 def render_leads(cohorts: pd.DataFrame, *, lang: str = "en", currency: str = "EUR",
                  names: Mapping[str, tuple[str, str]] | None = None,
                  targets: Sequence[TargetLike] = (), rates: pd.DataFrame | None = None,
-                 header: Header | None = None) -> str:
+                 header: Header | None = None, account: str = "") -> str:
     """The page as one HTML string (``names``: campaign key -> (name, channel))."""
     names = dict(names or {})
+    cohorts = with_channels(cohorts, names)
     window = judged_window(cohorts) if not cohorts.empty else None
     context: dict[str, Any] = {"window": None, "matching": match_table(rates, lang)}
     figures: dict[str, go.Figure] = {}
@@ -257,7 +278,8 @@ def render_leads(cohorts: pd.DataFrame, *, lang: str = "en", currency: str = "EU
             more=len(campaigns) > MAX_CAMPAIGNS)
     if header is not None and window is not None:
         header = dataclasses.replace(header, period=context["window"])
-    return render_template("leads.html", lang=lang, title=_t("ld_title", lang), header=header,
+    title = f"{_t('ld_title', lang)}{' · ' + account if account else ''}"
+    return render_template("leads.html", lang=lang, title=title, header=header,
                            figures=figures, texts=_t, plots=set(figures), **context)
 
 

@@ -158,3 +158,24 @@ def nowcast_rows(con: Backend, levels: Sequence[str],
     note = (t.level == "total") & t.grain.isin(list(SHOWN_GRAINS))
     return con.execute(t.filter((t.level.isin(list(levels)) & t.grain.isin(list(grains)))
                                 | note))
+
+
+LEADS_TABLES = ("crm_cohorts", "crm_match_rates")  # kpi.crm.tables COHORTS / MATCH_RATES
+
+
+def leads_inputs(con: Backend) -> tuple[pd.DataFrame, pd.DataFrame | None,
+                                        dict[str, tuple[str, str]]]:
+    """The lead-to-revenue page's inputs: ``crm_cohorts`` (empty without a CRM), the match
+    rates (None without a CRM) and campaign key -> (latest name, channel) from the campaign
+    dimension."""
+    tables = set(con.list_tables())
+    cohorts, rates = (con.execute(con.table(name)) if name in tables else None
+                      for name in LEADS_TABLES)
+    names: dict[str, tuple[str, str]] = {}
+    if "dim_campaign" in tables:
+        dim = con.table("dim_campaign")
+        frame = con.execute(dim.select("campaign_key", "campaign_name", "channel"))
+        names = {str(k): (str(n) if pd.notna(n) else str(k), str(c) if pd.notna(c) else "")
+                 for k, n, c in frame.itertuples(index=False)}
+    has_rows = cohorts is not None and "lead_week" in cohorts.columns
+    return (cohorts if has_rows else pd.DataFrame()), rates, names

@@ -59,7 +59,8 @@ PACING_STATUS = {"on_track": (N_("bud_status_on_track"), "good"),
                  "not_started": (N_("bud_status_not_started"), "flat")}
 PACING_DIRECTIONS = {"under": N_("bud_under"), "over": N_("bud_over"),
                      "unplanned": N_("bud_unplanned")}
-DASHBOARD_PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "clv", "quality")
+DASHBOARD_PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "leads", "clv",
+                   "email", "quality")
 MAX_RECOMMENDATIONS = 6
 TOP_ACTIONS = 3
 

@@ -28,6 +28,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("trends", "nav_trends"),
     ("drilldown", "nav_drilldown"),
     ("budget", "nav_budget"),
+    ("leads", "nav_leads"),
     ("clv", "nav_clv"),
     ("email", "nav_email"),
     ("experiments", "nav_experiments"),

@@ -27,7 +27,8 @@ from kpi.language import LANGUAGES
 from kpi.weekly import IsoWeek
 from pipelines.config import Config, load_config
 
-PAGES = ("overview", "drilldown", "experiments", "budget", "clv", "trends", "quality")
+PAGES = ("overview", "drilldown", "experiments", "budget", "leads", "clv", "email", "trends",
+         "quality")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ def test_a_range_run_materialises_everything_and_passes_its_checks(built):
         assert counts.get(table, 0) > 0, table
     days = con.execute(con.table("campaign_daily").select("date").distinct())
     assert len(days) == (END - START).days + 1
-    for page in ("overview", "drilldown", "experiments", "budget", "clv", "trends", "quality"):
+    for page in ("overview", "drilldown", "experiments", "budget", "leads", "clv", "email",
+                 "trends", "quality"):
         for lang in ("nl", "fr", "en"):
             assert (paths.output / f"{page}.{lang}.html").stat().st_size > 5_000, page
         assert (paths.output / f"{page}.html").exists()

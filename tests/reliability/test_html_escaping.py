@@ -42,7 +42,8 @@ from tests.reliability.hostile import (
     hostile_run,
 )
 
-PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "clv", "quality")
+PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "leads", "clv", "email",
+         "quality")
 REPORTS = [f"reports/{WEEK.label}/weekly-report.{lang}.html" for lang in LANGUAGES]
 FILES = [f"{page}.{lang}.html" for page in PAGES for lang in LANGUAGES] + REPORTS
 # The unsuffixed pages only open the configured language's page: no user string gets in.
