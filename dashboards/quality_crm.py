@@ -30,6 +30,7 @@ _t = translator("quality")
 LEVEL_TEXTS = {
     "campaign_id": N_("q_crm_level_campaign_id"),
     "campaign_name": N_("q_crm_level_campaign_name"),
+    "drill_down": N_("q_crm_level_drill_down"),
     "click_id": N_("q_crm_level_click_id"),
     "source": N_("q_crm_level_source"),
     "unmatched": N_("q_crm_level_unmatched")}

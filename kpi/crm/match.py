@@ -7,13 +7,16 @@ Levels, tried in this order (:data:`LEVELS`):
 2. ``campaign_name``: ``utm_campaign`` equals a name the campaign had at any time (case and
    white space ignored); a name two campaigns shared goes to the platform the contact's
    ``original_source`` points at, else to the one seen last.
-3. ``click_id``: no campaign from the UTM but a ``gclid_key`` / ``fbclid_key``. Resolving a
+3. ``drill_down``: a paid source's second drill-down (``source_drill_2``) is a campaign ID or
+   name of that source's platform: where the CRM's ad integrations put the campaign of a
+   contact that never visited the site (Meta lead ads synced into HubSpot carry no UTM).
+4. ``click_id``: no campaign from the UTM but a ``gclid_key`` / ``fbclid_key``. Resolving a
    gclid to its campaign needs Google Ads' ``click_view`` report, which is not pulled yet: such
    a contact is counted on its source's channel (as level 4) and reported apart, so the match
    rate says how many a click-view pull would resolve.
-4. ``source``: only ``original_source`` is known: the key ``crm:<SOURCE>`` on that source's
+5. ``source``: only ``original_source`` is known: the key ``crm:<SOURCE>`` on that source's
    channel (campaign unknown), so channel and account totals stay whole.
-5. ``unmatched``: nothing to go on: ``crm:unknown`` in the "other" channel.
+6. ``unmatched``: nothing to go on: ``crm:unknown`` in the "other" channel.
 
 A contact's lead date is ``lead_at`` if set, else ``created_at``, in the reporting time zone.
 
@@ -44,9 +47,11 @@ from typing import Literal
 
 import pandas as pd
 
-MatchLevel = Literal["campaign_id", "campaign_name", "click_id", "source", "unmatched"]
-LEVELS: tuple[MatchLevel, ...] = ("campaign_id", "campaign_name", "click_id", "source",
-                                  "unmatched")
+MatchLevel = Literal["campaign_id", "campaign_name", "drill_down", "click_id", "source",
+                     "unmatched"]
+LEVELS: tuple[MatchLevel, ...] = ("campaign_id", "campaign_name", "drill_down", "click_id",
+                                  "source", "unmatched")
+RESOLVED: tuple[MatchLevel, ...] = ("campaign_id", "campaign_name", "drill_down")
 CRM_PREFIX = "crm:"
 UNKNOWN_KEY = "crm:unknown"
 # HubSpot's original sources, and the paid platform each points at (to settle shared names).
@@ -115,6 +120,16 @@ def _by_name(utm: str, source: str | None, index: dict[str, list[str]]) -> str |
     return next((k for k in keys if preferred and k.startswith(preferred)), keys[0])
 
 
+def _from_drill_down(drill: str, source: str, ids: dict[str, set[str]],
+                     index: dict[str, list[str]]) -> str | None:
+    """The campaign of ``source``'s platform whose ID or name the drill-down holds."""
+    platform = PLATFORM_OF_SOURCE[source]
+    if platform + drill in ids.get(drill, set()):
+        return platform + drill
+    named = index.get(normalise_name(drill), [])
+    return next((k for k in named if k.startswith(platform)), None)
+
+
 def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: SourceChannels,
                    time_zone: str) -> pd.DataFrame:
     """One row per contact (:data:`MATCH_COLUMNS`): its lead date, campaign key and match
@@ -129,8 +144,11 @@ def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: So
     blank_utm = _blank(contacts["utm_campaign"])
     clicked = ~(_blank(contacts["gclid_key"]) & _blank(contacts["fbclid_key"]))
     sources = contacts["original_source"].astype("string")
+    drills = (contacts["source_drill_2"].astype("string").str.strip()
+              if "source_drill_2" in contacts else pd.Series(pd.NA, index=contacts.index))
     rows = []
-    for u, no_utm, click, source in zip(utm, blank_utm, clicked, sources, strict=True):
+    for u, no_utm, click, source, drill in zip(utm, blank_utm, clicked, sources, drills,
+                                               strict=True):
         source = None if pd.isna(source) or not str(source).strip() else str(source).strip()
         key, level = None, None
         if not no_utm:
@@ -140,6 +158,9 @@ def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: So
             if key is None:
                 key = _by_name(str(u), source, index)
                 level = "campaign_name" if key else None
+        if key is None and source in PLATFORM_OF_SOURCE and not pd.isna(drill) and drill:
+            key = _from_drill_down(str(drill), source, ids, index)
+            level = "drill_down" if key else None
         if key is None:
             level = "click_id" if click else ("source" if source else "unmatched")
             key = CRM_PREFIX + source if source else UNKNOWN_KEY
@@ -159,8 +180,10 @@ def match_rates(matches: pd.DataFrame) -> pd.DataFrame:
     says whether the level names a campaign.
 
     >>> m = pd.DataFrame({"match_level": ["campaign_id", "campaign_id", "click_id", "source"]})
-    >>> match_rates(m)[["match_level", "contacts", "share"]].values.tolist()[:3]
-    [['campaign_id', 2, 0.5], ['campaign_name', 0, 0.0], ['click_id', 1, 0.25]]
+    >>> match_rates(m)[["match_level", "contacts", "share"]].values.tolist()[:4]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['campaign_id', 2, 0.5], ['campaign_name', 0, 0.0], ['drill_down', 0, 0.0],
+     ['click_id', 1, 0.25]]
     """
     counts = matches["match_level"].value_counts()
     total = int(counts.sum())
@@ -168,7 +191,7 @@ def match_rates(matches: pd.DataFrame) -> pd.DataFrame:
         "match_level": list(LEVELS),
         "contacts": [int(counts.get(level, 0)) for level in LEVELS],
         "share": [float(counts.get(level, 0)) / total if total else 0.0 for level in LEVELS],
-        "resolved": [level in ("campaign_id", "campaign_name") for level in LEVELS]})
+        "resolved": [level in RESOLVED for level in LEVELS]})
 
 
 MIN_RESOLVED = 0.6  # warn below this share of contacts matched to a campaign

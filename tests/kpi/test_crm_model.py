@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kpi import model, rollup, rollup_update
+from kpi.crm import match
 from kpi.crm import tables as crm
 from kpi.crm.match import SourceChannels
 from kpi.model_crm import CRM_LOG_TABLE, CRM_TABLE
@@ -79,8 +80,8 @@ def test_every_contact_is_matched_at_one_level(crm_con):
     assert keys["c2"] == "gads:100" and keys["c3"] == "gads:200"  # an old name; case, spacing
     assert keys["c4"] == "crm:PAID_SEARCH" and keys["c6"] == "crm:unknown"
     rates = result.rates.set_index("match_level")["contacts"].to_dict()
-    assert rates == {"campaign_id": 2, "campaign_name": 2, "click_id": 1, "source": 1,
-                     "unmatched": 1}
+    assert rates == {"campaign_id": 2, "campaign_name": 2, "drill_down": 0, "click_id": 1,
+                     "source": 1, "unmatched": 1}
 
 
 def test_facts_by_lead_date_keep_totals_whole(crm_con):
@@ -166,3 +167,26 @@ def test_a_deal_in_a_currency_without_rate_is_refused(crm_con):
     crm_handmade.write(crm_con, deal_rows=deals)
     with pytest.raises(KeyError):
         crm.read_funnel(crm_con, CRM_RULES, NIGHT)
+
+
+def test_a_lead_ad_contact_is_matched_by_its_source_drill_down():
+    """Meta lead ads synced into the CRM carry no UTM and no click id: the campaign sits in the
+    paid source's second drill-down, as an ID or a name; never across platforms."""
+    contacts = pd.DataFrame({
+        "contact_key": ["f1", "f2", "f3", "f4"],
+        "created_at": pd.to_datetime(["2026-03-02T10:00:00Z"] * 4, utc=True),
+        "lead_at": pd.to_datetime([None] * 4, utc=True),
+        "utm_campaign": [None] * 4,
+        "original_source": ["PAID_SOCIAL", "PAID_SOCIAL", "PAID_SEARCH", "PAID_SOCIAL"],
+        "source_drill_2": ["777", " Lead  FORMS nl ", "777", "Brand"],
+        "gclid_key": [None] * 4, "fbclid_key": [None] * 4})
+    campaigns = pd.DataFrame({"campaign_key": ["meta:777", "gads:100"],
+                              "campaign_id": ["777", "100"],
+                              "campaign_name": ["Lead forms NL", "Brand"],
+                              "last_date": [dt.date(2026, 3, 1)] * 2})
+    out = match.match_contacts(contacts, campaigns, match.SourceChannels(), "Europe/Brussels")
+    assert out["campaign_key"].tolist() == ["meta:777", "meta:777", "crm:PAID_SEARCH",
+                                            "crm:PAID_SOCIAL"]
+    assert out["match_level"].tolist() == ["drill_down", "drill_down", "source", "source"]
+    rates = match.match_rates(out).set_index("match_level")
+    assert bool(rates.loc["drill_down", "resolved"]) and rates.loc["drill_down", "share"] == 0.5
