@@ -34,7 +34,7 @@ from dashboards.page import chart_layout, plotly_text, render_template, write_pa
 from dashboards.site import Header
 from dashboards.view_table import Cell, Pill, Table, heads
 from kpi.budget.recommend import TargetLike, resolve_target
-from kpi.language.format import as_number, format_date, format_value
+from kpi.language.format import as_number, axis_affixes, format_date, format_value
 from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES
 
@@ -213,11 +213,14 @@ def scatter_figure(campaigns: pd.DataFrame, names: Mapping[str, tuple[str, str]]
         x=paid["cost_per_lead"].tolist(), y=paid["cost_per_won_deal"].tolist(),
         mode="markers+text", text=labels, textposition="top center", hovertext=hover,
         hoverinfo="text", marker={"size": size, "color": "#2563eb", "opacity": 0.7}))
-    fig.update_layout(**chart_layout(lang, height=420, showlegend=False,
-                                     xaxis={"title": {"text": _label("cost_per_lead", lang)},
-                                            "rangemode": "tozero"},
-                                     yaxis={"title": {"text": _label("cost_per_won_deal", lang)},
-                                            "rangemode": "tozero"}))
+    base = chart_layout(lang, height=420, showlegend=False)
+    prefix, suffix = axis_affixes("currency", lang, currency)
+    money = {"tickprefix": prefix, "ticksuffix": suffix, "separatethousands": True,
+             "exponentformat": "none", "rangemode": "tozero"}
+    fig.update_layout(base, xaxis={**base["xaxis"], **money, "showgrid": True, "title": {
+        "text": plotly_text(_label("cost_per_lead", lang)), "font": {"size": 11}}},
+        yaxis={**base["yaxis"], **money, "nticks": 6, "title": {
+            "text": plotly_text(_label("cost_per_won_deal", lang)), "font": {"size": 11}}})
     return fig
 
 
