@@ -8,6 +8,7 @@ from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
 from assets.dashboards import PAGE_ASSETS
+from assets.delivery import build_delivery_asset
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
@@ -47,7 +48,8 @@ def build_definitions(config: Config, resources: dict | None = None,
         *CLV_ASSETS,
     ]
     return dg.Definitions(
-        assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],
+        assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),
+                build_delivery_asset(weeks)],
         asset_checks=CHECKS,
         jobs=[job, report_job],
         schedules=[nightly_schedule(job, config.reporting.time_zone),
