@@ -1,10 +1,11 @@
 """The ``report_deliveries`` table: every attempt to deliver a report, so that a re-run of the
 same week reaches only whom it has not reached yet.
 
-One row per attempt: the week, the report kind, the recipient's pseudonym (a keyed hash of the
-address, or of a webhook's kind and variable: :mod:`pipelines.privacy`; never the address or
-the URL), the language, the channel (mail, slack, teams), the Message-ID, when, the status
-(sent, refused, failed) and the error.
+One row per attempt: the week (and its Monday, ``period_start``, which dates the row for
+retention: ``campaign-kpi purge`` deletes old attempts like old KPI rows), the report kind,
+the recipient's pseudonym (a keyed hash of the address, or of a webhook's kind and variable:
+:mod:`pipelines.privacy`; never the address or the URL), the language, the channel (mail,
+slack, teams), the Message-ID, when, the status (sent, refused, failed) and the error.
 
 >>> from pipelines.warehouse.store import connect
 >>> con = connect(":memory:")
@@ -30,7 +31,7 @@ from ibis.backends import BaseBackend
 
 DELIVERIES_TABLE = "report_deliveries"
 SCHEMA = ibis.schema({
-    "week": "string", "week_start": "date", "report": "string", "recipient": "string",
+    "week": "string", "period_start": "date", "report": "string", "recipient": "string",
     "language": "string", "channel": "string", "message_id": "string",
     "sent_at": "timestamp('UTC')", "status": "string", "error": "string"})
 
@@ -40,7 +41,7 @@ class Attempt:
     """One row of the ledger."""
 
     week: str
-    week_start: dt.date
+    period_start: dt.date
     report: str
     recipient: str
     language: str
@@ -70,6 +71,6 @@ def record(con: BaseBackend, attempts: Sequence[Attempt]) -> int:
     frame = pd.DataFrame([astuple(a) for a in attempts],
                          columns=[f.name for f in fields(Attempt)])
     frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)
-    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
     con.insert(DELIVERIES_TABLE, ibis.memtable(frame, schema=SCHEMA))
     return len(frame)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from assets.catalog import CATALOG
 from dashboards.delivery import ledger
 from dashboards.delivery.deliver import DeliveryResult, ReportFiles, deliver
 from dashboards.report import ReportInputs
@@ -19,6 +20,7 @@ from kpi.language.translate import translator
 from kpi.weekly import IsoWeek
 from pipelines.delivery_config import Delivery
 from pipelines.privacy import KEY_ENV
+from pipelines.retention import Dated, plan
 from pipelines.warehouse.store import connect
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
 from tests.fakes.smtp_server import (
@@ -252,3 +254,10 @@ def test_a_webhook_url_not_set_is_named_by_its_variable(inputs, files) -> None:
         result = deliver(settings(port, base), inputs, files, connect(":memory:"), env=env)
     (problem,) = result.problems
     assert "TEAMS_URL is not set" in problem.error and result.count("sent") == 4
+
+
+def test_retention_dates_the_ledger_by_its_week(inputs, files) -> None:
+    con = connect(":memory:")
+    with smtp_server() as (port, _):
+        deliver(settings(port), inputs, files, con, env=environment())
+    assert Dated(ledger.DELIVERIES_TABLE, "period_start") in plan(con, CATALOG).dated
