@@ -134,6 +134,7 @@ class Webhook(_Strict):
     url_env: EnvName
     language: Language = "en"
     reports: tuple[ReportKind, ...] = ("weekly",)
+    timeout_seconds: float = Field(30.0, gt=0, le=600)
 
     @property
     def name(self) -> str:

@@ -134,9 +134,9 @@ def _post(settings: Delivery, n: int, webhook: Webhook, pseudonym: str, digests:
         return outcome("failed", f"webhook {webhook.name}: {webhook.url_env} is not set (the "
                        "webhook's URL is read from the environment)")
     payload = chat.PAYLOADS[webhook.kind](digests.get(webhook.language)[0])
-    timeout = settings.smtp.timeout_seconds if settings.smtp else 30.0
     try:
-        with_retries(lambda: post_json(webhook.name, url, payload, timeout=timeout),
+        with_retries(lambda: post_json(webhook.name, url, payload,
+                                       timeout=webhook.timeout_seconds),
                      settings.retry, budget, what=f"webhook {webhook.name}")
     except DeliveryError as exc:
         return outcome("failed", str(exc))

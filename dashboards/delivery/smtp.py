@@ -82,9 +82,12 @@ def _classified(exc: BaseException, where: str) -> DeliveryError:
         error = (Temporary if 400 <= exc.smtp_code < 500
                  else Refused if per_message else Permanent)
         return error(f"{where} answered {_reply(exc)}")
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc).upper():
         return Permanent(f"{where} does not offer STARTTLS: set smtp.security to tls (implicit "
                          f"TLS, usually port 465) if it speaks that ({exc})")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return Permanent(f"{where} offers no login ({exc}): leave smtp.username_env and "
+                         "smtp.password_env out if it needs none")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return Permanent(f"{where}: its TLS certificate could not be verified "
                          f"({exc.verify_message}); set smtp.ca_file to the roots that sign it")

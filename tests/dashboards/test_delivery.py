@@ -19,7 +19,7 @@ from dashboards.report import ReportInputs
 from kpi.language.translate import translator
 from kpi.weekly import IsoWeek
 from pipelines.delivery_config import Delivery
-from pipelines.privacy import KEY_ENV
+from pipelines.privacy import KEY_ENV, PseudonymKeyError
 from pipelines.retention import Dated, plan
 from pipelines.warehouse.store import connect
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
@@ -261,3 +261,35 @@ def test_retention_dates_the_ledger_by_its_week(inputs, files) -> None:
     with smtp_server() as (port, _):
         deliver(settings(port), inputs, files, con, env=environment())
     assert Dated(ledger.DELIVERIES_TABLE, "period_start") in plan(con, CATALOG).dated
+
+
+def test_implicit_tls_is_spoken_too(inputs, files) -> None:
+    with smtp_server(implicit_tls=True) as (port, inbox):
+        smtp = {**settings(port).smtp.model_dump(), "security": "tls"}
+        result = deliver(settings(port, smtp=smtp), inputs, files, connect(":memory:"),
+                         env=environment())
+        assert len(inbox.received) == 3 and inbox.logins == [USER]
+    assert result.count("sent") == 3
+
+
+def test_an_untrusted_certificate_is_refused_not_retried(inputs, files) -> None:
+    with smtp_server() as (port, inbox):
+        smtp = {**settings(port).smtp.model_dump(), "ca_file": None}  # the system's roots
+        result = deliver(settings(port, smtp=smtp), inputs, files, connect(":memory:"),
+                         env=environment())
+        assert inbox.received == [] and inbox.logins == []  # no password sent in the clear
+    assert result.count("failed") == 3
+    error = result.problems[0].error
+    assert "certificate could not be verified" in error and "smtp.ca_file" in error
+    assert "retries" not in error
+
+
+def test_without_the_pseudonym_key_nothing_is_sent(inputs, files) -> None:
+    env = environment()
+    del env[KEY_ENV]
+    con = connect(":memory:")
+    with smtp_server() as (port, inbox):
+        with pytest.raises(PseudonymKeyError, match=KEY_ENV):
+            deliver(settings(port), inputs, files, con, env=env)
+        assert inbox.received == []
+    assert ledger.DELIVERIES_TABLE not in con.list_tables()

@@ -12,6 +12,7 @@ import logging
 import socket
 import ssl
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -80,6 +81,15 @@ def _authenticator(inbox: Inbox):
     return check
 
 
+class _Controller(Controller):
+    def factory(self):
+        """Each session's SMTP protocol; aiosmtpd warns "AUTH while not requiring TLS" for
+        implicit TLS (its auth_require_tls only counts STARTTLS): the session is TLS."""
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            return super().factory()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -87,17 +97,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def smtp_server(inbox: Inbox | None = None) -> Iterator[tuple[int, Inbox]]:
-    """(port, inbox) of a STARTTLS + AUTH server running for the ``with`` block."""
+def smtp_server(inbox: Inbox | None = None,
+                implicit_tls: bool = False) -> Iterator[tuple[int, Inbox]]:
+    """(port, inbox) of a STARTTLS + AUTH server running for the ``with`` block (with
+    ``implicit_tls``: TLS from the first byte, as on port 465)."""
     inbox = inbox or Inbox()
     cert = localhost_cert()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     key = cert.path.with_name("localhost.key")
     context.load_cert_chain(cert.path, key)
     port = free_port()
-    controller = Controller(inbox, hostname=HOST, port=port, tls_context=context,
-                            require_starttls=True, auth_required=True, auth_require_tls=True,
-                            authenticator=_authenticator(inbox), ready_timeout=10)
+    # aiosmtpd's auth_require_tls only counts STARTTLS; implicit TLS is encrypted anyway.
+    tls = ({"ssl_context": context, "auth_require_tls": False} if implicit_tls else
+           {"tls_context": context, "require_starttls": True, "auth_require_tls": True})
+    controller = _Controller(inbox, hostname=HOST, port=port, auth_required=True,
+                             authenticator=_authenticator(inbox), ready_timeout=10, **tls)
     controller.start()
     try:
         yield port, inbox
