@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboards.delivery.digest import Digest
+from dashboards.delivery.digest import Digest, colon
 from dashboards.report_sentences import _t
 
 TOP = 3  # actions in a chat summary
@@ -48,7 +48,7 @@ def kpi_lines(digest: Digest) -> list[str]:
     target_head = digest.kpis.head[2] if len(digest.kpis.head) > 2 else ""
     lines = []
     for row in digest.kpis.rows:
-        line = f"{row[0].text}: {row[1].text}"
+        line = f"{row[0].text}{colon(digest.lang)}{row[1].text}"
         target = row[2] if len(row) > 2 else None
         if target is not None and target.pill is not None:
             line += f" ({target_head} {target.text}, {target.pill.text})"
@@ -57,7 +57,8 @@ def kpi_lines(digest: Digest) -> list[str]:
 
 
 def action_lines(digest: Digest) -> list[str]:
-    return [f"{n}. {a.pill.text}: {a.text}" for n, a in enumerate(digest.actions[:TOP], 1)]
+    return [f"{n}. {a.pill.text}{colon(digest.lang)}{a.text}"
+            for n, a in enumerate(digest.actions[:TOP], 1)]
 
 
 def slack_payload(digest: Digest) -> dict[str, Any]:
@@ -94,7 +95,7 @@ def teams_payload(digest: Digest) -> dict[str, Any]:
     body = [_block(digest.subject, weight="Bolder", size="Medium"),
             _block(digest.week, isSubtle=True, spacing="None"),
             _block(digest.verdict.text)]
-    facts = [{"title": row[0].text, "value": line.split(": ", 1)[1]}
+    facts = [{"title": row[0].text, "value": line.split(colon(digest.lang), 1)[1]}
              for row, line in zip(digest.kpis.rows, kpi_lines(digest), strict=True)]
     if facts:
         body.append({"type": "FactSet", "facts": facts})

@@ -46,6 +46,15 @@ class Digest:
     footer: str
 
 
+def colon(lang: str) -> str:
+    """A label's colon as the language sets it (French: a narrow no-break space before it).
+
+    >>> colon("fr"), colon("nl")
+    ('\u202f: ', ': ')
+    """
+    return "\u202f: " if lang == "fr" else ": "
+
+
 def _headline(view: ReportView, lang: str) -> Table:
     """The report's KPI table cut to the headline rows and the first four columns."""
     wanted = {label(metric, lang) for metric in HEADLINE}
@@ -83,9 +92,10 @@ def plain_text(digest: Digest) -> str:
                          + (f" ({target.pill.text})" if target.pill else ""))
         if previous.pill is not None and previous.pill.text != "–":
             parts.append(f"{head[3]} {previous.text} ({previous.pill.text})")
-        lines.append(f"- {row[0].text}: " + " · ".join(parts))
+        lines.append(f"- {row[0].text}{colon(digest.lang)}" + " · ".join(parts))
     if digest.actions:
         lines += ["", _t("r_top_actions", digest.lang)]
-        lines += [f"{n}. {a.pill.text}: {a.text}" for n, a in enumerate(digest.actions, 1)]
+        lines += [f"{n}. {a.pill.text}{colon(digest.lang)}{a.text}"
+                  for n, a in enumerate(digest.actions, 1)]
     lines += ["", digest.where, digest.attachment, "", "-- ", digest.footer]
     return "\n".join(lines) + "\n"
