@@ -24,6 +24,7 @@ from pipelines.warehouse.store import connect
 from tests.assets.conftest import EXAMPLE_CONFIG, copy_of, demo_config, read
 from tests.fakes.smtp_server import HOST, PASSWORD, USER, Inbox, down_port, smtp_server
 from tests.fakes.tls import localhost_cert
+from tests.fakes.webhook_server import webhook_server
 
 W11 = IsoWeek.parse("2026-W11")  # the short demo's last week
 PEOPLE = {"nl": "an@example.be", "fr": "benoit@example.be", "en": "chris@example.be"}
@@ -36,20 +37,21 @@ def secrets(monkeypatch) -> None:
     monkeypatch.setenv("SMTP_PASSWORD", PASSWORD)
 
 
-def with_delivery(port: int) -> Config:
+def with_delivery(port: int, webhooks: tuple[dict, ...] = ()) -> Config:
     delivery = {
         "smtp": {"host": HOST, "port": port, "from_address": "kpi@agency.example.be",
                  "username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD",
                  "ca_file": str(localhost_cert().path), "timeout_seconds": 2},
         "recipients": [{"address": a, "language": lang} for lang, a in PEOPLE.items()],
-        "retry": {"max_retries": 1, "initial_seconds": 0.01}}
+        "webhooks": list(webhooks), "retry": {"max_retries": 1, "initial_seconds": 0.01}}
     return Config.model_validate({**demo_config().model_dump(), "delivery": delivery})
 
 
-def configured(built, tmp_path, port: int) -> tuple[Paths, Config]:
+def configured(built, tmp_path, port: int, webhooks: tuple[dict, ...] = ()
+               ) -> tuple[Paths, Config]:
     """A copy of the demo warehouse whose configuration file has a delivery section."""
     paths = copy_of(built, tmp_path / "copy")
-    config = with_delivery(port)
+    config = with_delivery(port, webhooks)
     return Paths(paths.data_dir, write_config(paths, config)), config
 
 
@@ -76,11 +78,23 @@ def test_not_configured_is_said_not_failed(built, tmp_path) -> None:
     assert status.startswith("not configured")
 
 
-def test_the_week_arrives_in_three_languages_once_unless_resent(built, tmp_path) -> None:
-    with smtp_server() as (port, inbox), dg.instance_for_test() as instance:
-        paths, config = configured(built, tmp_path, port)
+def logged(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str:
+    """Everything the run's log holds (events, metadata, errors), as text."""
+    return "\n".join(repr(entry) for entry in instance.all_logs(result.run_id))
+
+
+def test_the_week_arrives_in_three_languages_once_unless_resent(built, tmp_path,
+                                                                monkeypatch) -> None:
+    hook = "/hooks/teams-SECRET-path"
+    with (smtp_server() as (port, inbox), webhook_server() as (base, posts),
+          dg.instance_for_test() as instance):
+        monkeypatch.setenv("TEAMS_URL", base + hook)
+        paths, config = configured(built, tmp_path, port, (
+            {"kind": "teams", "url_env": "TEAMS_URL", "language": "nl"},))
         first = run_weekly_report(paths, config, W11, instance=instance, send=True)
         assert first.success, failure_reason(first)
+        assert len(posts.bodies[hook]) == 1
+        assert PASSWORD not in logged(instance, first) and hook not in logged(instance, first)
         assert sorted(a for r in inbox.received for a in r.rcpt_tos) == sorted(PEOPLE.values())
         for lang, address in PEOPLE.items():
             message = inbox.to(address)[0].message
@@ -96,8 +110,8 @@ def test_the_week_arrives_in_three_languages_once_unless_resent(built, tmp_path)
         assert [e.asset_key for e in unsent.get_asset_materialization_events()] == [
             dg.AssetKey(REPORT_ASSET)]  # without send: the report only
     ledger = read(connect(paths.warehouse, read_only=True), DELIVERIES_TABLE)
-    assert len(ledger) == 6 and set(ledger["status"]) == {"sent"}
-    assert set(ledger["week"]) == {"2026-W11"} and set(ledger["channel"]) == {"mail"}
+    assert len(ledger) == 8 and set(ledger["status"]) == {"sent"}
+    assert set(ledger["week"]) == {"2026-W11"} and set(ledger["channel"]) == {"mail", "teams"}
 
 
 def test_a_refused_recipient_fails_the_check_not_the_others(built, tmp_path) -> None:
@@ -120,6 +134,7 @@ def test_a_server_that_is_down_fails_the_run_after_the_report_is_written(built,
     with dg.instance_for_test() as instance:
         result = run_weekly_report(paths, config, W11, pdf=False, instance=instance,
                                    send=True)
+        assert PASSWORD not in logged(instance, result)
     assert not result.success
     reason = failure_reason(result)
     assert reason.startswith(f"{DELIVERY_ASSET}: weekly report 2026-W11: 0 sent")
