@@ -103,13 +103,22 @@ def report(
         help="ISO week, e.g. 2026-W47. \\[default: the last week that has ended]")] = None,
     lang: Annotated[str | None, typer.Option(
         help="nl, fr or en. \\[default: all three]")] = None,
+    send: Annotated[bool, typer.Option(
+        "--send", help="Then deliver it as the delivery section says (mail, team chats), "
+        "except to whom this week's report already reached.")] = False,
+    resend: Annotated[bool, typer.Option(
+        "--resend", help="Deliver it to everyone again, even to whom it already "
+        "reached (implies --send).")] = False,
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is."""
+    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is.
+
+    With --send, mail it to each recipient in their language and post a summary to the team chats.
+    """
     from assets import commands
 
-    commands.report(resolve_paths(data_dir, config_path), week, lang)
+    commands.report(resolve_paths(data_dir, config_path), week, lang, send or resend, resend)
 
 
 @app.command("check-connection", cls=_Command)

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assets.catalog import CATALOG
-from assets.report import report_paths
+from assets.report import REPORT_ASSET, report_paths
 from assets.runner import (
     RESOLVED_CONFIG,
     check_descriptions,
@@ -103,16 +103,21 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, config: Config,
 
 
 def _weekly_report(paths: Paths, config: Config, week: IsoWeek,
-                   languages: tuple[str, ...] | None = None) -> None:
-    """Write the weekly report of ``week``; print where, or why not."""
+                   languages: tuple[str, ...] | None = None, send: bool = False,
+                   resend: bool = False) -> None:
+    """Write the weekly report of ``week`` (and deliver it with ``send``); print where, or
+    why not."""
     try:
         with console.status(f"writing the weekly report for {week.label}", spinner="dots"):
-            result = run_weekly_report(paths, config, week, languages)
+            result = run_weekly_report(paths, config, week, languages, send=send,
+                                       resend=resend)
     except (ValueError, WarehouseError) as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     _warnings_line(paths, result)
-    if not result.success:
+    written = any(e.asset_key == dg.AssetKey(REPORT_ASSET)
+                  for e in result.get_asset_materialization_events())
+    if not result.success and not written:
         reason = failure_reason(result) or f"no reason was recorded; see {RUN_LOG_HINT}"
         err.print(f"[red]No weekly report for {week.label}.[/red] {escape(reason)}")
         raise typer.Exit(1)
@@ -126,6 +131,23 @@ def _weekly_report(paths: Paths, config: Config, week: IsoWeek,
             console.print(f"Report {week.label} ({lang})  {pdf}")
     if "pdf" in metadata:
         console.print(f"[yellow]PDF[/yellow] {escape(metadata['pdf'].value)}")
+    if send:
+        _delivered(result, metadata)
+
+
+def _delivered(result: dg.ExecuteInProcessResult, metadata: dict) -> None:
+    """Say what the delivery did; exit 1 when someone was not reached."""
+    if not result.success:
+        reason = failure_reason(result) or f"no reason was recorded; see {RUN_LOG_HINT}"
+        err.print(f"[red]Not delivered.[/red] {escape(reason)}")
+        raise typer.Exit(1)
+    console.print(f"Delivery  {escape(metadata['status'].value)}")
+    said = check_descriptions(result)
+    refused = failed_checks(result, "ERROR")
+    for name in refused:
+        err.print(f"[red]Not reached[/red] {escape(said[name])}")
+    if refused:
+        raise typer.Exit(1)
 
 
 def _run(paths: Paths, config: Config, first: dt.date, last: dt.date,
@@ -175,10 +197,16 @@ def run(paths: Paths, day: dt.date, full: bool = False) -> None:
     _run(paths, config, day, day, full)
 
 
-def report(paths: Paths, week: str | None, lang: str | None) -> None:
-    """Write the weekly KPI report of ``week`` (default: the last week that has ended)."""
+def report(paths: Paths, week: str | None, lang: str | None, send: bool = False,
+           resend: bool = False) -> None:
+    """Write the weekly KPI report of ``week`` (default: the last week that has ended), and
+    with ``send`` deliver it."""
     _check_lang(lang)
     config = _load(paths)
+    if send and config.delivery is None:
+        err.print(f"[red]--send:[/red] {escape(str(paths.config))} has no delivery section "
+                  "(who gets the report, through which SMTP server): see the README, Delivery")
+        raise typer.Exit(2)
     try:
         chosen = IsoWeek.parse(week) if week else IsoWeek.ended_by(yesterday(config))
     except ValueError as exc:
@@ -188,7 +216,7 @@ def report(paths: Paths, week: str | None, lang: str | None) -> None:
         err.print(f"[red]No warehouse at {paths.warehouse}[/red]: run campaign-kpi demo or "
                   "campaign-kpi run --date first")
         raise typer.Exit(1)
-    _weekly_report(paths, config, chosen, (lang,) if lang else None)
+    _weekly_report(paths, config, chosen, (lang,) if lang else None, send, resend)
 
 
 def check_connection(paths: Paths) -> None:

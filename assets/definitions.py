@@ -10,6 +10,7 @@ from assets.clv import CLV_ASSETS
 from assets.crm import CRM_ASSETS
 from assets.crm_funnel import FUNNEL_ASSETS, FUNNEL_CHECKS
 from assets.dashboards import PAGE_ASSETS
+from assets.delivery import build_delivery_asset
 from assets.email import EMAIL_ASSETS
 from assets.experiments import EXPERIMENT_ASSETS
 from assets.jobs import nightly_job, nightly_schedule
@@ -53,7 +54,8 @@ def build_definitions(config: Config, resources: dict | None = None,
         *EMAIL_ASSETS,
     ]
     return dg.Definitions(
-        assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks)],
+        assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),
+                build_delivery_asset(weeks)],
         asset_checks=[*CHECKS, *FUNNEL_CHECKS],
         jobs=[job, report_job],
         schedules=[nightly_schedule(job, config.reporting.time_zone),

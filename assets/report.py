@@ -83,6 +83,30 @@ def definitions(config: Config) -> Definitions:
                        meta_purchase_actions=meta.purchase_action_types if on else ())
 
 
+def report_inputs(instance: dg.DagsterInstance, con, config: Config,
+                  week: IsoWeek) -> ReportInputs:
+    """What the weekly report of ``week`` reads: the warehouse tables, the run and check
+    history of ``instance`` and the settings (the delivery's messages read the same)."""
+    values = con.table(rollup.VALUES_TABLE)
+    frame = con.execute(in_order(values.filter((values.grain == "week")
+                                               & values.level.isin(REPORT_LEVELS))))
+    nowcast = _table(con, nowcast_tables.NOWCAST_TABLE)
+    if not nowcast.empty:
+        nowcast = nowcast[(nowcast["grain"] == "week") & nowcast["level"].isin(REPORT_LEVELS)]
+    data_end = con.execute(con.table(model.MODEL_TABLE).date.max())
+    return ReportInputs(
+        week=week, values=frame, nowcast=nowcast, compare=config.reporting.compare_recent,
+        recommendations=_table(con, budget.RECOMMENDATIONS_TABLE),
+        experiments=_table(con, experiment_assets.RESULTS_TABLE),
+        pacing=_table(con, budget.PACING_TABLE), extracts=_table(con, EXTRACTS_TABLE),
+        checks=check_results(instance), runs=finished_runs(instance),
+        provisional_since=provisional_windows(con, config),
+        definitions=definitions(config), account=config.account_name,
+        currency=config.reporting.currency, time_zone=config.reporting.time_zone,
+        data_end=pd.Timestamp(data_end).date() if data_end is not None else None,
+        email=email_sends(con, config))
+
+
 def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         name=REPORT_ASSET,
@@ -103,29 +127,7 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
             raise dg.Failure(f"languages: choose from {', '.join(LANGUAGES)}, got "
                              f"{config.languages}")
         week = week_of(context.partition_key)
-        settings_config = settings.load()
-        con = warehouse.connect()
-        values = con.table(rollup.VALUES_TABLE)
-        frame = con.execute(in_order(values.filter((values.grain == "week")
-                                                   & values.level.isin(REPORT_LEVELS))))
-        nowcast = _table(con, nowcast_tables.NOWCAST_TABLE)
-        if not nowcast.empty:
-            nowcast = nowcast[(nowcast["grain"] == "week")
-                              & nowcast["level"].isin(REPORT_LEVELS)]
-        data_end = con.execute(con.table(model.MODEL_TABLE).date.max())
-        inputs = ReportInputs(
-            week=week, values=frame, nowcast=nowcast,
-            compare=settings_config.reporting.compare_recent,
-            recommendations=_table(con, budget.RECOMMENDATIONS_TABLE),
-            experiments=_table(con, experiment_assets.RESULTS_TABLE),
-            pacing=_table(con, budget.PACING_TABLE), extracts=_table(con, EXTRACTS_TABLE),
-            checks=check_results(context.instance), runs=finished_runs(context.instance),
-            provisional_since=provisional_windows(con, settings_config),
-            definitions=definitions(settings_config), account=settings_config.account_name,
-            currency=settings_config.reporting.currency,
-            time_zone=settings_config.reporting.time_zone,
-            data_end=pd.Timestamp(data_end).date() if data_end is not None else None,
-            email=email_sends(con, settings_config))
+        inputs = report_inputs(context.instance, warehouse.connect(), settings.load(), week)
         now = dt.datetime.now(dt.UTC)
         pages = []
         for lang in config.languages:

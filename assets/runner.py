@@ -16,6 +16,7 @@ import yaml
 
 from assets import history
 from assets.definitions import build_definitions
+from assets.delivery import DELIVERY_ASSET, DeliveryConfig
 from assets.instance import prepare_home
 from assets.jobs import NIGHTLY_JOB
 from assets.report import REPORT_ASSET, REPORT_JOB, ReportConfig, week_of, weekly_partitions
@@ -107,9 +108,11 @@ def run_nightly(paths: Paths, config: Config, first: dt.date, last: dt.date,
 
 def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
                       languages: tuple[str, ...] | None = None, pdf: bool = True,
-                      instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
-    """Materialise the weekly report of ``week`` (every language unless ``languages``);
-    ValueError naming the weeks there are when ``week`` is not one of them."""
+                      instance: dg.DagsterInstance | None = None, send: bool = False,
+                      resend: bool = False) -> dg.ExecuteInProcessResult:
+    """Materialise the weekly report of ``week`` (every language unless ``languages``), and
+    with ``send`` (or ``resend``) deliver it; ValueError naming the weeks there are when
+    ``week`` is not one of them."""
     keys = weekly_partitions(config).get_partition_keys()
     if week.start.isoformat() not in keys:
         span = f"{week_of(keys[0]).label} to {week_of(keys[-1]).label}" if keys else "none yet"
@@ -118,9 +121,13 @@ def run_weekly_report(paths: Paths, config: Config, week: IsoWeek,
     job = build_definitions(config, resources).resolve_job_def(REPORT_JOB)
     chosen = ReportConfig(pdf=pdf, **({"languages": list(languages)} if languages else {}))
     # Quiet: the caller says why a run failed (failure_reason); the run's log keeps the rest.
-    run_config = {"ops": {REPORT_ASSET: {"config": chosen.model_dump()}},
-                  "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-    return _execute(job, paths, instance, run_config=run_config,
+    send = send or resend
+    ops = {REPORT_ASSET: {"config": chosen.model_dump()}}
+    if send:
+        ops[DELIVERY_ASSET] = {"config": DeliveryConfig(send=True, resend=resend).model_dump()}
+    run_config = {"ops": ops, "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    selection = None if send else [dg.AssetKey(REPORT_ASSET)]
+    return _execute(job, paths, instance, run_config=run_config, asset_selection=selection,
                     partition_key=week.start.isoformat())
 
 

@@ -42,6 +42,7 @@ from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
 from pipelines.crm_config import CrmSource
+from pipelines.delivery_config import Delivery
 from pipelines.email_config import EmailSource
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
@@ -360,6 +361,7 @@ class Config(_Strict):
     clv: ClvSettings = ClvSettings()
     engine: Engine = Engine()
     privacy: Privacy = Privacy()
+    delivery: Delivery | None = None  # unset: reports are written, not sent
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:
@@ -423,12 +425,15 @@ def _resolve_relative_files(raw: dict, folder: Path) -> None:
     sources = raw.get("sources")
     sections = list(sources.values()) if isinstance(sources, dict) else []
     sections.append(raw.get("budget"))
+    delivery = raw.get("delivery")
+    if isinstance(delivery, dict):
+        sections.append(delivery.get("smtp"))
     engine = raw.get("engine")
     if isinstance(engine, dict):
         sections += [engine.get("bigquery"), engine.get("duckdb")]
     for section in sections:
         for key in ("credentials_file", "access_token_file", "path", "plan", "costs",
-                    "temp_directory"):
+                    "temp_directory", "ca_file"):
             if isinstance(section, dict) and isinstance(section.get(key), str):
                 section[key] = beside(folder, section[key])
 

@@ -40,7 +40,7 @@ def test_the_nightly_job_leaves_the_report_to_its_own_job(defs: dg.Definitions) 
     nightly = defs.resolve_job_def("nightly").asset_layer.executable_asset_keys
     weekly = defs.resolve_job_def("weekly_report_job").asset_layer.executable_asset_keys
     assert dg.AssetKey(REPORT_ASSET) not in nightly and dg.AssetKey("kpi_values") in nightly
-    assert weekly == {dg.AssetKey(REPORT_ASSET)}
+    assert weekly == {dg.AssetKey(REPORT_ASSET), dg.AssetKey("weekly_report_delivery")}
 
 
 def test_monday_schedule_reports_the_week_that_ended(defs: dg.Definitions) -> None:
