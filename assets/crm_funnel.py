@@ -23,7 +23,7 @@ from pipelines.config import Config
 from pipelines.sources.crm.streams import CRM_STREAMS, typed
 from pipelines.sources.factory import yesterday
 from pipelines.warehouse.freshness import latest_pulled
-from pipelines.warehouse.store import replace_with_arrow
+from pipelines.warehouse.store import EXTRACTS_TABLE, replace_with_arrow
 
 # The CRM's raw tables (the CRM connector's asset keys): adjust here if they are renamed.
 RAW_CRM_KEYS = [dg.AssetKey(name) for name in crm.RAW_TABLES]
@@ -34,10 +34,12 @@ NOTHING = pa.schema([("note", pa.string())])
 
 
 def crm_rules(con, config: Config) -> crm.CrmRules:
-    """The configuration as :class:`kpi.crm.tables.CrmRules`: lead dates from the history's
-    start to the last day pulled (never past the model's data)."""
+    """The configuration as :class:`kpi.crm.tables.CrmRules`: lead dates from the first day
+    pulled (the history's start, or the purge's cutoff) to the last (never past the model's
+    data)."""
     channels = config.channels
     pulled = latest_pulled(con)
+    first = first_pulled(con)
     defaults = SourceChannels()
     return crm.CrmRules(
         time_zone=config.reporting.time_zone, rate=model_rules(config).rate,
@@ -45,8 +47,16 @@ def crm_rules(con, config: Config) -> crm.CrmRules:
             **defaults.by_source,
             "PAID_SEARCH": channels.ads_channel_types.get("SEARCH", "Paid Search"),
             "PAID_SOCIAL": channels.meta_ads_channel}, other=channels.other),
-        first=config.history_start,
+        first=max(config.history_start, first) if first else config.history_start,
         last=max(pulled.values()) if pulled else yesterday(config))
+
+
+def first_pulled(con) -> dt.date | None:
+    """The first day in the extract log (None before any pull)."""
+    if EXTRACTS_TABLE not in con.list_tables():
+        return None
+    first = con.execute(con.table(EXTRACTS_TABLE).date.min())
+    return None if first is None or pd.isna(first) else pd.Timestamp(first).date()
 
 
 def _arrow(frame: pd.DataFrame) -> pa.Table:

@@ -15,9 +15,12 @@ from assets.partitions import daily_partitions
 from assets.resources import SettingsResource, WarehouseResource
 from assets.settings import EXAMPLE_CONFIG
 from kpi import model
+from kpi.crm import catalog as crm_catalog
 from kpi.crm import tables as crm
 from kpi.model_crm import CRM_LOG_TABLE, CRM_TABLE
 from pipelines.config import load_config
+from pipelines.warehouse.catalog import Catalog
+from pipelines.warehouse.keys import audit
 from pipelines.warehouse.store import connect, write_extract
 from tests.kpi import crm_handmade, handmade
 
@@ -67,6 +70,8 @@ def test_the_funnel_runs_before_the_model_and_the_cohorts_after(folder):
     rates = con.execute(con.table(crm.MATCH_RATES_TABLE))
     assert rates["contacts"].sum() == 7
     assert set(con.list_tables()) >= {CRM_TABLE, CRM_LOG_TABLE}
+    found = audit(con, Catalog.of(crm_catalog.TABLES))
+    assert not found.duplicates and not found.missing_columns  # each table's key holds
 
 
 def test_the_match_rate_check_warns_below_the_threshold(folder):

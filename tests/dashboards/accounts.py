@@ -77,7 +77,7 @@ def _measures(leaves: pd.DataFrame, weeks: int,
             "revenue": np.round(purchases * rng.uniform(40, 160, shape), 2)}
     for m in MEASURES.values():
         if m.paid_of:
-            sums[m.id] = np.where(paid, sums[m.paid_of], 0.0)
+            sums[m.id] = np.where(paid, sums.get(m.paid_of, 0.0), 0.0)
     return {**sums, **views(sums, paid.astype(float))}
 
 

@@ -39,7 +39,7 @@ def _measures(rng: np.random.Generator, week: int, share: float, days: int) -> d
         "revenue": round(purchases * rng.uniform(70, 110), 2),
     }
     # The fixture's channels are paid ones: their paid facts are all of their facts.
-    return {**sums, **views(sums), **{m.id: sums[m.paid_of] for m in MEASURES.values()
+    return {**sums, **views(sums), **{m.id: sums.get(m.paid_of, 0.0) for m in MEASURES.values()
                                       if m.paid_of}}
 
 

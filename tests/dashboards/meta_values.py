@@ -23,6 +23,7 @@ import datetime as dt
 import pandas as pd
 
 from kpi.registry import MEASURES
+from tests.conversion_views import CRM_FACTS
 from tests.dashboards.conftest import _rows, _with_comparisons
 
 W47 = dt.date(2026, 11, 16)
@@ -46,8 +47,8 @@ def _sums(cost: float, platform: float, ga4: float, p_rev: float, g_rev: float,
             "engaged_sessions": cost * 0.5, "leads": conv if not rev else 0.0,
             "purchases": conv if rev else 0.0, "conversions": conv, "revenue": rev,
             "platform_conversions": platform, "ga4_conversions": ga4,
-            "platform_revenue": p_rev, "ga4_revenue": g_rev}
-    sums.update({m.id: sums[m.paid_of] if paid else 0.0 for m in MEASURES.values()
+            "platform_revenue": p_rev, "ga4_revenue": g_rev, **dict.fromkeys(CRM_FACTS, 0.0)}
+    sums.update({m.id: sums.get(m.paid_of, 0.0) if paid else 0.0 for m in MEASURES.values()
                  if m.paid_of})
     return sums
 

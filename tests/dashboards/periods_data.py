@@ -33,7 +33,7 @@ def daily_sums(seed: int = 5) -> pd.DataFrame:
                 "sessions": int(clicks * 0.9), "engaged_sessions": int(clicks * 0.5),
                 "leads": leads, "purchases": purchases, "conversions": leads + purchases,
                 "revenue": round(purchases * 90.0, 2)}
-        sums.update({**views(sums), **{m.id: sums[m.paid_of] for m in MEASURES.values()
+        sums.update({**views(sums), **{m.id: sums.get(m.paid_of, 0.0) for m in MEASURES.values()
                                        if m.paid_of}})
         rows.append({"day": day, **sums})
         day += dt.timedelta(days=1)

@@ -71,7 +71,7 @@ def _sums(parts: list[dict[str, float]]) -> dict[str, float]:
     out["conversions"] = out["leads"] + out["purchases"]
     # facts with cost are paid facts (the organic campaign has none)
     paid = out["cost"] > 0
-    out |= {m.id: out[m.paid_of] if paid else 0.0 for m in MEASURES.values() if m.paid_of}
+    out |= {m.id: out.get(m.paid_of, 0.0) if paid else 0.0 for m in MEASURES.values() if m.paid_of}
     return out
 
 

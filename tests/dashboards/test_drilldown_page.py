@@ -96,7 +96,7 @@ def _week_sums(rng: np.random.Generator, size: float, days: int) -> dict[str, fl
             "purchases": purchases, "conversions": leads + purchases,
             "revenue": round(purchases * rng.uniform(40, 160), 2)}
     # Every campaign here is a paid one: its paid facts are all of its facts.
-    return {**sums, **views(sums), **{m.id: sums[m.paid_of] for m in MEASURES.values()
+    return {**sums, **views(sums), **{m.id: sums.get(m.paid_of, 0.0) for m in MEASURES.values()
                                       if m.paid_of}}
 
 

@@ -36,7 +36,7 @@ ORGANIC = {"impressions": 0, "clicks": 0, "cost": 0.0, "sessions": 2_000,
 def _paid(sums: dict[str, float], paid: bool) -> dict[str, float]:
     """The sums with their paid facts (all of them, or none) as the model keeps them."""
     return {**sums, **views(sums, float(paid)),
-            **{m.id: (sums[m.paid_of] if paid else 0.0) for m in MEASURES.values()
+            **{m.id: (sums.get(m.paid_of, 0.0) if paid else 0.0) for m in MEASURES.values()
                if m.paid_of}}
 
 

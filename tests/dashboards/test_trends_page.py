@@ -63,7 +63,7 @@ def _day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
     sums = _source_day(rng, day)
     share = 1.0 if day == ASCENSION else PAID_SHARE
     return {**sums, **views(sums, share),
-            **{m.id: sums[m.paid_of] * share for m in MEASURES.values() if m.paid_of}}
+            **{m.id: sums.get(m.paid_of, 0.0) * share for m in MEASURES.values() if m.paid_of}}
 
 
 def _source_day(rng: np.random.Generator, day: dt.date) -> dict[str, float]:
