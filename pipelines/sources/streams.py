@@ -121,6 +121,24 @@ ADS_CONVERSION_ACTION_DAILY = Stream(
     "(per campaign for Performance Max).",
 )
 
+ADS_CLICK_VIEW = Stream(
+    name="ads_click_view",
+    source="google_ads",
+    columns=(
+        ("date", "date"),  # the click's day, in the account's time zone
+        ("customer_id", "string"),
+        # click_view.gclid as a keyed pseudonym (pipelines.privacy, no kind prefix): the raw
+        # gclid is never stored; the CRM's gclid_key is hashed the same way, so the two join.
+        ("gclid_key", "string"),
+        ("campaign_id", "string"),
+        ("ad_group_id", "string"),  # null for campaigns without ad groups (Performance Max)
+        *_PROVENANCE,
+    ),
+    key=("date", "customer_id", "gclid_key"),
+    description="GAQL FROM click_view, one day per query, the last 90 days only: which "
+    "campaign and ad group each click (gclid, pseudonymised) came from; matches CRM leads.",
+)
+
 GA4_SESSIONS_DAILY = Stream(
     name="ga4_sessions_daily",
     source="ga4",
@@ -215,6 +233,7 @@ STREAMS: dict[str, Stream] = {
         ADS_CAMPAIGN_DAILY,
         ADS_AD_GROUP_DAILY,
         ADS_CONVERSION_ACTION_DAILY,
+        ADS_CLICK_VIEW,
         GA4_SESSIONS_DAILY,
         GA4_KEY_EVENTS_DAILY,
         META_ADSET_DAILY,

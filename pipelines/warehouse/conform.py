@@ -27,7 +27,8 @@ ARROW_TYPES: dict[Dtype, pa.DataType] = {
 }
 
 # Columns that may legitimately be null (everything else must be filled).
-NULLABLE: frozenset[tuple[str, str]] = frozenset({("ads_conversion_action_daily", "ad_group_id")})
+NULLABLE: frozenset[tuple[str, str]] = frozenset({("ads_conversion_action_daily", "ad_group_id"),
+                                                  ("ads_click_view", "ad_group_id")})
 
 
 class SchemaError(ValueError):

@@ -1,15 +1,18 @@
 """A local Google Ads API v26: ``GoogleAdsService.SearchStream`` over gRPC with TLS.
 
 It answers GAQL ``FROM campaign`` / ``FROM ad_group`` queries (optionally segmented by
-``segments.conversion_action``) from the demo account, per customer ID, and can be scripted to
-fail as the real API does. The real client reaches it production-style, ``GoogleAdsClient(...,
-endpoint=server.endpoint, use_proto_plus=True, version="v26")``, once gRPC trusts its
-certificate (see :mod:`tests.fakes.tls`).
+``segments.conversion_action``) and ``FROM click_view`` (one day per query, ``segments.date =``,
+only the 90 days up to the account's ``as_of``: the raw gclids of
+:mod:`pipelines.sources.demo.click_view`) from the demo account, per customer ID, and can be
+scripted to fail as the real API does. The real client reaches it production-style,
+``GoogleAdsClient(..., endpoint=server.endpoint, use_proto_plus=True, version="v26")``, once gRPC
+trusts its certificate (see :mod:`tests.fakes.tls`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import re
 import secrets
@@ -30,6 +33,8 @@ from google.ads.googleads.v26.services.types.google_ads_service import (
 
 from pipelines.sources.base import Window
 from pipelines.sources.demo import DemoSource
+from pipelines.sources.demo.click_view import click_rows
+from pipelines.sources.demo.world import CURRENCY_CODE, TIME_ZONE
 from pipelines.sources.streams import STREAMS
 from tests.fakes import Accounts, ScriptedServer
 from tests.fakes.shapes import Shape
@@ -52,7 +57,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "metrics.impressions": ("impressions", "int"), "metrics.clicks": ("clicks", "int"),
     "metrics.cost_micros": ("cost_micros", "int"), "metrics.conversions": ("conversions", "float"),
     "metrics.conversions_value": ("conversions_value", "float"),
+    "click_view.gclid": ("gclid", "str"),
 }
+CLICK_VIEW_DAYS = 90  # click_view answers today (the account's as_of) and the 89 days before
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge, "<": operator.lt,
     "<=": operator.le, "IN": lambda col, values: col.isin(values)}
@@ -153,6 +160,12 @@ def _fault_abort(fault: AdsFault) -> AdsAbort | None:
                                         "Request had invalid authentication credentials."),
             "unavailable": AdsAbort(code.UNAVAILABLE, "The service is currently unavailable.")
             }.get(fault.kind)
+
+
+@functools.lru_cache(maxsize=8)
+def _clicks(source: DemoSource) -> pd.DataFrame:
+    """The account's raw clicks, made once (the API is asked for them a day at a time)."""
+    return click_rows(source.truth)
 
 
 def _literal(text: str) -> str:
@@ -256,9 +269,12 @@ class AdsServer(ScriptedServer[AdsFault]):
                 raise _query_error("UNRECOGNIZED_FIELD",
                                    f"Unrecognized field in the query: '{name}'.", name)
         resource, conditions = m[2], self._conditions(m[3] or "")
-        if resource not in ("campaign", "ad_group"):
+        if resource not in ("campaign", "ad_group", "click_view"):
             raise _query_error("BAD_RESOURCE_TYPE_IN_FROM_CLAUSE",
-                               f"fake: FROM {resource} is not served (campaign, ad_group)")
+                               f"fake: FROM {resource} is not served (campaign, ad_group, "
+                               "click_view)")
+        if resource == "click_view":
+            self._check_click_view(source, conditions)
         if "segments.date" in fields and not any(c[0] == "segments.date" for c in conditions):
             raise _query_error("EXPECTED_FILTERS_ON_DATE_RANGE",
                                "A filter on segments.date with a finite date range is required.")
@@ -276,6 +292,21 @@ class AdsServer(ScriptedServer[AdsFault]):
             message = Response(results=rows[start:start + self.batch_size], request_id=rid)
             message.field_mask.paths.extend(fields)
             yield message
+
+    @staticmethod
+    def _check_click_view(source: DemoSource, conditions: list[tuple[str, str, list[Any]]]
+                          ) -> None:
+        """click_view's own rules: a single day (``segments.date = 'YYYY-MM-DD'``), in the last
+        90 days."""
+        days = [values[0] for name, op, values in conditions if name == "segments.date"]
+        ops = {op for name, op, _ in conditions if name == "segments.date"}
+        if ops != {"="} or len(days) != 1:
+            raise _query_error("DATE_RANGE_TOO_WIDE", "Date range must be a single day for "
+                               "click_view queries (segments.date = 'YYYY-MM-DD').")
+        first = source.settings.as_of.date() - dt.timedelta(days=CLICK_VIEW_DAYS - 1)
+        if dt.date.fromisoformat(days[0]) < first:
+            raise _query_error("DATE_RANGE_TOO_WIDE", f"click_view can only be queried for the "
+                               f"last {CLICK_VIEW_DAYS} days (from {first}).")
 
     @staticmethod
     def _conditions(where: str) -> list[tuple[str, str, list[Any]]]:
@@ -301,6 +332,10 @@ class AdsServer(ScriptedServer[AdsFault]):
 
     @staticmethod
     def _frame(source: DemoSource, resource: str, actions: bool, shape: Shape) -> pd.DataFrame:
+        if resource == "click_view":  # the raw gclids the demo source pseudonymises
+            return _clicks(source).assign(
+                customer_id=source.settings.customer_id, currency_code=CURRENCY_CODE,
+                time_zone=TIME_ZONE)
         stream = "ads_conversion_action_daily" if actions else f"ads_{resource}_daily"
         everything = Window(source.settings.start, source.settings.end)
         frame = shape.apply(stream, source.pull(STREAMS[stream], everything).frame)
@@ -348,6 +383,6 @@ class AdsServer(ScriptedServer[AdsFault]):
             row.customer.resource_name = f"customers/{cid}"
         if "campaign" in prefixes:
             row.campaign.resource_name = f"customers/{cid}/campaigns/{rec['campaign_id']}"
-        if "ad_group" in prefixes:
+        if "ad_group" in prefixes and rec.get("ad_group_id") is not None:
             row.ad_group.resource_name = f"customers/{cid}/adGroups/{rec['ad_group_id']}"
         return row

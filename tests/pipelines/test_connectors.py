@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.sources.base import Window
 from pipelines.sources.demo import DemoSource
+from pipelines.sources.demo.crm_world import DEMO_KEY
 from pipelines.sources.ga4 import Ga4Settings, Ga4Source
 from pipelines.sources.google_ads import GoogleAdsSettings, GoogleAdsSource
 from pipelines.sources.retry import QuotaExhausted, RetryPolicy, SourceError
@@ -42,7 +43,9 @@ def ga4(server, **change) -> Ga4Source:
 def ads(server, customer=DEMO.customer_id, **change) -> GoogleAdsSource:
     settings = dict(customer_id=customer, login_customer_id="9990001111",
                     endpoint=server.endpoint, anonymous=True, retry=FAST, timeout_s=10)
-    return GoogleAdsSource(GoogleAdsSettings(**{**settings, **change}))
+    # the demo CRM's pseudonym key and the demo's morning, so the click view joins and answers
+    return GoogleAdsSource(GoogleAdsSettings(**{**settings, **change}), key=DEMO_KEY,
+                           now=lambda: DEMO.as_of)
 
 
 @pytest.mark.parametrize("stream", ["ga4_sessions_daily", "ga4_key_events_daily"])

@@ -37,11 +37,11 @@ from pipelines.privacy import pseudonymise
 from pipelines.sources.crm.hubspot import records
 from pipelines.sources.crm.streams import CRM_STREAMS, CrmStream, typed
 from pipelines.sources.demo.crm_simulate import crm_truth, life_table
+from pipelines.sources.demo.crm_world import DEMO_KEY
 from pipelines.sources.demo.simulate import simulate
 from pipelines.sources.demo.source import DemoSettings
 from pipelines.sources.demo.world import CURRENCY_CODE
 
-DEMO_KEY = b"zonnig-huis-demo-crm-pseudonym-key-2026"  # public: the demo holds no personal data
 ARCHIVE_DAYS = 90  # HubSpot lists a deleted record this long
 STAGES = {"lead": "lead", "mql": "marketingqualifiedlead", "sql": "salesqualifiedlead",
           "opportunity": "opportunity", "customer": "customer"}

@@ -27,6 +27,9 @@ from pipelines.sources.demo.meta_world import PROSPECTING_FR_ID, PROSPECTING_NL_
 from pipelines.sources.demo.world import Theme
 
 OriginKind = Literal["google_form", "google_phone", "meta_pixel", "meta_form", "channel"]
+# The demo's pseudonym key, public: the demo holds no personal data. The demo CRM's IDs and
+# click ids and the demo Ads click view's gclids are hashed with it, so they join.
+DEMO_KEY = b"zonnig-huis-demo-crm-pseudonym-key-2026"
 STREAM_NO = 4  # the per-day generator's third seed component (Meta 3, email 5)
 CONTACT_SHARE = {"google_form": 0.9, "google_phone": 0.9, "meta_pixel": 0.95, "meta_form": 1.0,
                  "channel": 0.95}  # Ads counts repeat submissions; the CRM one contact

@@ -24,7 +24,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from pipelines.privacy import pseudonymise
 from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.click_view import click_rows
+from pipelines.sources.demo.crm_world import DEMO_KEY
 from pipelines.sources.demo.email_world import FR_NEWSLETTER
 from pipelines.sources.demo.history import ads_action_history, ga4_history
 from pipelines.sources.demo.history import within as history_rows
@@ -205,7 +208,8 @@ class _Range:
 
     BUILDERS: ClassVar[dict[str, str]] = {
         "ads_campaign_daily": "_ads_campaign", "ads_ad_group_daily": "_ads_ad_group",
-        "ads_conversion_action_daily": "_ads_action", "ga4_sessions_daily": "_ga4_sessions",
+        "ads_conversion_action_daily": "_ads_action", "ads_click_view": "_ads_click_view",
+        "ga4_sessions_daily": "_ga4_sessions",
         "ga4_key_events_daily": "_ga4_events", "meta_adset_daily": "_meta_adset"}
 
     def __init__(self, settings: DemoSettings, first: dt.date, last: dt.date):
@@ -318,6 +322,18 @@ class _Range:
         metrics = {"conversions": conv[d, u, a].astype(float),
                    "conversions_value": np.where(is_purchase, value[d, u], 0) / 100}
         return self._frame(d, ids, metrics), d
+
+    def _ads_click_view(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The clicks behind the demo CRM's Google Ads contacts (:mod:`.click_view`), their
+        gclids pseudonymised with the demo CRM's key so the two join; every day of the range
+        (the nightly pulls since the start would have kept them), not only the last 90."""
+        clicks = click_rows(self.truth)
+        d = np.array([(day - self.first).days for day in clicks["date"]], dtype=np.int64)
+        ids = {"customer_id": self.settings.customer_id,
+               "gclid_key": pseudonymise(clicks["gclid"].tolist(), DEMO_KEY),
+               "campaign_id": clicks["campaign_id"].to_numpy(),
+               "ad_group_id": clicks["ad_group_id"].to_numpy()}
+        return self._frame(d, ids, {}), d
 
     def meta_seen(self) -> np.ndarray:
         """Meta's conversions (day, ad set, part, window) as reported on the morning after."""

@@ -3,6 +3,13 @@
 >>> query = queries("ads_campaign_daily", Window(dt.date(2026, 3, 1), dt.date(2026, 3, 2)))[0]
 >>> query.split(" FROM ")[1]
 "campaign WHERE segments.date BETWEEN '2026-03-01' AND '2026-03-02'"
+>>> [q.split(" WHERE ")[1] for q in queries("ads_click_view", Window(dt.date(2026, 3, 1),
+...                                                                    dt.date(2026, 3, 2)))]
+["segments.date = '2026-03-01'", "segments.date = '2026-03-02'"]
+
+``click_view`` answers one day per query and only the last 90 days (see
+:data:`CLICK_VIEW_DAYS`); its rows carry the raw gclid, which the source pseudonymises before
+anything else sees the frame.
 
 Only constant field lists and ISO dates formatted from ``datetime.date`` objects go into a
 query; no configuration or user string does.
@@ -39,11 +46,21 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         f"SELECT {_ACCOUNT}, campaign.id, {_ACTION} FROM campaign WHERE {{dates}} "
         "AND campaign.advertising_channel_type = 'PERFORMANCE_MAX' AND metrics.conversions > 0",
     ),
+    # gclid -> campaign / ad group; the API takes a single day per query (segments.date =).
+    "ads_click_view": (
+        f"SELECT {_ACCOUNT}, click_view.gclid, campaign.id, ad_group.id FROM click_view "
+        "WHERE {dates}",
+    ),
 }
+ONE_DAY_PER_QUERY = frozenset({"ads_click_view"})
+CLICK_VIEW_DAYS = 90  # click_view can be queried for today and the 89 days before
 
 
 def queries(stream: str, window: Window) -> tuple[str, ...]:
     """The GAQL statements for ``stream`` over ``window`` (dates are ISO literals we format)."""
+    if stream in ONE_DAY_PER_QUERY:
+        return tuple(template.format(dates=f"segments.date = '{day.isoformat()}'")
+                     for day in window.dates() for template in _TEMPLATES[stream])
     dates = (f"segments.date BETWEEN '{window.start.isoformat()}' "
              f"AND '{window.end.isoformat()}'")
     return tuple(template.format(dates=dates) for template in _TEMPLATES[stream])
@@ -90,8 +107,16 @@ def _action(row: Any) -> dict[str, Any]:
             "conversions_value": float(row.metrics.conversions_value)}
 
 
+def _click(row: Any) -> dict[str, Any]:
+    """A click_view row with its RAW ``gclid`` (the source turns it into ``gclid_key``)."""
+    ad_group_id = str(row.ad_group.id) if row.ad_group.id else None
+    return {**_account(row), "gclid": row.click_view.gclid,
+            "campaign_id": str(row.campaign.id), "ad_group_id": ad_group_id}
+
+
 ROW_READERS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "ads_campaign_daily": _campaign,
     "ads_ad_group_daily": _ad_group,
     "ads_conversion_action_daily": _action,
+    "ads_click_view": _click,
 }

@@ -1,11 +1,19 @@
 """Google Ads as a source: one customer account, GAQL through SearchStream, retried with
-back-off, errors that say what to fix."""
+back-off, errors that say what to fix.
+
+``ads_click_view`` is pulled one day per query, never before :func:`click_view_start` (the API
+answers the last 90 days only), and its gclids are pseudonymised here, at ingest, with the key
+of :func:`pipelines.privacy.pseudonym_key` and no kind prefix, exactly as the HubSpot connector
+hashes ``hs_google_click_id``: the raw gclid never leaves this module. Without a pseudonym key
+the click view is skipped (an empty extract flagged ``click_view_skipped``), not the account.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +26,9 @@ from google.api_core import exceptions
 from google.auth.credentials import AnonymousCredentials
 from google.auth.exceptions import GoogleAuthError
 
+from pipelines.privacy import PseudonymKeyError, pseudonym_key, pseudonymise
 from pipelines.sources.base import Extract, Window
-from pipelines.sources.google_ads.gaql import ROW_READERS, queries
+from pipelines.sources.google_ads.gaql import CLICK_VIEW_DAYS, ROW_READERS, queries
 from pipelines.sources.google_ads.quota import asked_retry_delay
 from pipelines.sources.retry import RetryCounter, RetryPolicy, SourceError
 from pipelines.sources.streams import Stream
@@ -113,14 +122,48 @@ def described(frame: pd.DataFrame) -> dict[str, str]:
             for column in ("currency_code", "time_zone") if len(frame)}
 
 
+CLICK_VIEW = "ads_click_view"
+_AHEAD = dt.timedelta(hours=14)  # the earliest time zone's lead on UTC (UTC+14)
+
+
+def click_view_start(now: dt.datetime, days: int = CLICK_VIEW_DAYS) -> dt.date:
+    """The first day ``click_view`` can be asked for at ``now``, in any account's time zone:
+    today-89 counted from the latest calendar date on Earth, so never too early.
+
+    >>> click_view_start(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC))
+    datetime.date(2026, 3, 4)
+    >>> click_view_start(dt.datetime(2026, 6, 1, 11, 0, tzinfo=dt.UTC))  # June 2 in Kiribati
+    datetime.date(2026, 3, 5)
+    """
+    return (now.astimezone(dt.UTC) + _AHEAD).date() - dt.timedelta(days=days - 1)
+
+
+def click_view_window(window: Window, now: dt.datetime) -> Window:
+    """``window`` without the days ``click_view`` no longer answers; a window wholly before
+    them becomes the first day it does (a pull never replaces stored days it cannot re-read).
+
+    >>> now = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    >>> click_view_window(Window(dt.date(2026, 1, 1), dt.date(2026, 5, 31)), now).start
+    datetime.date(2026, 3, 4)
+    >>> click_view_window(Window(dt.date(2026, 1, 1), dt.date(2026, 1, 31)), now)
+    Window(start=datetime.date(2026, 3, 4), end=datetime.date(2026, 3, 4))
+    """
+    first = click_view_start(now)
+    return Window(max(window.start, first), max(window.end, first))
+
+
 class GoogleAdsSource:
-    """One Google Ads customer account."""
+    """One Google Ads customer account (``key``: the pseudonym key, default from the
+    environment; ``now``: the clock that bounds the click view)."""
 
     name = "google_ads"
 
-    def __init__(self, settings: GoogleAdsSettings, client: GoogleAdsClient | None = None):
+    def __init__(self, settings: GoogleAdsSettings, client: GoogleAdsClient | None = None, *,
+                 key: bytes | None = None,
+                 now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.settings = settings
         self._client = client
+        self._key, self._now = key, now
 
     @property
     def client(self) -> GoogleAdsClient:
@@ -136,12 +179,27 @@ class GoogleAdsSource:
                                             timeout=self.settings.timeout_s)
         return [read(row) for batch in stream_rows for row in batch.results]
 
+    def _pseudonym_key(self) -> bytes | None:
+        if self._key is None:
+            try:
+                self._key = pseudonym_key()
+            except PseudonymKeyError:
+                return None
+        return self._key
+
     def pull(self, stream: Stream, window: Window) -> Extract:
         if stream.name not in ROW_READERS:
             raise ValueError(f"Google Ads has no stream {stream.name!r}")
         counter, extracted_at = RetryCounter(), dt.datetime.now(dt.UTC)
         cid = self.settings.customer_id
         rows: list[dict[str, Any]] = []
+        key = None
+        if stream.name == CLICK_VIEW:
+            window, key = click_view_window(window, self._now()), self._pseudonym_key()
+            if key is None:
+                empty = pd.DataFrame(columns=list(stream.column_names))
+                return Extract(stream, window, empty, extracted_at,
+                               {"customer_id": cid, "click_view_skipped": True}, scope=cid)
         try:
             asked = functools.partial(
                 asked_retry_delay, failure_type=type(self.client.get_type("GoogleAdsFailure")),
@@ -161,6 +219,9 @@ class GoogleAdsSource:
         except GoogleAuthError as exc:
             raise SourceError(f"Google Ads: OAuth failed ({type(exc).__name__}); the refresh "
                               "token may be revoked or expired: create a new one.") from None
+        if key is not None:  # the raw gclid becomes its keyed pseudonym right here
+            hashed = pseudonymise([row.pop("gclid") for row in rows], key)
+            rows = [{**row, "gclid_key": h} for row, h in zip(rows, hashed, strict=True)]
         frame = pd.DataFrame(rows, columns=list(stream.column_names)).assign(
             extracted_at=pd.Timestamp(extracted_at))
         metadata = {"customer_id": cid, "retries": counter.retries, **described(frame)}
