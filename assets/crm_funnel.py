@@ -27,7 +27,8 @@ from pipelines.warehouse.store import EXTRACTS_TABLE, replace_with_arrow
 
 # The CRM's raw tables (the CRM connector's asset keys): adjust here if they are renamed.
 RAW_CRM_KEYS = [dg.AssetKey(name) for name in crm.RAW_TABLES]
-# The funnel also reads the ad platforms' campaign IDs and names, and the last day pulled: it
+# The funnel also reads the ad platforms' campaign IDs and names, Google Ads' click view
+# (raw_ads_click_view, among RAW_KEYS) and the last day pulled: it
 # runs after tonight's pulls, so tonight's lead dates reach the model tonight.
 FUNNEL_DEPS = [*RAW_CRM_KEYS, *RAW_KEYS]
 NOTHING = pa.schema([("note", pa.string())])
@@ -95,8 +96,9 @@ def night_funnel(con, config: Config, now: dt.datetime) -> crm.Funnel | None:
                      "rebuilds those dates (and the roll-ups their periods)."),
         dg.AssetSpec(crm.MATCH_RATES_TABLE, group_name="crm", deps=FUNNEL_DEPS,
                      kinds={"duckdb"},
-                     description="Contacts per match level: campaign ID, campaign name, click "
-                     "id (not resolvable yet), source only, unmatched."),
+                     description="Contacts per match level: click id (Google Ads click view), "
+                     "campaign ID, campaign name, drill-down, click id not in the click view, "
+                     "source only, unmatched."),
     ],
 )
 def crm_funnel(warehouse: WarehouseResource, settings: SettingsResource):

@@ -2,21 +2,25 @@
 
 Levels, tried in this order (:data:`LEVELS`):
 
-1. ``campaign_id``: ``utm_campaign`` is a Google Ads campaign ID (``gads:<id>``) or, failing
+1. ``click_id``: the contact's ``gclid_key`` is in Google Ads' ``click_view``
+   (``raw_ads_click_view``, pseudonymised with the same key): the click's campaign
+   (``gads:<id>``), whatever the UTM says (the click is what the ad platform paid for; a UTM
+   can be stale, copied or hand-made).
+2. ``campaign_id``: ``utm_campaign`` is a Google Ads campaign ID (``gads:<id>``) or, failing
    that, a Meta campaign ID (``meta:<id>``): the ValueTrack / Meta URL-parameter tagging.
-2. ``campaign_name``: ``utm_campaign`` equals a name the campaign had at any time (case and
+3. ``campaign_name``: ``utm_campaign`` equals a name the campaign had at any time (case and
    white space ignored); a name two campaigns shared goes to the platform the contact's
    ``original_source`` points at, else to the one seen last.
-3. ``drill_down``: a paid source's second drill-down (``source_drill_2``) is a campaign ID or
+4. ``drill_down``: a paid source's second drill-down (``source_drill_2``) is a campaign ID or
    name of that source's platform: where the CRM's ad integrations put the campaign of a
    contact that never visited the site (Meta lead ads synced into HubSpot carry no UTM).
-4. ``click_id``: no campaign from the UTM but a ``gclid_key`` / ``fbclid_key``. Resolving a
-   gclid to its campaign needs Google Ads' ``click_view`` report, which is not pulled yet: such
-   a contact is counted on its source's channel (as level 4) and reported apart, so the match
-   rate says how many a click-view pull would resolve.
-5. ``source``: only ``original_source`` is known: the key ``crm:<SOURCE>`` on that source's
+5. ``click_id_unresolved``: no campaign yet but a ``gclid_key`` / ``fbclid_key``: a gclid not in
+   the click view (clicked more than 90 days before the pulls began, or in an account not
+   pulled) or a Meta click id (Meta has no click lookup). Counted on its source's channel (as
+   level 6) and reported apart.
+6. ``source``: only ``original_source`` is known: the key ``crm:<SOURCE>`` on that source's
    channel (campaign unknown), so channel and account totals stay whole.
-6. ``unmatched``: nothing to go on: ``crm:unknown`` in the "other" channel.
+7. ``unmatched``: nothing to go on: ``crm:unknown`` in the "other" channel.
 
 A contact's lead date is ``lead_at`` if set, else ``created_at``, in the reporting time zone.
 
@@ -26,15 +30,17 @@ A contact's lead date is ``lead_at`` if set, else ``created_at``, in the reporti
 ...     "lead_at": pd.to_datetime([None] * 5, utc=True),
 ...     "utm_campaign": ["111", " spring  SALE ", None, None, None],
 ...     "original_source": ["PAID_SEARCH", "PAID_SOCIAL", "PAID_SEARCH", "REFERRALS", None],
-...     "gclid_key": [None, None, "g1", None, None], "fbclid_key": [None] * 5})
+...     "gclid_key": ["g2", None, "g1", None, None], "fbclid_key": [None] * 5})
 >>> campaigns = pd.DataFrame({"campaign_key": ["gads:111", "meta:9"],
 ...     "campaign_id": ["111", "9"], "campaign_name": ["Brand", "Spring sale"],
 ...                           "last_date": [dt.date(2026, 3, 1)] * 2})
->>> out = match_contacts(contacts, campaigns, SourceChannels(), "Europe/Brussels")
+>>> clicks = pd.DataFrame({"gclid_key": ["g2"], "campaign_id": ["222"],
+...                        "date": [dt.date(2026, 3, 1)]})
+>>> out = match_contacts(contacts, campaigns, SourceChannels(), "Europe/Brussels", clicks)
 >>> out[["campaign_key", "match_level", "channel"]].fillna("-").values.tolist()
-[['gads:111', 'campaign_id', '-'], ['meta:9', 'campaign_name', '-'],
- ['crm:PAID_SEARCH', 'click_id', 'Paid Search'], ['crm:REFERRALS', 'source', 'Referral'],
- ['crm:unknown', 'unmatched', 'Other']]
+[['gads:222', 'click_id', '-'], ['meta:9', 'campaign_name', '-'],
+ ['crm:PAID_SEARCH', 'click_id_unresolved', 'Paid Search'],
+ ['crm:REFERRALS', 'source', 'Referral'], ['crm:unknown', 'unmatched', 'Other']]
 >>> str(out["lead_date"][0])  # 23:30 UTC is the next day in Brussels
 '2026-03-02'
 """
@@ -47,11 +53,12 @@ from typing import Literal
 
 import pandas as pd
 
-MatchLevel = Literal["campaign_id", "campaign_name", "drill_down", "click_id", "source",
-                     "unmatched"]
-LEVELS: tuple[MatchLevel, ...] = ("campaign_id", "campaign_name", "drill_down", "click_id",
-                                  "source", "unmatched")
-RESOLVED: tuple[MatchLevel, ...] = ("campaign_id", "campaign_name", "drill_down")
+MatchLevel = Literal["click_id", "campaign_id", "campaign_name", "drill_down",
+                     "click_id_unresolved", "source", "unmatched"]
+LEVELS: tuple[MatchLevel, ...] = ("click_id", "campaign_id", "campaign_name", "drill_down",
+                                  "click_id_unresolved", "source", "unmatched")
+RESOLVED: tuple[MatchLevel, ...] = ("click_id", "campaign_id", "campaign_name", "drill_down")
+CLICK_COLUMNS = ("gclid_key", "campaign_id", "date")  # what matching reads of the click view
 CRM_PREFIX = "crm:"
 UNKNOWN_KEY = "crm:unknown"
 # HubSpot's original sources, and the paid platform each points at (to settle shared names).
@@ -130,12 +137,29 @@ def _from_drill_down(drill: str, source: str, ids: dict[str, set[str]],
     return next((k for k in named if k.startswith(platform)), None)
 
 
+def click_campaigns(clicks: pd.DataFrame | None) -> dict[str, str]:
+    """gclid_key -> ``gads:<campaign id>`` from click view rows (:data:`CLICK_COLUMNS`); a key
+    listed twice (two accounts, a re-dated click) takes its latest day's campaign.
+
+    >>> click_campaigns(pd.DataFrame({"gclid_key": ["g", "g", None], "campaign_id": ["1", "2",
+    ...     "3"], "date": [dt.date(2026, 3, 2), dt.date(2026, 3, 1), dt.date(2026, 3, 1)]}))
+    {'g': 'gads:1'}
+    """
+    if clicks is None or clicks.empty:
+        return {}
+    rows = clicks.dropna(subset=["gclid_key", "campaign_id"]).sort_values("date", kind="stable")
+    return {str(k): "gads:" + str(c)
+            for k, c in zip(rows["gclid_key"], rows["campaign_id"], strict=True)}
+
+
 def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: SourceChannels,
-                   time_zone: str) -> pd.DataFrame:
+                   time_zone: str, clicks: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per contact (:data:`MATCH_COLUMNS`): its lead date, campaign key and match
     level. ``campaigns`` holds every (campaign_key, campaign_id, campaign_name, last_date) the
-    ad platforms reported (all names a campaign had); ``channel`` is set for ``crm:`` keys only
-    (a platform campaign's channel is the dimension table's)."""
+    ad platforms reported (all names a campaign had); ``clicks`` the Google Ads click view
+    (:data:`CLICK_COLUMNS`; None: not pulled); ``channel`` is set for ``crm:`` keys only (a
+    platform campaign's channel is the dimension table's)."""
+    by_click = click_campaigns(clicks)
     ids = {}
     for key, cid in zip(campaigns["campaign_key"], campaigns["campaign_id"], strict=True):
         ids.setdefault(str(cid), set()).add(key)
@@ -143,15 +167,17 @@ def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: So
     utm = contacts["utm_campaign"].astype("string").str.strip()
     blank_utm = _blank(contacts["utm_campaign"])
     clicked = ~(_blank(contacts["gclid_key"]) & _blank(contacts["fbclid_key"]))
+    gclids = contacts["gclid_key"].astype("string").str.strip()
     sources = contacts["original_source"].astype("string")
     drills = (contacts["source_drill_2"].astype("string").str.strip()
               if "source_drill_2" in contacts else pd.Series(pd.NA, index=contacts.index))
     rows = []
-    for u, no_utm, click, source, drill in zip(utm, blank_utm, clicked, sources, drills,
-                                               strict=True):
+    for u, no_utm, click, gclid, source, drill in zip(utm, blank_utm, clicked, gclids, sources,
+                                                      drills, strict=True):
         source = None if pd.isna(source) or not str(source).strip() else str(source).strip()
-        key, level = None, None
-        if not no_utm:
+        key = None if pd.isna(gclid) else by_click.get(str(gclid))
+        level = "click_id" if key else None
+        if key is None and not no_utm:
             known = ids.get(str(u), set())
             key = next((p + str(u) for p in ("gads:", "meta:") if p + str(u) in known), None)
             level = "campaign_id" if key else None
@@ -162,7 +188,7 @@ def match_contacts(contacts: pd.DataFrame, campaigns: pd.DataFrame, channels: So
             key = _from_drill_down(str(drill), source, ids, index)
             level = "drill_down" if key else None
         if key is None:
-            level = "click_id" if click else ("source" if source else "unmatched")
+            level = "click_id_unresolved" if click else ("source" if source else "unmatched")
             key = CRM_PREFIX + source if source else UNKNOWN_KEY
         rows.append((key, level, channels.of(source) if key.startswith(CRM_PREFIX) else None))
     keys, levels, chans = zip(*rows, strict=True) if rows else ((), (), ())
@@ -179,11 +205,12 @@ def match_rates(matches: pd.DataFrame) -> pd.DataFrame:
     """Contacts and their share per match level (every level, zeros included); ``resolved``
     says whether the level names a campaign.
 
-    >>> m = pd.DataFrame({"match_level": ["campaign_id", "campaign_id", "click_id", "source"]})
-    >>> match_rates(m)[["match_level", "contacts", "share"]].values.tolist()[:4]
+    >>> m = pd.DataFrame({"match_level": ["click_id", "campaign_id", "click_id_unresolved",
+    ...                                   "source"]})
+    >>> match_rates(m)[["match_level", "contacts", "share"]].values.tolist()[:5]
     ... # doctest: +NORMALIZE_WHITESPACE
-    [['campaign_id', 2, 0.5], ['campaign_name', 0, 0.0], ['drill_down', 0, 0.0],
-     ['click_id', 1, 0.25]]
+    [['click_id', 1, 0.25], ['campaign_id', 1, 0.25], ['campaign_name', 0, 0.0],
+     ['drill_down', 0, 0.0], ['click_id_unresolved', 1, 0.25]]
     """
     counts = matches["match_level"].value_counts()
     total = int(counts.sum())
@@ -202,11 +229,11 @@ def match_problems(rates: pd.DataFrame, min_resolved: float = MIN_RESOLVED,
                    max_unmatched: float = MAX_UNMATCHED) -> list[str]:
     """What a warning should say about :func:`match_rates` (empty: fine).
 
-    >>> m = pd.DataFrame({"match_level": ["campaign_id"] * 5 + ["click_id"] * 5})
+    >>> m = pd.DataFrame({"match_level": ["campaign_id"] * 5 + ["click_id_unresolved"] * 5})
     >>> for line in match_problems(match_rates(m))[0].split("; "):
     ...     print(line)
     50.0 % of CRM leads matched to a campaign (below 60 %)
-    50.0 % have a click id only (not resolvable until the click view is pulled)
+    50.0 % have a click id the Google Ads click view does not list
     """
     if not rates["contacts"].sum():
         return []
@@ -216,9 +243,9 @@ def match_problems(rates: pd.DataFrame, min_resolved: float = MIN_RESOLVED,
     if resolved < min_resolved:
         text = (f"{resolved:.1%} of CRM leads matched to a campaign (below {min_resolved:.0%})"
                 .replace("%", " %"))
-        if share.get("click_id", 0) > 0:
-            text += (f"; {share['click_id']:.1%} have a click id only (not resolvable until "
-                     "the click view is pulled)").replace("%", " %")
+        if share.get("click_id_unresolved", 0) > 0:
+            text += (f"; {share['click_id_unresolved']:.1%} have a click id the Google Ads "
+                     "click view does not list").replace("%", " %")
         problems.append(text)
     if share.get("unmatched", 0) > max_unmatched:
         problems.append(f"{share['unmatched']:.1%} of CRM leads match nothing".replace("%", " %"))

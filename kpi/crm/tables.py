@@ -31,11 +31,12 @@ from kpi.crm.facts import (
     facts_log,
     step_dates,
 )
-from kpi.crm.match import SourceChannels, match_contacts, match_rates
+from kpi.crm.match import CLICK_COLUMNS, SourceChannels, match_contacts, match_rates
 from kpi.model_crm import CRM_LOG_TABLE, CRM_TABLE
 
 RAW_CONTACTS, RAW_DEALS, RAW_PAIRS = "raw_crm_contacts", "raw_crm_deals", "raw_crm_contact_deals"
 RAW_TABLES = (RAW_CONTACTS, RAW_DEALS, RAW_PAIRS)
+RAW_CLICKS = "raw_ads_click_view"  # gclid -> campaign, for the click-id match
 MATCH_RATES_TABLE = "crm_match_rates"
 COHORTS_TABLE = "crm_cohorts"
 CURVE_TABLE = "crm_delay_curve"
@@ -70,10 +71,12 @@ class Funnel:
 
 def funnel(contacts: pd.DataFrame, deals: pd.DataFrame, pairs: pd.DataFrame,
            campaigns: pd.DataFrame, rules: CrmRules, stored: pd.DataFrame | None,
-           stored_log: pd.DataFrame | None, now: dt.datetime) -> Funnel:
+           stored_log: pd.DataFrame | None, now: dt.datetime,
+           clicks: pd.DataFrame | None = None) -> Funnel:
     """Match, count and diff (see the module docstring); ``stored`` / ``stored_log`` are last
-    night's ``crm_daily`` / ``crm_daily_log`` (None on the first night)."""
-    matches = match_contacts(contacts, campaigns, rules.channels, rules.time_zone)
+    night's ``crm_daily`` / ``crm_daily_log`` (None on the first night); ``clicks`` the Google
+    Ads click view (None: not pulled)."""
+    matches = match_contacts(contacts, campaigns, rules.channels, rules.time_zone, clicks)
     matches["sql_date"] = step_dates(contacts, "sql", rules.time_zone).to_numpy()
     deal_frame = deal_rows(deals, pairs, matches, rules.rate, rules.time_zone)
     facts = daily_facts(contacts.reset_index(drop=True), matches, deal_frame)
@@ -126,6 +129,14 @@ def platform_campaigns(con: BaseBackend) -> pd.DataFrame:
         "campaign_key", "campaign_id", "campaign_name", "last_date"))
 
 
+def click_view(con: BaseBackend) -> pd.DataFrame | None:
+    """The Google Ads click view's (gclid_key, campaign_id, date), or None before its first
+    pull."""
+    if RAW_CLICKS not in con.list_tables():
+        return None
+    return con.execute(con.table(RAW_CLICKS).select(*CLICK_COLUMNS))
+
+
 def stored(con: BaseBackend, table: str) -> pd.DataFrame | None:
     """A table as last night left it, or None."""
     return con.execute(con.table(table)) if table in con.list_tables() else None
@@ -135,7 +146,8 @@ def read_funnel(con: BaseBackend, rules: CrmRules, now: dt.datetime) -> Funnel:
     """:func:`funnel` on what the warehouse holds."""
     raw = {name: con.execute(con.table(name)) for name in RAW_TABLES}
     return funnel(raw[RAW_CONTACTS], raw[RAW_DEALS], raw[RAW_PAIRS], platform_campaigns(con),
-                  rules, stored(con, CRM_TABLE), stored(con, CRM_LOG_TABLE), now)
+                  rules, stored(con, CRM_TABLE), stored(con, CRM_LOG_TABLE), now,
+                  click_view(con))
 
 
 def model_cost(con: BaseBackend, model_table: str, dims_table: str

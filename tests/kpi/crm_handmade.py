@@ -6,7 +6,8 @@ Contacts (lead date in Brussels):
 - c1 D1, utm_campaign "100" (the ID) -> gads:100, SQL, deal w1 won 1,000 EUR 20 days later.
 - c2 D1, utm_campaign " zoek –  OUD " (an old name, other case and spacing) -> gads:100, MQL.
 - c3 D2, utm_campaign "pmax – shop" -> gads:200, opportunity, deal o1 open 500 EUR.
-- c4 D2, no UTM, a gclid, PAID_SEARCH -> click id (not resolvable yet) on crm:PAID_SEARCH.
+- c4 D2, no UTM, a gclid not in the click view, PAID_SEARCH -> click_id_unresolved on
+  crm:PAID_SEARCH.
 - c5 D2, ORGANIC_SEARCH -> crm:ORGANIC_SEARCH, deal l1 lost 300 EUR.
 - c6 D2, nothing -> crm:unknown.
 - c7 a year earlier (outside the history): matched, not in crm_daily.

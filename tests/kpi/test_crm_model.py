@@ -76,12 +76,13 @@ def test_every_contact_is_matched_at_one_level(crm_con):
     levels = dict(zip(result.matches["contact_key"], result.matches["match_level"], strict=True))
     keys = dict(zip(result.matches["contact_key"], result.matches["campaign_key"], strict=True))
     assert levels == {"c1": "campaign_id", "c2": "campaign_name", "c3": "campaign_name",
-                      "c4": "click_id", "c5": "source", "c6": "unmatched", "c7": "campaign_id"}
+                      "c4": "click_id_unresolved", "c5": "source", "c6": "unmatched",
+                      "c7": "campaign_id"}
     assert keys["c2"] == "gads:100" and keys["c3"] == "gads:200"  # an old name; case, spacing
     assert keys["c4"] == "crm:PAID_SEARCH" and keys["c6"] == "crm:unknown"
     rates = result.rates.set_index("match_level")["contacts"].to_dict()
-    assert rates == {"campaign_id": 2, "campaign_name": 2, "drill_down": 0, "click_id": 1,
-                     "source": 1, "unmatched": 1}
+    assert rates == {"click_id": 0, "campaign_id": 2, "campaign_name": 2, "drill_down": 0,
+                     "click_id_unresolved": 1, "source": 1, "unmatched": 1}
 
 
 def test_facts_by_lead_date_keep_totals_whole(crm_con):
