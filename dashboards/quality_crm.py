@@ -4,15 +4,17 @@ A lead that cannot be tied to a campaign is still counted (on its source's chann
 unknown), never dropped: this block says how many are in each case, so a low match rate is a
 number on the page, not a silent gap.
 
->>> rates = pd.DataFrame({"match_level": ["campaign_id", "campaign_name", "click_id", "source",
-...                                       "unmatched"], "contacts": [6, 1, 2, 1, 0],
+>>> rates = pd.DataFrame({"match_level": ["click_id", "campaign_id", "click_id_unresolved",
+...                                       "source", "unmatched"], "contacts": [6, 1, 2, 1, 0],
 ...                       "share": [0.6, 0.1, 0.2, 0.1, 0.0],
 ...                       "resolved": [True, True, False, False, False]})
 >>> view = crm_matches(rates, "en")
 >>> view.summary
 '70% of 10 CRM leads matched to a campaign'
+>>> [(r.level, r.count, r.share) for r in view.rows][0]
+('By click id (Google Ads click view)', '6', '60%')
 >>> [(r.level, r.count, r.share) for r in view.rows][2]
-('Click id only: not resolvable yet', '2', '20%')
+('Click id not in the click view (older than 90 days, or Meta): channel only', '2', '20%')
 >>> crm_matches(None, "en") is None  # no CRM: no block
 True
 """
@@ -28,10 +30,11 @@ from kpi.language.translate import N_, translator
 
 _t = translator("quality")
 LEVEL_TEXTS = {
+    "click_id": N_("q_crm_level_click_id"),
     "campaign_id": N_("q_crm_level_campaign_id"),
     "campaign_name": N_("q_crm_level_campaign_name"),
     "drill_down": N_("q_crm_level_drill_down"),
-    "click_id": N_("q_crm_level_click_id"),
+    "click_id_unresolved": N_("q_crm_level_click_id_unresolved"),
     "source": N_("q_crm_level_source"),
     "unmatched": N_("q_crm_level_unmatched")}
 

@@ -534,20 +534,23 @@ def test_a_phone_reads_the_page(extracts: pd.DataFrame, open_page: Callable[...,
 
 
 CRM_RATES = pd.DataFrame({
-    "match_level": ["campaign_id", "campaign_name", "click_id", "source", "unmatched"],
-    "contacts": [60, 10, 20, 6, 4], "share": [0.6, 0.1, 0.2, 0.06, 0.04],
-    "resolved": [True, True, False, False, False]})
+    "match_level": ["click_id", "campaign_id", "campaign_name", "click_id_unresolved", "source",
+                    "unmatched"],
+    "contacts": [30, 30, 10, 20, 6, 4], "share": [0.3, 0.3, 0.1, 0.2, 0.06, 0.04],
+    "resolved": [True, True, True, False, False, False]})
 
 
 @pytest.mark.parametrize(("lang", "summary", "click"), [
-    ("en", "70% of 100 CRM leads matched to a campaign", "Click id only: not resolvable yet"),
+    ("en", "70% of 100 CRM leads matched to a campaign",
+     "Click id not in the click view (older than 90 days, or Meta): channel only"),
     ("fr", "70\u00a0% des 100 leads CRM reliés à une campagne",
-     "Identifiant de clic seul\u202f: pas encore résolu"),
+     "Identifiant de clic absent du click view (plus de 90 jours, ou Meta)\u202f: canal seul"),
     ("nl", "70% van 100 CRM-leads gekoppeld aan een campagne",
-     "Enkel klik-ID: nog niet te herleiden")])
+     "Klik-ID niet in de click view (ouder dan 90 dagen, of Meta): enkel kanaal")])
 def test_the_crm_match_rate_is_a_number_on_the_page(extracts: pd.DataFrame, lang: str,
                                                     summary: str, click: str) -> None:
     html = page(extracts, lang, crm=CRM_RATES)
     assert esc(summary) in html and esc(click) in html
     assert 'data-level="unmatched"' in html and 'class="crm-matches' in html
+    assert 'data-level="click_id"' in html and esc(_t("q_crm_level_click_id", lang)) in html
     assert 'class="crm-matches' not in page(extracts, lang)  # no CRM: no block
