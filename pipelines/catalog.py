@@ -11,6 +11,7 @@ from pipelines.sources.exposures import GA4_STATS_TABLE, UNITS_TABLE
 from pipelines.sources.streams import (
     ADS_AD_GROUP_DAILY,
     ADS_CAMPAIGN_DAILY,
+    ADS_CLICK_VIEW,
     ADS_CONVERSION_ACTION_DAILY,
     GA4_KEY_EVENTS_DAILY,
     GA4_SESSIONS_DAILY,
@@ -31,6 +32,8 @@ TABLES = (
     Table(ADS_AD_GROUP_DAILY.table, (*_ADS, "ad_group_id"), dated_by="date"),
     Table(ADS_CONVERSION_ACTION_DAILY.table, (*_ADS, "ad_group_id", "conversion_action_id"),
           dated_by="date"),
+    # issue 20: gclid (pseudonym) -> campaign, one row per click: dated by the click's day
+    Table(ADS_CLICK_VIEW.table, ADS_CLICK_VIEW.key, dated_by="date"),
     Table(GA4_SESSIONS_DAILY.table, _GA4, dated_by="date"),
     Table(GA4_KEY_EVENTS_DAILY.table, (*_GA4, "event_name"), dated_by="date"),
     Table(META_ADSET_DAILY.table, META_ADSET_DAILY.key, dated_by="date"),
