@@ -27,7 +27,7 @@ def latest_pulled(con: Backend) -> dict[str, dt.date]:
     """The last date pulled per source platform (from the extract log)."""
     if EXTRACTS_TABLE not in con.list_tables():
         return {}
-    log = con.table(EXTRACTS_TABLE)
+    log = modelled(con.table(EXTRACTS_TABLE))
     latest = con.execute(log.group_by("stream").aggregate(last=log.date.max()))
     result: dict[str, dt.date] = {}
     for stream, last in zip(latest["stream"], latest["last"], strict=True):
@@ -88,6 +88,17 @@ CRM_LOG_TABLE = "crm_daily_log"
 _LOG_COLUMNS = ("stream", "scope", "date", "rows", "extracted_at")
 
 
+# Pulled streams the model does not read (Google Ads' click view feeds the CRM matching, whose
+# facts reach the model through the CRM log): not a model input, and not needed for a day to
+# count as pulled (the click view answers the last 90 days only).
+NOT_MODELLED = ("ads_click_view",)
+
+
+def modelled(log: ir.Table) -> ir.Table:
+    """The extract log without the streams the model does not read (:data:`NOT_MODELLED`)."""
+    return log.filter(~log.stream.isin(list(NOT_MODELLED)))
+
+
 def model_inputs(log: ir.Table) -> ir.Table:
     """The extract-log columns that say which pull of each day a model row was built from."""
     return log.select(*_LOG_COLUMNS)
@@ -96,7 +107,7 @@ def model_inputs(log: ir.Table) -> ir.Table:
 def input_logs(con: BaseBackend) -> ir.Table:
     """Every row saying which input of a day the model reads: the extract log's, and the CRM
     log's when a CRM is connected."""
-    log = model_inputs(con.table(EXTRACTS_TABLE))
+    log = model_inputs(modelled(con.table(EXTRACTS_TABLE)))
     if CRM_LOG_TABLE not in con.list_tables():
         return log
     crm = con.table(CRM_LOG_TABLE)
@@ -159,7 +170,7 @@ def pulled_by_every_stream(con: BaseBackend, start: dt.date, end: dt.date) -> li
     whether or not rows came back: a day they all found empty is empty, not missing."""
     if EXTRACTS_TABLE not in con.list_tables():
         return []
-    log = con.table(EXTRACTS_TABLE)
+    log = modelled(con.table(EXTRACTS_TABLE))
     streams = con.execute(log.select("stream").distinct().count())
     dated = log.filter(log.date.between(start, end))
     per_day = dated.group_by("date").aggregate(streams=dated.stream.nunique())

@@ -25,7 +25,12 @@ from pipelines.config import Config
 from pipelines.sources.base import Window
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import connect
-from tests.assets.test_real_sources import END, START, real_config
+from tests.assets.test_real_sources import (
+    END,
+    START,
+    assert_click_view_within_its_90_days,
+    real_config,
+)
 from tests.fakes.fixtures import DEMO
 from tests.fakes.shapes import Shape
 from tests.pipelines.test_connector_shapes import served
@@ -49,12 +54,14 @@ def run(tmp_path, ga4_server, ads_server, *, ads: Shape = DEMO_SHAPE, ga4: Shape
     base["reporting"]["fx_rates"] = fx_rates or {}
     config = Config.model_validate(base)
     paths = Paths(tmp_path / "data", EXAMPLE_CONFIG)
+    since = dt.datetime.now(dt.UTC)
     result = run_nightly(paths, config, START, END)
     assert failed_checks(result, "ERROR") == [], check_descriptions(result)
     assert result.success, failure_reason(result)
     con = connect(paths.warehouse)
+    assert_click_view_within_its_90_days(con, since)
     for name, stream in STREAMS.items():
-        if stream.source == "meta_ads":  # not configured beside a real Google Ads account
+        if stream.source == "meta_ads" or name == "ads_click_view":  # Meta: not configured
             continue
         shape = ads if stream.source == "google_ads" else ga4
         stored = rows(con.execute(con.table(stream.table)), name)

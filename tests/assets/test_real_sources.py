@@ -16,6 +16,7 @@ from pipelines.config import Config, load_config
 from pipelines.experiment_config import ExperimentDefinition
 from pipelines.sources.base import Window
 from pipelines.sources.demo.experiments import demo_units
+from pipelines.sources.google_ads.source import click_view_start
 from pipelines.sources.streams import STREAMS
 from pipelines.warehouse.store import connect
 from tests.assets.conftest import tables
@@ -27,6 +28,15 @@ START, END = dt.date(2026, 3, 1), dt.date(2026, 3, 20)
 # The streams the Google fakes serve (Meta is not configured beside a real Google Ads account;
 # tests/assets/test_real_meta.py runs Meta's connector against its own fake).
 GOOGLE = {name: s for name, s in STREAMS.items() if s.source in ("google_ads", "ga4")}
+
+
+def assert_click_view_within_its_90_days(con, since: dt.datetime) -> None:
+    """The real connector stores the click view of its last 90 days only (the API's limit,
+    counted from the clock, not the demo's morning) and never a raw gclid; the demo lists its
+    whole history (tests/pipelines/test_connector_click_view.py compares the two)."""
+    stored = con.execute(con.table(STREAMS["ads_click_view"].table))
+    assert (pd.to_datetime(stored["date"]).dt.date >= click_view_start(since)).all()
+    assert stored["gclid_key"].str.fullmatch(r"p_[0-9a-f]{16}").all()
 
 
 def real_config(ga4_server, ads_server) -> Config:
@@ -46,10 +56,14 @@ def real_config(ga4_server, ads_server) -> Config:
 def test_real_connectors_fill_the_same_raw_tables_as_the_demo(tmp_path, ga4_server, ads_server):
     paths = Paths(tmp_path / "data", EXAMPLE_CONFIG)
     config = real_config(ga4_server, ads_server)
+    since = dt.datetime.now(dt.UTC)
     result = run_nightly(paths, config, START, END)
     assert result.success and failed_checks(result, "ERROR") == []
     con = connect(paths.warehouse)
+    assert_click_view_within_its_90_days(con, since)
     for name, stream in GOOGLE.items():
+        if name == "ads_click_view":
+            continue
         stored = rows(con.execute(con.table(stream.table)), name)
         pd.testing.assert_frame_equal(stored, demo_rows(name, DEMO, Window(START, END)), obj=name)
     assert con.execute(con.table("raw_meta_adset_daily").count()) == 0
