@@ -43,6 +43,7 @@ DATED = {
     **dict.fromkeys(["raw_ads_campaign_daily", "raw_ads_ad_group_daily", "raw_extracts",
                      "raw_ads_conversion_action_daily", "raw_ga4_sessions_daily",
                      "raw_ga4_key_events_daily", "raw_meta_adset_daily", "campaign_daily",
+                     "raw_ads_click_view",
                      "campaign_daily_inputs",
                      "kpi_inputs", "raw_revisions"],
                     "date"),
