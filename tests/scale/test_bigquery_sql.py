@@ -38,7 +38,9 @@ SPEC = rollup.RollupSpec(data_start=START, data_end=END, provisional_since=END,
 SPECS = [d.spec() for d in CONFIG.experiments]
 _TYPES = {"date": "date", "string": "string", "int64": "int64", "float64": "float64",
           "timestamp": "timestamp('UTC')", "boolean": "boolean"}
-RAW_NAMES = {s.table for s in STREAMS.values()}
+ALL_RAW = {s.table for s in STREAMS.values()}  # every currency a raw table holds
+# The raw tables the model's facts read: all but Google Ads' click view (the CRM matching's)
+RAW_NAMES = ALL_RAW - {"raw_ads_click_view"}
 
 
 def raw() -> Mapping[str, ir.Table]:
@@ -108,7 +110,7 @@ ROLLUP_COLUMNS = ["grain", "level", "period_start", "period_end", "previous_star
 ROLLUP_KEYS = ("period_start", "period_end", "previous_start")
 # name: (expression, tables read, GROUP BY keys (each must appear), columns returned)
 CASES = {
-    "currency_codes": (lambda: model.currency_codes(raw()), RAW_NAMES, [],
+    "currency_codes": (lambda: model.currency_codes(raw()), ALL_RAW, [],
                        ["currency_code"]),
     "campaign_daily": (
         lambda: model.campaign_daily(raw(), RULES, CURRENCIES, START, END), RAW_NAMES,
