@@ -23,12 +23,13 @@ from dashboards.page import chart_layout, plotly_text, render_template, write_pa
 from dashboards.site import Header
 from dashboards.view_table import Cell, Chart, Empty, Pill, Table, Tile, heads
 from kpi.email.kpis import per_send, rollup
+from kpi.language import LANGUAGES
 from kpi.language.format import as_day, format_date, format_range, format_value, locale_for
 from kpi.language.translate import translator
 
 PROVISIONAL_DAYS = 7  # a send's opens and clicks still grow for about a week
 CHART_HEIGHT = 320
-LANGUAGE_COLOURS = {"nl": "#2563eb", "fr": "#0d9488", "en": "#9333ea"}
+LANGUAGE_COLOURS = dict(zip(LANGUAGES, ("#2563eb", "#0d9488", "#9333ea"), strict=True))  # nl fr en
 _t = translator("email", "common")
 
 
