@@ -239,7 +239,37 @@ def check_connection(paths: Paths) -> None:
             console.print(f"[green]✓[/green] {platform} ({kind}) {extract.scope}: "
                           f"{len(extract.frame)} rows for {day}"
                           + (f", {currency}, {zone}" if currency or zone else ""))
+    failures += _check_entities(config)
     raise typer.Exit(1 if failures else 0)
+
+
+def _check_entities(config: Config) -> int:
+    """Read what the CRM and the e-mail tool changed in the last day (nothing is stored);
+    the number that failed."""
+    from pipelines.privacy import PseudonymKeyError
+    from pipelines.sources.crm.file import CrmFileError
+    from pipelines.sources.crm.sources import make_crm_source
+    from pipelines.sources.crm.streams import CRM_STREAMS
+    from pipelines.sources.email.factory import make_email_source
+
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    crm, email = make_crm_source(config), make_email_source(config)
+    checks = [("crm", config.sources.crm.kind, crm,
+               lambda: crm.pull(CRM_STREAMS["crm_contacts"], since)),
+              ("email", config.sources.email.kind, email, lambda: email.pull(since))]
+    failures = 0
+    for name, kind, source, pull in checks:
+        if source is None:
+            continue
+        try:
+            frame = pull()
+        except (SourceError, CrmFileError, PseudonymKeyError) as exc:
+            failures += 1
+            err.print(f"[red]✗[/red] {name} ({kind}): {exc}")
+            continue
+        console.print(f"[green]✓[/green] {name} ({kind}): {len(frame)} records read "
+                      f"(changed since {since:%Y-%m-%d %H:%M} UTC, less the re-read window)")
+    return failures
 
 
 def check_config(paths: Paths) -> None:

@@ -9,8 +9,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import yaml
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from assets.cli import app
 from pipelines.crm_config import CrmSource
 from pipelines.sources.crm.file import CrmFileError, FileCrm
 from pipelines.sources.crm.pull import pull_crm
@@ -117,3 +120,27 @@ def test_kind_file_needs_the_folder():
     with pytest.raises(ValidationError, match="path: name the folder"):
         CrmSource(kind="file")
     assert CrmSource(kind="file", path="crm-export").path.name == "crm-export"
+
+
+def test_check_connection_reads_the_crm_and_the_email_tool(tmp_path, monkeypatch):
+    """``campaign-kpi check-connection`` tries the CRM and the e-mail tool too: the demo's
+    answer, then a bad export named by file and column (exit 1), nothing stored."""
+    monkeypatch.setenv("CAMPAIGN_KPI_PSEUDONYM_KEY", "k" * 32)
+    _write(tmp_path, "contacts", "contact_id,created_at,modifed_at\n"
+           "secret-901,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z\n")
+    path = tmp_path / "campaign-kpi.yaml"
+    for crm, code in (({"kind": "demo"}, 0), ({"kind": "file", "path": str(tmp_path)}, 1)):
+        path.write_text(yaml.safe_dump({
+            "history_start": "2026-03-01", "demo": {"end": "2026-03-31"},
+            "sources": {"crm": crm, "email": {"kind": "demo"}}}), encoding="utf-8")
+        result = CliRunner().invoke(app, ["check-connection", "--config", str(path),
+                                          "--data-dir", str(tmp_path)], env={"COLUMNS": "250"})
+        assert result.exit_code == code, result.output
+        said = " ".join(result.output.split())
+        assert "✓ email (demo):" in said
+        if code == 0:
+            assert "✓ crm (demo):" in said
+        else:
+            assert "✗ crm (file): contacts.csv: column 'modified_at': missing" in said
+            assert "secret" not in said
+    assert not (tmp_path / "warehouse.duckdb").exists()
