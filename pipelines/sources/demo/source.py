@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.anomalies import plant
 from pipelines.sources.demo.email_world import FR_NEWSLETTER
 from pipelines.sources.demo.history import ads_action_history, ga4_history
 from pipelines.sources.demo.history import within as history_rows
@@ -66,6 +67,8 @@ class DemoSettings:
     extra_campaigns: int = 0
     customer_id: str = CUSTOMER_ID
     property_id: str = PROPERTY_ID
+    anomalies: bool = False  # plant the alert detector's anomalies (:mod:`.anomalies`)
+    anomaly_anchor: dt.date | None = None  # the plants' dates count back from it; default end
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -212,6 +215,8 @@ class _Range:
         self.settings, self.first = settings, first
         self.truth = simulate(first, last, settings.seed, settings.traffic_scale,
                               settings.extra_campaigns, origin=settings.start)
+        if settings.anomalies:
+            self.truth = plant(self.truth, settings.anomaly_anchor or settings.end)
         self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         self._conv: tuple[np.ndarray, np.ndarray] | None = None
         self._histories: dict[str, pd.DataFrame] = {}
