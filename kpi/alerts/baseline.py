@@ -27,7 +27,7 @@ the lag curve's completeness at the day's age (:mod:`kpi.lag`), history days sca
 >>> y = np.full((len(days), 1), 100.0)
 >>> b = baseline(y[:-1], days[:-1], days[-1], np.zeros((len(days) - 1, 1), bool))
 >>> float(b.mean[0]), float(b.spread[0])
-(100.0, True)
+(100.0, 0.01)
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ of the effect, so a low-volume campaign's ordinary zero is not news. An account-
 channel-level finding is dropped when a campaign inside it explains it (same kind).
 
 >>> import numpy as np
-import dataclasses
 >>> days = np.arange(np.datetime64("2026-01-01"), np.datetime64("2026-03-01"))
 >>> cost = np.full((len(days), 1), 100.0); cost[-1] = 0
 >>> s = Series(days, ("gads:1",), ("acct",), ("Search",), {"cost": cost})
