@@ -23,7 +23,12 @@ from kpi.alerts.detect import Series
 from pipelines.sources.demo import DemoSettings
 from pipelines.sources.demo.anomalies import plant
 from pipelines.sources.demo.simulate import Truth, simulate
-from pipelines.sources.demo.source import LAG_PROBS, ga4_completeness, observe_conversions
+from pipelines.sources.demo.source import (
+    LAG_PROBS,
+    RESTATEMENT,
+    ga4_completeness,
+    observe_conversions,
+)
 
 WINDOW = 70  # days handed to the detector: its 56 days of history and a margin
 
@@ -60,4 +65,5 @@ class DemoHistory:
             values={"cost": t.to_campaigns(t.cost_micros)[lo:hi] / 1e6,
                     "clicks": t.to_campaigns(t.clicks)[lo:hi].astype(float),
                     "conversions": c_conv, "ga4_conversions": ga4},
-            completeness=tuple(np.cumsum(LAG_PROBS)[:30]))
+            completeness={"conversions": tuple(np.cumsum(LAG_PROBS)[:30]),
+                          "ga4_conversions": tuple(RESTATEMENT.values())})

@@ -3,8 +3,9 @@
 Each morning the last day of :class:`Series` (the day before ``as_of``) is judged, per campaign
 and summed per channel and per account, against :func:`kpi.alerts.baseline.baseline`:
 
-- ``broken_tag``: conversions (or GA4 key events) at most a quarter of what should have been
-  seen by now (lag-aware), improbable under the series' own spread, while clicks are normal;
+- ``broken_tag``: conversions and GA4 key events at most a tenth of what should have been
+  seen by now (lag-aware), improbable under the series' own spread, while clicks are normal
+  (one of the two alone, an Ads-only or GA4-only tag or a consent banner: two days in a row);
 - ``spend_spike``: cost at least 1.8 times its expectation and far above its range;
 - ``stopped_spending``: cost at most a tenth of an expected 10 or more a day;
 - ``cpa_high``: conversions far below what the day's cost buys at the recent cost per conversion
@@ -33,15 +34,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from kpi.alerts.baseline import MIN_HISTORY, Baseline, baseline
+from kpi.alerts.baseline import MIN_HISTORY, Baseline, baseline, is_holiday
 
-P_ALERT = 0.002  # tail probability under the series' own range
+P_ALERT = 0.0005  # tail probability under the series' own range
 LEVEL = 0.99  # the interval shown with an alert
-BROKEN_SHARE, CPA_SHARE = 0.25, 0.4
+BROKEN_SHARE, CPA_SHARE = 0.1, 0.4  # near zero: at most a tenth of what was expected
+CPA_SPREAD = 0.15  # log variance of a day's conversions around cost x rate (demand, mix, lag)
 SPIKE_RATIO, SPIKE_Z = 1.8, 4.0
 STOP_SHARE, STOP_MIN = 0.1, 10.0
 GAP_Z, GAP_RATIO, GAP_MIN = 5.0, 2.0, 10.0
 MIN_EXPECTED_CONVERSIONS = 3.0
+TAG = "conversions"  # the metric a broken tag is kept under, whichever measure showed it
 RUN_DAYS = 3  # a broken tag is judged on its last 1, 2 or 3 days together
 GAP_AGE = 8  # GA4 and Ads are compared on the day a week back (Ads conversions ~90 % in)
 
@@ -51,7 +54,8 @@ class Series:
     """Daily values as seen at ``as_of`` (the day after ``days[-1]``), days x campaigns.
 
     ``values``: measure -> (D, S) array (cost, clicks, conversions, ga4_conversions, ...);
-    ``completeness``: share of a day's final conversions seen at age 1, 2, ... (lag curve);
+    ``completeness``: measure -> share of a day's final value seen at age 1, 2, ... (its lag
+    curve; a measure without one is judged as final);
     ``rows``: source -> (D,) rows delivered per day (``no_rows``).
     """
 
@@ -60,18 +64,19 @@ class Series:
     accounts: tuple[str, ...]
     channels: tuple[str, ...]
     values: Mapping[str, np.ndarray]
-    completeness: tuple[float, ...] = ()
+    completeness: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     rows: Mapping[str, np.ndarray] = field(default_factory=dict)
 
-    def share(self, age: int) -> float:
-        """Completeness of conversions at ``age`` days (1 for mature or unknown curves)."""
-        return self.completeness[age - 1] if 0 < age <= len(self.completeness) else 1.0
+    def share(self, age: int, measure: str = "conversions") -> float:
+        """Completeness of ``measure`` at ``age`` days (1 for mature or unknown curves)."""
+        curve = self.completeness.get(measure, ())
+        return curve[age - 1] if 0 < age <= len(curve) else 1.0
 
     def final(self, measure: str) -> np.ndarray:
-        """Conversions scaled to their expected final value by each day's age."""
+        """``measure`` scaled to its expected final value by each day's age."""
         v = self.values[measure].astype(float)
         ages = len(self.days) - np.arange(len(self.days))
-        return v / np.array([max(self.share(int(a)), 0.05) for a in ages])[:, None]
+        return v / np.array([max(self.share(int(a), measure), 0.05) for a in ages])[:, None]
 
 
 @dataclass(frozen=True)
@@ -172,21 +177,26 @@ def detect(s: Series, excluded: Mapping[tuple[str, str, str], np.datetime64] | N
         clicks = s.values["clicks"].astype(float) @ m
         clicks_ok = clicks[-1] >= 0.5 * base(clicks, "clicks").mean
     broken: set[str] = set()
+    hits: dict[str, dict[int, list[tuple[int, Baseline, float, float, float]]]] = {}
     for metric in ("conversions", "ga4_conversions"):
-        if metric not in s.values:
+        if metric in s.values:
+            seen = s.values[metric].astype(float) @ m
+            hits[metric] = _broken(s, s.final(metric) @ m, seen, metric, base, clicks_ok, held)
+    for j in sorted(set().union(*hits.values()) if hits else ()):
+        runs = {metric: found[j] for metric, found in hits.items() if j in found}
+        if len(runs) < len(hits):  # one measure alone: two days at least (or already open)
+            runs = {k: [r for r in v if r[0] >= 2 or held(j, TAG)] for k, v in runs.items()}
+        best = min(((r, k) for k, v in runs.items() for r in v), default=None,
+                   key=lambda x: x[0][0])
+        if best is None or cols[j][1] in stopped:
             continue
-        seen = s.values[metric].astype(float) @ m
-        final = s.final(metric) @ m
-        found = _broken(s, final, seen, metric, base, clicks_ok, held)
-        for j, run, b, lo, hi in found:
-            if cols[j][1] in stopped or cols[j][1] in broken:
-                continue
-            broken.add(cols[j][1])
-            add("broken_tag", metric, j, seen[-1, j], b, lo, hi, s.share(1))
-            out[-1] = dataclasses.replace(out[-1], since=s.days[-run])
-        if metric == "conversions" and "cost" in s.values:
-            skip = ~clicks_ok | np.isin([c[1] for c in cols], sorted(broken | stopped))
-            out += _cpa(s, cols, m, final, s.share(1), skip)
+        (run, b, lo, hi, seen_now), metric = best
+        broken.add(cols[j][1])
+        add("broken_tag", TAG, j, seen_now, b, lo, hi, s.share(1, metric))
+        out[-1] = dataclasses.replace(out[-1], since=s.days[-run])
+    if "conversions" in s.values and "cost" in s.values:
+        skip = ~clicks_ok | np.isin([c[1] for c in cols], sorted(broken | stopped))
+        out += _cpa(s, cols, m, s.final("conversions") @ m, s.share(1), skip)
     if {"conversions", "ga4_conversions"} <= set(s.values):
         out += _gap(s, cols, m)
     out += _no_rows(s)
@@ -194,36 +204,36 @@ def detect(s: Series, excluded: Mapping[tuple[str, str, str], np.datetime64] | N
 
 
 def _broken(s: Series, final: np.ndarray, seen: np.ndarray, metric: str, base, clicks_ok,
-            held) -> list[tuple[int, int, Baseline, float, float]]:
-    """(column, days in the run, baseline, interval) of conversions near zero on the last
-    1..:data:`RUN_DAYS` days, each day judged lag-aware; the run's days' tail probabilities are
-    combined by Fisher's method (so two days of zero weigh what one day cannot)."""
+            held) -> dict[int, list[tuple[int, Baseline, float, float, float]]]:
+    """Column -> [(days in the run, baseline, interval, seen)] of ``metric`` near zero on the
+    last 1..:data:`RUN_DAYS` days, each day judged lag-aware; the run's days' tail
+    probabilities are combined by Fisher's method (two days of zero weigh what one cannot)."""
     n = seen.shape[1]
     log_p, near = np.zeros(n), np.ones(n, dtype=bool)
     first: tuple[Baseline, np.ndarray, np.ndarray] | None = None
-    out: list[tuple[int, int, Baseline, float, float]] = []
-    done = np.zeros(n, dtype=bool)
+    out: dict[int, list[tuple[int, Baseline, float, float, float]]] = {}
+    is_held = np.array([held(k, TAG) for k in range(n)], dtype=bool)
     for run in range(1, RUN_DAYS + 1):
-        age = run
         if len(s.days) <= run + MIN_HISTORY:
             break
-        b = base(final[: len(final) - run + 1], metric)
-        share = s.share(age)
+        b = base(final[: len(final) - run + 1], TAG)
+        share = s.share(run, metric)
         expected = b.mean * share
         low_p, _ = b.count_tail(seen[-run], share)
         near &= (b.n >= MIN_HISTORY) & (seen[-run] <= BROKEN_SHARE * expected)
         near &= (expected >= MIN_EXPECTED_CONVERSIONS / RUN_DAYS)
         log_p = log_p + np.log(np.maximum(low_p, 1e-300))
         p_run = stats.chi2.sf(-2 * log_p, 2 * run)
+        if run == 1 and is_holiday(s.days[-1].astype(object)):
+            p_run = np.ones(n)  # a holiday's low day alone is no evidence: wait for the next
         if first is None:
             lo, hi = b.count_interval(LEVEL, share)
             first = (b, lo, hi)
             near &= clicks_ok & (expected >= MIN_EXPECTED_CONVERSIONS)
         b0, lo0, hi0 = first
-        for j in np.flatnonzero(near & ~done & ((p_run < P_ALERT)
-                                                | np.array([held(k, metric) for k in range(n)]))):
-            out.append((int(j), run, b0, float(lo0[j]), float(hi0[j])))
-            done[j] = True
+        for j in np.flatnonzero(near & ((p_run < P_ALERT) | is_held)):
+            out.setdefault(int(j), []).append((run, b0, float(lo0[j]), float(hi0[j]),
+                                               float(seen[-1, j])))
     return out
 
 
@@ -234,7 +244,7 @@ def _cpa(s: Series, cols: list, m: np.ndarray, final: np.ndarray, share: float,
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.nansum(final[-29:-1], axis=0) / np.nansum(cost[-29:-1], axis=0)
     mean = np.nan_to_num(rate * cost[-1])
-    b = Baseline(mean=mean, spread=np.full(len(cols), 0.05), n=np.full(len(cols), 99))
+    b = Baseline(mean=mean, spread=np.full(len(cols), CPA_SPREAD), n=np.full(len(cols), 99))
     seen = s.values["conversions"].astype(float) @ m
     low_p, _ = b.count_tail(seen[-1], share)
     lo, hi = b.count_interval(LEVEL, share)

@@ -94,7 +94,8 @@ def fold(kept: Sequence[Alert], findings: Iterable[Finding], morning: dt.date) -
                 expected=f.expected, lower=f.lower, upper=f.upper, updated_on=morning))
     for f in found.values():
         since = _day(f.day)
-        ident = hashlib.sha256("|".join([*f.series, since.isoformat()]).encode()).hexdigest()
+        ident = hashlib.sha256("|".join([*f.series, since.isoformat(), morning.isoformat()])
+                               .encode()).hexdigest()
         out.append(Alert(ident[:16], f.kind, f.level, f.key, f.account, f.channel, f.metric,
                          since, since, 1, f.observed, f.expected, f.lower, f.upper, "open",
                          morning, morning, None, True))

@@ -36,16 +36,18 @@ SCHEMA = pa.schema([
 assert tuple(SCHEMA.names) == COLUMNS
 
 
-def _completeness(con: BaseBackend) -> tuple[float, ...]:
-    """Mean completeness of the Ads conversion measures by age (1, 2, ...), if fitted."""
+def _completeness(con: BaseBackend) -> dict[str, tuple[float, ...]]:
+    """Mean completeness of the Ads and the GA4 conversion measures by age (1, 2, ...)."""
     if CURVES_TABLE not in con.list_tables():
-        return ()
+        return {}
     curves = con.table(CURVES_TABLE).to_pandas()
-    ads = curves[curves["source"].astype(str).str.contains("ads")]
-    if ads.empty:
-        return ()
-    by_age = ads.groupby("age")["completeness"].mean().sort_index()
-    return tuple(float(v) if np.isfinite(v) else 1.0 for v in by_age.to_numpy())
+    out = {}
+    for measure, source in (("conversions", "ads"), ("ga4_conversions", "ga4")):
+        rows = curves[curves["source"].astype(str).str.contains(source)]
+        if not rows.empty:
+            by_age = rows.groupby("age")["completeness"].mean().sort_index()
+            out[measure] = tuple(float(v) if np.isfinite(v) else 1.0 for v in by_age.to_numpy())
+    return out
 
 
 def read_series(con: BaseBackend, last_day: dt.date) -> Series | None:
@@ -87,9 +89,9 @@ def _rows_by_source(con: BaseBackend, days: np.ndarray) -> dict[str, np.ndarray]
         return {}
     facts = con.table(MODEL_TABLE)
     first, last = days[0].astype(object), days[-1].astype(object)
-    src = facts.campaign_key.split(":")[0]
-    counts = facts.filter(facts.date.between(first, last)).mutate(src=src).group_by(
-        ["src", "date"]).aggregate(n=facts.count()).to_pandas()
+    t = facts.filter(facts.date.between(first, last)).mutate(
+        src=facts.campaign_key.split(":")[0])
+    counts = t.group_by(["src", "date"]).aggregate(n=t.count()).to_pandas()
     out = {}
     for source, part in counts.groupby("src"):
         per_day = dict(zip(pd.to_datetime(part["date"]).dt.date, part["n"], strict=True))
