@@ -13,15 +13,17 @@ days already inside an open anomaly left out):
   no history yet, and is judged from its third week on);
 - a Belgian public holiday is expected at the Sunday factor times :data:`HOLIDAY_FACTOR`;
 - the spread = the robust variance (1.4826 * MAD)^2 of the log residuals ``log((y + 1) /
-  (mu + 1))`` over the history, which holds the day-to-day demand noise beyond Poisson.
+  (mu + 1))`` over the history (money: lognormal tails);
+- counts get negative-binomial tails, variance ``mu + k mu^2`` with ``k`` by moments on the raw
+  scale (the log residuals understate small counts' spread: a day of 1 among days of 8 is the
+  demand noise beyond Poisson that ``k`` must hold).
 
-Counts get negative-binomial tails (variance ``mu + k mu^2``, ``k`` the spread beyond Poisson),
-money a lognormal one. Why not a Poisson / NB GLM with weekday + holiday + trend terms per
-series: it fits the same shape with ten parameters on 56 points, is pulled by the anomalies it
-is meant to find (its trend term above all), and costs a solver run per series per night; the
-medians here are closed-form, vectorised over all campaigns at once, and resist contamination.
-Immature days are judged on what should have been *seen* by now: the expected final value times
-the lag curve's completeness at the day's age (:mod:`kpi.lag`), history days scaled up by it.
+Why not a Poisson / NB GLM with weekday + holiday + trend terms per series: it fits the same
+shape with ten parameters on 56 points, is pulled by the anomalies it is meant to find (its
+trend term above all), and costs a solver run per series per night; the medians here are
+closed-form, vectorised over all campaigns at once, and resist contamination. Immature days are
+judged on what should have been *seen* by now: the expected final value times the lag curve's
+completeness at the day's age (:mod:`kpi.lag`), history days scaled up by it.
 
 >>> days = np.arange(np.datetime64("2026-01-01"), np.datetime64("2026-03-01"))
 >>> y = np.full((len(days), 1), 100.0)
@@ -45,6 +47,7 @@ HISTORY_DAYS = 56
 LEVEL_DAYS = 14
 HOLIDAY_FACTOR = 0.85
 MIN_SPREAD = 0.01  # a floor on the log variance: no series is that regular
+MIN_DISPERSION = 0.01  # a floor on the NB dispersion of counts (Poisson and a little more)
 MIN_HISTORY = 21  # usable days before a series is judged at all
 
 
@@ -69,21 +72,23 @@ class Baseline:
     mean: np.ndarray
     spread: np.ndarray
     n: np.ndarray
+    dispersion: np.ndarray | None = None  # NB k of counts (variance mu + k mu^2)
+
+    def _nb(self, share: float) -> tuple[np.ndarray, np.ndarray]:
+        mu = np.maximum(self.mean * share, 1e-9)
+        k = (self.dispersion if self.dispersion is not None
+             else np.maximum(self.spread - 1 / np.maximum(mu, 1), MIN_SPREAD))
+        size = 1 / np.maximum(k, MIN_DISPERSION)
+        return size, size / (size + mu)
 
     def count_tail(self, seen: np.ndarray, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """P(Y <= seen) and P(Y >= seen) for counts, the expectation scaled by ``share``."""
-        mu = np.maximum(self.mean * share, 1e-9)
-        k = np.maximum(self.spread - 1 / np.maximum(mu, 1), MIN_SPREAD)
-        size = 1 / k
-        p = size / (size + mu)
+        size, p = self._nb(share)
         return stats.nbinom.cdf(seen, size, p), stats.nbinom.sf(seen - 1, size, p)
 
     def count_interval(self, level: float, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """The central ``level`` interval of a count (NB)."""
-        mu = np.maximum(self.mean * share, 1e-9)
-        k = np.maximum(self.spread - 1 / np.maximum(mu, 1), MIN_SPREAD)
-        size = 1 / k
-        p = size / (size + mu)
+        size, p = self._nb(share)
         a = (1 - level) / 2
         return stats.nbinom.ppf(a, size, p), stats.nbinom.ppf(1 - a, size, p)
 
@@ -131,10 +136,15 @@ def baseline(history: np.ndarray, days: np.ndarray, day: np.datetime64,
         fitted = level[None, :] * w[weekday]
         resid = np.log1p(np.maximum(y, 0)) - np.log1p(fitted)
         mad = np.nanmedian(np.abs(resid - np.nanmedian(resid, axis=0)), axis=0)
+        # NB dispersion by moments on the raw scale: sum((y - mu)^2 - mu) / sum(mu^2)
+        excess = np.nansum((y - fitted) ** 2 - fitted, axis=0)
+        dispersion = np.maximum(excess / np.maximum(np.nansum(fitted**2, axis=0), 1e-9),
+                                MIN_DISPERSION)
     target = day.astype(object)
     factor = w[target.weekday()] * 1.0
     if is_holiday(target):
         factor = w[6] * HOLIDAY_FACTOR
     mean = np.nan_to_num(level * factor, nan=0.0)
     spread = np.maximum(np.nan_to_num((1.4826 * mad) ** 2, nan=1.0), MIN_SPREAD)
-    return Baseline(mean=mean, spread=spread, n=use.sum(axis=0))
+    return Baseline(mean=mean, spread=spread, n=use.sum(axis=0),
+                    dispersion=np.nan_to_num(dispersion, nan=1.0))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kpi.alerts.detect import Series
+from kpi.alerts.detect import WINDOW, Series
 from pipelines.sources.demo import DemoSettings
 from pipelines.sources.demo.anomalies import plant
 from pipelines.sources.demo.simulate import Truth, simulate
@@ -29,8 +29,6 @@ from pipelines.sources.demo.source import (
     ga4_completeness,
     observe_conversions,
 )
-
-WINDOW = 70  # days handed to the detector: its 56 days of history and a margin
 
 
 @dataclass

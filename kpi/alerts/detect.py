@@ -36,6 +36,7 @@ from scipy import stats
 
 from kpi.alerts.baseline import MIN_HISTORY, Baseline, baseline, is_holiday
 
+WINDOW = 70  # days a morning reads: the 56 days of history, the runs judged and a margin
 P_ALERT = 0.0005  # tail probability under the series' own range
 LEVEL = 0.99  # the interval shown with an alert
 BROKEN_SHARE, CPA_SHARE = 0.1, 0.4  # near zero: at most a tenth of what was expected
@@ -66,10 +67,19 @@ class Series:
     values: Mapping[str, np.ndarray]
     completeness: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     rows: Mapping[str, np.ndarray] = field(default_factory=dict)
+    seen_later: int = 0  # days between the morning judged and when the values were seen
+
+    def upto(self, last: int) -> Series:
+        """The first ``last`` days, as a morning after them would judge them with today's
+        values (a replay: ``seen_later`` grows by the days cut)."""
+        cut = len(self.days) - last
+        return dataclasses.replace(
+            self, days=self.days[:last], values={k: v[:last] for k, v in self.values.items()},
+            rows={k: v[:last] for k, v in self.rows.items()}, seen_later=self.seen_later + cut)
 
     def share(self, age: int, measure: str = "conversions") -> float:
         """Completeness of ``measure`` at ``age`` days (1 for mature or unknown curves)."""
-        curve = self.completeness.get(measure, ())
+        curve, age = self.completeness.get(measure, ()), age + self.seen_later
         return curve[age - 1] if 0 < age <= len(curve) else 1.0
 
     def final(self, measure: str) -> np.ndarray:
@@ -209,7 +219,7 @@ def _broken(s: Series, final: np.ndarray, seen: np.ndarray, metric: str, base, c
     last 1..:data:`RUN_DAYS` days, each day judged lag-aware; the run's days' tail
     probabilities are combined by Fisher's method (two days of zero weigh what one cannot)."""
     n = seen.shape[1]
-    log_p, near = np.zeros(n), np.ones(n, dtype=bool)
+    log_p, near, total = np.zeros(n), np.ones(n, dtype=bool), np.zeros(n)
     first: tuple[Baseline, np.ndarray, np.ndarray] | None = None
     out: dict[int, list[tuple[int, Baseline, float, float, float]]] = {}
     is_held = np.array([held(k, TAG) for k in range(n)], dtype=bool)
@@ -221,7 +231,7 @@ def _broken(s: Series, final: np.ndarray, seen: np.ndarray, metric: str, base, c
         expected = b.mean * share
         low_p, _ = b.count_tail(seen[-run], share)
         near &= (b.n >= MIN_HISTORY) & (seen[-run] <= BROKEN_SHARE * expected)
-        near &= (expected >= MIN_EXPECTED_CONVERSIONS / RUN_DAYS)
+        total = total + expected
         log_p = log_p + np.log(np.maximum(low_p, 1e-300))
         p_run = stats.chi2.sf(-2 * log_p, 2 * run)
         if run == 1 and is_holiday(s.days[-1].astype(object)):
@@ -229,9 +239,10 @@ def _broken(s: Series, final: np.ndarray, seen: np.ndarray, metric: str, base, c
         if first is None:
             lo, hi = b.count_interval(LEVEL, share)
             first = (b, lo, hi)
-            near &= clicks_ok & (expected >= MIN_EXPECTED_CONVERSIONS)
+            near &= clicks_ok
         b0, lo0, hi0 = first
-        for j in np.flatnonzero(near & ((p_run < P_ALERT) | is_held)):
+        enough = total >= MIN_EXPECTED_CONVERSIONS  # over the run: low-volume tags take longer
+        for j in np.flatnonzero(near & enough & ((p_run < P_ALERT) | is_held)):
             out.setdefault(int(j), []).append((run, b0, float(lo0[j]), float(hi0[j]),
                                                float(seen[-1, j])))
     return out

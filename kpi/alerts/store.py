@@ -10,6 +10,7 @@ extract log.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -17,14 +18,14 @@ import pandas as pd
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
-from kpi.alerts.demo import WINDOW
-from kpi.alerts.detect import Series, detect
+from kpi.alerts.detect import WINDOW, Series, detect
 from kpi.alerts.state import COLUMNS, Alert, fold, open_since
 from kpi.model import CAMPAIGN_DIM, MODEL_TABLE, PAID_PREFIXES
 from kpi.nowcast_tables import CURVES_TABLE
 from pipelines.warehouse.store import EXTRACTS_TABLE, replace_with_arrow
 
 ALERTS_TABLE = "alerts"
+REPLAY_DAYS = 30  # mornings a first run judges (the backfill's last month)
 SCHEMA = pa.schema([
     ("alert_id", pa.string()), ("kind", pa.string()), ("level", pa.string()),
     ("key", pa.string()), ("account", pa.string()), ("channel", pa.string()),
@@ -42,18 +43,20 @@ def _completeness(con: BaseBackend) -> dict[str, tuple[float, ...]]:
         return {}
     curves = con.table(CURVES_TABLE).to_pandas()
     out = {}
-    for measure, source in (("conversions", "ads"), ("ga4_conversions", "ga4")):
-        rows = curves[curves["source"].astype(str).str.contains(source)]
+    for measure, source in (("conversions", "google_ads"), ("ga4_conversions", "ga4")):
+        rows = curves[(curves["source"] == source)
+                      & curves["measure"].isin(["leads", "purchases"])]
         if not rows.empty:
             by_age = rows.groupby("age")["completeness"].mean().sort_index()
             out[measure] = tuple(float(v) if np.isfinite(v) else 1.0 for v in by_age.to_numpy())
     return out
 
 
-def read_series(con: BaseBackend, last_day: dt.date) -> Series | None:
-    """The paid campaigns' daily series up to ``last_day`` (None without data)."""
+def read_series(con: BaseBackend, last_day: dt.date, extra: int = 0) -> Series | None:
+    """The paid campaigns' daily series up to ``last_day``, ``extra`` days more than a morning
+    reads (to replay mornings); None without data."""
     facts = con.table(MODEL_TABLE)
-    first = last_day - dt.timedelta(days=WINDOW - 1)
+    first = last_day - dt.timedelta(days=WINDOW + extra - 1)
     paid = facts.campaign_key.startswith(PAID_PREFIXES[0])
     for prefix in PAID_PREFIXES[1:]:
         paid |= facts.campaign_key.startswith(prefix)
@@ -129,13 +132,26 @@ def write_alerts(con: BaseBackend, alerts: list[Alert]) -> None:
 
 
 def nightly(con: BaseBackend, morning: dt.date) -> list[Alert]:
-    """Judge the day before ``morning`` and keep the alerts; returns every alert (``new`` on
-    the ones opened this morning). A morning already judged is not judged again."""
+    """Judge the day before ``morning`` (and the mornings since the last run) and keep the
+    alerts; returns every alert (``new``: opened by this run). A morning already judged is not
+    judged again."""
     kept = read_alerts(con)
-    if any(a.updated_on >= morning for a in kept):
+    last = max((a.updated_on for a in kept), default=None)
+    if last is not None and last >= morning:
         return kept
-    series = read_series(con, morning - dt.timedelta(days=1))
-    findings = detect(series, open_since(kept)) if series is not None else []
-    alerts = fold(kept, findings, morning)
-    write_alerts(con, alerts)
-    return alerts
+    # The mornings not judged yet (a first run or a backfill: the last REPLAY_DAYS), each on
+    # the values as they stand now: an anomaly gets its true first day and stays open.
+    first = morning - dt.timedelta(days=REPLAY_DAYS) if last is None else last
+    mornings = [first + dt.timedelta(days=i) for i in range(1, (morning - first).days + 1)]
+    series = read_series(con, morning - dt.timedelta(days=1), extra=len(mornings) - 1)
+    new: set[str] = set()
+    for day in mornings:
+        if series is not None:
+            view = series.upto(len(series.days) - (morning - day).days)
+            kept = fold(kept, detect(view, open_since(kept)), day)
+        else:
+            kept = fold(kept, [], day)
+        new |= {a.alert_id for a in kept if a.new}
+    kept = [dataclasses.replace(a, new=a.alert_id in new) for a in kept]
+    write_alerts(con, kept)
+    return kept

@@ -15,7 +15,7 @@ import pytest
 from kpi.alerts.demo import DemoHistory
 from kpi.alerts.detect import Finding, Series, detect
 from kpi.alerts.state import Alert, fold, open_since
-from kpi.alerts.store import ALERTS_TABLE, read_alerts, write_alerts
+from kpi.alerts.store import ALERTS_TABLE, nightly, read_alerts, write_alerts
 from pipelines.sources.demo import DemoSettings, DemoSource
 from pipelines.sources.demo.anomalies import plants
 from pipelines.warehouse.store import connect
@@ -129,3 +129,32 @@ def test_the_plants_change_nothing_else() -> None:
     before = clean.days.astype(object) < first
     assert (clean.cost_micros[before] == planted.cost_micros[before]).all()
     assert (clean.ga4_events[before] == planted.ga4_events[before]).all()
+
+
+def test_the_nightly_run_replays_a_backfill_and_keeps_one_row_per_anomaly() -> None:
+    import pandas as pd
+
+    last = END
+    days = pd.date_range(last - dt.timedelta(days=119), last).date
+    rng = np.random.default_rng(3)
+    rows = []
+    for key, level in (("gads:1", 200.0), ("gads:2", 80.0)):
+        cost = level * np.exp(rng.normal(0, 0.08, len(days)))
+        if key == "gads:1":
+            cost[-6:] = 0  # paused six days ago
+        for d, c in zip(days, cost, strict=True):
+            rows.append({"date": d, "campaign_key": key, "ad_group_key": "-", "cost": c,
+                         "clicks": c / 2, "platform_conversions": c / 40,
+                         "ga4_conversions": c / 45})
+    con = connect(":memory:")
+    con.create_table("campaign_daily", pd.DataFrame(rows))
+    con.create_table("dim_campaign", pd.DataFrame({
+        "campaign_key": ["gads:1", "gads:2"], "platform": "google_ads",
+        "channel": "Paid Search", "campaign_name": ["Een", "Twee"]}))
+    morning = last + dt.timedelta(days=1)
+    first = nightly(con, morning)
+    assert [(a.kind, a.key, a.since, a.status, a.new) for a in first] == [
+        ("stopped_spending", "gads:1", last - dt.timedelta(days=5), "open", True)]
+    again = nightly(con, morning)  # the same morning again: nothing changes, nothing new
+    assert again == [dataclasses.replace(a, new=False) for a in first]
+    assert read_alerts(con)[0].days == 6
