@@ -27,6 +27,7 @@ from dashboards.redirect import redirect_page
 from dashboards.site import Header, latest_report
 from dashboards.trends import write_trends
 from kpi import model, nowcast_tables, rollup
+from kpi.alerts.store import ALERTS_TABLE, campaign_names
 from kpi.budget import catalog as budget
 from kpi.clv import catalog as clv
 from kpi.crm import tables as crm_tables
@@ -273,7 +274,7 @@ def finished_runs(instance: dg.DagsterInstance, current: str | None = None) -> l
     name="quality_dashboard",
     group_name="dashboards",
     deps=[rollup.VALUES_TABLE, budget.RECOMMENDATIONS_TABLE, clv.CUSTOMERS_TABLE,
-          experiment_assets.RESULTS_TABLE],
+          experiment_assets.RESULTS_TABLE, ALERTS_TABLE],
     kinds={"plotly", "html"},
     description="quality.html: per source the last pull and provisional window, a 60-day "
     "calendar per stream, GA4 thresholding / sampling flags, asset-check results, last runs.",
@@ -294,7 +295,8 @@ def quality_dashboard(context: dg.AssetExecutionContext, warehouse: WarehouseRes
                           as_of=as_of, provisional_since=windows,
                           time_zone=config.reporting.time_zone,
                           skipped=count_skipped(con, NULL_REASONS), warnings=warned,
-                          crm=crm_tables.stored(con, crm_tables.MATCH_RATES_TABLE))
+                          crm=crm_tables.stored(con, crm_tables.MATCH_RATES_TABLE),
+                          alerts=crm_tables.stored(con, ALERTS_TABLE), names=campaign_names(con))
     return _page_result(path)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.alerts import alerts
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
@@ -46,6 +47,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *model_assets(partitions),
         kpi_tables,
         lag_tables,
+        alerts,
         *PAGE_ASSETS,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,

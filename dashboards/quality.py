@@ -8,7 +8,8 @@ history, and renders one HTML page in Dutch, French or English (``templates/qual
 - a calendar of the last 60 days per stream: pulled (final or provisional), flagged, missing;
 - GA4's thresholding, sampling and "(other)" row flags with their dates;
 - the asset checks (passed, warning, failed) with their descriptions;
-- the last successful run, and the last failed one when it came later.
+- the last successful run, and the last failed one when it came later;
+- the anomaly alerts open now and closed in the last 30 days (:mod:`.quality_alerts`).
 
 This module shapes the facts of :mod:`dashboards.quality_log` into a small view model of
 formatted strings and the calendar figure; the template lays it out and escapes every string.
@@ -31,6 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.page import chart_layout, plotly_text, render_template, write_page
+from dashboards.quality_alerts import AlertBlock, alert_block
 from dashboards.quality_crm import CrmMatches, crm_matches
 from dashboards.quality_log import (
     CHECK_ORDER,
@@ -196,6 +198,7 @@ class QualityView:
     warnings: tuple[WarningRow, ...]
     foot: tuple[str, ...]
     crm: CrmMatches | None = None  # None: no CRM connected, no block
+    alerts: AlertBlock | None = None  # None: the alert run has not run yet, no block
 
 
 # -- from the facts to words ----------------------------------------------------------------------
@@ -405,7 +408,8 @@ def quality_view(log: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                  provisional_since: Mapping[str, dt.date | None], zone: ZoneInfo,
                  time_zone: str, calendar_height: int | None, generated_at: dt.datetime | None,
                  skipped: pd.DataFrame | None, warnings: Sequence[Mapping[str, Any]],
-                 crm: pd.DataFrame | None = None) -> QualityView:
+                 crm: pd.DataFrame | None = None, alerts: pd.DataFrame | None = None,
+                 names: Mapping[str, str] | None = None) -> QualityView:
     """The page in words (see :class:`QualityView`); ``account`` is named in the page's own
     line when given (a page without the site header)."""
     meta = [_t("q_account", lang).format(account=account)] if account else []
@@ -428,7 +432,8 @@ def quality_view(log: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
         flags=flag_rows(log, lang), checks=check_rows(checks, lang),
         check_summary=check_summary(states, lang),
         skipped=None if skipped is None else skipped_rows(skipped, lang),
-        warnings=warning_rows(warnings, lang), foot=tuple(foot), crm=crm_matches(crm, lang))
+        warnings=warning_rows(warnings, lang), foot=tuple(foot), crm=crm_matches(crm, lang),
+        alerts=alert_block(alerts, lang, as_of, names))
 
 
 def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
@@ -438,13 +443,17 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                    generated_at: dt.datetime | None = None,
                    skipped: pd.DataFrame | None = None,
                    warnings: Sequence[Mapping[str, Any]] = (),
-                   header: Header | None = None, crm: pd.DataFrame | None = None) -> str:
+                   header: Header | None = None, crm: pd.DataFrame | None = None,
+                   alerts: pd.DataFrame | None = None,
+                   names: Mapping[str, str] | None = None) -> str:
     """The data-quality page as one HTML string (see the module docstring).
 
     ``skipped`` counts the values the run left null, per table, unit and reason
     (``pipelines.warehouse.skipped.count_skipped``); ``warnings`` are the run's warnings from
     the numerics (step, category, message, count); ``crm`` the CRM's match rates
-    (``crm_match_rates``, :mod:`dashboards.quality_crm`), None without a CRM.
+    (``crm_match_rates``, :mod:`dashboards.quality_crm`), None without a CRM; ``alerts`` the
+    ``alerts`` table (:mod:`dashboards.quality_alerts`, campaign ``names`` by key), None before
+    the first alert run.
 
     ``as_of`` is the day the page describes (normally the run date: data is expected up to the
     day before); ``provisional_since`` maps a platform (``google_ads``, ``ga4``) to the first
@@ -462,7 +471,7 @@ def render_quality(extracts: pd.DataFrame, checks: Sequence[Mapping[str, Any]],
                         provisional_since=provisional_since, zone=zone, time_zone=time_zone,
                         calendar_height=None if fig is None else int(fig.layout.height),
                         generated_at=generated_at, skipped=skipped, warnings=warnings,
-                        crm=crm)
+                        crm=crm, alerts=alerts, names=names)
     if header is not None:
         header = replace(header, period=_t("q_as_of", lang).format(day=format_date(as_of, lang)))
     title = f"{_t('q_title', lang)}{' · ' + account if account else ''}"

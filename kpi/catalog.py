@@ -1,9 +1,10 @@
 """The tables the KPI steps write: the unified model and its dimensions, the roll-ups and KPI
-values, what they were built from, the lag curves and the nowcasts (see
+values, what they were built from, the lag curves, the nowcasts and the anomaly alerts (see
 :mod:`pipelines.warehouse.catalog`)."""
 
 from __future__ import annotations
 
+from kpi.alerts.store import ALERTS_TABLE
 from kpi.model import AD_GROUP_DIM, CAMPAIGN_DIM, MODEL_TABLE
 from kpi.nowcast_tables import CURVES_TABLE, NOWCAST_TABLE
 from kpi.rollup import ROLLUP_TABLE, VALUES_TABLE
@@ -28,4 +29,6 @@ TABLES = (
                "them (to see renames)"),
     Table(CURVES_TABLE, ("source", "measure", "age"),
           kept="chain-ladder factors per source, measure and age (refitted every run)"),
+    # anomaly alerts: opened, updated, closed; dated by the anomaly's first day
+    Table(ALERTS_TABLE, ("alert_id",), dated_by="since"),
 )

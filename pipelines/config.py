@@ -118,6 +118,7 @@ class DemoOptions(_Strict):
     end: dt.date | None = None  # last day with data; default: yesterday in the reporting zone
     traffic_scale: float = Field(1.0, gt=0)
     extra_campaigns: int = Field(0, ge=0)
+    anomalies: bool = False  # plant a broken tag, a spend spike and a paused campaign
 
 
 def _customer_id(value: str | int) -> str:

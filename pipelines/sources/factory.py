@@ -97,7 +97,8 @@ def make_sources(config: Config, platform: str) -> tuple[Source, ...]:
         return (_demo_source(DemoSettings(
             start=config.history_start, end=demo_end(config), seed=config.demo.seed,
             traffic_scale=config.demo.traffic_scale,
-            extra_campaigns=config.demo.extra_campaigns)),)
+            extra_campaigns=config.demo.extra_campaigns,
+            anomalies=config.demo.anomalies)),)
     if settings.kind == "google_ads":
         from pipelines.sources.google_ads import GoogleAdsSettings, GoogleAdsSource
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from pipelines.privacy import pseudonymise
 from pipelines.sources.base import Extract, Window
+from pipelines.sources.demo.anomalies import plant
 from pipelines.sources.demo.click_view import click_rows
 from pipelines.sources.demo.crm_world import DEMO_KEY
 from pipelines.sources.demo.email_world import FR_NEWSLETTER
@@ -69,6 +70,8 @@ class DemoSettings:
     extra_campaigns: int = 0
     customer_id: str = CUSTOMER_ID
     property_id: str = PROPERTY_ID
+    anomalies: bool = False  # plant the alert detector's anomalies (:mod:`.anomalies`)
+    anomaly_anchor: dt.date | None = None  # the plants' dates count back from it; default end
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -216,6 +219,8 @@ class _Range:
         self.settings, self.first = settings, first
         self.truth = simulate(first, last, settings.seed, settings.traffic_scale,
                               settings.extra_campaigns, origin=settings.start)
+        if settings.anomalies:
+            self.truth = plant(self.truth, settings.anomaly_anchor or settings.end)
         self._frames: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
         self._conv: tuple[np.ndarray, np.ndarray] | None = None
         self._histories: dict[str, pd.DataFrame] = {}
