@@ -50,6 +50,7 @@ DATED = {
     "raw_orders": "order_date", "customer_clv": "acquired_on",
     "raw_experiment_units": "first_exposure_date", "experiment_stats_daily": "first_exposure_date",
     "experiment_history": "day", "clv_cohorts": "cohort", "crm_cohorts": "lead_week",
+    "alerts": "since",
     "raw_email_campaigns": "send_date",
     **dict.fromkeys(["kpi_rollup", "kpi_values", "budget_pacing", "kpi_nowcast"],
                     "period_start"),
