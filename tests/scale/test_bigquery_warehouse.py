@@ -72,7 +72,8 @@ def bigquery_tables(client: bigquery.Client, read_client) -> dict[str, pd.DataFr
         try:
             out[item.table_id] = rows.to_arrow(bqstorage_client=read_client).to_pandas()
         except ResourceExhausted:
-            out[item.table_id] = client.list_rows(item.reference).to_arrow().to_pandas()
+            out[item.table_id] = client.list_rows(item.reference).to_arrow(
+                create_bqstorage_client=False).to_pandas()
     return out
 
 
