@@ -20,7 +20,7 @@ cost per won deal would look worse than it will be.
 ...     "crm_won_revenue": [96000.0, 30000.0], "crm_pipeline_value": [0.0, 0.0],
 ...     "cost": [4000.0, 3000.0], "maturity": [1.0, 1.0], "mature": [True, True]})
 >>> sums = funnel_sums(rows, "campaign_key")
->>> sums.loc["gads:1", "cost_per_won_deal"], sums.loc["meta:2", "cost_per_lead"]
+>>> float(sums.loc["gads:1", "cost_per_won_deal"]), float(sums.loc["meta:2", "cost_per_lead"])
 (500.0, 15.0)
 >>> best = cheap_leads_dear_deals(sums)
 >>> best.cheapest_leads, best.cheapest_deals

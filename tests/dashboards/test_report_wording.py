@@ -19,7 +19,8 @@ t = translator("common")
 _texts = translator("report", "budget", "quality", "common")
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
-CODE = [*DASHBOARDS.glob("report*.py"), *(DASHBOARDS / "templates" / "report").glob("*.html")]
+CODE = [*DASHBOARDS.glob("report*.py"), *(DASHBOARDS / "templates" / "report").glob("*.html"),
+        *(DASHBOARDS / "delivery").glob("*.py"), *(DASHBOARDS / "templates" / "delivery").glob("*")]
 W47 = IsoWeek.parse("2026-W47")
 NNBSP = "\u202f"
 
@@ -67,7 +68,7 @@ def test_a_campaign_too_early_to_judge_is_named_once(lang: str, expected: str) -
 
 def test_every_report_text_is_used_and_every_key_used_exists() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in CODE)
-    used = set(re.findall(r"""["'](r_[a-z0-9_]+)["']""", source))
+    used = set(re.findall(r"""["']([rd]_[a-z0-9_]+)["']""", source))
     assert sorted(message_ids("report") - used) == []  # a text no code reads: remove it
     assert sorted(used - message_ids("report")) == []
 

@@ -53,6 +53,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("pipelines/warehouse/store.py", "' OR '.join(matches)"):
         "replace_matching: each match is a fixed EXISTS over a view it registers as _match_<i>, "
         "on columns quoted by _identifier; the keys' values stay in the registered Arrow table",
+    ("pipelines/sources/crm/store.py", "_SQL_TYPES[k]"):
+        "maps a column kind declared in CRM_STREAMS (code, not data) to a fixed SQL type name",
     ("pipelines/warehouse/engines.py", "settings.database"):
         "SparkSettings.database is validated against [a-z_][a-z0-9_]* when the configuration "
         "is read (pipelines/engine_config.py; test_the_spark_database_name_is_validated)",

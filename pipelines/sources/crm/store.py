@@ -194,8 +194,8 @@ def _erase(raw, erased_at: dt.datetime) -> int:
     kept. Returns the contacts and deals removed."""
     removed = 0
     pairs = _identifier(CRM_STREAMS["crm_contact_deals"].table)
-    for kind, (stream, column) in _KEY_OF.items():
-        target = _identifier(CRM_STREAMS[stream].table)
+    for kind, (stream, key) in _KEY_OF.items():
+        target, column = _identifier(CRM_STREAMS[stream].table), _identifier(key)
         gone = "SELECT record_key FROM _incoming WHERE object_type = ?"
         removed += _count(raw, f"SELECT count(*) FROM {target} WHERE {column} IN ({gone})",
                           [kind])
