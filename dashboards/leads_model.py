@@ -7,7 +7,9 @@ cohort's maturity (the share of its eventual won deals expected to have closed b
 figure here is summed from the campaign rows of a window and divided afterwards (a window's
 cost per won deal is its cost over its won deals, never a mean of weekly ones). Judged
 cost-per figures count paid campaigns only (``gads:`` and ``meta:``), as the registry's paid
-KPIs do: a lead from organic search has no media cost.
+KPIs do: a lead from organic search has no media cost. Per channel and for the account they
+also count the paid sources' leads whose campaign the CRM did not capture
+(:data:`~kpi.model_base.PAID_SOURCE_KEYS`): that cost bought them too.
 
 The judged window is the last :data:`JUDGED_WEEKS` lead weeks ending with the newest week
 whose cohort is mature (account level): newer leads have not had the time to close, and their
@@ -25,6 +27,16 @@ cost per won deal would look worse than it will be.
 >>> best = cheap_leads_dear_deals(sums)
 >>> best.cheapest_leads, best.cheapest_deals
 ('meta:2', 'gads:1')
+
+Two won deals from Meta leads whose campaign the CRM did not capture lower the channel's cost
+per won deal (3,000 over 5), not the campaign's:
+
+>>> lost = rows.iloc[[1]].assign(campaign_key="crm:PAID_SOCIAL", crm_won_deals=2, cost=0.0)
+>>> both = pd.concat([rows, lost])
+>>> float(funnel_sums(both, "channel").loc["Paid Social", "cost_per_won_deal"])
+600.0
+>>> float(funnel_sums(both, "campaign_key").loc["meta:2", "cost_per_won_deal"])
+1000.0
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.model_base import PAID_PREFIXES
+from kpi.model_base import PAID_PREFIXES, PAID_SOURCE_KEYS
 
 JUDGED_WEEKS = 13  # a quarter of lead weeks
 COHORT_WEEKS = 26  # the cohort table's weeks
@@ -97,6 +109,8 @@ def funnel_sums(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     if part.empty:
         return pd.DataFrame(columns=[*SUMMED, *RATIOS])
     paid = part["campaign_key"].map(is_paid_key)
+    if by != "campaign_key":  # a channel's or the account's cost bought these too
+        paid |= part["campaign_key"].isin(PAID_SOURCE_KEYS)
     values = part[list(SUMMED)].apply(pd.to_numeric, errors="coerce").fillna(0.0)
     for measure in ("crm_leads", "crm_sqls", "crm_won_deals", "crm_won_revenue"):
         values[f"paid_{measure}"] = values[measure].where(paid, 0.0)

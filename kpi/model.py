@@ -40,6 +40,7 @@ from kpi.model_base import (
     MODEL_TABLE,
     PAID_FACTS,
     PAID_PREFIXES,
+    PAID_SOURCE_KEYS,
     SOURCE_FACTS,
     ModelRules,
     among,
@@ -55,7 +56,7 @@ from kpi.model_meta import meta_ad_sets, meta_campaigns, meta_facts
 
 __all__ = [
     "AD_GROUP_DIM", "CAMPAIGN_DIM", "CAMPAIGN_LEVEL", "CAMPAIGN_LEVEL_NAME", "EXACT", "FACTS",
-    "MODEL_TABLE", "PAID_FACTS", "PAID_PREFIXES", "SOURCE_FACTS", "ModelRules",
+    "MODEL_TABLE", "PAID_FACTS", "PAID_PREFIXES", "PAID_SOURCE_KEYS", "SOURCE_FACTS", "ModelRules",
     "ad_group_dimension", "ads_facts", "campaign_daily", "campaign_dimension", "channel_of_ga4",
     "currency_codes", "exact_sum", "ga4_campaign_key", "ga4_facts", "is_paid", "meta_facts",
     "platform_ids", "to_reporting", "with_paid_facts",

@@ -33,6 +33,11 @@ PAID_FACTS: dict[str, str] = {m.id: m.paid_of for m in MEASURES.values() if m.pa
 SOURCE_FACTS: tuple[str, ...] = tuple(f for f in FACTS if f not in PAID_FACTS)
 # Campaign keys of the platforms whose cost the model imports: Google Ads and Meta Ads.
 PAID_PREFIXES: tuple[str, ...] = ("gads:", "meta:")
+# The CRM's leads from a paid source whose campaign it did not capture (kpi.crm.match, level
+# ``source`` / ``click_id_unresolved``): bought by that cost too, so their outcomes count in the
+# paid twins (which exist for the account and channel levels only); left out, the account's cost
+# per won deal would be overstated.
+PAID_SOURCE_KEYS: tuple[str, ...] = ("crm:PAID_SEARCH", "crm:PAID_SOCIAL")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,8 @@ class ModelRules:
     def fingerprint(self) -> str:
         """A short hash of every rule and of the model's shape (its facts, what counts as paid):
         when it changes, the model's history must be rebuilt."""
-        shape = {"facts": FACTS, "paid": PAID_FACTS, "paid_prefixes": PAID_PREFIXES}
+        shape = {"facts": FACTS, "paid": PAID_FACTS, "paid_prefixes": PAID_PREFIXES,
+                 "paid_sources": PAID_SOURCE_KEYS}
         payload = json.dumps({**dataclasses.asdict(self), "model": shape}, sort_keys=True,
                              default=list)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -102,8 +108,8 @@ def is_paid(campaign_key: ir.StringValue) -> ir.BooleanValue:
 
 def with_paid_facts(facts: ir.Table) -> ir.Table:
     """``facts`` (one campaign per row) with every paid fact: its source fact where the
-    campaign is paid, else 0."""
-    paid = is_paid(facts.campaign_key)
+    campaign is paid (or is a paid source's CRM leads, :data:`PAID_SOURCE_KEYS`), else 0."""
+    paid = is_paid(facts.campaign_key) | facts.campaign_key.isin(list(PAID_SOURCE_KEYS))
     return facts.mutate(**{p: ibis.ifelse(paid, facts[f], 0.0) for p, f in PAID_FACTS.items()})
 
 

@@ -260,6 +260,8 @@ class Assessment:
     budget_share: float | None  # share of days at budget (None without budget data)
     budget_limited: bool
     mature_after: int = 0  # judged on lead dates at least this many days old (CRM goals)
+    wanted: str | None = None  # the CRM goal it is not judged on yet: too few mature lead days
+    wanted_after: int = 0  # ... the days after which that goal's outcomes are in
 
     @property
     def headroom(self) -> bool | None:
@@ -298,9 +300,17 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
                                              settings.lead_goal)
         if goal is None:
             continue
-        # A CRM outcome counts on its lead date: judge on (and fit to) mature lead dates only.
+        # A CRM outcome counts on its lead date: judge on (and fit to) mature lead dates only;
+        # with too few of them yet (a young campaign or a short history), judge on CPL for now.
         shift = mature_after.get(goal.measure, 0)
         mature = days[days["date"] <= days["date"].max() - pd.Timedelta(days=shift)]
+        wanted, wanted_after = None, 0
+        if shift and int((mature["cost"] > 0).sum()) < settings.min_days and key not in goals:
+            wanted, goal = goal.kpi, choose_goal(totals["leads"], totals["purchases"], targets,
+                                                 key, names.get(key), channels.get(key))
+            if goal is None:
+                continue
+            wanted_after, shift, mature = shift, 0, days
         if mature.empty:
             continue  # no lead date old enough to judge on yet
         if shift:
@@ -331,7 +341,7 @@ def assess(facts: pd.DataFrame, targets: Sequence[TargetLike] = (), *,
             reliable_curve=reliable, marginal_kpi=marginal, budget_share=at_budget,
             budget_limited=bool(at_budget is not None and active >= settings.min_days
                                 and at_budget >= settings.budget_limited_share),
-            mature_after=shift))
+            mature_after=shift, wanted=wanted, wanted_after=wanted_after))
     return tuple(out)
 
 
@@ -355,14 +365,6 @@ def _judged(days: pd.DataFrame, judge_days: int | None) -> pd.Series:
 NNBSP = "\u202f"  # French: a narrow no-break space before : and ;
 
 
-
-
-
-
-
-
-
-
 def _inline(label: str) -> str:
     """A label inside a sentence: ``Kosten per lead (CPL)`` -> ``kosten per lead (CPL)``."""
     return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
@@ -376,7 +378,12 @@ def _quantity(value: float | None, measure: str, lang: str, currency: str) -> st
 
 
 def _matured(a: Assessment, lang: str, sentence: str) -> str:
-    """The sentence, and for a CRM goal judged on older leads, which ones."""
+    """The sentence, and for a CRM goal judged on older leads, which ones; for a lead campaign
+    judged on CPL because its leads are too recent for the CRM goal, that."""
+    if a.wanted:
+        return sentence + " " + _text("judged.too_recent", lang).format(
+            kpi=_inline(KPIS[a.wanted].label(lang)),
+            days=format_value(a.wanted_after, "count", lang))
     if not a.mature_after:
         return sentence
     return sentence + " " + _text("judged.mature", lang).format(

@@ -101,6 +101,36 @@ def test_facts_by_lead_date_keep_totals_whole(crm_con):
     assert stored["paid_crm_won_revenue"].sum() == 1000.0  # gads:100 only
 
 
+def test_a_paid_lead_of_unknown_campaign_counts_for_the_account(handmade_con):
+    # c4 (paid search, campaign unknown) wins a deal: the paid cost bought it, so it counts in
+    # the account's and the channel's cost per won deal (not in any campaign's); c5's deal
+    # (organic) would not
+    won = crm_handmade.deal("w3", "won", 400.0, D2, D2 + dt.timedelta(days=3))
+    deals = pd.concat([crm_handmade.deals(), pd.DataFrame([won])], ignore_index=True)
+    pairs = crm_handmade.pairs()
+    pairs = pd.concat([pairs, pairs.head(1).assign(contact_key="c4", deal_key="w3")],
+                      ignore_index=True)
+    crm_handmade.write(handmade_con, deal_rows=deals.astype(crm_handmade.deals().dtypes),
+                       pair_rows=pairs)
+    night(handmade_con)
+    build_model(handmade_con, [handmade.WINDOW])
+    rollup_update.update(handmade_con, SPEC, "EUR")
+    stored = handmade_con.execute(handmade_con.table(model.MODEL_TABLE))
+    by_key = stored.groupby("campaign_key")[["crm_won_deals", "paid_crm_won_deals"]].sum()
+    assert by_key.loc["crm:PAID_SEARCH"].tolist() == [1.0, 1.0]
+    total = values(handmade_con, "cost_per_won_deal", "total").iloc[0]
+    assert total["numerator"] == pytest.approx(120.0) and total["denominator"] == 2.0
+    channel = values(handmade_con, "cost_per_won_deal", "channel").set_index("channel")
+    assert channel.loc["Paid Search", "denominator"] == 2.0
+    camp = values(handmade_con, "cost_per_won_deal", "campaign").set_index("campaign_key")
+    assert camp.loc["gads:100", "denominator"] == 1.0
+
+
+def test_the_paid_source_keys_are_the_paid_platforms_sources():
+    assert set(model.PAID_SOURCE_KEYS) == {
+        match.CRM_PREFIX + source for source in match.PLATFORM_OF_SOURCE}
+
+
 def test_kpis_at_every_level_with_targets(crm_con):
     # Campaign 100: cost 40 (D1) + 60 (D2) = 100 in the week, one won deal of 1,000.
     camp = values(crm_con, "cost_per_won_deal", "campaign").set_index("campaign_key")

@@ -110,3 +110,38 @@ def test_without_crm_facts_the_lead_goal_is_cpl_and_old_frames_still_work(plante
     rules = judging(RecommendationSettings(lead_goal="cost_per_won_deal"), crm=False)
     assert rules.lead_goal == "cpl" and rules.mature_after == ()
     assert {a.goal.kpi for a in recommend.assess(plain, TARGETS, settings=rules)} == {"cpl"}
+
+
+@pytest.mark.parametrize("history_days", [30, 58])  # no mature lead day; 13 of them (< 14)
+def test_too_recent_leads_are_judged_on_cpl_for_now_and_say_so(planted, history_days) -> None:
+    facts, budgets = planted
+    recent = facts[facts["date"] < DAYS[history_days]]
+    shop = lead_campaign("gads:shop", 0, 0).assign(purchases=4.0, revenue=400.0, leads=0.0)
+    shop = shop[shop["date"] < DAYS[history_days]]
+    settings = Settings(lead_goal="cost_per_won_deal",
+                        mature_after=(("crm_won_deals", MATURE_AFTER),))
+    targets = (*TARGETS, TargetRow("roas", 3.0))
+    assessed = {a.item: a for a in recommend.assess(pd.concat([recent, shop]), targets,
+                                                    budgets=budgets, settings=settings)}
+    assert set(assessed) == {"gads:cheap", "gads:money", "gads:shop"}  # nobody left out
+    assert {k: a.goal.kpi for k, a in assessed.items()} == {
+        "gads:cheap": "cpl", "gads:money": "cpl", "gads:shop": "roas"}
+    assert assessed["gads:cheap"].wanted == "cost_per_won_deal"
+    assert assessed["gads:shop"].wanted is None
+    recs = recommend.recommend(recent, TARGETS, budgets=budgets, settings=settings,
+                               reallocate=False)
+    assert actions(recs)[0] == ("scale", "gads:cheap") and {r.kpi for r in recs} == {"cpl"}
+    scale = recs[0]
+    assert "too recent for cost per won deal (their outcome takes about 45 days)" in (
+        scale.sentence("en"))
+    assert "te recent voor kosten per gewonnen deal" in scale.sentence("nl")
+    assert "trop récents pour le coût par affaire gagnée" in scale.sentence("fr")
+
+
+def test_enough_mature_lead_days_are_judged_on_the_crm_goal(planted) -> None:
+    facts, budgets = planted
+    settings = Settings(lead_goal="cost_per_won_deal",
+                        mature_after=(("crm_won_deals", MATURE_AFTER),))
+    recent = facts[facts["date"] < DAYS[MATURE_AFTER + 14]]  # exactly 14 mature lead days
+    kpis = {a.goal.kpi for a in recommend.assess(recent, TARGETS, settings=settings)}
+    assert kpis == {"cost_per_won_deal"}
