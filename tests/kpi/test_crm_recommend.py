@@ -139,7 +139,7 @@ def test_too_recent_leads_are_judged_on_cpl_for_now_and_say_so(planted, history_
 
 
 def test_enough_mature_lead_days_are_judged_on_the_crm_goal(planted) -> None:
-    facts, budgets = planted
+    facts, _ = planted
     settings = Settings(lead_goal="cost_per_won_deal",
                         mature_after=(("crm_won_deals", MATURE_AFTER),))
     recent = facts[facts["date"] < DAYS[MATURE_AFTER + 14]]  # exactly 14 mature lead days
