@@ -25,15 +25,30 @@ pydantic_core._pydantic_core.ValidationError: 1 validation error for Smtp
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import re
+import zoneinfo
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-ReportKind = Literal["weekly", "monthly"]
+# ``alerts``: the anomaly alerts of the nightly run (kpi.alerts), as they open and close.
+ReportKind = Literal["weekly", "monthly", "alerts"]
+# The detectors' kinds (kpi.alerts.detect; a test keeps the two lists equal).
+AlertKind = Literal["broken_tag", "spend_spike", "stopped_spending", "cpa_high", "ga4_ads_gap",
+                    "no_rows"]
+ALERT_KINDS: tuple[str, ...] = get_args(AlertKind)
 Language = Literal["nl", "fr", "en"]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 # One address, no display name: what RFC 5321 accepts in MAIL FROM / RCPT TO, loosely.
@@ -57,6 +72,29 @@ def _address(value: str) -> str:
 
 
 Address = Annotated[str, AfterValidator(_address)]
+
+
+def _alert_kinds(value: object) -> object:
+    """Unknown kinds refused with the closest one named (``spend_spikes``: spend_spike?).
+
+    >>> _alert_kinds(["spend_spikes"])
+    Traceback (most recent call last):
+    ...
+    ValueError: alert_kinds: 'spend_spikes' is not a detector's kind; did you mean spend_spike? ...
+    """
+    if isinstance(value, str):
+        value = (value,)
+    if isinstance(value, list | tuple):
+        for kind in value:
+            if kind not in ALERT_KINDS:
+                close = difflib.get_close_matches(str(kind), ALERT_KINDS, n=1, cutoff=0.5)
+                hint = f"; did you mean {close[0]}?" if close else ""
+                raise ValueError(f"alert_kinds: {kind!r} is not a detector's kind{hint} "
+                                 f"(one of {', '.join(ALERT_KINDS)})")
+    return value
+
+
+AlertKinds = Annotated[tuple[AlertKind, ...], BeforeValidator(_alert_kinds)]
 
 
 class _Strict(BaseModel):
@@ -118,28 +156,116 @@ class Smtp(_Strict):
         return self.from_address.rsplit("@", 1)[1]
 
 
-class Recipient(_Strict):
+class _Subscriber(_Strict):
+    """Which reports and, with ``alerts`` among them, which alerts: ``alert_kinds`` (default
+    every kind) on ``channels`` (the model's channels, e.g. Search, Paid Social; default all;
+    an account's or a source's alert concerns every channel and always goes). ``notify_closed``:
+    a short "back to normal" line when an alert sent before closes."""
+
+    language: Language = "en"
+    reports: tuple[ReportKind, ...] = ("weekly",)
+    alert_kinds: AlertKinds = ALERT_KINDS  # type: ignore[assignment]
+    channels: tuple[str, ...] | None = None
+    notify_closed: bool = True
+
+    @model_validator(mode="after")
+    def _alerts_asked(self) -> _Subscriber:
+        given = self.model_fields_set & {"alert_kinds", "channels", "notify_closed"}
+        if given and "alerts" not in self.reports:
+            field = sorted(given)[0]
+            raise ValueError(f"{field}: only read for alerts: add them to the reports, e.g. "
+                             f"reports: [{', '.join((*self.reports, 'alerts'))}]")
+        if not self.alert_kinds:
+            raise ValueError("alert_kinds: name at least one kind, or leave it out (all)")
+        if self.channels is not None and not self.channels:
+            raise ValueError("channels: name at least one channel, or leave it out (all)")
+        return self
+
+    def wants(self, kind: str, channel: str) -> bool:
+        """Whether this subscriber gets an alert of ``kind`` on ``channel`` ("" for an
+        account's or a source's alert)."""
+        if "alerts" not in self.reports or kind not in self.alert_kinds:
+            return False
+        if not channel or self.channels is None:
+            return True
+        return channel.casefold() in {c.casefold() for c in self.channels}
+
+
+class Recipient(_Subscriber):
     """One person: their address, the language they read, which reports they get."""
 
     address: Address
-    language: Language = "en"
-    reports: tuple[ReportKind, ...] = ("weekly",)
 
 
-class Webhook(_Strict):
+class Webhook(_Subscriber):
     """A team chat's incoming webhook: Slack (incoming webhook) or Microsoft Teams (a
     Workflows webhook that posts an Adaptive Card). Its URL is read from ``url_env``."""
 
     kind: Literal["slack", "teams"]
     url_env: EnvName
-    language: Language = "en"
-    reports: tuple[ReportKind, ...] = ("weekly",)
     timeout_seconds: float = Field(30.0, gt=0, le=600)
 
     @property
     def name(self) -> str:
         """How the ledger tells this chat apart (never the URL)."""
         return f"{self.kind}:{self.url_env}"
+
+
+def _clock(value: object) -> object:
+    """``"20:00"`` (or ``"7:30"``) as a time of day; a clear error otherwise."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"{value!r} is not a time of day such as \"20:00\" or \"07:30\"")
+        return dt.time(int(match[1]), int(match[2]))
+    return value
+
+
+def _zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a time zone; give an IANA name such as "
+                         "Europe/Brussels") from None
+    return value
+
+
+Clock = Annotated[dt.time, BeforeValidator(_clock)]
+
+
+class QuietHours(_Strict):
+    """When no alert is sent: from ``start`` to ``end`` (across midnight when ``end`` comes
+    first), in ``timezone``; ``weekend``: Saturday and Sunday whole too. What is held goes
+    out at the first delivery run after.
+
+    >>> q = QuietHours(start="20:00", end="07:30", weekend=True)
+    >>> brussels = zoneinfo.ZoneInfo("Europe/Brussels")
+    >>> [q.holds(dt.datetime(2026, 12, d, h, tzinfo=brussels)) for d, h in
+    ...  ((7, 6), (7, 8), (7, 21), (5, 12))]   # Monday 06:00, 08:00, 21:00; Saturday noon
+    [True, False, True, True]
+    """
+
+    start: Clock
+    end: Clock
+    timezone: Annotated[str, AfterValidator(_zone)] = "Europe/Brussels"
+    weekend: bool = False
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHours:
+        if self.start == self.end:
+            raise ValueError(f"end: the same as start ({self.start:%H:%M}) would be no quiet "
+                             "hours at all; leave quiet_hours out, or give e.g. end: \"07:30\"")
+        return self
+
+    def holds(self, now: dt.datetime) -> bool:
+        """Whether ``now`` (aware) falls in the quiet hours."""
+        local = now.astimezone(zoneinfo.ZoneInfo(self.timezone))
+        if self.weekend and local.weekday() >= 5:
+            return True
+        t = local.time().replace(tzinfo=None)
+        if self.start < self.end:
+            return self.start <= t < self.end
+        return t >= self.start or t < self.end
 
 
 def _https_base(value: str | None) -> str | None:
@@ -158,6 +284,7 @@ class Delivery(_Strict):
     webhooks: tuple[Webhook, ...] = ()
     report_url: Annotated[str | None, AfterValidator(_https_base)] = None
     retry: DeliveryRetry = DeliveryRetry()
+    quiet_hours: QuietHours | None = None  # alerts only: the reports keep their schedule
 
     @model_validator(mode="after")
     def _consistent(self) -> Delivery:
