@@ -60,6 +60,17 @@ def render_html(digest: Digest) -> str:
 def compose(digest: Digest, to: str, sender: Sender, *, pdf: bytes | None,
             pdf_name: str | None, now: dt.datetime) -> EmailMessage:
     """The message for ``to`` (SMTP policy: CRLF line ends, long headers folded)."""
+    message = envelope(digest.subject, to, sender, now)
+    message.set_content(plain_text(digest))
+    message.add_alternative(render_html(digest), subtype="html")
+    if pdf is not None:
+        message.add_attachment(pdf, maintype="application", subtype="pdf",
+                               filename=pdf_name or "weekly-report.pdf")
+    return in_language(message, digest.html_lang)
+
+
+def envelope(subject: str, to: str, sender: Sender, now: dt.datetime) -> EmailMessage:
+    """A message with its headers and no body yet (the report's mail and the alerts')."""
     message = EmailMessage(policy=email.policy.SMTP)
     message["Date"] = email.utils.format_datetime(now.astimezone(dt.UTC))
     message["Message-ID"] = email.utils.make_msgid(domain=sender.domain)
@@ -67,16 +78,16 @@ def compose(digest: Digest, to: str, sender: Sender, *, pdf: bytes | None,
     message["To"] = to
     if sender.reply_to:
         message["Reply-To"] = sender.reply_to
-    message["Subject"] = digest.subject
+    message["Subject"] = subject
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies
-    message.set_content(plain_text(digest))
-    message.add_alternative(render_html(digest), subtype="html")
-    if pdf is not None:
-        message.add_attachment(pdf, maintype="application", subtype="pdf",
-                               filename=pdf_name or "weekly-report.pdf")
-    # Last: set_content and the multipart conversions move or drop Content-* headers.
-    message["Content-Language"] = digest.html_lang
+    return message
+
+
+def in_language(message: EmailMessage, html_lang: str) -> EmailMessage:
+    """``Content-Language`` on the message and its text parts. Last: set_content and the
+    multipart conversions move or drop Content-* headers."""
+    message["Content-Language"] = html_lang
     for part in message.walk():
         if part.get_content_maintype() == "text":
-            part["Content-Language"] = digest.html_lang
+            part["Content-Language"] = html_lang
     return message
