@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.alert_delivery import alert_delivery, alert_delivery_job, alert_delivery_schedule
 from assets.alerts import alerts
 from assets.budget import BUDGET_ASSETS
 from assets.checks import CHECKS
@@ -38,7 +39,11 @@ def build_definitions(config: Config, resources: dict | None = None,
     configuration; retention runs after every other nightly asset."""
     partitions = daily_partitions(config)
     weeks = weekly_partitions(config)
-    job, report_job = nightly_job(), weekly_report_job()
+    job, report_job, alert_job = nightly_job(), weekly_report_job(), alert_delivery_job()
+    schedules = [nightly_schedule(job, config.reporting.time_zone),
+                 weekly_report_schedule(report_job, config.reporting.time_zone)]
+    if config.delivery is not None and config.delivery.quiet_hours is not None:
+        schedules.append(alert_delivery_schedule(alert_job, config.delivery.quiet_hours))
     nightly = [
         raw_assets("google_ads", partitions),
         raw_assets("ga4", partitions),
@@ -48,6 +53,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         kpi_tables,
         lag_tables,
         alerts,
+        alert_delivery,
         *PAGE_ASSETS,
         *EXPERIMENT_ASSETS,
         *BUDGET_ASSETS,
@@ -59,9 +65,8 @@ def build_definitions(config: Config, resources: dict | None = None,
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),
                 build_delivery_asset(weeks)],
         asset_checks=[*CHECKS, *FUNNEL_CHECKS],
-        jobs=[job, report_job],
-        schedules=[nightly_schedule(job, config.reporting.time_zone),
-                   weekly_report_schedule(report_job, config.reporting.time_zone)],
+        jobs=[job, report_job, alert_job],
+        schedules=schedules,
         resources=resources if resources is not None else resources_for(resolve_paths()),
         executor=dg.in_process_executor,
         loggers=loggers,
