@@ -34,7 +34,7 @@ from typing import Any
 from dashboards.delivery.chat import ADAPTIVE_CARD, _slack_escape
 from dashboards.delivery.mail import Sender, envelope, in_language
 from dashboards.page import ENV
-from dashboards.quality_alerts import UNITS, describe
+from dashboards.quality_alerts import KIND_TEXTS, UNITS, describe
 from kpi.alerts.state import Alert
 from kpi.language import locale_for
 from kpi.language.format import format_date, format_day_month, format_value
@@ -97,10 +97,10 @@ def _subject(opened: list[Alert], closed: list[Alert], lang: str,
 
 def back_to_normal(alert: Alert, lang: str, names: Mapping[str, str]) -> str:
     """``Spend spike – Search – Merk: back in its range on 03 Dec 2026 (since 02 Dec 2026).``"""
-    what, _ = describe(alert.row(), lang, names)
+    what = KIND_TEXTS[alert.kind][0] if alert.kind in KIND_TEXTS else alert.kind
     closed = alert.closed_on or alert.updated_on
     return _t("a_back_to_normal", lang).format(
-        what=what.split(" – ", 1)[0], where=names.get(alert.key, alert.key),
+        what=_t(what, lang) if what in _t else what, where=names.get(alert.key, alert.key),
         closed=format_date(closed, lang), since=format_date(alert.since, lang))
 
 
