@@ -66,6 +66,15 @@ def _unknown_channels(config: Config) -> list[Problem]:
             f"no channel {target.channel!r}" + (f"; did you mean {meant!r}?" if meant else "")
             + " (the channels of channels.ads_channel_types, channels.ga4_rules, "
             f"channels.meta_ads_channel and channels.other: {', '.join(known)})")))
+    for field in ("recipients", "webhooks"):
+        for n, subscriber in enumerate(getattr(config.delivery, field, ()) or ()):
+            for m, channel in enumerate(subscriber.channels or ()):
+                if channel.casefold() in {k.casefold() for k in known}:
+                    continue
+                meant = suggestion(channel, known)
+                found.append(Problem(("delivery", field, n, "channels", m), (
+                    f"no channel {channel!r}" + (f"; did you mean {meant!r}?" if meant else "")
+                    + f" (the model's channels: {', '.join(known)})")))
     return found
 
 

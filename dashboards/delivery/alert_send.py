@@ -91,10 +91,10 @@ def due(alerts: Sequence[Alert], subscriber: Recipient | Webhook, told: set[tupl
     event) pairs already sent to them.
 
     >>> from pipelines.delivery_config import Webhook
-    >>> a = Alert("a1", "spend_spike", "campaign", "gads:8", "gads", "Search", "cost",
+    >>> a = Alert("a1", "spend_spike", "campaign", "gads:8", "gads", "Paid Search", "cost",
     ...     dt.date(2026, 12, 2), dt.date(2026, 12, 2), 1, 900.0, 300.0, 200.0, 450.0,
     ...     "open", dt.date(2026, 12, 3), dt.date(2026, 12, 3))
-    >>> hook = Webhook(kind="slack", url_env="S", reports=("alerts",), channels=("Search",))
+    >>> hook = Webhook(kind="slack", url_env="S", reports=("alerts",), channels=("Paid Search",))
     >>> [len(x) for x in due([a], hook, set(), dt.date(2026, 12, 3))]
     [1, 0]
     >>> [len(x) for x in due([a], hook, {("a1", "opened")}, dt.date(2026, 12, 3))]

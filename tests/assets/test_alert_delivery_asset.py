@@ -55,7 +55,7 @@ def warehouse(tmp_path, config: Config) -> Paths:
     """A data folder whose warehouse holds one alert opened today."""
     today = dt.datetime.now(dt.UTC).date()
     con = connect(tmp_path / DUCKDB_FILE)
-    write_alerts(con, [Alert("a1", "stopped_spending", "campaign", "gads:1", "gads", "Search",
+    write_alerts(con, [Alert("a1", "stopped_spending", "campaign", "gads:1", "gads", "Paid Search",
                              "cost", today - dt.timedelta(days=2), today - dt.timedelta(days=1),
                              2, 0.0, 277.0, 214.1, 358.4, "open", today, today)])
     con.disconnect()

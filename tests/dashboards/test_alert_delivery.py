@@ -21,6 +21,8 @@ from dashboards.delivery.alert_send import (
 )
 from dashboards.quality_alerts import KIND_TEXTS
 from kpi.alerts.state import Alert
+from pipelines.config import Config
+from pipelines.config_checks import problems
 from pipelines.delivery_config import ALERT_KINDS, Delivery, QuietHours
 from pipelines.privacy import KEY_ENV
 from pipelines.retention import Dated, plan
@@ -45,7 +47,7 @@ SUBJECT = {
 
 def tag(**change) -> Alert:
     """A broken tag on a Search campaign, opened on the morning of 7 December."""
-    alert = Alert("a_tag", "broken_tag", "campaign", "gads:7", "gads", "Search", "conversions",
+    alert = Alert("a_tag", "broken_tag", "campaign", "gads:7", "gads", "Paid Search", "conversions",
                   dt.date(2026, 12, 3), dt.date(2026, 12, 6), 4, 0.0, 14.2, 6.0, 25.0, "open",
                   dt.date(2026, 12, 7), dt.date(2026, 12, 7), None, True)
     return dataclasses.replace(alert, **change)
@@ -138,7 +140,7 @@ def test_a_subscriber_filtered_to_other_kinds_or_channels_gets_nothing() -> None
                "channels": ["Paid Social"]},
               {"address": PEOPLE["en"], "language": "en", "reports": ["weekly"]},
               {"address": "dirk@example.be", "language": "nl", "reports": ["alerts"],
-               "alert_kinds": ["broken_tag"], "channels": ["search"]}]
+               "alert_kinds": ["broken_tag"], "channels": ["paid search"]}]
     con = connect(":memory:")
     with smtp_server() as (port, inbox):
         result = deliver_alerts(settings(port, people=people), [tag()], con, names=NAMES,
@@ -268,6 +270,13 @@ def test_the_configuration_names_the_field_and_the_likely_value() -> None:
                                  "quiet_hours": {"start": "20:00", "end": "7h30"}})
     with pytest.raises(ValidationError, match="Europe/Brussels"):
         QuietHours(start="20:00", end="07:30", timezone="Brussels")
+    config = Config.model_validate({
+        "history_start": "2026-01-01", "delivery": {"webhooks": [
+            {"kind": "slack", "url_env": "S", "reports": ["alerts"],
+             "channels": ["Paid Social", "Search"]}]}})
+    (problem,) = problems(config)
+    assert problem.loc == ("delivery", "webhooks", 0, "channels", 1)
+    assert problem.message.startswith("no channel 'Search'; did you mean 'Paid Search'?")
     quiet = QuietHours(start="08:00", end="09:00")  # the same day
     assert quiet.holds(dt.datetime(2026, 12, 8, 8, 30, tzinfo=BRUSSELS))
     assert not quiet.holds(dt.datetime(2026, 12, 8, 9, 0, tzinfo=BRUSSELS))
