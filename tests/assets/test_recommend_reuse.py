@@ -15,7 +15,7 @@ from assets.rules import model_rules, target_rows
 from kpi.budget.allocate import curve_scenarios
 from kpi.budget.catalog import CURVES_TABLE, RECOMMENDATIONS_TABLE, SCENARIOS_TABLE, STORE_TABLE
 from kpi.budget.reads import budgets as read_budgets
-from kpi.budget.reads import window_days
+from kpi.budget.reads import crm_connected, crm_maturity, window_days
 from kpi.budget.recommend import recommend, recommendations_frame
 from kpi.budget.tables import judging
 from pipelines.config import Config
@@ -54,7 +54,9 @@ def fitted_every_night(con, config: Config) -> dict[str, pd.DataFrame]:
     channels = dict(zip(paid["campaign_key"], paid["channel"], strict=False))
     recs = recommend(paid, target_rows(config), budgets=read_budgets(con, days["date"].min().date(),
                                                                      model_rules(config)),
-                     channels=channels, names=names, settings=judging(config.recommendations),
+                     channels=channels, names=names,
+                     settings=judging(config.recommendations, crm_connected(con),
+                                      crm_maturity(con, config.recommendations)),
                      currency=config.reporting.currency)
     table = recommendations_frame(recs)
     table.insert(0, "as_of", pd.Timestamp(last))
