@@ -20,13 +20,13 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass
 
 import ibis
-import pandas as pd
 from ibis.backends import BaseBackend
 
 from dashboards.delivery import alert_mail, smtp
+from dashboards.delivery.ledger import append_attempts
 from dashboards.delivery.mail import Sender
 from dashboards.delivery.retrying import Budget, DeliveryError, with_retries
 from dashboards.delivery.webhook import post_json
@@ -73,16 +73,7 @@ def reached(con: BaseBackend) -> set[tuple[str, str, str, str]]:
 
 def record(con: BaseBackend, attempts: Sequence[Attempt]) -> int:
     """Append ``attempts`` (the table is created on first use); the rows written."""
-    if not attempts:
-        return 0
-    if ALERT_DELIVERIES_TABLE not in con.list_tables():
-        con.create_table(ALERT_DELIVERIES_TABLE, schema=SCHEMA)
-    frame = pd.DataFrame([astuple(a) for a in attempts],
-                         columns=[f.name for f in fields(Attempt)])
-    frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)
-    frame["day"] = pd.to_datetime(frame["day"]).dt.date
-    con.insert(ALERT_DELIVERIES_TABLE, ibis.memtable(frame, schema=SCHEMA))
-    return len(frame)
+    return append_attempts(con, ALERT_DELIVERIES_TABLE, SCHEMA, attempts, "day")
 
 
 def due(alerts: Sequence[Alert], subscriber: Recipient | Webhook, told: set[tuple[str, str]],

@@ -64,13 +64,20 @@ def reached(con: BaseBackend, week: str, report: str) -> set[tuple[str, str]]:
 
 def record(con: BaseBackend, attempts: Sequence[Attempt]) -> int:
     """Append ``attempts`` (the table is created on first use); the rows written."""
+    return append_attempts(con, DELIVERIES_TABLE, SCHEMA, attempts, "period_start")
+
+
+def append_attempts(con: BaseBackend, table: str, schema: ibis.Schema,
+                    attempts: Sequence[object], day_column: str) -> int:
+    """Append ``attempts`` (frozen dataclasses shaped like ``schema``, a ``sent_at`` and a
+    ``day_column`` date among their fields) to the ledger ``table``, created on first use."""
     if not attempts:
         return 0
-    if DELIVERIES_TABLE not in con.list_tables():
-        con.create_table(DELIVERIES_TABLE, schema=SCHEMA)
+    if table not in con.list_tables():
+        con.create_table(table, schema=schema)
     frame = pd.DataFrame([astuple(a) for a in attempts],
-                         columns=[f.name for f in fields(Attempt)])
+                         columns=[f.name for f in fields(attempts[0])])
     frame["sent_at"] = pd.to_datetime(frame["sent_at"], utc=True)
-    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
-    con.insert(DELIVERIES_TABLE, ibis.memtable(frame, schema=SCHEMA))
+    frame[day_column] = pd.to_datetime(frame[day_column]).dt.date
+    con.insert(table, ibis.memtable(frame, schema=schema))
     return len(frame)
