@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 Dtype = Literal["date", "string", "int64", "float64", "timestamp", "boolean"]
 
 _PROVENANCE: tuple[tuple[str, Dtype], ...] = (
@@ -44,6 +46,30 @@ class RawTable:
     @property
     def dtypes(self) -> dict[str, str]:
         return dict(self.columns)
+
+    def nullable(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with exactly this table's columns, in order, in pandas' nullable types
+        (:data:`NULLABLE`; timestamps parsed as UTC, dates as ``datetime.date``); a missing
+        column is refused, named."""
+        missing = [c for c in self.column_names if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{self.name}: missing columns {missing}")
+        out = {}
+        for name, dtype in self.columns:
+            column = frame[name]
+            if dtype == "timestamp":
+                column = pd.to_datetime(column, utc=True, format="ISO8601")
+            elif dtype == "date":
+                column = pd.to_datetime(column).dt.date if len(column) else column
+            out[name] = column.astype(NULLABLE[dtype])
+        return pd.DataFrame(out, index=frame.index)
+
+
+# The pandas dtype of each declared column type where a null must stay a null (the CRM's and
+# the e-mail tool's tables, read from JSON or a file).
+NULLABLE: dict[str, str] = {"string": "string", "float64": "Float64", "int64": "Int64",
+                            "timestamp": "datetime64[us, UTC]", "boolean": "boolean",
+                            "date": "object"}
 
 
 @dataclass(frozen=True)

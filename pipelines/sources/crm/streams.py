@@ -110,9 +110,6 @@ CRM_ARCHIVED = CrmStream(
 CRM_STREAMS: dict[str, CrmStream] = {
     s.name: s for s in (CRM_CONTACTS, CRM_DEALS, CRM_CONTACT_DEALS, CRM_ARCHIVED)}
 
-PANDAS_DTYPES: dict[CrmDtype, str] = {"string": "string", "float64": "Float64",
-                                      "timestamp": "datetime64[us, UTC]", "boolean": "boolean"}
-
 
 def typed(frame: pd.DataFrame, stream: CrmStream) -> pd.DataFrame:
     """``frame`` with exactly ``stream``'s columns, in order, in pandas' nullable types.
@@ -122,13 +119,4 @@ def typed(frame: pd.DataFrame, stream: CrmStream) -> pd.DataFrame:
     >>> out.dtypes.astype(str).tolist()
     ['string', 'string', 'datetime64[us, UTC]']
     """
-    missing = [c for c in stream.column_names if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{stream.name}: missing columns {missing}")
-    out = {}
-    for name, dtype in stream.columns:
-        column = frame[name]
-        if dtype == "timestamp":
-            column = pd.to_datetime(column, utc=True, format="ISO8601")
-        out[name] = column.astype(PANDAS_DTYPES[dtype])
-    return pd.DataFrame(out, index=frame.index)
+    return stream.nullable(frame)

@@ -61,9 +61,6 @@ EMAIL_CAMPAIGNS = EmailStream(
     "in the re-read window): counts per send as reported so far.",
 )
 
-PANDAS_DTYPES: dict[EmailDtype, str] = {"string": "string", "int64": "Int64",
-                                        "timestamp": "datetime64[us, UTC]", "date": "object"}
-
 
 def typed(frame: pd.DataFrame, stream: EmailStream = EMAIL_CAMPAIGNS) -> pd.DataFrame:
     """``frame`` with exactly ``stream``'s columns, in order, in pandas' nullable types, sorted
@@ -73,16 +70,5 @@ def typed(frame: pd.DataFrame, stream: EmailStream = EMAIL_CAMPAIGNS) -> pd.Data
     >>> out["emails_sent"].dtype, out["send_time"].dtype
     (Int64Dtype(), datetime64[us, UTC])
     """
-    missing = [c for c in stream.column_names if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{stream.name}: missing columns {missing}")
-    out = {}
-    for name, dtype in stream.columns:
-        column = frame[name]
-        if dtype == "timestamp":
-            column = pd.to_datetime(column, utc=True, format="ISO8601")
-        elif dtype == "date":
-            column = pd.to_datetime(column).dt.date if len(column) else column
-        out[name] = column.astype(PANDAS_DTYPES[dtype])
-    result = pd.DataFrame(out, index=frame.index)
+    result = stream.nullable(frame)
     return result.sort_values(list(stream.key), kind="stable").reset_index(drop=True)
