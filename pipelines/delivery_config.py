@@ -170,7 +170,11 @@ class _Subscriber(_Strict):
 
     @model_validator(mode="after")
     def _alerts_asked(self) -> _Subscriber:
-        given = self.model_fields_set & {"alert_kinds", "channels", "notify_closed"}
+        # Only what differs from the defaults: a configuration written back whole (the resolved
+        # copy a run reads) repeats the defaults of a subscriber who takes no alerts.
+        defaults = {"alert_kinds": ALERT_KINDS, "channels": None, "notify_closed": True}
+        given = {f for f in self.model_fields_set & set(defaults)
+                 if getattr(self, f) != defaults[f]}
         if given and "alerts" not in self.reports:
             field = sorted(given)[0]
             raise ValueError(f"{field}: only read for alerts: add them to the reports, e.g. "

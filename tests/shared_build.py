@@ -8,8 +8,9 @@ Without xdist the folder is built in the session's own temporary folder, as befo
 
 >>> import tempfile
 >>> class Factory:  # what pytest's tmp_path_factory offers, enough for the example
-...     root = Path(tempfile.mkdtemp())
+...     root = Path(tempfile.mkdtemp()) / "popen-gw0"  # a worker's folder in a fresh run's
 ...     def getbasetemp(self): return self.root
+>>> Factory.root.mkdir()
 >>> builds = []
 >>> first = shared_folder(Factory(), "demo", lambda folder: builds.append(folder))
 >>> shared_folder(Factory(), "demo", lambda folder: builds.append(folder)) == first

@@ -265,6 +265,12 @@ def test_the_configuration_names_the_field_and_the_likely_value() -> None:
     with pytest.raises(ValidationError, match=r"reports: \[weekly, alerts\]"):
         Delivery.model_validate({"webhooks": [{"kind": "slack", "url_env": "S",
                                                "channels": ["Search"]}]})
+    with pytest.raises(ValidationError, match=r"reports: \[weekly, alerts\]"):
+        Delivery.model_validate({"webhooks": [{"kind": "slack", "url_env": "S",
+                                               "alert_kinds": ["broken_tag"]}]})
+    # written back whole (the resolved copy a run reads), the defaults do not count as asked
+    weekly_only = Delivery.model_validate({"webhooks": [{"kind": "slack", "url_env": "S"}]})
+    assert Delivery.model_validate(weekly_only.model_dump(mode="json")) == weekly_only
     with pytest.raises(ValidationError, match=r"quiet_hours\.end"):
         Delivery.model_validate({"webhooks": [{"kind": "slack", "url_env": "S"}],
                                  "quiet_hours": {"start": "20:00", "end": "7h30"}})
