@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi.budget.recommend import choose_goal, goal_kpis
+from kpi.budget.assess import choose_goal, goal_kpis
 from kpi.language.format import as_number
 from kpi.registry import KPIS, MEASURES, Kpi, Measure
 from kpi.rollup import TargetRow
@@ -281,7 +281,7 @@ class NodeGoal:
 
 def campaign_goal(cur: Records, tgt: Records, key: str) -> NodeGoal:
     """A campaign's goal by the budget recommendations' rule
-    (:func:`kpi.budget.recommend.choose_goal` on its leads and purchases of the period and its
+    (:func:`kpi.budget.assess.choose_goal` on its leads and purchases of the period and its
     own, most specific targets); a campaign without cost has none (organic, direct, e-mail)."""
     if not (value_of(cur, key, "cost") or 0.0) > 0:
         return NodeGoal(None, None, "no_cost")

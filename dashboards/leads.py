@@ -33,7 +33,7 @@ from dashboards.leads_model import (
 from dashboards.page import chart_layout, plotly_text, render_template, write_page
 from dashboards.site import Header
 from dashboards.view_table import Cell, Pill, Table, heads
-from kpi.budget.recommend import TargetLike, resolve_target
+from kpi.budget.assess import TargetLike, resolve_target
 from kpi.language.format import as_number, axis_affixes, format_date, format_value
 from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES

@@ -206,7 +206,7 @@ def _mover_findings(rows: pd.DataFrame, total_previous: float | None) -> list[Fi
 
 
 def _goal(metrics: dict[str, pd.Series]) -> str | None:
-    """The KPI a campaign is judged on, as ``kpi.budget.recommend.choose_goal`` picks it: ROAS (else
+    """The KPI a campaign is judged on, as ``kpi.budget.assess.choose_goal`` picks it: ROAS (else
     CPA) when it sells more than it generates leads, else CPL; only a KPI with a target."""
     leads = _number(metrics["leads"]["value"]) if "leads" in metrics else 0.0
     purchases = _number(metrics["purchases"]["value"]) if "purchases" in metrics else 0.0

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi.budget import curve_store
 from kpi.budget.allocate import curve_scenarios
+from kpi.budget.assess import Settings, assess
 from kpi.budget.catalog import (
     CURVES_TABLE,
     PACING_TABLE,
@@ -28,7 +29,7 @@ from kpi.budget.catalog import (
 )
 from kpi.budget.pacing import pace, pacing_frame
 from kpi.budget.plan import CostLine, PlanLine, plan_frame
-from kpi.budget.recommend import Settings, assess, decide, recommendations_frame
+from kpi.budget.recommend import decide, recommendations_frame
 from kpi.budget.settings import BudgetSettings, RecommendationSettings
 from kpi.rollup import TargetRow
 

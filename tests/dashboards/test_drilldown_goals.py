@@ -32,7 +32,7 @@ from dashboards.drilldown_data import (
     tree_order,
     week_rows,
 )
-from kpi.budget.recommend import choose_goal
+from kpi.budget.assess import choose_goal
 from kpi.language.format import format_change, format_value
 from kpi.language.translate import translator
 from kpi.registry import KPIS, MEASURES

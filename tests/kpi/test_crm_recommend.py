@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kpi.budget import recommend
-from kpi.budget.recommend import Settings
+from kpi.budget.assess import Settings, assess
 from kpi.budget.settings import RecommendationSettings
 from kpi.budget.tables import judging
 from kpi.rollup import TargetRow
@@ -80,7 +80,7 @@ def test_on_cost_per_won_deal_the_recommendation_follows_the_money(planted) -> N
 def test_without_the_maturity_shift_recent_leads_look_worthless(planted) -> None:
     facts, budgets = planted
     settings = Settings(lead_goal="cost_per_won_deal")
-    money = recommend.assess(facts, TARGETS, budgets=budgets, settings=settings)[1]
+    money = assess(facts, TARGETS, budgets=budgets, settings=settings)[1]
     assert money.estimate.value == pytest.approx(12000 / 30)  # 60 % worse than judged fairly
 
 
@@ -109,7 +109,7 @@ def test_without_crm_facts_the_lead_goal_is_cpl_and_old_frames_still_work(plante
     plain = facts.drop(columns=["crm_sqls", "crm_won_deals", "crm_won_revenue"])
     rules = judging(RecommendationSettings(lead_goal="cost_per_won_deal"), crm=False)
     assert rules.lead_goal == "cpl" and rules.mature_after == ()
-    assert {a.goal.kpi for a in recommend.assess(plain, TARGETS, settings=rules)} == {"cpl"}
+    assert {a.goal.kpi for a in assess(plain, TARGETS, settings=rules)} == {"cpl"}
 
 
 @pytest.mark.parametrize("history_days", [30, 58])  # no mature lead day; 13 of them (< 14)
@@ -121,7 +121,7 @@ def test_too_recent_leads_are_judged_on_cpl_for_now_and_say_so(planted, history_
     settings = Settings(lead_goal="cost_per_won_deal",
                         mature_after=(("crm_won_deals", MATURE_AFTER),))
     targets = (*TARGETS, TargetRow("roas", 3.0))
-    assessed = {a.item: a for a in recommend.assess(pd.concat([recent, shop]), targets,
+    assessed = {a.item: a for a in assess(pd.concat([recent, shop]), targets,
                                                     budgets=budgets, settings=settings)}
     assert set(assessed) == {"gads:cheap", "gads:money", "gads:shop"}  # nobody left out
     assert {k: a.goal.kpi for k, a in assessed.items()} == {
@@ -143,5 +143,5 @@ def test_enough_mature_lead_days_are_judged_on_the_crm_goal(planted) -> None:
     settings = Settings(lead_goal="cost_per_won_deal",
                         mature_after=(("crm_won_deals", MATURE_AFTER),))
     recent = facts[facts["date"] < DAYS[MATURE_AFTER + 14]]  # exactly 14 mature lead days
-    kpis = {a.goal.kpi for a in recommend.assess(recent, TARGETS, settings=settings)}
+    kpis = {a.goal.kpi for a in assess(recent, TARGETS, settings=settings)}
     assert kpis == {"cost_per_won_deal"}

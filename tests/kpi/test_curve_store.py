@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from kpi.budget import curve_store, recommend
+from kpi.budget.assess import assess
 from kpi.budget.curve_store import reusable, rules_key, same_week, store_rows
-from kpi.budget.recommend import assess
 from kpi.budget.response import (
     HillCurve,
     LogCurve,

@@ -17,18 +17,13 @@ from assets.rules import model_rules, target_rows
 from assets.settings import EXAMPLE_CONFIG
 from kpi import model
 from kpi.budget import recommend
+from kpi.budget.actions import Recommendation, reallocation_moves
 from kpi.budget.allocate import allocate
-from kpi.budget.recommend import (
-    Goal,
-    Settings,
-    assess,
-    estimate,
-    reallocation_moves,
-    recommendations_frame,
-)
+from kpi.budget.assess import Goal, Settings, assess
+from kpi.budget.recommend import recommendations_frame
 from kpi.budget.response import HillCurve, LogCurve
-from kpi.confidence import poisson_bounds
-from kpi.language import LANGUAGES
+from kpi.confidence import estimate, poisson_bounds
+from kpi.language import LANGUAGES, Labels
 from kpi.rollup import TargetRow
 from pipelines.config import load_config
 from pipelines.sources.base import Window
@@ -305,7 +300,7 @@ def test_immaterial_actions_are_left_out_and_counted(threshold) -> None:
 
 
 def test_a_small_lead_move_is_valued_at_the_target_cost() -> None:
-    r = recommend.Recommendation("reallocate", "b", recommend.Labels("", "", ""), "reallocate",
+    r = Recommendation("reallocate", "b", Labels("", "", ""), "reallocate",
                                  expected_gain=0.1, measure="leads")
     assert recommend.effect_value(r, 40.0) == pytest.approx(4.0)  # below 10 EUR a day
     assert recommend.effect_value(r, None) is None  # no target: not judged on value
