@@ -1,6 +1,7 @@
 """The one table catalogue: every table the nightly run writes, gathered from the domains that
 declare them (the key audit, the purge and the README's table list read it)."""
 
+from dashboards.delivery import catalog as delivery
 from experiments import catalog as experiments
 from kpi import catalog as kpis
 from kpi.budget import catalog as budget
@@ -10,4 +11,4 @@ from pipelines import catalog as pipeline
 from pipelines.warehouse.catalog import Catalog
 
 CATALOG = Catalog.of(pipeline.TABLES, kpis.TABLES, clv.TABLES, budget.TABLES,
-                     experiments.TABLES, crm.TABLES)
+                     experiments.TABLES, crm.TABLES, delivery.TABLES)

@@ -26,6 +26,7 @@ from pipelines.config_checks import problems
 from pipelines.delivery_config import ALERT_KINDS, Delivery, QuietHours
 from pipelines.privacy import KEY_ENV
 from pipelines.retention import Dated, plan
+from pipelines.warehouse import keys
 from pipelines.warehouse.store import connect
 from tests.fakes.smtp_server import HOST, PASSWORD, USER, Inbox, smtp_server
 from tests.fakes.tls import localhost_cert
@@ -239,6 +240,7 @@ def test_a_failed_send_stays_pending_and_old_alerts_are_not_sent() -> None:
     statuses = con.execute(con.table(ALERT_DELIVERIES_TABLE))["status"]
     assert sorted(statuses) == ["failed"] * 3 + ["sent"] * 3
     assert Dated(ALERT_DELIVERIES_TABLE, "day") in plan(con, CATALOG).dated
+    assert not keys.audit(con, CATALOG).duplicates  # its declared key tells attempts apart
 
 
 def test_webhook_failures_never_show_the_url(caplog) -> None:

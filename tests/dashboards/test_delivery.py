@@ -21,6 +21,7 @@ from kpi.weekly import IsoWeek
 from pipelines.delivery_config import Delivery
 from pipelines.privacy import KEY_ENV, PseudonymKeyError
 from pipelines.retention import Dated, plan
+from pipelines.warehouse import keys
 from pipelines.warehouse.store import connect
 from tests.dashboards.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
 from tests.fakes.smtp_server import (
@@ -261,6 +262,7 @@ def test_retention_dates_the_ledger_by_its_week(inputs, files) -> None:
     with smtp_server() as (port, _):
         deliver(settings(port), inputs, files, con, env=environment())
     assert Dated(ledger.DELIVERIES_TABLE, "period_start") in plan(con, CATALOG).dated
+    assert not keys.audit(con, CATALOG).duplicates  # its declared key tells attempts apart
 
 
 def test_implicit_tls_is_spoken_too(inputs, files) -> None:
