@@ -38,6 +38,7 @@ import scipy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kpi.clv import gamma_gamma, likelihood  # noqa: E402
 from kpi.clv import models as clv  # noqa: E402
 from kpi.clv.choice import fit_purchase_model  # noqa: E402
 from kpi.clv.predict import ClvTerms, predict_clv  # noqa: E402
@@ -131,11 +132,11 @@ def main() -> None:
     d = cdnow_summary()
     x, tx, T, zbar = d.x, d.t_x, d["T"], d.zbar
     _, ours_bg_t, bg = timed(lambda: clv.fit_bgnbd(x, tx, T), 5 * repeat)
-    _, ours_gg_t, gg = timed(lambda: clv.fit_gamma_gamma(x, zbar), 5 * repeat)
+    _, ours_gg_t, gg = timed(lambda: gamma_gamma.fit_gamma_gamma(x, zbar), 5 * repeat)
     _, ours_cd_t, cd = timed(lambda: clv.fit_constant_dropout(x, tx, T), 5 * repeat)
     _, ours_choice_t, choice = timed(lambda: fit_purchase_model(x, tx, T), 5 * repeat)
     ours_both_s, ours_both_t, _ = timed(
-        lambda: (clv.fit_bgnbd(x, tx, T), clv.fit_gamma_gamma(x, zbar)), 5 * repeat)
+        lambda: (clv.fit_bgnbd(x, tx, T), gamma_gamma.fit_gamma_gamma(x, zbar)), 5 * repeat)
     rows = [("ours: fit_bgnbd", ours_bg_t), ("ours: fit_gamma_gamma", ours_gg_t),
             ("ours: both", ours_both_t), ("ours: fit_constant_dropout", ours_cd_t),
             ("ours: fit_purchase_model (both purchase models, then the choice)",
@@ -162,7 +163,7 @@ def main() -> None:
         rows += [("lifetimes 0.11.3: BetaGeoFitter.fit", lt_bg_t),
                  ("lifetimes 0.11.3: GammaGammaFitter.fit", lt_gg_t),
                  ("lifetimes 0.11.3: both", lt_both_t)]
-    distinct = clv.compress(*(np.asarray(c, dtype=float) for c in (x, tx, T)))[0][0].size
+    distinct = likelihood.compress(*(np.asarray(c, dtype=float) for c in (x, tx, T)))[0][0].size
 
     lines += [
         "# CLV model fits (kpi.clv.models)", "",
@@ -211,9 +212,9 @@ def main() -> None:
     n = args.customers
     gen_s, gen_t, data = timed(lambda: simulate(n, seed=2026), repeat)
     sx, stx, sT, sm = data
-    distinct = clv.compress(sx, stx, sT)[0][0].size
+    distinct = likelihood.compress(sx, stx, sT)[0][0].size
     fit_s, fit_t, fitted = timed(lambda: clv.fit_bgnbd(sx, stx, sT), repeat)
-    gg_s, gg_t, fitted_gg = timed(lambda: clv.fit_gamma_gamma(sx, sm), repeat)
+    gg_s, gg_t, fitted_gg = timed(lambda: gamma_gamma.fit_gamma_gamma(sx, sm), repeat)
     _, choice_t, choice = timed(lambda: fit_purchase_model(sx, stx, sT), repeat)
     clv_s, clv_t, _ = timed(lambda: clv.discounted_clv(
         fitted, fitted_gg, sx, stx, sT, sm, 12, 0.01, period_length=4.345), repeat)

@@ -21,11 +21,11 @@ from typing import Final, Literal
 
 from numpy.typing import ArrayLike
 
+from kpi.clv.likelihood import checked_summaries
 from kpi.clv.models import (
     BgNbdParams,
     ConstantDropoutParams,
     PurchaseParams,
-    checked_summaries,
     fit_bgnbd,
     fit_constant_dropout,
 )

@@ -21,22 +21,28 @@ grows with the number of distinct summaries, not of customers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
-from scipy import optimize
+from numpy.typing import ArrayLike
 from scipy.special import digamma, expit, gammaln, log_expit
 
 from kpi.clv.expectation import alive_purchases, constant_dropout_purchases
-
-Array = NDArray[np.float64]
-
-_LOG_BOUND = 20.0  # the search stays within exp(±20)
-_LOG_LIMIT = 15.0  # a fit beyond exp(±15) is a boundary solution, reported as an error
-_LOG_DRIFT = 10.0  # ... and so is a search stopped beyond exp(±10) short of a maximum
-_GTOL_ACCEPT = 1e-6  # largest gradient of the mean log-likelihood (log-parameters) at a fit
+from kpi.clv.gamma_gamma import GammaGammaParams, expected_average_value
+from kpi.clv.likelihood import (
+    LOG_LIMIT,
+    Array,
+    Levels,
+    column,
+    compress,
+    flat_rows,
+    interior,
+    maximise,
+    prepare,
+    summaries,
+    weights_of,
+)
 
 
 @dataclass(frozen=True)
@@ -71,234 +77,9 @@ class ConstantDropoutParams:
 PurchaseParams = BgNbdParams | ConstantDropoutParams
 
 
-@dataclass(frozen=True)
-class GammaGammaParams:
-    """Fitted Gamma-Gamma spend model: a purchase's value ~ Gamma(p, nu) with the customer's
-    nu ~ Gamma(q, v) (``v`` is the paper's gamma). Fitted on repeat buyers only."""
-
-    p: float
-    q: float
-    v: float
-    log_likelihood: float
-    n_customers: int
-
-    @property
-    def mean_value(self) -> float:
-        """Population mean value of a purchase, p v / (q - 1) (infinite when q <= 1)."""
-        return self.p * self.v / (self.q - 1) if self.q > 1 else float("inf")
-
-
-# --- input checks -------------------------------------------------------------------------
-
-
-def _column(name: str, values: ArrayLike) -> Array:
-    """A finite, non-negative float array, or a ValueError naming the field and row."""
-    array = np.asarray(values, dtype=np.float64)
-    flat = array.reshape(-1)
-    bad = ~np.isfinite(flat)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(f"{name}: row {row} is {flat[row]!r}; values must be finite numbers")
-    if (flat < 0).any():
-        row = int(np.argmax(flat < 0))
-        raise ValueError(f"{name}: row {row} is {flat[row]!r}; values must be >= 0")
-    return array
-
-
-def _first_row(mask: Array) -> int:
-    return int(np.argmax(mask.reshape(-1)))
-
-
-def _summaries(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> tuple[Array, ...]:
-    """Checked and broadcast (x, t_x, T): x whole, t_x <= T, t_x = 0 when x = 0."""
-    x, tx, t_end = _column("frequency", frequency), _column("recency", recency), _column("T", T)
-    try:
-        x, tx, t_end = np.broadcast_arrays(x, tx, t_end)
-    except ValueError:
-        raise ValueError(f"frequency, recency and T have mismatched shapes "
-                         f"{np.shape(frequency)}, {np.shape(recency)}, {np.shape(T)}") from None
-    checks = (
-        (x != np.round(x), "frequency: row {} is not a whole number of purchases"),
-        (tx > t_end * (1 + 1e-12), "recency: row {} is greater than T"),
-        ((x == 0) & (tx > 0), "recency: row {} is > 0 although frequency is 0"),
-    )
-    for mask, message in checks:
-        if mask.any():
-            raise ValueError(message.format(_first_row(mask)))
-    return x, tx, t_end
-
-
-def checked_summaries(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
-                      weights: ArrayLike | None = None) -> tuple[Array, Array, Array, Array]:
-    """(x, t_x, T, weights) as flat float arrays after the fits' input checks (ValueError
-    naming the field and row otherwise).
-
-    >>> [a.tolist() for a in checked_summaries([0, 2], [0, 3.5], [4, 6])]
-    [[0.0, 2.0], [0.0, 3.5], [4.0, 6.0], [1.0, 1.0]]
-    """
-    x, tx, t_end = _flat_rows(frequency=frequency, recency=recency, T=T)
-    x, tx, t_end = _summaries(x, tx, t_end)
-    return x, tx, t_end, _weights(weights, x.size)
-
-
-def _weights(weights: ArrayLike | None, n: int) -> Array:
-    if weights is None:
-        return np.ones(n)
-    w = _column("weights", weights).reshape(-1)
-    if w.size != n:
-        raise ValueError(f"weights: {w.size} values for {n} customers")
-    return w
-
-
-def _flat_rows(**columns: ArrayLike) -> tuple[Array, ...]:
-    """1-D columns of one length, or a ValueError naming the lengths."""
-    arrays = tuple(np.asarray(c, dtype=np.float64).reshape(-1) for c in columns.values())
-    lengths = {name: a.size for name, a in zip(columns, arrays, strict=True)}
-    if len(set(lengths.values())) > 1:
-        raise ValueError(f"mismatched lengths: {lengths}")
-    return arrays
-
-
-# --- compression --------------------------------------------------------------------------
-
-
-def compress(*columns: Array, weights: Array | None = None) -> tuple[tuple[Array, ...], Array,
-                                                                    NDArray[np.intp]]:
-    """Distinct rows of ``columns``, their summed weights (counts when ``weights`` is None) and
-    the index of each input row's distinct row -- what ``np.unique(axis=0, return_inverse=True,
-    return_counts=True)`` gives, by one lexsort (about 10 times faster on a million rows).
-
-    >>> rows, counts, inverse = compress(np.array([1.0, 0, 1]), np.array([2.0, 0, 2]))
-    >>> rows, counts.tolist(), inverse.tolist()
-    ((array([0., 1.]), array([0., 2.])), [1.0, 2.0], [1, 0, 1])
-    """
-    n = columns[0].size
-    order = np.lexsort(columns[::-1])
-    ordered = [c[order] for c in columns]
-    new = np.ones(n, dtype=bool)  # first row of each run of equal rows
-    if n > 1:
-        new[1:] = np.logical_or.reduce([c[1:] != c[:-1] for c in ordered])
-    group = np.cumsum(new) - 1
-    inverse = np.empty(n, dtype=np.intp)
-    inverse[order] = group
-    w = None if weights is None else weights[order]
-    summed = np.bincount(group, weights=w, minlength=int(group[-1]) + 1 if n else 0)
-    return tuple(c[new] for c in ordered), summed.astype(np.float64), inverse
-
-
-def _prepare(columns: Sequence[Array], weights: Array, fold: bool) -> tuple[tuple[Array, ...],
-                                                                            Array]:
-    """Fold identical rows (optional) and drop zero-weight rows."""
-    if fold:
-        columns, weights, _ = compress(*columns, weights=weights)
-    keep = weights > 0
-    return tuple(c[keep] for c in columns), weights[keep]
-
-
-# --- optimisation -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Optimum:
-    """Where the search stopped: log-parameters, full log-likelihood, whether the gradient
-    vanished there, and the optimiser's own message."""
-
-    theta: Array
-    log_likelihood: float
-    converged: bool
-    message: str
-
-
-def _maximise(loglik: Callable[[Array], tuple[Array, Array]], start: Array,
-              weights: Array) -> _Optimum:
-    """Maximise sum(weights * loglik) over log-parameters with analytic gradients: SLSQP within
-    exp(±20), then Newton steps. (Not L-BFGS-B: its tiny multithreaded BLAS calls ran 10-20x
-    slower on a 2-core machine whenever another process held a core.)
-
-    ``loglik(theta)`` returns the per-row log-likelihood and its gradient (rows x params)."""
-    total = float(weights.sum())
-
-    def negative_mean(theta: Array) -> tuple[float, Array]:
-        with np.errstate(all="ignore"):
-            ll, grad = loglik(theta)
-            value, gradient = -(weights @ ll) / total, -(weights @ grad) / total
-        if not np.isfinite(value) or not np.all(np.isfinite(gradient)):
-            return 1e300, np.zeros_like(theta)  # outside the usable region: push back
-        return float(value), gradient
-
-    bounds = [(-_LOG_BOUND, _LOG_BOUND)] * start.size
-    result = optimize.minimize(negative_mean, start, jac=True, method="SLSQP", bounds=bounds,
-                               options={"ftol": 1e-15, "maxiter": 1000})
-    theta, grad = _newton_polish(lambda th: negative_mean(th)[1], result.x,
-                                 negative_mean(result.x)[1])
-    value = negative_mean(theta)[0]
-    converged = value < 1e300 and np.max(np.abs(grad)) <= _GTOL_ACCEPT
-    return _Optimum(theta, -value * total, bool(converged), str(result.message))
-
-
-def _interior(optimum: _Optimum, model: str, names: Sequence[str],
-              free: Sequence[bool] | None = None) -> Array:
-    """The parameters, or a ValueError when the search ran to the edge of the space or did not
-    converge. A log-parameter far from 0 means a boundary solution (e.g. no spread between
-    customers): the likelihood keeps rising towards infinity and the optimiser stops on the
-    way. ``free`` leaves out parameters whose boundary the caller handles itself."""
-    theta = optimum.theta
-    checked = np.ones(theta.size, bool) if free is None else ~np.asarray(free)
-    limit = _LOG_LIMIT if optimum.converged else _LOG_DRIFT
-    if np.max(np.abs(theta[checked]), initial=0.0) > limit:
-        shown = ", ".join(f"{n} {v:.3g}" for n, v in zip(names, np.exp(theta), strict=True))
-        raise ValueError(f"{model}: no maximum inside the parameter space ({shown}); the data "
-                         "do not identify the model (too few customers or too uniform "
-                         "purchases)")
-    if not optimum.converged:
-        raise ValueError(f"{model}: the likelihood could not be maximised ({optimum.message}); "
-                         "check the data's time unit and that it has enough repeat buyers")
-    return np.exp(theta)
-
-
-def _newton_polish(gradient: Callable[[Array], Array], theta: Array, grad: Array,
-                   steps: int = 4) -> tuple[Array, Array]:
-    """A few Newton steps on the gradient (Hessian by central differences of the analytic
-    gradient): the optimiser stops once the objective stops changing in floating point, which on
-    a flat ridge (Gamma-Gamma's p and v) can leave the parameters off in the 7th digit."""
-    h = 1e-5
-    for _ in range(steps):
-        if np.max(np.abs(grad)) < 1e-12:
-            break
-        eye = np.eye(theta.size) * h
-        hessian = np.array([(gradient(theta + e) - gradient(theta - e)) / (2 * h) for e in eye])
-        hessian = (hessian + hessian.T) / 2
-        try:
-            step = np.linalg.solve(hessian, -grad)
-        except np.linalg.LinAlgError:
-            break
-        candidate = theta + step
-        new_grad = gradient(candidate)
-        if not (np.all(np.isfinite(new_grad)) and np.max(np.abs(new_grad)) < np.max(np.abs(grad))
-                and np.max(np.abs(step)) < 0.1):
-            break
-        theta, grad = candidate, new_grad
-    return theta, grad
-
-
 # --- BG/NBD -------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Levels:
-    """A column as its distinct values and each row's index into them: functions of one column
-    (gammaln of r + x, log of alpha + T, ...) are evaluated once per distinct value."""
-
-    values: Array
-    index: NDArray[np.intp]
-
-    @classmethod
-    def of(cls, column: Array) -> _Levels:
-        values, index = np.unique(column, return_inverse=True)
-        return cls(values, index.reshape(-1))
-
-
-def _bgnbd_loglik(theta: Array, x: _Levels, tx: _Levels, t_end: _Levels) -> tuple[Array, Array]:
+def _bgnbd_loglik(theta: Array, x: Levels, tx: Levels, t_end: Levels) -> tuple[Array, Array]:
     """Per-row BG/NBD log-likelihood and gradient in log-parameters (FHL 2005, eq. 6):
     L = B(a, b+x)/B(a, b) G(r+x) alpha^r / (G(r) (alpha+T)^(r+x))
       + [x > 0] B(a+1, b+x-1)/B(a, b) G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x)),
@@ -345,27 +126,27 @@ def fit_bgnbd(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
     >>> p.n_customers, round(p.r, 3) > 0
     (77, True)
     """
-    x, tx, t_end = _flat_rows(frequency=frequency, recency=recency, T=T)
-    x, tx, t_end = _summaries(x, tx, t_end)
-    w = _weights(weights, x.size)
+    x, tx, t_end = flat_rows(frequency=frequency, recency=recency, T=T)
+    x, tx, t_end = summaries(x, tx, t_end)
+    w = weights_of(weights, x.size)
     if x.size == 0 or w.sum() == 0:
         raise ValueError("fit_bgnbd: no customers to fit (empty input or all weights 0)")
     if w[x > 0].sum() == 0:
         raise ValueError("fit_bgnbd: no customer has a repeat purchase (all frequency 0); "
                          "BG/NBD cannot be estimated")
-    (x, tx, t_end), w = _prepare((x, tx, t_end), w, compress_rows)
+    (x, tx, t_end), w = prepare((x, tx, t_end), w, compress_rows)
     # Start at r = a = b = 1 with alpha matching the mean purchase rate r / alpha.
     alpha0 = (w @ t_end) / max(w @ x, 1e-9)
     start = np.log([1.0, float(np.clip(alpha0, 1e-6, 1e6)), 1.0, 1.0])
-    levels = _Levels.of(x), _Levels.of(tx), _Levels.of(t_end)
-    optimum = _maximise(lambda th: _bgnbd_loglik(th, *levels), start, w)
-    r, alpha, a, b = _interior(optimum, "fit_bgnbd", ("r", "alpha", "a", "b"))
+    levels = Levels.of(x), Levels.of(tx), Levels.of(t_end)
+    optimum = maximise(lambda th: _bgnbd_loglik(th, *levels), start, w)
+    r, alpha, a, b = interior(optimum, "fit_bgnbd", ("r", "alpha", "a", "b"))
     return BgNbdParams(float(r), float(alpha), float(a), float(b), optimum.log_likelihood,
                        round(float(w.sum())))
 
 
-def _constant_loglik(theta: Array, x: _Levels, tx: _Levels,
-                     t_end: _Levels) -> tuple[Array, Array]:
+def _constant_loglik(theta: Array, x: Levels, tx: Levels,
+                     t_end: Levels) -> tuple[Array, Array]:
     """Per-row log-likelihood and gradient of the constant-dropout model in
     (log r, log alpha, logit p): BG/NBD's eq. 6 with B(a, b+x)/B(a, b) -> (1-p)^x and
     B(a+1, b+x-1)/B(a, b) -> p (1-p)^(x-1). ``theta[2] = -inf`` is p = 0 (gradient 0 there)."""
@@ -408,38 +189,38 @@ def fit_constant_dropout(frequency: ArrayLike, recency: ArrayLike, T: ArrayLike,
     >>> c.n_customers, 0 <= c.p < 1
     (77, True)
     """
-    x, tx, t_end = _flat_rows(frequency=frequency, recency=recency, T=T)
-    x, tx, t_end = _summaries(x, tx, t_end)
-    w = _weights(weights, x.size)
+    x, tx, t_end = flat_rows(frequency=frequency, recency=recency, T=T)
+    x, tx, t_end = summaries(x, tx, t_end)
+    w = weights_of(weights, x.size)
     if x.size == 0 or w.sum() == 0:
         raise ValueError("fit_constant_dropout: no customers to fit (empty input or all "
                          "weights 0)")
     if w[x > 0].sum() == 0:
         raise ValueError("fit_constant_dropout: no customer has a repeat purchase (all "
                          "frequency 0); the model cannot be estimated")
-    (x, tx, t_end), w = _prepare((x, tx, t_end), w, compress_rows)
+    (x, tx, t_end), w = prepare((x, tx, t_end), w, compress_rows)
     alpha0 = float(np.clip((w @ t_end) / max(w @ x, 1e-9), 1e-6, 1e6))
-    levels = _Levels.of(x), _Levels.of(tx), _Levels.of(t_end)
+    levels = Levels.of(x), Levels.of(tx), Levels.of(t_end)
 
     def nbd(theta: Array) -> tuple[Array, Array]:
         ll, grad = _constant_loglik(np.append(theta, -np.inf), *levels)
         return ll, grad[:, :2]
 
     names = ("r", "alpha", "p")
-    zero = _maximise(nbd, np.log([1.0, alpha0]), w)
-    tries = [_maximise(lambda th: _constant_loglik(th, *levels),
+    zero = maximise(nbd, np.log([1.0, alpha0]), w)
+    tries = [maximise(lambda th: _constant_loglik(th, *levels),
                        np.array([0.0, np.log(alpha0), np.log(p0) - np.log1p(-p0)]), w)
              for p0 in _DROPOUT_STARTS]
     best = max(tries, key=lambda o: (o.converged, o.log_likelihood))
     n = round(float(w.sum()))
     if best.converged and best.log_likelihood > zero.log_likelihood + _P_ZERO_GAIN:
-        r, alpha, _ = _interior(best, "fit_constant_dropout", names, free=(False, False, True))
-        if best.theta[2] > _LOG_LIMIT:
+        r, alpha, _ = interior(best, "fit_constant_dropout", names, free=(False, False, True))
+        if best.theta[2] > LOG_LIMIT:
             raise ValueError("fit_constant_dropout: no maximum inside the parameter space (p "
                              "runs to 1: every repeat buyer would leave after one purchase)")
         p = float(expit(best.theta[2]))
         return ConstantDropoutParams(float(r), float(alpha), p, best.log_likelihood, n)
-    r, alpha = _interior(zero, "fit_constant_dropout", names[:2])
+    r, alpha = interior(zero, "fit_constant_dropout", names[:2])
     return ConstantDropoutParams(float(r), float(alpha), 0.0, zero.log_likelihood, n)
 
 
@@ -449,7 +230,7 @@ def probability_alive(params: PurchaseParams, frequency: ArrayLike, recency: Arr
     with odds = a/(b+x-1) (Fader, Hardie & Lee 2008 note, eq. 4), or p/(1-p) for constant
     dropout; 1 for customers without repeat purchases (and for p = 0). Evaluated as a logistic
     function of the log odds, so it stays in [0, 1] for any parameters."""
-    x, tx, t_end = _summaries(frequency, recency, T)
+    x, tx, t_end = summaries(frequency, recency, T)
     r, alpha = params.r, params.alpha
     if isinstance(params, ConstantDropoutParams) and params.p == 0:
         return np.ones(np.broadcast(x, tx, t_end).shape)
@@ -468,8 +249,8 @@ def expected_purchases(params: PurchaseParams, t: ArrayLike, frequency: ArrayLik
     customer still active (FHL 2005, eq. 10; see ``kpi.clv.expectation`` for how it is summed:
     finite, between 0 and (r+x) t / (alpha+T), accurate to about 1e-12 for any parameters).
     Broadcasts ``t`` against the customers (pass ``t[:, None]`` for a grid of horizons)."""
-    x, tx, t_end = _summaries(frequency, recency, T)
-    horizon = _column("t", t)
+    x, tx, t_end = summaries(frequency, recency, T)
+    horizon = column("t", t)
     x, tx, t_end, horizon = np.broadcast_arrays(x, tx, t_end, horizon)
     if x.size == 0:
         return np.zeros(x.shape)
@@ -500,7 +281,7 @@ def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T: ArrayLike,
     >>> bool((tx <= 39).all() and ((x == 0) == (tx == 0)).all())
     True
     """
-    t_end = _column("T", T).reshape(-1)
+    t_end = column("T", T).reshape(-1)
     n = t_end.size
     rate = rng.gamma(r, 1 / alpha, n)
     dropout = rng.beta(a, b, n)
@@ -514,92 +295,6 @@ def simulate_bgnbd(r: float, alpha: float, a: float, b: float, T: ArrayLike,
         tx[active] = now[active]
         active = active[rng.random(active.size) >= dropout[active]]
     return x, tx
-
-
-# --- Gamma-Gamma --------------------------------------------------------------------------
-
-
-def _gg_loglik(theta: Array, x: _Levels, z: Array, log_z: Array) -> tuple[Array, Array]:
-    """Per-row log density of the mean value z of x purchases (Fader, Hardie & Lee 2005;
-    Fader & Hardie 2013 note, eq. 5): G(px+q)/(G(px) G(q)) v^q x^(px) z^(px-1) / (v+xz)^(px+q).
-    ``log_z`` is log(z), which does not depend on the parameters."""
-    p, q, v = np.exp(theta)
-    px = p * x.values
-    log_x = np.log(x.values)
-    # Per distinct frequency.
-    lead = gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v) + px * log_x
-    psi = digamma(px + q)
-    d_p_x = x.values * (psi - digamma(px) + log_x)
-    d_q_x = psi - digamma(q) + np.log(v)
-    # Per row.
-    ix = x.index
-    xz = x.values[ix] * z
-    log_vxz = np.log(v + xz)
-    pxq = (px + q)[ix]
-    ll = lead[ix] + (px[ix] - 1) * log_z - pxq * log_vxz
-    d_p = d_p_x[ix] + x.values[ix] * (log_z - log_vxz)
-    d_q = d_q_x[ix] - log_vxz
-    d_v = q / v - pxq / (v + xz)
-    return ll, np.column_stack([d_p * p, d_q * q, d_v * v])
-
-
-def fit_gamma_gamma(frequency: ArrayLike, monetary_value: ArrayLike,
-                    weights: ArrayLike | None = None, *,
-                    compress_rows: bool = True) -> GammaGammaParams:
-    """Maximum-likelihood Gamma-Gamma on the repeat buyers (frequency > 0) among the rows;
-    ``monetary_value`` is the mean value of their repeat purchases and must be > 0.
-
-    >>> rng = np.random.default_rng(2)
-    >>> x = rng.integers(1, 6, 20_000)  # repeat purchases
-    >>> nu = rng.gamma(3.0, 1 / 15.0, 20_000)  # q = 3, v = 15
-    >>> m = rng.gamma(6.0 * x, 1 / (nu * x))  # mean of x values ~ Gamma(p = 6, nu)
-    >>> g = fit_gamma_gamma(x, m)
-    >>> g.n_customers, round(g.p, 1), round(g.q, 1), round(g.v, 1)
-    (20000, 6.2, 3.1, 14.7)
-    """
-    x, m = _flat_rows(frequency=frequency, monetary_value=monetary_value)
-    x, m = _column("frequency", x), _column("monetary_value", m)
-    if (x != np.round(x)).any():
-        raise ValueError(f"frequency: row {_first_row(x != np.round(x))} is not a whole number")
-    w = _weights(weights, x.size)
-    if x.size == 0:
-        raise ValueError("fit_gamma_gamma: no customers to fit (empty input)")
-    repeat = (x > 0) & (w > 0)
-    if not repeat.any():
-        raise ValueError("fit_gamma_gamma: no repeat buyers (frequency > 0); the spend model "
-                         "is fitted on repeat purchases only")
-    zero = repeat & (m == 0)
-    if zero.any():
-        raise ValueError(f"monetary_value: row {_first_row(zero)} is 0 for a repeat buyer; "
-                         "the spend model needs positive purchase values")
-    (x, m), w = _prepare((x[repeat], m[repeat]), w[repeat], compress_rows)
-    mean_value = (w @ m) / w.sum()
-    start = np.log([1.0, 2.0, mean_value])  # p v / (q - 1) = the observed mean at the start
-    levels, log_m = _Levels.of(x), np.log(m)
-    optimum = _maximise(lambda th: _gg_loglik(th, levels, m, log_m), start, w)
-    p, q, v = _interior(optimum, "fit_gamma_gamma", ("p", "q", "v"))
-    if q <= 1:  # would make every expected value infinite: say so now, not at prediction time
-        raise ValueError(f"fit_gamma_gamma: q = {q:.4g} <= 1, so the fitted mean purchase value "
-                         "p v / (q - 1) is infinite (a few very large purchases among many "
-                         "small ones)")
-    return GammaGammaParams(float(p), float(q), float(v), optimum.log_likelihood,
-                            round(float(w.sum())))
-
-
-def expected_average_value(params: GammaGammaParams, frequency: ArrayLike,
-                           monetary_value: ArrayLike) -> Array:
-    """E[value of a purchase | x, mean value m] = (v + x m) p / (p x + q - 1): a weighted mean of
-    the population mean p v/(q-1) and the customer's own m (the population mean when x = 0).
-
-    >>> g = GammaGammaParams(p=6.25, q=3.74, v=15.44, log_likelihood=0.0, n_customers=946)
-    >>> round(float(expected_average_value(g, 2, 22.35)), 2)
-    24.66
-    """
-    if params.q <= 1:
-        raise ValueError(f"expected_average_value: q = {params.q:.4g} <= 1, so the mean "
-                         "purchase value is infinite")
-    x, m = _column("frequency", frequency), _column("monetary_value", monetary_value)
-    return (params.v + x * m) * params.p / (params.p * x + params.q - 1)
 
 
 # --- CLV ----------------------------------------------------------------------------------
@@ -636,8 +331,8 @@ def discounted_clv(bg: PurchaseParams, gg: GammaGammaParams | None, frequency: A
         raise ValueError(f"discount_rate_per_period: {discount_rate_per_period!r}; must be > -1")
     if not np.isfinite(period_length) or period_length <= 0:
         raise ValueError(f"period_length: {period_length!r}; must be > 0")
-    x, tx, t_end = _summaries(frequency, recency, T)
-    value = (_column("monetary_value", monetary_value) if gg is None
+    x, tx, t_end = summaries(frequency, recency, T)
+    value = (column("monetary_value", monetary_value) if gg is None
              else expected_average_value(gg, x, monetary_value))
     x, tx, t_end = np.broadcast_arrays(x, tx, t_end)
     # The purchases of a customer who is still active depend on (x, T) only: evaluate the

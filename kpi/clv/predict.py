@@ -28,12 +28,11 @@ import numpy as np
 import pandas as pd
 
 from kpi.clv.choice import NOT_FITTED, PurchaseFit, fit_purchase_model
+from kpi.clv.gamma_gamma import GammaGammaParams, fit_gamma_gamma
 from kpi.clv.models import (
     ConstantDropoutParams,
-    GammaGammaParams,
     discounted_clv,
     expected_purchases,
-    fit_gamma_gamma,
     probability_alive,
 )
 

@@ -43,7 +43,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kpi.clv.choice import PurchaseFit
-from kpi.clv.models import BgNbdParams, ConstantDropoutParams, GammaGammaParams
+from kpi.clv.gamma_gamma import GammaGammaParams
+from kpi.clv.models import BgNbdParams, ConstantDropoutParams
 from kpi.clv.predict import ClvTerms, SegmentFit
 
 FIT_STATE = "clv_fit"  # pipeline_state key of the stored fit (JSON, see StoredFit.to_json)

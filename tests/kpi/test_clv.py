@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from scipy import integrate
 
+from kpi.clv import gamma_gamma, likelihood
 from kpi.clv import models as clv
 from kpi.clv.summary import clv_by_group, cohort_clv, rfm_summary
 
@@ -82,8 +83,8 @@ def bg(cdnow) -> clv.BgNbdParams:
 
 
 @pytest.fixture(scope="module")
-def gg(cdnow) -> clv.GammaGammaParams:
-    return clv.fit_gamma_gamma(cdnow.x, cdnow.zbar)
+def gg(cdnow) -> gamma_gamma.GammaGammaParams:
+    return gamma_gamma.fit_gamma_gamma(cdnow.x, cdnow.zbar)
 
 
 # --- BG/NBD and Gamma-Gamma on CDNOW -------------------------------------------------------
@@ -108,7 +109,7 @@ def test_fits_from_the_raw_orders_give_the_published_figures(cdnow_sample):
     summary = rfm_summary(cdnow_sample, "id", "date", "value", CALIBRATION_END, period="D",
                           unit_days=7)
     bg = clv.fit_bgnbd(summary.frequency, summary.recency, summary["T"])
-    gg = clv.fit_gamma_gamma(summary.frequency, summary.monetary_value)
+    gg = gamma_gamma.fit_gamma_gamma(summary.frequency, summary.monetary_value)
     for name, published in PUBLISHED_BGNBD.items():
         assert getattr(bg, name) == pytest.approx(published, abs=0.001), name
     assert bg.log_likelihood == pytest.approx(-9582.43, abs=0.005)
@@ -138,7 +139,7 @@ def test_predictions_match_lifetimes_for_every_cdnow_customer(cdnow, bg, gg, lif
     theirs = quiet(fitter.conditional_probability_alive, x, tx, T)
     np.testing.assert_allclose(clv.probability_alive(bg, x, tx, T), theirs, rtol=1e-10)
     theirs = quiet(spend.conditional_expected_average_profit, x, zbar)
-    np.testing.assert_allclose(clv.expected_average_value(gg, x, zbar), theirs, rtol=1e-10)
+    np.testing.assert_allclose(gamma_gamma.expected_average_value(gg, x, zbar), theirs, rtol=1e-10)
     theirs = quiet(spend.customer_lifetime_value, fitter, x, tx, T, zbar, time=12,
                    discount_rate=0.01, freq="W")
     ours = clv.discounted_clv(bg, gg, x, tx, T, zbar, 12, 0.01, period_length=4.345)
@@ -213,7 +214,7 @@ def test_predictions_broadcast_over_horizons(cdnow, bg):
 
 def test_discounted_clv_conventions(cdnow, bg, gg):
     x, tx, T, zbar = cdnow.x, cdnow.t_x, cdnow["T"], cdnow.zbar
-    value = clv.expected_average_value(gg, x, zbar)
+    value = gamma_gamma.expected_average_value(gg, x, zbar)
     undiscounted = clv.discounted_clv(bg, gg, x, tx, T, zbar, 12, 0.0, period_length=4.345)
     np.testing.assert_allclose(undiscounted,
                                value * clv.expected_purchases(bg, 12 * 4.345, x, tx, T))
@@ -224,8 +225,8 @@ def test_discounted_clv_conventions(cdnow, bg, gg):
 
 
 def test_expected_average_value_shrinks_towards_the_population_mean(gg):
-    assert float(clv.expected_average_value(gg, 0, 0.0)) == pytest.approx(gg.mean_value)
-    few, many = clv.expected_average_value(gg, [1, 100], [100.0, 100.0])
+    assert float(gamma_gamma.expected_average_value(gg, 0, 0.0)) == pytest.approx(gg.mean_value)
+    few, many = gamma_gamma.expected_average_value(gg, [1, 100], [100.0, 100.0])
     assert gg.mean_value < few < many < 100
 
 
@@ -235,14 +236,14 @@ def test_expected_average_value_shrinks_towards_the_population_mean(gg):
 def test_compress_matches_numpy_unique():
     rng = np.random.default_rng(3)
     columns = [rng.integers(0, 4, 500).astype(float) for _ in range(3)]
-    rows, counts, inverse = clv.compress(*columns)
+    rows, counts, inverse = likelihood.compress(*columns)
     unique, np_inverse, np_counts = np.unique(np.column_stack(columns), axis=0,
                                               return_inverse=True, return_counts=True)
     np.testing.assert_array_equal(np.column_stack(rows), unique)
     np.testing.assert_array_equal(counts, np_counts)
     np.testing.assert_array_equal(inverse, np_inverse.ravel())
     weights = rng.uniform(0, 2, 500)
-    _, summed, _ = clv.compress(*columns, weights=weights)
+    _, summed, _ = likelihood.compress(*columns, weights=weights)
     np.testing.assert_allclose(summed, np.bincount(inverse, weights=weights))
 
 
@@ -251,13 +252,14 @@ def test_folding_rows_gives_the_unfolded_fit(cdnow, bg, gg):
     unfolded = clv.fit_bgnbd(x, tx, T, compress_rows=False)
     for name in ("r", "alpha", "a", "b", "log_likelihood"):
         assert getattr(unfolded, name) == pytest.approx(getattr(bg, name), rel=1e-7), name
-    unfolded = clv.fit_gamma_gamma(cdnow.x, cdnow.zbar, compress_rows=False)
+    unfolded = gamma_gamma.fit_gamma_gamma(cdnow.x, cdnow.zbar, compress_rows=False)
     for name in ("p", "q", "v", "log_likelihood"):
         assert getattr(unfolded, name) == pytest.approx(getattr(gg, name), rel=1e-7), name
 
 
 def test_counts_as_weights_give_identical_params(cdnow, bg):
-    (x, tx, T), counts, _ = clv.compress(*(cdnow[c].to_numpy(float) for c in ("x", "t_x", "T")))
+    columns = (cdnow[c].to_numpy(float) for c in ("x", "t_x", "T"))
+    (x, tx, T), counts, _ = likelihood.compress(*columns)
     assert len(x) < len(cdnow)
     assert clv.fit_bgnbd(x, tx, T, weights=counts) == bg
     doubled = pd.concat([cdnow, cdnow])
@@ -322,7 +324,7 @@ def test_fit_bgnbd_reports_unidentified_data():
 ])
 def test_fit_gamma_gamma_rejects_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
-        clv.fit_gamma_gamma(*args)
+        gamma_gamma.fit_gamma_gamma(*args)
 
 
 def test_prediction_inputs_are_checked(bg, gg):
@@ -331,7 +333,8 @@ def test_prediction_inputs_are_checked(bg, gg):
     with pytest.raises(ValueError, match="mismatched shapes"):
         clv.expected_purchases(bg, 1.0, [1, 2], [1.0, 2.0, 3.0], [5.0])
     with pytest.raises(ValueError, match=r"q = 0\.9 <= 1"):
-        clv.expected_average_value(clv.GammaGammaParams(6, 0.9, 15, 0.0, 1), 1, 10.0)
+        gg_infinite = gamma_gamma.GammaGammaParams(6, 0.9, 15, 0.0, 1)
+        gamma_gamma.expected_average_value(gg_infinite, 1, 10.0)
     with pytest.raises(ValueError, match="horizon_periods"):
         clv.discounted_clv(bg, gg, 1, 1.0, 5.0, 10.0, 0, 0.01)
     with pytest.raises(ValueError, match="discount_rate_per_period"):

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kpi.clv import gamma_gamma
 from kpi.clv import models as clv
 from tests.kpi import clv_reference as ref
 
@@ -32,7 +33,7 @@ RIDGE_20261204 = clv.BgNbdParams(r=0.24176272965509954, alpha=37.40681631184575,
 SMALL_AB_20261101 = clv.BgNbdParams(r=0.3216095328580325, alpha=56.65262576027552,
                                     a=0.25117956108800277, b=0.5943132857958413,
                                     log_likelihood=-3725.7951947474903, n_customers=4590)
-GG_20261204 = clv.GammaGammaParams(p=4.339507, q=7.98368, v=12945.452228,
+GG_20261204 = gamma_gamma.GammaGammaParams(p=4.339507, q=7.98368, v=12945.452228,
                                    log_likelihood=-5659.70119, n_customers=581)
 WEEKLY_RATE = 1.1 ** (1 / 52) - 1  # 10 % a year
 
@@ -200,4 +201,4 @@ def test_gamma_gamma_with_an_infinite_mean_is_rejected_when_fitted() -> None:
     nu = rng.gamma(0.7, 1 / 15.0, 4000)
     m = rng.gamma(6.0 * x, 1 / (nu * x))
     with pytest.raises(ValueError, match=r"fit_gamma_gamma: q = 0\.\d+ <= 1"):
-        clv.fit_gamma_gamma(x, m)
+        gamma_gamma.fit_gamma_gamma(x, m)

@@ -15,10 +15,10 @@ import pytest
 from kpi.clv import predict as clv_predict
 from kpi.clv import refit as clv_refit
 from kpi.clv.choice import CONSTANT_DROPOUT, FITTED, PurchaseFit
+from kpi.clv.gamma_gamma import GammaGammaParams
 from kpi.clv.models import (
     BgNbdParams,
     ConstantDropoutParams,
-    GammaGammaParams,
     discounted_clv,
     probability_alive,
 )
