@@ -29,6 +29,7 @@ from dashboards.delivery import alert_mail, smtp
 from dashboards.delivery.ledger import append_attempts
 from dashboards.delivery.mail import Sender
 from dashboards.delivery.retrying import Budget, DeliveryError, with_retries
+from dashboards.delivery.tally import Tally
 from dashboards.delivery.webhook import post_json
 from kpi.alerts.state import Alert
 from pipelines.delivery_config import Delivery, Recipient, Webhook
@@ -123,18 +124,11 @@ class AlertOutcome:
 
 
 @dataclass(frozen=True)
-class AlertDeliveryResult:
+class AlertDeliveryResult(Tally):
     """What one run did; ``held``: the pending messages kept back by the quiet hours."""
 
     outcomes: tuple[AlertOutcome, ...] = ()
     held: int = 0
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    @property
-    def problems(self) -> tuple[AlertOutcome, ...]:
-        return tuple(o for o in self.outcomes if o.status in ("refused", "failed"))
 
     def summary(self) -> str:
         """``alerts: 2 sent, 0 refused, 0 failed`` (or held during the quiet hours)."""
@@ -142,10 +136,6 @@ class AlertDeliveryResult:
             return f"alerts: {self.held} messages held (quiet hours)"
         return (f"alerts: {self.count('sent')} sent, {self.count('refused')} refused, "
                 f"{self.count('failed')} failed")
-
-    def explain(self) -> str:
-        return "\n".join(f"{o.target} ({o.channel}, {o.language}): {o.status}: {o.error}"
-                         for o in self.problems)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dashboards.delivery import chat, ledger, smtp
 from dashboards.delivery.digest import Digest, Where, build_digest
 from dashboards.delivery.mail import Sender, compose
 from dashboards.delivery.retrying import Budget, DeliveryError, with_retries
+from dashboards.delivery.tally import Tally
 from dashboards.delivery.webhook import post_json
 from dashboards.report_inputs import ReportInputs
 from pipelines.delivery_config import Delivery, Recipient, Webhook
@@ -54,27 +55,15 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class DeliveryResult:
+class DeliveryResult(Tally):
     week: str
     outcomes: tuple[Outcome, ...]
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    @property
-    def problems(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.status in ("refused", "failed"))
 
     def summary(self) -> str:
         """``2026-W47: 2 sent, 1 skipped (reached before), 1 refused, 0 failed``."""
         return (f"{self.week}: {self.count('sent')} sent, {self.count('skipped')} skipped "
                 f"(reached before), {self.count('refused')} refused, "
                 f"{self.count('failed')} failed")
-
-    def explain(self) -> str:
-        """Each problem on its own line, naming its place in the configuration."""
-        return "\n".join(f"{o.target} ({o.channel}, {o.language}): {o.status}: {o.error}"
-                         for o in self.problems)
 
 
 def location(settings: Delivery, files: ReportFiles, lang: str) -> str:
