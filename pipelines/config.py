@@ -38,6 +38,7 @@ from pydantic import (
 from kpi.budget.settings import BudgetSettings, RecommendationSettings
 from kpi.clv.settings import ClvSettings
 from kpi.registry import KPIS, MEASURES
+from kpi.review.flights import Flight, unique_names
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
@@ -363,6 +364,9 @@ class Config(_Strict):
     engine: Engine = Engine()
     privacy: Privacy = Privacy()
     delivery: Delivery | None = None  # unset: reports are written, not sent
+    flights: tuple[Flight, ...] = ()  # named campaign periods: a review when each ends
+
+    _flights = field_validator("flights")(unique_names)
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:
