@@ -26,7 +26,7 @@ from kpi.budget import reads
 from kpi.budget.catalog import PLAN_TABLE
 from kpi.budget.plan import PlanError, load_costs
 from kpi.language import LANGUAGES
-from kpi.review.campaign_end import Subject, flight_subjects, quiet_campaigns
+from kpi.review.campaign_end import Subject, find_subject, flight_subjects, quiet_campaigns
 from kpi.review.campaign_reads import optional, review_facts, spend_days
 from pipelines.config import Config
 
@@ -111,3 +111,20 @@ def campaign_reviews(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         "ended": len(done),
         "written": sum(1 for v in done.values() if v in ("provisional", "final")),
         "reviews": dg.MetadataValue.json(done)})
+
+
+def write_requested(con, config: Config, query: str, output: Path,
+                    languages: Sequence[str] = LANGUAGES,
+                    pdf: bool = True, log=print) -> tuple[Subject | None, list[Path], list[str]]:
+    """``campaign-kpi report --campaign QUERY``: (subject, files written, closest names when
+    nothing is called ``query``). Always written, running campaigns "so far"."""
+    end = reads.data_end(con)
+    if end is None:
+        return None, [], []
+    days = spend_days(con)
+    found = find_subject(query, days, config.flights, end)
+    if isinstance(found, list):
+        return None, [], found
+    written, _ = write_one(con, config, found, output, days, end, languages=languages, pdf=pdf,
+                           force=True, log=log)
+    return found, written, []

@@ -152,7 +152,8 @@ def _tests(f: Facts, lang: str) -> tuple[str, ...]:
     for name, rows in f.experiments.groupby("experiment_name", sort=True):
         said = [str(s) for s in rows.loc[~rows["is_control"].fillna(False).astype(bool), column]
                 if isinstance(s, str) and s][:1] if column in rows else []
-        out.append(f"{name}: {said[0]}" if said else str(name))
+        out.append(_t("cr_test_line", lang).format(name=name, sentence=said[0]) if said
+                   else str(name))
     return tuple(out)
 
 
@@ -165,7 +166,7 @@ def _costs(f: Facts, lang: str, cur: str) -> tuple[Table, str]:
                  Cell(_v(c.in_full, "cost", lang, cur), bold=True)))
     table = Table((_t("cr_h_costs", lang), ""), tuple(rows))
     if f.goal_kpi == "roas":
-        revenue = f.totals.get("paid_revenue", 0.0)
+        revenue = f.totals.get("roas:num", 0.0)
         full = revenue / c.in_full if c.in_full else None
         media = revenue / c.media if c.media else None
         text = _t("cr_roas_full", lang).format(full=_v(full, "roas", lang, cur),

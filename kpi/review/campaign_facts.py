@@ -15,7 +15,7 @@
   media spend in each line's days (:func:`costs_in_full`).
 
 >>> import pandas as pd
->>> rows = pd.DataFrame({"level": "campaign", "metric": ["cost", "paid_leads", "cpl"],
+>>> rows = pd.DataFrame({"level": "campaign", "metric": ["cost", "leads", "cpl"],
 ...     "kind": ["measure", "measure", "kpi"], "value": [300.0, 10.0, 30.0],
 ...     "numerator": [None, None, 300.0], "denominator": [None, None, 10.0],
 ...     "target": [None, None, 40.0], "provisional": False, "period_start": "2026-05-01",
@@ -36,9 +36,10 @@ import pandas as pd
 from kpi.budget.plan import CostLine
 
 MIN_RESULTS = 10
-GOAL_MEASURES = {"cpl": "paid_leads", "roas": "paid_purchases"}
-SHOWN = ("cost", "impressions", "clicks", "ctr", "cpc", "paid_leads", "cpl", "paid_purchases",
-         "cpa", "paid_revenue", "roas")
+GOAL_MEASURES = {"cpl": "leads", "roas": "purchases"}  # their labels; counted as below
+RESULTS = {"cpl": "cpl:den", "roas": "cpa:den"}  # paid leads, paid purchases: the KPIs' parts
+SHOWN = ("cost", "impressions", "clicks", "ctr", "cpc", "leads", "cpl", "purchases", "cpa",
+         "revenue", "roas")
 
 
 def _day(value: object) -> dt.date:
@@ -50,9 +51,10 @@ def totals(rows: pd.DataFrame) -> dict[str, float]:
     out: dict[str, float] = {}
     for metric, part in rows.groupby("metric", sort=True):
         if (part["kind"] == "kpi").all():
-            den = part["denominator"].astype(float).sum()
-            out[str(metric)] = (float(part["numerator"].astype(float).sum() / den) if den
-                                else float("nan"))
+            num = float(part["numerator"].astype(float).sum())
+            den = float(part["denominator"].astype(float).sum())
+            out[f"{metric}:num"], out[f"{metric}:den"] = num, den
+            out[str(metric)] = num / den if den else float("nan")
         else:
             out[str(metric)] = float(part["value"].astype(float).fillna(0).sum())
     return out
@@ -60,7 +62,7 @@ def totals(rows: pd.DataFrame) -> dict[str, float]:
 
 def goal_kpi(t: Mapping[str, float]) -> str:
     """CPL when paid leads are at least the paid purchases, else ROAS."""
-    return "cpl" if t.get("paid_leads", 0.0) >= t.get("paid_purchases", 0.0) else "roas"
+    return "cpl" if t.get("cpl:den", 0.0) >= t.get("cpa:den", 0.0) else "roas"
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def ad_groups(rows: pd.DataFrame, kpi: str) -> tuple[AdGroupLine, ...]:
     for name, part in groups.groupby("ad_group_name", sort=True):
         t = totals(part)
         value = t.get(kpi)
-        results = t.get(GOAL_MEASURES[kpi], 0.0)
+        results = t.get(RESULTS[kpi], 0.0)
+        if not results and not t.get("cost"):
+            continue  # no spend and no result: nothing to say about it
         lines.append(AdGroupLine(str(name), t.get("cost", 0.0), results,
                                  None if value is None or pd.isna(value) else value,
                                  results >= MIN_RESULTS))
@@ -186,11 +190,12 @@ class Facts:
 
     @property
     def results(self) -> float:
-        return self.totals.get(GOAL_MEASURES[self.goal_kpi], 0.0)
+        return self.totals.get(RESULTS[self.goal_kpi], 0.0)
 
     def fingerprint(self) -> str:
         """What a rewrite depends on, rounded (cents, whole conversions in tenths)."""
-        parts = [f"{k}={v:.2f}" for k, v in sorted(self.totals.items()) if not pd.isna(v)]
+        parts = [f"{k}={v:.2f}" for k, v in sorted(self.totals.items())
+                 if ":" not in k and not pd.isna(v)]
         parts += [f"p={self.provisional_days}", f"full={self.costs.in_full:.2f}",
                   f"g={len(self.goals)}", f"e={len(self.experiments)}"]
         return ";".join(parts)
