@@ -38,7 +38,6 @@ from pydantic import (
 from kpi.budget.settings import BudgetSettings, RecommendationSettings
 from kpi.clv.settings import ClvSettings
 from kpi.registry import KPIS, MEASURES
-from kpi.review.flights import Flight, unique_names
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
@@ -47,6 +46,7 @@ from pipelines.delivery_config import Delivery
 from pipelines.email_config import EmailSource
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
+from pipelines.flights_config import Flight, unique_names
 from pipelines.meta_ads_config import MetaAdsSource
 from pipelines.orders_config import OrdersSource
 from pipelines.privacy_config import Privacy

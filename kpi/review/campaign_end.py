@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpi.review.flights import Flight
+from pipelines.flights_config import Flight
 
 QUIET_DAYS = 14
 DAY_COLUMNS = ("campaign_key", "campaign_name", "channel", "date", "cost")

@@ -17,7 +17,7 @@ from kpi.language import LANGUAGES
 from kpi.language.format import format_value
 from kpi.review.campaign_end import quiet_campaigns
 from kpi.review.campaign_reads import optional, review_facts, spend_days
-from tests.assets.conftest import EXAMPLE_CONFIG, demo_config
+from tests.assets.conftest import EXAMPLE_CONFIG, copy_of, demo_config
 
 FLIGHT = "flight-winteractie-warmtepompen"
 FLIGHT_KEY = "gads:2087345005"
@@ -50,10 +50,11 @@ def test_costs_in_full_are_media_plus_the_plans_fees(demo) -> None:
     assert (flight.start, flight.end, flight.campaign_keys) == (
         dt.date(2026, 1, 5), dt.date(2026, 2, 15), (FLIGHT_KEY,))
     f = review_facts(con, flight, days, (), "EUR", {})
-    values = con.execute(
-        "SELECT sum(value) FROM kpi_values WHERE grain = 'day' AND level = 'campaign' "
-        f"AND metric = 'cost' AND campaign_key = '{FLIGHT_KEY}' "
-        "AND period_start BETWEEN '2026-01-05' AND '2026-02-15'").fetchone()[0]
+    v = con.table("kpi_values")
+    values = con.execute(v.filter(
+        (v.grain == "day") & (v.level == "campaign") & (v.metric == "cost")
+        & (v.campaign_key == FLIGHT_KEY) & (v.period_start >= dt.datetime(2026, 1, 5))
+        & (v.period_start <= dt.datetime(2026, 2, 15))).value.sum())
     assert f.costs.media == pytest.approx(values)
     # The demo plans Paid Search fees per month: January's (27 of its days in the history) and
     # February's (15 of 28 days) are shared out by the flight's part of Paid Search spend.
@@ -113,8 +114,8 @@ def test_a_running_campaign_gets_a_review_only_when_asked_so_far(demo, built,
     assert "Tussentijdse campagne-evaluatie" in written[1].read_text()
 
 
-def test_the_command_names_the_closest_campaigns_for_an_unknown_one(built) -> None:
-    paths, _ = built
+def test_the_command_names_the_closest_campaigns_for_an_unknown_one(built, tmp_path) -> None:
+    paths = copy_of(built, tmp_path / "copy")  # the module's read-only connection holds it
     args = ["report", "--data-dir", str(paths.data_dir), "--config", str(EXAMPLE_CONFIG)]
     out = CliRunner().invoke(app, [*args, "--campaign", "Warmtepompen NL"])
     assert out.exit_code == 1

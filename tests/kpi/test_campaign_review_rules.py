@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from kpi.budget.plan import CostLine
 from kpi.review.campaign_end import find_subject, flight_subjects, quiet_campaigns
 from kpi.review.campaign_facts import costs_in_full
-from kpi.review.flights import Flight
 from pipelines.config import Config
+from pipelines.flights_config import Flight
 
 END = dt.date(2026, 6, 30)
 
