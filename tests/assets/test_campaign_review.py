@@ -62,8 +62,8 @@ def test_costs_in_full_are_media_plus_the_plans_fees(demo) -> None:
     search = plan[(plan["level"] == "channel") & (plan["name"] == "Paid Search")]
     expected = 0.0
     for line in search.itertuples():
-        first = max(dt.date(2026, 1, 5), line.period_start)
-        last = min(dt.date(2026, 2, 15), line.period_end)
+        first = max(dt.date(2026, 1, 5), line.period_start.date())
+        last = min(dt.date(2026, 2, 15), line.period_end.date())
         if first > last:
             continue
         inside = days[(days["date"].dt.date >= first) & (days["date"].dt.date <= last)
