@@ -101,6 +101,9 @@ def report(
     week: Annotated[str | None, typer.Option(
         metavar="<YYYY-Www>",
         help="ISO week, e.g. 2026-W47. \\[default: the last week that has ended]")] = None,
+    campaign: Annotated[str | None, typer.Option(
+        metavar="<KEY or NAME>", help="Instead: the post-campaign review of one campaign (key "
+        "such as gads:2087345005, or exact name) or flight; a running one so far.")] = None,
     lang: Annotated[str | None, typer.Option(
         help="nl, fr or en. \\[default: all three]")] = None,
     send: Annotated[bool, typer.Option(
@@ -118,7 +121,11 @@ def report(
     """
     from assets import commands
 
-    commands.report(resolve_paths(data_dir, config_path), week, lang, send or resend, resend)
+    paths = resolve_paths(data_dir, config_path)
+    if campaign is not None:
+        commands.campaign_report(paths, campaign, lang, week is not None or send or resend)
+        return
+    commands.report(paths, week, lang, send or resend, resend)
 
 
 @app.command("check-connection", cls=_Command)

@@ -219,6 +219,33 @@ def report(paths: Paths, week: str | None, lang: str | None, send: bool = False,
     _weekly_report(paths, config, chosen, (lang,) if lang else None, send, resend)
 
 
+def campaign_report(paths: Paths, query: str, lang: str | None, weekly_options: bool) -> None:
+    """Write the post-campaign review of one campaign or flight (running ones so far)."""
+    from assets.campaign_review import write_requested
+
+    _check_lang(lang)
+    if weekly_options:
+        err.print("--campaign writes a review: --week, --send and --resend are for the weekly "
+                  "report")
+        raise typer.Exit(2)
+    config = _load(paths)
+    if config.engine.name == "duckdb" and not paths.warehouse.exists():
+        err.print(f"[red]No warehouse at {paths.warehouse}[/red]: run campaign-kpi demo first")
+        raise typer.Exit(1)
+    con = open_warehouse(config.engine, paths.data_dir)
+    subject, written, close = write_requested(
+        con, config, query, paths.output, (lang,) if lang else LANGUAGES,
+        log=lambda text: err.print(f"[yellow]PDF[/yellow] {escape(text)}"))
+    if subject is None:
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        err.print(f"[red]No campaign or flight called {escape(query)!r}.[/red]{escape(hint)}")
+        raise typer.Exit(1)
+    state = "ended" if subject.ended else "so far (still running)"
+    console.print(f"Review of {escape(subject.name)} ({subject.start} – {subject.end}, {state})")
+    for path in written:
+        console.print(f"  {path}")
+
+
 def check_connection(paths: Paths) -> None:
     """Pull one day from every configured source; store nothing."""
     config = _load(paths)

@@ -7,6 +7,7 @@ import dagster as dg
 from assets.alert_delivery import alert_delivery, alert_delivery_job, alert_delivery_schedule
 from assets.alerts import alerts
 from assets.budget import BUDGET_ASSETS
+from assets.campaign_review import campaign_reviews
 from assets.checks import CHECKS
 from assets.clv import CLV_ASSETS
 from assets.crm import CRM_ASSETS
@@ -60,6 +61,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *CLV_ASSETS,
         *FUNNEL_ASSETS,
         *EMAIL_ASSETS,
+        campaign_reviews,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),

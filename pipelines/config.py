@@ -46,6 +46,7 @@ from pipelines.delivery_config import Delivery
 from pipelines.email_config import EmailSource
 from pipelines.engine_config import Engine
 from pipelines.experiment_config import ExperimentDefinition, ExperimentsSource, source_problems
+from pipelines.flights_config import Flight, unique_names
 from pipelines.meta_ads_config import MetaAdsSource
 from pipelines.orders_config import OrdersSource
 from pipelines.privacy_config import Privacy
@@ -363,6 +364,9 @@ class Config(_Strict):
     engine: Engine = Engine()
     privacy: Privacy = Privacy()
     delivery: Delivery | None = None  # unset: reports are written, not sent
+    flights: tuple[Flight, ...] = ()  # named campaign periods: a review when each ends
+
+    _flights = field_validator("flights")(unique_names)
 
     @model_validator(mode="after")
     def _experiments(self) -> Config:
