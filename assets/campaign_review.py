@@ -26,7 +26,13 @@ from kpi.budget import reads
 from kpi.budget.catalog import PLAN_TABLE
 from kpi.budget.plan import PlanError, load_costs
 from kpi.language import LANGUAGES
-from kpi.review.campaign_end import Subject, find_subject, flight_subjects, quiet_campaigns
+from kpi.review.campaign_end import (
+    Subject,
+    find_subject,
+    flight_subjects,
+    quiet_campaigns,
+    recent,
+)
 from kpi.review.campaign_reads import optional, review_facts, spend_days
 from pipelines.config import Config
 
@@ -41,10 +47,11 @@ def review_folder(output: Path, subject: Subject) -> Path:
 
 
 def due(con, config: Config, days: pd.DataFrame, data_end: dt.date) -> tuple[Subject, ...]:
-    """The flights and campaigns that have ended as of ``data_end``."""
+    """The flights that have ended as of ``data_end`` (a team names the few it wants), and the
+    quiet campaigns that ended in the last :data:`~kpi.review.campaign_end.RECENT_DAYS` days."""
     flights = tuple(s for s in flight_subjects(config.flights, days, data_end) if s.ended)
-    return flights + quiet_campaigns(days, data_end, plan=optional(con, PLAN_TABLE),
-                                     alerts=optional(con, ALERTS_TABLE))
+    return flights + recent(quiet_campaigns(days, data_end, plan=optional(con, PLAN_TABLE),
+                                            alerts=optional(con, ALERTS_TABLE)), data_end)
 
 
 def _booked(config: Config, log) -> tuple:

@@ -7,7 +7,9 @@ Two ways, chosen in this order:
 * **a quiet campaign**: no spend for ``quiet_days`` (14) days after its last spend, no budget
   plan line of its own after that day, and no open ``stopped_spending`` alert (a pause the
   alerts flag may be a mistake someone will undo: a pause is not an end). Its review covers its
-  first to its last day of spend.
+  first to its last day of spend. The nightly run reviews those that ended in the last
+  :data:`RECENT_DAYS` days (:func:`recent`), so a first night on years of history does not
+  review every campaign ever run; ``campaign-kpi report --campaign`` writes any other.
 
 >>> import pandas as pd
 >>> days = pd.DataFrame({"campaign_key": ["gads:1", "gads:1", "gads:2"],
@@ -34,6 +36,7 @@ import pandas as pd
 from pipelines.flights_config import Flight
 
 QUIET_DAYS = 14
+RECENT_DAYS = 90  # the nightly run reviews quiet campaigns that ended this recently
 DAY_COLUMNS = ("campaign_key", "campaign_name", "channel", "date", "cost")
 
 
@@ -96,6 +99,19 @@ def quiet_campaigns(days: pd.DataFrame, data_end: dt.date, *, plan: pd.DataFrame
         name = str(rows.sort_values("date")["campaign_name"].iloc[-1])
         out.append(Subject(str(key), name, "campaign", (str(key),), first, last, True))
     return tuple(out)
+
+
+def recent(subjects: Sequence[Subject], data_end: dt.date,
+           within: int = RECENT_DAYS) -> tuple[Subject, ...]:
+    """The subjects whose last day is at most ``within`` days before ``data_end``: a first
+    night on an account with years of history does not review every campaign it ever ran.
+
+    >>> old = Subject("gads:1", "Zomer", "campaign", ("gads:1",), dt.date(2025, 5, 1),
+    ...               dt.date(2025, 6, 1), True)
+    >>> recent([old], dt.date(2025, 8, 30)) == (old,), recent([old], dt.date(2025, 8, 31))
+    (True, ())
+    """
+    return tuple(s for s in subjects if (data_end - s.end).days <= within)
 
 
 def resolve_campaigns(names: Sequence[str], days: pd.DataFrame) -> tuple[str, ...]:
