@@ -3,11 +3,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.runner import run_nightly
+from assets.jobs import NIGHTLY_JOB
+from assets.runner import nightly_definitions, run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
 from pipelines.config import Config, load_config
 from pipelines.warehouse.store import connect
@@ -88,6 +92,28 @@ def build_demo_warehouse(folder) -> tuple[Paths, object]:
     result = run_nightly(paths, demo_config(), START, END)
     assert result.success
     return paths, result
+
+
+RESULT_FILE = "run-result.json"  # the range run's result, next to its data folder
+
+
+def keep_demo_build(folder: Path) -> None:
+    """:func:`build_demo_warehouse` in ``folder / "data"``, and its run's result (the run and
+    every event it emitted, Dagster's own serialisation) in ``folder / RESULT_FILE``."""
+    _, result = build_demo_warehouse(folder / "data")
+    (folder / RESULT_FILE).write_text(
+        dg.serialize_value([result.dagster_run, list(result.all_events)]))
+
+
+def copied_demo_build(folder: Path, data: Path) -> tuple[Paths, dg.ExecuteInProcessResult]:
+    """A copy in ``data`` of what :func:`keep_demo_build` left in ``folder``: the data folder
+    (warehouse, pages, run history) and the run's result, as :func:`build_demo_warehouse`
+    returns them."""
+    shutil.copytree(folder / "data", data, symlinks=True)
+    paths = Paths(data_dir=data, config=EXAMPLE_CONFIG)
+    run, events = dg.deserialize_value((folder / RESULT_FILE).read_text())
+    job = nightly_definitions(paths, demo_config()).resolve_job_def(NIGHTLY_JOB)
+    return paths, dg.ExecuteInProcessResult(events, run, None, job)
 
 
 @pytest.fixture(scope="module")
