@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.assets.conftest import copied_demo_build, keep_demo_build
+from tests.assets.conftest import copied_demo_build, keep_demo_build, keep_next_night
 from tests.browser import browser, open_page  # noqa: F401
 from tests.fakes.fixtures import (  # noqa: F401
     ads_server,
@@ -71,6 +71,16 @@ def built(tmp_path_factory):
     result as it came back: each worker's tests may open it as before."""
     shared = shared_folder(tmp_path_factory, "built", keep_demo_build)
     return copied_demo_build(shared, tmp_path_factory.mktemp("built") / "data")
+
+
+@pytest.fixture(scope="session")
+def next_night(built, tmp_path_factory):
+    """``built``, then the nightly run of its last day on top of it (its run history kept), made
+    once a test run and copied into each worker's folder as ``built`` is: the data folder and
+    that night's result."""
+    shared = shared_folder(tmp_path_factory, "next-night",
+                           lambda folder: keep_next_night(built[0].data_dir, folder))
+    return copied_demo_build(shared, tmp_path_factory.mktemp("next-night") / "data")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

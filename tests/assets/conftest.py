@@ -94,21 +94,35 @@ def build_demo_warehouse(folder) -> tuple[Paths, object]:
     return paths, result
 
 
-RESULT_FILE = "run-result.json"  # the range run's result, next to its data folder
+RESULT_FILE = "run-result.json"  # the last run's result, next to its data folder
 
 
-def keep_demo_build(folder: Path) -> None:
-    """:func:`build_demo_warehouse` in ``folder / "data"``, and its run's result (the run and
-    every event it emitted, Dagster's own serialisation) in ``folder / RESULT_FILE``."""
-    _, result = build_demo_warehouse(folder / "data")
+def keep_result(folder: Path, result: dg.ExecuteInProcessResult) -> None:
+    """The run and every event it emitted (Dagster's own serialisation) in ``folder``."""
     (folder / RESULT_FILE).write_text(
         dg.serialize_value([result.dagster_run, list(result.all_events)]))
 
 
+def keep_demo_build(folder: Path) -> None:
+    """:func:`build_demo_warehouse` in ``folder / "data"``, its run's result beside it."""
+    _, result = build_demo_warehouse(folder / "data")
+    keep_result(folder, result)
+
+
+def keep_next_night(built_data: Path, folder: Path) -> None:
+    """A copy of the built data folder (run history included) in ``folder / "data"``, and the
+    nightly run of END on top of it, its result beside it."""
+    paths = Paths(data_dir=folder / "data", config=EXAMPLE_CONFIG)
+    shutil.copytree(built_data, paths.data_dir, symlinks=True)
+    result = run_nightly(paths, demo_config(), END, END)
+    assert result.success
+    keep_result(folder, result)
+
+
 def copied_demo_build(folder: Path, data: Path) -> tuple[Paths, dg.ExecuteInProcessResult]:
-    """A copy in ``data`` of what :func:`keep_demo_build` left in ``folder``: the data folder
-    (warehouse, pages, run history) and the run's result, as :func:`build_demo_warehouse`
-    returns them."""
+    """A copy in ``data`` of what :func:`keep_demo_build` (or :func:`keep_next_night`) left in
+    ``folder``: the data folder (warehouse, pages, run history) and the run's result, as
+    :func:`build_demo_warehouse` returns them."""
     shutil.copytree(folder / "data", data, symlinks=True)
     paths = Paths(data_dir=data, config=EXAMPLE_CONFIG)
     run, events = dg.deserialize_value((folder / RESULT_FILE).read_text())
