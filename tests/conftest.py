@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.assets.conftest import build_demo_warehouse
+from tests.assets.conftest import copied_demo_build, keep_demo_build, keep_next_night
 from tests.browser import browser, open_page  # noqa: F401
 from tests.fakes.fixtures import (  # noqa: F401
     ads_server,
@@ -13,6 +13,7 @@ from tests.fakes.fixtures import (  # noqa: F401
     meta_server,
 )
 from tests.fakes.hubspot_fixtures import hubspot, portal  # noqa: F401
+from tests.shared_build import shared_folder
 
 
 def pytest_configure(config) -> None:
@@ -65,8 +66,21 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """A warehouse holding the short demo history (tests.assets.conftest), built once."""
-    return build_demo_warehouse(tmp_path_factory.mktemp("built"))
+    """A warehouse holding the short demo history (tests.assets.conftest), built once a test
+    run (tests.shared_build) and copied whole into each worker's own folder, with the run's
+    result as it came back: each worker's tests may open it as before."""
+    shared = shared_folder(tmp_path_factory, "built", keep_demo_build)
+    return copied_demo_build(shared, tmp_path_factory.mktemp("built") / "data")
+
+
+@pytest.fixture(scope="session")
+def next_night(built, tmp_path_factory):
+    """``built``, then the nightly run of its last day on top of it (its run history kept), made
+    once a test run and copied into each worker's folder as ``built`` is: the data folder and
+    that night's result."""
+    shared = shared_folder(tmp_path_factory, "next-night",
+                           lambda folder: keep_next_night(built[0].data_dir, folder))
+    return copied_demo_build(shared, tmp_path_factory.mktemp("next-night") / "data")
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

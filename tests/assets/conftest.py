@@ -3,11 +3,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.runner import run_nightly
+from assets.jobs import NIGHTLY_JOB
+from assets.runner import nightly_definitions, run_nightly
 from assets.settings import EXAMPLE_CONFIG, Paths
 from pipelines.config import Config, load_config
 from pipelines.warehouse.store import connect
@@ -88,6 +92,42 @@ def build_demo_warehouse(folder) -> tuple[Paths, object]:
     result = run_nightly(paths, demo_config(), START, END)
     assert result.success
     return paths, result
+
+
+RESULT_FILE = "run-result.json"  # the last run's result, next to its data folder
+
+
+def keep_result(folder: Path, result: dg.ExecuteInProcessResult) -> None:
+    """The run and every event it emitted (Dagster's own serialisation) in ``folder``."""
+    (folder / RESULT_FILE).write_text(
+        dg.serialize_value([result.dagster_run, list(result.all_events)]))
+
+
+def keep_demo_build(folder: Path) -> None:
+    """:func:`build_demo_warehouse` in ``folder / "data"``, its run's result beside it."""
+    _, result = build_demo_warehouse(folder / "data")
+    keep_result(folder, result)
+
+
+def keep_next_night(built_data: Path, folder: Path) -> None:
+    """A copy of the built data folder (run history included) in ``folder / "data"``, and the
+    nightly run of END on top of it, its result beside it."""
+    paths = Paths(data_dir=folder / "data", config=EXAMPLE_CONFIG)
+    shutil.copytree(built_data, paths.data_dir, symlinks=True)
+    result = run_nightly(paths, demo_config(), END, END)
+    assert result.success
+    keep_result(folder, result)
+
+
+def copied_demo_build(folder: Path, data: Path) -> tuple[Paths, dg.ExecuteInProcessResult]:
+    """A copy in ``data`` of what :func:`keep_demo_build` (or :func:`keep_next_night`) left in
+    ``folder``: the data folder (warehouse, pages, run history) and the run's result, as
+    :func:`build_demo_warehouse` returns them."""
+    shutil.copytree(folder / "data", data, symlinks=True)
+    paths = Paths(data_dir=data, config=EXAMPLE_CONFIG)
+    run, events = dg.deserialize_value((folder / RESULT_FILE).read_text())
+    job = nightly_definitions(paths, demo_config()).resolve_job_def(NIGHTLY_JOB)
+    return paths, dg.ExecuteInProcessResult(events, run, None, job)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,11 @@ from the real run history (the Dagster instance kept in the data folder)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from zoneinfo import ZoneInfo
 
-from assets.runner import DAGSTER_HOME, kept_instance, run_nightly
+from assets.runner import kept_instance
 from kpi.language.format import format_datetime
-from tests.assets.conftest import END, copy_of, demo_config
+from tests.assets.conftest import demo_config
 
 
 def _when(timestamp: float, lang: str) -> str:
@@ -28,11 +27,9 @@ def test_the_first_run_names_itself_not_no_run_recorded(built) -> None:
     assert "No successful run yet" not in page
 
 
-def test_the_next_run_lists_the_one_before_it(built, tmp_path) -> None:
-    paths, before = built
-    copy = copy_of(built, tmp_path / "next")
-    shutil.copytree(paths.data_dir / DAGSTER_HOME, copy.data_dir / DAGSTER_HOME)
-    result = run_nightly(copy, demo_config(), END, END)
+def test_the_next_run_lists_the_one_before_it(built, next_night) -> None:
+    _, before = built
+    copy, result = next_night  # the night of END run on top of the built data folder
     assert result.success
     with kept_instance(copy) as instance:
         previous = instance.get_run_record_by_id(before.run_id).end_time

@@ -12,8 +12,7 @@ import pyarrow as pa
 import pytest
 
 from assets.rules import model_rules, target_rows
-from assets.runner import run_nightly
-from assets.settings import EXAMPLE_CONFIG, Paths
+from assets.settings import EXAMPLE_CONFIG
 from experiments.spec import ExperimentSpec
 from kpi import model, rollup
 from kpi.model import ModelRules
@@ -54,20 +53,15 @@ def scale_config() -> Config:
     return demo_config(END, experiments=shifted(load_config(EXAMPLE_CONFIG).experiments, END))
 
 
-def build_scale_demo(folder) -> Paths:
-    """The demo over START..END in ``folder``, by the in-process nightly run."""
-    paths = Paths(data_dir=folder, config=EXAMPLE_CONFIG)
-    result = run_nightly(paths, scale_config(), START, END)
-    assert result.success
-    return paths
-
-
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory):
-    """The demo warehouse over START..END, built once per test run (the xdist workers share
-    it: the tests only read it)."""
-    folder = shared_folder(tmp_path_factory, "scale", build_scale_demo)
-    return Paths(data_dir=folder, config=EXAMPLE_CONFIG).warehouse
+    """The demo warehouse over START..END, built once per test run and shared with the
+    reliability tests' ``cli_demo`` (``campaign-kpi demo`` on :func:`scale_config`, as the Spark
+    and BigQuery demos are run): the xdist workers share it, the tests only read it."""
+    from tests.reliability.runs import WAREHOUSE, build_demo  # it imports this module
+
+    folder = shared_folder(tmp_path_factory, "cli-demo", build_demo)
+    return folder / "data" / WAREHOUSE
 
 
 @pytest.fixture(scope="session")
