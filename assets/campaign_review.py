@@ -1,6 +1,6 @@
 """The post-campaign reviews: a nightly asset that writes the review of each campaign or flight
-that has ended (out/reports/campaigns/<key>/review.<lang>.html and .pdf), and what
-``campaign-kpi report --campaign`` calls for any campaign, running ones "so far".
+that has ended (out/reports/campaigns/<key>/review.<lang>.html and .pdf;
+:mod:`dashboards.campaign_review_files`).
 
 A review is rewritten only when its figures moved (a fingerprint beside it); one whose days are
 all final is not read again, so a night costs the campaigns whose conversions still arrive.
@@ -8,92 +8,18 @@ all final is not read again, so a night costs the campaigns whose conversions st
 No ``from __future__ import annotations`` here: Dagster reads the context's annotation.
 """
 
-import datetime as dt
-import json
-from collections.abc import Sequence
-from pathlib import Path
-
 import dagster as dg
-import pandas as pd
 
 from assets.resources import SettingsResource, WarehouseResource
-from dashboards.campaign_review import ReviewInputs, write_review
-from dashboards.pdf import PdfError, print_pdfs
+from dashboards.campaign_review_files import due, write_one
 from experiments.catalog import RESULTS_TABLE
 from kpi import rollup
 from kpi.alerts.store import ALERTS_TABLE
 from kpi.budget import reads
 from kpi.budget.catalog import PLAN_TABLE
-from kpi.budget.plan import PlanError, load_costs
-from kpi.language import LANGUAGES
-from kpi.review.campaign_end import (
-    Subject,
-    find_subject,
-    flight_subjects,
-    quiet_campaigns,
-    recent,
-)
-from kpi.review.campaign_reads import optional, review_facts, spend_days
-from pipelines.config import Config
+from kpi.review.campaign_reads import spend_days
 
 REVIEW_ASSET = "campaign_reviews"
-FOLDER = ("reports", "campaigns")
-STAMP = "review.json"
-
-
-def review_folder(output: Path, subject: Subject) -> Path:
-    """``out/reports/campaigns/<campaign key or flight folder>``."""
-    return output.joinpath(*FOLDER, subject.key)
-
-
-def due(con, config: Config, days: pd.DataFrame, data_end: dt.date) -> tuple[Subject, ...]:
-    """The flights that have ended as of ``data_end`` (a team names the few it wants), and the
-    quiet campaigns that ended in the last :data:`~kpi.review.campaign_end.RECENT_DAYS` days."""
-    flights = tuple(s for s in flight_subjects(config.flights, days, data_end) if s.ended)
-    return flights + recent(quiet_campaigns(days, data_end, plan=optional(con, PLAN_TABLE),
-                                            alerts=optional(con, ALERTS_TABLE)), data_end)
-
-
-def _booked(config: Config, log) -> tuple:
-    try:
-        return load_costs(config.budget.costs) if config.budget.costs else ()
-    except PlanError as exc:  # degrade: the plan's figures still count
-        log(f"costs file left out of the reviews: {exc}")
-        return ()
-
-
-def write_one(con, config: Config, subject: Subject, output: Path, days: pd.DataFrame,
-              data_end: dt.date, *, languages: Sequence[str] = LANGUAGES, pdf: bool = True,
-              force: bool = False, log=print) -> tuple[list[Path], str]:
-    """Write ``subject``'s review unless its stamp says the figures are the same (``force``:
-    always); (files written, what happened)."""
-    folder = review_folder(output, subject)
-    stamp_file = folder / STAMP
-    stamp = json.loads(stamp_file.read_text()) if stamp_file.is_file() else {}
-    span = [subject.start.isoformat(), subject.end.isoformat()]
-    if not force and stamp.get("final") and stamp.get("span") == span:
-        return [], "kept"
-    facts = review_facts(con, subject, days, _booked(config, log), config.reporting.currency,
-                         config.reporting.fx_rates)
-    fingerprint = facts.fingerprint()
-    if not force and stamp.get("fingerprint") == fingerprint and stamp.get("span") == span:
-        return [], "unchanged"
-    data = ReviewInputs(subject, facts, config.account_name, config.reporting.currency,
-                        data_end)
-    now = dt.datetime.now(dt.UTC)
-    pages = [(folder / f"review.{lang}.html", folder / f"review.{lang}.pdf")
-             for lang in languages]
-    for lang, (html, _) in zip(languages, pages, strict=True):
-        write_review(html, data, lang=lang, generated_at=now)
-    written = [html for html, _ in pages]
-    if pdf:
-        try:
-            written += print_pdfs(pages)
-        except PdfError as exc:  # the HTML is written; say plainly why there is no PDF
-            log(str(exc))
-    stamp_file.write_text(json.dumps({"span": span, "fingerprint": fingerprint,
-                                      "final": subject.ended and not facts.provisional_days}))
-    return written, "provisional" if facts.provisional_days else "final"
 
 
 @dg.asset(
@@ -118,20 +44,3 @@ def campaign_reviews(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         "ended": len(done),
         "written": sum(1 for v in done.values() if v in ("provisional", "final")),
         "reviews": dg.MetadataValue.json(done)})
-
-
-def write_requested(con, config: Config, query: str, output: Path,
-                    languages: Sequence[str] = LANGUAGES,
-                    pdf: bool = True, log=print) -> tuple[Subject | None, list[Path], list[str]]:
-    """``campaign-kpi report --campaign QUERY``: (subject, files written, closest names when
-    nothing is called ``query``). Always written, running campaigns "so far"."""
-    end = reads.data_end(con)
-    if end is None:
-        return None, [], []
-    days = spend_days(con)
-    found = find_subject(query, days, config.flights, end)
-    if isinstance(found, list):
-        return None, [], found
-    written, _ = write_one(con, config, found, output, days, end, languages=languages, pdf=pdf,
-                           force=True, log=log)
-    return found, written, []

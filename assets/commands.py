@@ -221,7 +221,7 @@ def report(paths: Paths, week: str | None, lang: str | None, send: bool = False,
 
 def campaign_report(paths: Paths, query: str, lang: str | None, weekly_options: bool) -> None:
     """Write the post-campaign review of one campaign or flight (running ones so far)."""
-    from assets.campaign_review import write_requested
+    from dashboards.campaign_review_files import write_requested
 
     _check_lang(lang)
     if weekly_options:

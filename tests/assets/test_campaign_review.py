@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from typer.testing import CliRunner
 
-from assets.campaign_review import due, review_folder, write_one, write_requested
 from assets.cli import app
+from dashboards.campaign_review_files import due, review_folder, write_one, write_requested
 from dashboards.pdf import chromium_path
 from kpi.budget import reads
 from kpi.language import LANGUAGES
