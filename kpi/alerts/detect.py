@@ -54,6 +54,7 @@ STOP_SHARE, STOP_MIN = 0.1, 10.0
 GAP_Z, GAP_RATIO, GAP_MIN = 5.0, 2.0, 10.0
 MIN_EXPECTED_CONVERSIONS = 3.0
 # Measures counted with the Ads conversions (their lag curve when they have none of their own)
+OUTCOME_KINDS = ("broken_tag", "cpa_high", "cpl_high", "roas_low")  # one drop, one campaign
 LAG_LIKE = {"leads": "conversions", "purchases": "conversions", "revenue": "conversions"}
 TAG = "conversions"  # the metric a broken tag is kept under, whichever measure showed it
 RUN_DAYS = 3  # a broken tag is judged on its last 1, 2 or 3 days together
@@ -372,9 +373,16 @@ def _no_rows(s: Series) -> list[Finding]:
 
 
 def _explained(found: list[Finding]) -> list[Finding]:
-    """Drop channel and account findings that a campaign finding of the same kind explains."""
+    """Drop channel and account findings that a campaign finding of the same kind explains
+    (a channel's CPL or ROAS: any campaign inside it whose conversions or outcome fell)."""
     campaigns = {(f.kind, f.account, f.channel) for f in found if f.level == "campaign"}
     accounts = {(f.kind, f.account) for f in found if f.level in ("campaign", "channel")}
+    fell = {(f.account, f.channel) for f in found
+            if f.level == "campaign" and f.kind in OUTCOME_KINDS}
+    fell_in = {f.account for f in found if f.level != "account" and f.kind in OUTCOME_KINDS}
     return [f for f in found
             if not (f.level == "channel" and (f.kind, f.account, f.channel) in campaigns)
-            and not (f.level == "account" and (f.kind, f.account) in accounts)]
+            and not (f.level == "account" and (f.kind, f.account) in accounts)
+            and not (f.kind in ("cpl_high", "roas_low") and (
+                (f.level == "channel" and (f.account, f.channel) in fell)
+                or (f.level == "account" and f.account in fell_in)))]

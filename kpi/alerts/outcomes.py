@@ -171,7 +171,8 @@ def revenue_low(cost: np.ndarray, orders: np.ndarray, revenue: np.ndarray,
                 orders_final: np.ndarray, revenue_final: np.ndarray,
                 shares: tuple[float, float], judged: np.ndarray, use: np.ndarray) -> list[Row]:
     """Columns whose last day's revenue is far below what its cost buys at the recent ROAS
-    and improbable under the compound (overall, or given the orders seen), as ROAS.
+    and improbable under the compound, or whose orders are each worth far less than usual
+    and improbably so given their number (a price error), as ROAS.
 
     >>> cost, orders = np.full((40, 1), 100.0), np.full((40, 1), 20.0)
     >>> revenue = orders * 50 * np.exp(np.resize([-0.2, 0.2], (40, 1)))
@@ -188,15 +189,28 @@ def revenue_low(cost: np.ndarray, orders: np.ndarray, revenue: np.ndarray,
         value = np.nan_to_num(roas / per_order.per_euro)
     cv2 = order_cv2(revenue[-HISTORY - 1:-1], orders[-HISTORY - 1:-1], use[-HISTORY - 1:-1])
     expected = per_order.per_euro * cost[-1] * share_o  # orders seen by now
-    hit = (judged & (per_order.days >= MIN_HISTORY) & (expected >= MIN_EXPECTED_ORDERS)
-           & (value > 0) & (revenue[-1] <= ROAS_SHARE * roas * cost[-1] * share_r))
-    j = np.flatnonzero(hit)
+    due = roas * cost[-1] * share_r  # revenue seen by now at the recent ROAS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.where(orders[-1] > 0, revenue[-1] / orders[-1], 0.0)
+    low = revenue[-1] <= ROAS_SHARE * due  # far below overall: few orders and small ones
+    cheap = (per <= ROAS_SHARE * value) & (revenue[-1] < due)  # each order worth far less
+    j = np.flatnonzero(judged & (per_order.days >= MIN_HISTORY) & (expected >= MIN_EXPECTED_ORDERS)
+                       & (value > 0) & (low | cheap))
     if not len(j):
         return []
-    p = np.minimum(compound_cdf(revenue[-1, j], expected[j], per_order.k[j], value[j], cv2[j]),
-                   conditional_cdf(revenue[-1, j], orders[-1, j], value[j], cv2[j]))
-    j = j[p < P_ALERT]
+    p_all = compound_cdf(revenue[-1, j], expected[j], per_order.k[j], value[j], cv2[j])
+    p_given = conditional_cdf(revenue[-1, j], orders[-1, j], value[j], cv2[j])
+    overall = low[j] & (p_all < P_ALERT)
+    given = ~overall & cheap[j] & (p_given < P_ALERT)
+    j, overall = j[overall | given], overall[overall | given]
     lo, hi = compound_interval(LEVEL, expected[j], per_order.k[j], value[j], cv2[j])
-    per = share_r * cost[-1, j]
-    return [(int(c), (float(revenue[-1, c] / q), float(roas[c]), float(a / q), float(b / q)))
-            for c, q, a, b in zip(j, per, lo, hi, strict=True)]
+    mean = roas[j] * cost[-1, j] * share_r
+    # a price error: the range is that of the orders seen, at their usual value
+    mu, sigma = _sum_lognormal(orders[-1, j], value[j], cv2[j])
+    z = stats.norm.ppf(1 - (1 - LEVEL) / 2)
+    lo = np.where(overall, lo, np.exp(mu - z * sigma))
+    hi = np.where(overall, hi, np.exp(mu + z * sigma))
+    mean = np.where(overall, mean, orders[-1, j] * value[j])
+    q = share_r * cost[-1, j]
+    return [(int(c), (float(revenue[-1, c] / q[i]), float(mean[i] / q[i]), float(lo[i] / q[i]),
+                      float(hi[i] / q[i]))) for i, c in enumerate(j)]
