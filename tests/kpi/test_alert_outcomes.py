@@ -141,3 +141,32 @@ def test_the_new_kinds_are_accepted_and_said_in_words(lang: str) -> None:
     line, cause = describe({**row, "kind": "cpl_high", "metric": "cost_per_lead",
                             "observed": 200.0, "expected": 20.0}, lang)
     assert "200,00" in line and "€" in line and "alert_" not in line + cause
+
+
+def test_the_nightly_run_reads_leads_and_revenue_from_the_model() -> None:
+    import pandas as pd
+
+    from kpi.alerts.store import nightly, read_series
+    from pipelines.warehouse.store import connect
+
+    s = planted(history(), leads=(0, 0.1))
+    rows = []
+    for i, day in enumerate(s.days.astype(object)):
+        for j, key in enumerate(KEYS):
+            v = {m: float(s.values[m][i, j]) for m in s.values}
+            rows.append({"date": day, "campaign_key": key, "ad_group_key": "-",
+                         "cost": v["cost"], "clicks": v["clicks"],
+                         "platform_conversions": v["conversions"],
+                         "ga4_conversions": v["ga4_conversions"], "leads": v["leads"],
+                         "purchases": v["purchases"], "revenue": v["revenue"]})
+    con = connect(":memory:")
+    con.create_table("campaign_daily", pd.DataFrame(rows))
+    con.create_table("dim_campaign", pd.DataFrame({
+        "campaign_key": list(KEYS), "platform": "google_ads", "channel": "Paid Search",
+        "campaign_name": ["Leads", "Shop", "Klein"]}))
+    read = read_series(con, LAST)
+    assert read is not None and {"leads", "purchases", "revenue"} <= set(read.values)
+    assert np.allclose(read.values["revenue"][-1], s.values["revenue"][-1])
+    alerts = nightly(con, LAST + dt.timedelta(days=1))
+    # 30 mornings replayed: the planted day alone, as one campaign alert
+    assert [(a.kind, a.key, a.since) for a in alerts] == [("cpl_high", "gads:lead", LAST)]
