@@ -316,9 +316,9 @@ def _cpl(s: Series, cols: list, m: np.ndarray, skip: np.ndarray, use: np.ndarray
     """Leads far below what the day's cost buys at the last 4 weeks' cost per lead."""
     cost = s.values["cost"].astype(float) @ m
     rows = leads_low(cost, s.values["leads"].astype(float) @ m, s.final("leads") @ m,
-                     s.share(1, "leads"), ~skip, use)
-    return [Finding("cpl_high", *_where(cols[j]), "cost_per_lead", s.days[-1], *v)
-            for j, v in rows]
+                     tuple(s.share(age, "leads") for age in (1, 2, 3)), ~skip, use)
+    return [Finding("cpl_high", *_where(cols[j]), "cost_per_lead", s.days[-1], *v,
+                    since=s.days[-run]) for j, v, run in rows]
 
 
 def _roas(s: Series, cols: list, m: np.ndarray, skip: np.ndarray, use: np.ndarray

@@ -35,6 +35,7 @@ HISTORY = 28  # days of rate history (the last four weeks before the judged day)
 MATURE_AGE = 8  # days at least this old count for the spread (their lag is ~all in)
 MIN_K = 0.05  # floor on the NB dispersion of leads and orders (cpa_high's at 10 a day)
 MIN_CV2, MAX_CV2 = 0.25, 25.0  # bounds on an order value's squared coefficient of variation
+RUN_DAYS = 3  # leads are judged on their last 1, 2 or 3 days together
 MAX_ORDERS = 4000  # the compound's sum over order counts stops here
 P_ALERT, LEVEL, MIN_HISTORY = 0.0005, 0.99, 21  # as kpi.alerts.detect and .baseline
 CPL_SHARE = 0.4  # leads: at most 40 % of what the day's cost buys at the recent CPL
@@ -143,28 +144,42 @@ def _per(cost: float, count: float) -> float:
     return float(cost / count) if count > 0 else float("inf")
 
 
-def leads_low(cost: np.ndarray, seen: np.ndarray, final: np.ndarray, share: float,
-              judged: np.ndarray, use: np.ndarray) -> list[Row]:
-    """Columns whose last day's leads (``seen`` at age 1, ``share`` of the final expected)
-    are far below and improbably below what its cost buys at the recent rate, as cost per lead.
+def leads_low(cost: np.ndarray, seen: np.ndarray, final: np.ndarray,
+              shares: tuple[float, ...], judged: np.ndarray, use: np.ndarray
+              ) -> list[tuple[int, tuple[float, float, float, float], int]]:
+    """Columns whose leads on the last 1, 2 or :data:`RUN_DAYS` days (``seen`` at ages 1, 2,
+    ...: ``shares`` of the final expected) are each far below what their cost bought at the
+    recent rate, improbably so over the run (Fisher's method: two low days weigh what one
+    cannot); as cost per lead of the last day, with the run's length.
 
     >>> cost, leads = np.full((40, 1), 100.0), np.full((40, 1), 20.0)
     >>> leads[-1] = 2  # 2 leads where 20 were bought (CPL 5,00 €): 50,00 €
-    >>> [(j, round(v[0]), round(v[1])) for j, v in leads_low(
-    ...     cost, leads, leads, 1.0, np.array([True]), np.ones((40, 1), bool))]
-    [(0, 50, 5)]
+    >>> [(j, round(v[0]), round(v[1]), run) for j, v, run in leads_low(
+    ...     cost, leads, leads, (1.0,), np.array([True]), np.ones((40, 1), bool))]
+    [(0, 50, 5, 1)]
     """
     r = recent_rate(final, cost, use)
+    near = judged & (r.days >= MIN_HISTORY)
+    log_p, total = np.zeros(len(near)), np.zeros(len(near))
+    found: dict[int, int] = {}
+    for run, share in enumerate(shares[:RUN_DAYS], start=1):
+        if len(cost) <= run + HISTORY:
+            break
+        mean = r.per_euro * cost[-run]
+        b = Baseline(mean=mean, spread=r.k, n=r.days, dispersion=r.k)
+        low_p, _ = b.count_tail(seen[-run], share)
+        near &= seen[-run] <= CPL_SHARE * mean * share
+        total += mean * share
+        log_p += np.log(np.maximum(low_p, 1e-300))
+        hit = near & (total >= MIN_EXPECTED_LEADS) & (stats.chi2.sf(-2 * log_p, 2 * run) < P_ALERT)
+        for j in np.flatnonzero(hit):
+            found.setdefault(int(j), run)
     mean = r.per_euro * cost[-1]
-    b = Baseline(mean=mean, spread=r.k, n=r.days, dispersion=r.k)
-    low_p, _ = b.count_tail(seen[-1], share)
-    lo, hi = b.count_interval(LEVEL, share)
-    hit = (judged & (r.days >= MIN_HISTORY) & (mean * share >= MIN_EXPECTED_LEADS)
-           & (seen[-1] <= CPL_SHARE * mean * share) & (low_p < P_ALERT))
-    c = cost[-1]
-    return [(int(j), (_per(c[j], seen[-1, j] / share), _per(c[j], mean[j]),
-                      _per(c[j], hi[j] / share), _per(c[j], lo[j] / share)))
-            for j in np.flatnonzero(hit)]
+    lo, hi = Baseline(mean=mean, spread=r.k, n=r.days, dispersion=r.k).count_interval(
+        LEVEL, shares[0])
+    c, s0 = cost[-1], shares[0]
+    return [(j, (_per(c[j], seen[-1, j] / s0), _per(c[j], mean[j]), _per(c[j], hi[j] / s0),
+                 _per(c[j], lo[j] / s0)), run) for j, run in sorted(found.items())]
 
 
 def revenue_low(cost: np.ndarray, orders: np.ndarray, revenue: np.ndarray,

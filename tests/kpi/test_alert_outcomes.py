@@ -170,3 +170,21 @@ def test_the_nightly_run_reads_leads_and_revenue_from_the_model() -> None:
     alerts = nightly(con, LAST + dt.timedelta(days=1))
     # 30 mornings replayed: the planted day alone, as one campaign alert
     assert [(a.kind, a.key, a.since) for a in alerts] == [("cpl_high", "gads:lead", LAST)]
+
+
+def test_two_low_days_weigh_what_one_cannot() -> None:
+    one = two = 0
+    for seed in range(1, 7):
+        s = history(seed=seed)
+        for days, count in ((1, "one"), (2, "two")):
+            values = {k: v.copy() for k, v in s.values.items()}
+            values["conversions"][-days:, 0] -= values["leads"][-days:, 0] - 5
+            values["leads"][-days:, 0] = 5  # 5 leads where ~20 were bought
+            found = [f for f in detect(Series(s.days, s.keys, s.accounts, s.channels, values))
+                     if f.kind == "cpl_high" and f.key == "gads:lead"]
+            if count == "one":
+                one += len(found)
+            else:
+                two += len(found)
+                assert not found or found[0].since in (s.days[-2], s.days[-1])
+    assert two >= 5 and two > one, (one, two)
