@@ -43,7 +43,7 @@ from pipelines.sources.demo.anomalies import Plant, plants
 START = dt.date(2025, 10, 1)
 FIRST_END = dt.date(2026, 4, 30)
 LEAD_CAMPAIGNS = ("2087345003", "2087345004", "2087345005", "2087345006")
-SHOP_CAMPAIGNS = ("2087345008", "2087345014", "2087345001")
+SHOP_CAMPAIGNS = ("2087345008", "2087345009", "2087345014", "2087345001", "2087345002")
 FORM_KEPT, PRICE_SHARE = 0.2, 0.5  # leads kept (phone), order value kept
 
 
