@@ -10,8 +10,9 @@ and summed per channel and per account, against :func:`kpi.alerts.baseline.basel
 - ``stopped_spending``: cost at most a tenth of an expected 10 or more a day;
 - ``cpa_high``: conversions far below what the day's cost buys at the recent cost per conversion
   (not already a broken tag; not on a lead campaign, which ``cpl_high`` judges);
-- ``cpl_high``: leads far below what the day's cost buys at the recent cost per lead, on a
-  campaign judged on CPL (:func:`kpi.goals.goal_kpis`; not a broken tag, nor stopped);
+- ``cpl_high``: leads far below what the cost bought at the recent cost per lead on the last 1-3
+  days, on a campaign judged on CPL (:func:`kpi.goals.goal_kpis`; not a broken tag, nor
+  stopped: those say it first);
 - ``roas_low``: revenue far below what the day's cost buys at the recent ROAS, on a purchase
   campaign, when ``cpa_high`` does not already explain it (fewer orders: that one is said);
   revenue's heavy tail is a compound of orders and log-normal order values

@@ -6,7 +6,7 @@ measure's completeness at age 1):
 
 - leads: a negative binomial around ``cost x leads per euro``, its dispersion ``k`` by moments
   from the series' own mature days (floored at :data:`MIN_K`: a quiet month is no licence for a
-  narrow range);
+  narrow range); the last 1, 2 or 3 days judged together (Fisher's method, as broken tags);
 - revenue is heavy-tailed (a few large baskets make a day), so it is modelled as a *compound*:
   ``N`` orders (negative binomial, as leads) each worth a log-normal order value whose
   coefficient of variation is estimated from the daily revenue per order (the sum of ``n``
