@@ -36,7 +36,7 @@ MATURE_AGE = 8  # days at least this old count for the spread (their lag is ~all
 MIN_K = 0.05  # floor on the NB dispersion of leads and orders (cpa_high's at 10 a day)
 MIN_CV2, MAX_CV2 = 0.25, 25.0  # bounds on an order value's squared coefficient of variation
 RUN_DAYS = 3  # leads are judged on their last 1, 2 or 3 days together
-MAX_ORDERS = 4000  # the compound's sum over order counts stops here
+MAX_ORDERS = 2000  # order counts the compound sums over (spread evenly beyond)
 P_ALERT, LEVEL, MIN_HISTORY = 0.0005, 0.99, 21  # as kpi.alerts.detect and .baseline
 CPL_SHARE = 0.4  # leads: at most 40 % of what the day's cost buys at the recent CPL
 ROAS_SHARE = 0.6  # revenue: at most 60 % of what the day's cost buys at the recent ROAS
@@ -115,13 +115,17 @@ def compound_cdf(r: np.ndarray, orders: np.ndarray, k: np.ndarray, value: np.nda
     and squared coefficient of variation ``cv2`` (columns vectorised)."""
     size = 1 / k
     p = size / (size + np.maximum(orders, 1e-9))
-    top = int(min(np.max(stats.nbinom.ppf(1 - 1e-9, size, p), initial=1), MAX_ORDERS))
-    n = np.arange(1, top + 1)[:, None]
+    top = float(np.max(stats.nbinom.ppf(1 - 1e-9, size, p), initial=1))
+    # every count up to MAX_ORDERS; beyond, MAX_ORDERS counts spread evenly, each carrying the
+    # probability of the counts nearest to it (a large shop's tail stays summed whole)
+    n = np.unique(np.round(np.linspace(1, max(top, 1), MAX_ORDERS)))[:, None]
+    edges = np.concatenate([[0.5], (n[1:, 0] + n[:-1, 0]) / 2, [np.inf]])
+    weight = np.diff(stats.nbinom.cdf(np.floor(edges)[:, None], size, p), axis=0)
     mu, sigma = _sum_lognormal(n, value[None, :], cv2[None, :])
     with np.errstate(divide="ignore"):
         z = (np.log(np.maximum(r, 1e-12))[None, :] - mu) / sigma
     given = stats.norm.cdf(z)
-    return stats.nbinom.pmf(0, size, p) + (stats.nbinom.pmf(n, size, p) * given).sum(axis=0)
+    return stats.nbinom.pmf(0, size, p) + (weight * given).sum(axis=0)
 
 
 def compound_interval(level: float, orders: np.ndarray, k: np.ndarray, value: np.ndarray,

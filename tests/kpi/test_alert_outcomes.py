@@ -188,3 +188,14 @@ def test_two_low_days_weigh_what_one_cannot() -> None:
                 two += len(found)
                 assert not found or found[0].since in (s.days[-2], s.days[-1])
     assert two >= 5 and two > one, (one, two)
+
+
+def test_a_large_shop_s_ordinary_day_is_not_improbable() -> None:
+    from kpi.alerts.outcomes import compound_cdf
+
+    k, value, cv2 = np.array([0.05, 0.05]), np.array([50.0, 50.0]), np.array([0.5, 0.5])
+    orders = np.array([20.0, 20_000.0])  # far more orders a day than the sum is taken over
+    at_mean = compound_cdf(orders * 50, orders, k, value, cv2)
+    assert np.all((at_mean > 0.4) & (at_mean < 0.7)), at_mean
+    halved = compound_cdf(orders * 25, orders, k, value, cv2)
+    assert halved[1] < 0.01 < halved[0]  # a halving: news for the large shop, not for 20 orders
