@@ -118,7 +118,8 @@ def compound_cdf(r: np.ndarray, orders: np.ndarray, k: np.ndarray, value: np.nda
     top = float(np.max(stats.nbinom.ppf(1 - 1e-9, size, p), initial=1))
     # every count up to MAX_ORDERS; beyond, MAX_ORDERS counts spread evenly, each carrying the
     # probability of the counts nearest to it (a large shop's tail stays summed whole)
-    n = np.unique(np.round(np.linspace(1, max(top, 1), MAX_ORDERS)))[:, None]
+    n = np.unique(np.concatenate([np.arange(1, min(top, MAX_ORDERS) + 1), np.round(
+        np.linspace(MAX_ORDERS, max(top, MAX_ORDERS), MAX_ORDERS))]))[:, None]
     edges = np.concatenate([[0.5], (n[1:, 0] + n[:-1, 0]) / 2, [np.inf]])
     weight = np.diff(stats.nbinom.cdf(np.floor(edges)[:, None], size, p), axis=0)
     mu, sigma = _sum_lognormal(n, value[None, :], cv2[None, :])
