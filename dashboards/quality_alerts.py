@@ -32,10 +32,13 @@ KIND_TEXTS = {
     "spend_spike": (N_("alert_spend_spike"), N_("alert_cause_spend_spike")),
     "stopped_spending": (N_("alert_stopped_spending"), N_("alert_cause_stopped_spending")),
     "cpa_high": (N_("alert_cpa_high"), N_("alert_cause_cpa_high")),
+    "cpl_high": (N_("alert_cpl_high"), N_("alert_cause_cpl_high")),
+    "roas_low": (N_("alert_roas_low"), N_("alert_cause_roas_low")),
     "ga4_ads_gap": (N_("alert_ga4_ads_gap"), N_("alert_cause_ga4_ads_gap")),
     "no_rows": (N_("alert_no_rows"), N_("alert_cause_no_rows")),
 }
-UNITS = {"cost": "currency", "cost_per_conversion": "currency", "ga4_over_ads": "multiple"}
+UNITS = {"cost": "currency", "cost_per_conversion": "currency", "cost_per_lead": "currency",
+         "roas": "multiple", "ga4_over_ads": "multiple"}
 RECENT_DAYS = 30
 
 

@@ -46,8 +46,8 @@ DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 # ``alerts``: the anomaly alerts of the nightly run (kpi.alerts), as they open and close.
 ReportKind = Literal["weekly", "monthly", "alerts"]
 # The detectors' kinds (kpi.alerts.detect; a test keeps the two lists equal).
-AlertKind = Literal["broken_tag", "spend_spike", "stopped_spending", "cpa_high", "ga4_ads_gap",
-                    "no_rows"]
+AlertKind = Literal["broken_tag", "spend_spike", "stopped_spending", "cpa_high", "cpl_high",
+                    "roas_low", "ga4_ads_gap", "no_rows"]
 ALERT_KINDS: tuple[str, ...] = get_args(AlertKind)
 Language = Literal["nl", "fr", "en"]
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]

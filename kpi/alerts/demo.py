@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kpi.alerts.detect import WINDOW, Series
-from pipelines.sources.demo import DemoSettings
+from pipelines.sources.demo import CONVERSION_ACTIONS, DemoSettings
 from pipelines.sources.demo.anomalies import plant
 from pipelines.sources.demo.simulate import Truth, simulate
 from pipelines.sources.demo.source import (
@@ -53,6 +53,10 @@ class DemoHistory:
         lo = max(hi - WINDOW, 0)
         conv = observe_conversions(t, as_of)[lo:hi]
         c_conv = t.to_campaigns(conv.sum(axis=2)).astype(float)
+        kinds = np.array([a.kind for a in CONVERSION_ACTIONS])
+        leads = t.to_campaigns(conv[:, :, kinds == "lead"].sum(axis=2)).astype(float)
+        orders = conv[:, :, kinds == "purchase"].sum(axis=2)
+        revenue = t.to_campaigns(orders * t.aov_cents[lo:hi]) / 100
         n = len(t.campaigns)
         ga4 = np.floor(t.ga4_events[lo:hi, :n].sum(axis=2)
                        * ga4_completeness(t, as_of)[lo:hi, None])
@@ -62,6 +66,7 @@ class DemoHistory:
             accounts=("demo",) * n, channels=chans,
             values={"cost": t.to_campaigns(t.cost_micros)[lo:hi] / 1e6,
                     "clicks": t.to_campaigns(t.clicks)[lo:hi].astype(float),
-                    "conversions": c_conv, "ga4_conversions": ga4},
+                    "conversions": c_conv, "ga4_conversions": ga4, "leads": leads,
+                    "purchases": t.to_campaigns(orders).astype(float), "revenue": revenue},
             completeness={"conversions": tuple(np.cumsum(LAG_PROBS)[:30]),
                           "ga4_conversions": tuple(RESTATEMENT.values())})

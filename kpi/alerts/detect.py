@@ -9,7 +9,14 @@ and summed per channel and per account, against :func:`kpi.alerts.baseline.basel
 - ``spend_spike``: cost at least 1.8 times its expectation and far above its range;
 - ``stopped_spending``: cost at most a tenth of an expected 10 or more a day;
 - ``cpa_high``: conversions far below what the day's cost buys at the recent cost per conversion
-  (not already a broken tag);
+  (not already a broken tag; not on a lead campaign, which ``cpl_high`` judges);
+- ``cpl_high``: leads far below what the cost bought at the recent cost per lead on the last 1-3
+  days, on a campaign judged on CPL (:func:`kpi.goals.goal_kpis`; not a broken tag, nor
+  stopped: those say it first);
+- ``roas_low``: revenue far below what the day's cost buys at the recent ROAS, on a purchase
+  campaign, when ``cpa_high`` does not already explain it (fewer orders: that one is said);
+  revenue's heavy tail is a compound of orders and log-normal order values
+  (:mod:`kpi.alerts.outcomes`);
 - ``ga4_ads_gap``: GA4 key events and Ads conversions apart far more than their usual ratio;
 - ``no_rows``: a source that usually delivers rows delivered none for the day.
 
@@ -35,6 +42,8 @@ import numpy as np
 from scipy import stats
 
 from kpi.alerts.baseline import MIN_HISTORY, Baseline, baseline, is_holiday
+from kpi.alerts.outcomes import leads_low, revenue_low
+from kpi.goals import goal_kpis
 
 WINDOW = 70  # days a morning reads: the 56 days of history, the runs judged and a margin
 P_ALERT = 0.0005  # tail probability under the series' own range
@@ -45,6 +54,9 @@ SPIKE_RATIO, SPIKE_Z = 1.8, 4.0
 STOP_SHARE, STOP_MIN = 0.1, 10.0
 GAP_Z, GAP_RATIO, GAP_MIN = 5.0, 2.0, 10.0
 MIN_EXPECTED_CONVERSIONS = 3.0
+# Measures counted with the Ads conversions (their lag curve when they have none of their own)
+OUTCOME_KINDS = ("broken_tag", "cpa_high", "cpl_high", "roas_low")  # one drop, one campaign
+LAG_LIKE = {"leads": "conversions", "purchases": "conversions", "revenue": "conversions"}
 TAG = "conversions"  # the metric a broken tag is kept under, whichever measure showed it
 RUN_DAYS = 3  # a broken tag is judged on its last 1, 2 or 3 days together
 GAP_AGE = 8  # GA4 and Ads are compared on the day a week back (Ads conversions ~90 % in)
@@ -54,7 +66,8 @@ GAP_AGE = 8  # GA4 and Ads are compared on the day a week back (Ads conversions 
 class Series:
     """Daily values as seen at ``as_of`` (the day after ``days[-1]``), days x campaigns.
 
-    ``values``: measure -> (D, S) array (cost, clicks, conversions, ga4_conversions, ...);
+    ``values``: measure -> (D, S) array (cost, clicks, conversions, ga4_conversions, leads,
+    purchases, revenue, ...);
     ``completeness``: measure -> share of a day's final value seen at age 1, 2, ... (its lag
     curve; a measure without one is judged as final);
     ``rows``: source -> (D,) rows delivered per day (``no_rows``).
@@ -79,7 +92,9 @@ class Series:
 
     def share(self, age: int, measure: str = "conversions") -> float:
         """Completeness of ``measure`` at ``age`` days (1 for mature or unknown curves)."""
-        curve, age = self.completeness.get(measure, ()), age + self.seen_later
+        curve = self.completeness.get(measure) or self.completeness.get(
+            LAG_LIKE.get(measure, ""), ())
+        age = age + self.seen_later
         return curve[age - 1] if 0 < age <= len(curve) else 1.0
 
     def final(self, measure: str) -> np.ndarray:
@@ -204,9 +219,17 @@ def detect(s: Series, excluded: Mapping[tuple[str, str, str], np.datetime64] | N
         broken.add(cols[j][1])
         add("broken_tag", TAG, j, seen_now, b, lo, hi, s.share(1, metric))
         out[-1] = dataclasses.replace(out[-1], since=s.days[-run])
+    skip = ~clicks_ok | np.isin([c[1] for c in cols], sorted(broken | stopped))
+    goal = _goals(s, m)
     if "conversions" in s.values and "cost" in s.values:
-        skip = ~clicks_ok | np.isin([c[1] for c in cols], sorted(broken | stopped))
-        out += _cpa(s, cols, m, s.final("conversions") @ m, s.share(1), skip)
+        out += _cpa(s, cols, m, s.final("conversions") @ m, s.share(1), skip | (goal == "cpl"))
+    if "cost" in s.values and len(s.days) > MIN_HISTORY:
+        use = lambda metric: _use(s, cols, metric, excluded)  # noqa: E731
+        if "leads" in s.values:
+            out += _cpl(s, cols, m, skip | (goal != "cpl"), use("cost_per_lead"))
+        if {"purchases", "revenue"} <= set(s.values):
+            cpa = np.isin([c[1] for c in cols], [f.key for f in out if f.kind == "cpa_high"])
+            out += _roas(s, cols, m, skip | (goal != "roas") | cpa, use("roas"))
     if {"conversions", "ga4_conversions"} <= set(s.values):
         out += _gap(s, cols, m)
     out += _no_rows(s)
@@ -267,6 +290,48 @@ def _cpa(s: Series, cols: list, m: np.ndarray, final: np.ndarray, share: float,
             for j in np.flatnonzero(hit)]
 
 
+def _goals(s: Series, m: np.ndarray) -> np.ndarray:
+    """Per column: the KPI it is judged on, ``cpl`` or ``roas`` (:func:`kpi.goals.goal_kpis`
+    on its last four weeks' leads and purchases), "" without either."""
+    if not {"leads", "purchases"} <= set(s.values):
+        return np.full(m.shape[1], "", dtype=object)
+    leads = np.nansum(s.values["leads"][-29:-1].astype(float) @ m, axis=0)
+    orders = np.nansum(s.values["purchases"][-29:-1].astype(float) @ m, axis=0)
+    return np.array([goal_kpis(a, b)[0] if a + b > 0 else "" for a, b in
+                     zip(leads, orders, strict=True)], dtype=object)
+
+
+def _use(s: Series, cols: list, metric: str,
+         excluded: Mapping[tuple[str, str, str], np.datetime64]) -> np.ndarray:
+    """(D, L): the days each column learns its rate from (not inside its open anomaly)."""
+    use = np.ones((len(s.days), len(cols)), dtype=bool)
+    for j, (level, key, _, _) in enumerate(cols):
+        since = excluded.get((level, key, metric))
+        if since is not None:
+            use[:, j] = s.days < since
+    return use
+
+
+def _cpl(s: Series, cols: list, m: np.ndarray, skip: np.ndarray, use: np.ndarray
+         ) -> list[Finding]:
+    """Leads far below what the day's cost buys at the last 4 weeks' cost per lead."""
+    cost = s.values["cost"].astype(float) @ m
+    rows = leads_low(cost, s.values["leads"].astype(float) @ m, s.final("leads") @ m,
+                     tuple(s.share(age, "leads") for age in (1, 2, 3)), ~skip, use)
+    return [Finding("cpl_high", *_where(cols[j]), "cost_per_lead", s.days[-1], *v,
+                    since=s.days[-run]) for j, v, run in rows]
+
+
+def _roas(s: Series, cols: list, m: np.ndarray, skip: np.ndarray, use: np.ndarray
+          ) -> list[Finding]:
+    """Revenue far below what the day's cost buys at the last 4 weeks' ROAS."""
+    cost = s.values["cost"].astype(float) @ m
+    rows = revenue_low(cost, *(s.values[k].astype(float) @ m for k in ("purchases", "revenue")),
+                       s.final("purchases") @ m, s.final("revenue") @ m,
+                       (s.share(1, "purchases"), s.share(1, "revenue")), ~skip, use)
+    return [Finding("roas_low", *_where(cols[j]), "roas", s.days[-1], *v) for j, v in rows]
+
+
 def _per(cost: float, conversions: float) -> float:
     """Cost per conversion (infinite for none)."""
     return float(cost / conversions) if conversions > 0 else float("inf")
@@ -309,9 +374,16 @@ def _no_rows(s: Series) -> list[Finding]:
 
 
 def _explained(found: list[Finding]) -> list[Finding]:
-    """Drop channel and account findings that a campaign finding of the same kind explains."""
+    """Drop channel and account findings that a campaign finding of the same kind explains
+    (a channel's CPL or ROAS: any campaign inside it whose conversions or outcome fell)."""
     campaigns = {(f.kind, f.account, f.channel) for f in found if f.level == "campaign"}
     accounts = {(f.kind, f.account) for f in found if f.level in ("campaign", "channel")}
+    fell = {(f.account, f.channel) for f in found
+            if f.level == "campaign" and f.kind in OUTCOME_KINDS}
+    fell_in = {f.account for f in found if f.level != "account" and f.kind in OUTCOME_KINDS}
     return [f for f in found
             if not (f.level == "channel" and (f.kind, f.account, f.channel) in campaigns)
-            and not (f.level == "account" and (f.kind, f.account) in accounts)]
+            and not (f.level == "account" and (f.kind, f.account) in accounts)
+            and not (f.kind in ("cpl_high", "roas_low") and (
+                (f.level == "channel" and (f.account, f.channel) in fell)
+                or (f.level == "account" and f.account in fell_in)))]

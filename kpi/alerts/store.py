@@ -3,9 +3,10 @@ findings into the ``alerts`` table (kept: rows are opened, updated and closed, n
 
 Series: ``campaign_daily`` summed per day and campaign key (Google Ads and Meta campaigns: the
 keys with a platform cost), the platform as the account, ``dim_campaign``'s channel; Ads /
-Meta conversions as ``conversions``, GA4 key events as ``ga4_conversions``; the completeness of
-conversions by age from ``lag_curves`` (none yet: judged as final); rows per source from the
-extract log.
+Meta conversions as ``conversions``, GA4 key events as ``ga4_conversions``, the model's counted
+``leads``, ``purchases`` and ``revenue`` (what CPL and ROAS are computed from); the completeness
+by age from ``lag_curves`` (Google Ads' curve of each measure; none yet: judged as final); rows
+per source from the extract log.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kpi.nowcast_tables import CURVES_TABLE
 from pipelines.warehouse.store import EXTRACTS_TABLE, replace_with_arrow
 
 ALERTS_TABLE = "alerts"
+OUTCOMES = ("leads", "purchases", "revenue")  # what cpl_high and roas_low judge
 REPLAY_DAYS = 30  # mornings a first run judges (the backfill's last month)
 SCHEMA = pa.schema([
     ("alert_id", pa.string()), ("kind", pa.string()), ("level", pa.string()),
@@ -43,9 +45,12 @@ def _completeness(con: BaseBackend) -> dict[str, tuple[float, ...]]:
         return {}
     curves = con.table(CURVES_TABLE).to_pandas()
     out = {}
-    for measure, source in (("conversions", "google_ads"), ("ga4_conversions", "ga4")):
-        rows = curves[(curves["source"] == source)
-                      & curves["measure"].isin(["leads", "purchases"])]
+    for measure, source, of in (("conversions", "google_ads", ["leads", "purchases"]),
+                                ("ga4_conversions", "ga4", ["leads", "purchases"]),
+                                ("leads", "google_ads", ["leads"]),
+                                ("purchases", "google_ads", ["purchases"]),
+                                ("revenue", "google_ads", ["revenue"])):
+        rows = curves[(curves["source"] == source) & curves["measure"].isin(of)]
         if not rows.empty:
             by_age = rows.groupby("age")["completeness"].mean().sort_index()
             out[measure] = tuple(float(v) if np.isfinite(v) else 1.0 for v in by_age.to_numpy())
@@ -64,7 +69,8 @@ def read_series(con: BaseBackend, last_day: dt.date, extra: int = 0) -> Series |
         ["date", "campaign_key"]).aggregate(
         cost=facts.cost.sum(), clicks=facts.clicks.sum(),
         conversions=facts.platform_conversions.sum(),
-        ga4_conversions=facts.ga4_conversions.sum()).to_pandas()
+        ga4_conversions=facts.ga4_conversions.sum(),
+        **{c: facts[c].sum() for c in OUTCOMES if c in facts.columns}).to_pandas()
     if rows.empty:
         return None
     dim = con.table(CAMPAIGN_DIM).select("campaign_key", "platform", "channel").to_pandas()
@@ -73,7 +79,9 @@ def read_series(con: BaseBackend, last_day: dt.date, extra: int = 0) -> Series |
     rows["date"] = pd.to_datetime(rows["date"]).dt.date
     keys = tuple(sorted(rows["campaign_key"].unique()))
     values = {}
-    for measure in ("cost", "clicks", "conversions", "ga4_conversions"):
+    for measure in ("cost", "clicks", "conversions", "ga4_conversions", *OUTCOMES):
+        if measure not in rows:  # an older model without them: those detectors wait
+            continue
         wide = rows.pivot_table(index="date", columns="campaign_key", values=measure,
                                 aggfunc="sum").astype(float)
         wide = wide.reindex(index=list(days.astype(object)), columns=list(keys))
