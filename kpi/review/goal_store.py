@@ -29,7 +29,7 @@ def goal_id(goal: Goal) -> str:
     """Stable: a hash of the goal's name and scope.
 
     >>> goal_id(Goal(name="a", measure="cost", target=1, every="month"))
-    '5a4d5ac8e9c1f5f4'
+    '8c9c3a8705d5f685'
     """
     scope = f"{goal.level}|{goal.channel or ''}|{goal.campaign or ''}"
     return hashlib.sha256(f"{goal.name}|{scope}".encode()).hexdigest()[:16]
