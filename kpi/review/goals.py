@@ -121,8 +121,12 @@ def _paths(history: pd.DataFrame, cols: list[str], remaining: list[dt.date],
             continue
         pool = np.flatnonzero(weekdays == weekday)
         pool = pool if len(pool) else np.arange(n)
-        picks = pool[rng.integers(0, len(pool), (SIMULATIONS, count))]
-        sums += h[picks].sum(axis=1)
+        picks = h[pool[rng.integers(0, len(pool), (SIMULATIONS, count))]]
+        if len(pool) > 1:  # a resample of k days is k/(k-1) too tight: widen its spread
+            centre = h[pool].mean(axis=0)
+            picks = np.maximum(centre + (picks - centre) * np.sqrt(len(pool) / (len(pool) - 1)),
+                               0.0)
+        sums += picks.sum(axis=1)
     sums *= level
     if budget_left is not None and "cost" in cols:
         cost = sums[:, cols.index("cost")]
