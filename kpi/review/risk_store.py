@@ -53,7 +53,7 @@ def source_health(extracts: pd.DataFrame, night: dt.date) -> tuple[dict[str, int
     ...     "date": [dt.date(2026, 3, 10), dt.date(2026, 3, 15)], "rows": [5, 5],
     ...     "metadata": ['{"sampled": true}', None]})
     >>> source_health(log, dt.date(2026, 3, 15))
-    ({'ga4': 5, 'google_ads': 0}, {'ga4': 0, 'google_ads': 0})
+    ({'google_ads': 0, 'ga4': 5}, {'google_ads': 0, 'ga4': 1})
     """
     behind: dict[str, int] = {}
     flagged: dict[str, int] = {}

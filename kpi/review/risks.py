@@ -14,7 +14,7 @@ nothing is deleted. A night already folded changes nothing when folded again.
 [('open', '2026-03-02')]
 >>> night2 = fold(night1, [], dt.date(2026, 3, 3), {"srm": "Ann"})
 >>> [(r.status, str(r.closed_on), r.owner) for r in night2]
-[('closed', '2026-03-03', None)]
+[('closed', '2026-03-03', 'Ann')]
 """
 
 from __future__ import annotations
