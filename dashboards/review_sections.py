@@ -88,8 +88,9 @@ def _missing(value: object) -> bool:
 def _goal_line(r: dict, lang: str) -> GoalLine:
     measure = str(r["measure"])
     level = str(r["level"])
+    parts = (str(r["series_key"]) if isinstance(r["series_key"], str) else "").split("|")
     where = (_t("rv_scope_total", lang) if level == "total"
-             else str(r["series_key"] or "").split("|")[1 if level == "campaign" else 0])
+             else parts[1 if level == "campaign" else 0] if len(parts) > 1 else "–")
     start, deadline = as_day(r["start"]), as_day(r["deadline"])
     period = (f"{format_date(start, lang)} – {format_date(deadline, lang)}"
               if start and deadline else "")
@@ -134,7 +135,9 @@ def _risk_line(r: dict, lang: str) -> RiskLine:
         closed = as_day(r["closed_on"])
         status = Pill(_t("rv_closed", lang).format(
             day=format_date(closed, lang) if closed else ""), "good")
-    return RiskLine(f"{_t(f'rv_kind_{kind}', lang)}: {r['subject']}", said,
+    what = _t("rv_risk_what", lang).format(kind=_t(f"rv_kind_{kind}", lang),
+                                           subject=r["subject"])
+    return RiskLine(what, said,
                     str(r["owner"]) if not _missing(r["owner"]) else "–",
                     format_date(first, lang) if first else "", status)
 
