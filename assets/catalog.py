@@ -7,8 +7,9 @@ from kpi import catalog as kpis
 from kpi.budget import catalog as budget
 from kpi.clv import catalog as clv
 from kpi.crm import catalog as crm
+from kpi.review import catalog as review
 from pipelines import catalog as pipeline
 from pipelines.warehouse.catalog import Catalog
 
 CATALOG = Catalog.of(pipeline.TABLES, kpis.TABLES, clv.TABLES, budget.TABLES,
-                     experiments.TABLES, crm.TABLES, delivery.TABLES)
+                     experiments.TABLES, crm.TABLES, delivery.TABLES, review.TABLES)

@@ -30,6 +30,7 @@ from assets.report import (
 )
 from assets.resources import resources_for
 from assets.retention import build_retention_asset
+from assets.review import REVIEW_ASSETS
 from assets.settings import resolve_paths
 from pipelines.config import Config, load_config
 
@@ -62,6 +63,7 @@ def build_definitions(config: Config, resources: dict | None = None,
         *FUNNEL_ASSETS,
         *EMAIL_ASSETS,
         campaign_reviews,
+        *REVIEW_ASSETS,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),

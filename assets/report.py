@@ -23,6 +23,7 @@ from dashboards.report import Definitions, ReportInputs, write_report
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
 from kpi.language import LANGUAGES
+from kpi.review.tables import GOALS_TABLE, RISKS_TABLE
 from kpi.weekly import IsoWeek
 from pipelines.config import Config
 from pipelines.warehouse.store import EXTRACTS_TABLE, read_table
@@ -104,7 +105,8 @@ def report_inputs(instance: dg.DagsterInstance, con, config: Config,
         definitions=definitions(config), account=config.account_name,
         currency=config.reporting.currency, time_zone=config.reporting.time_zone,
         data_end=pd.Timestamp(data_end).date() if data_end is not None else None,
-        email=email_sends(con, config))
+        email=email_sends(con, config), goals=_table(con, GOALS_TABLE),
+        risks=_table(con, RISKS_TABLE))
 
 
 def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.AssetsDefinition:
@@ -113,7 +115,8 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
         group_name=REPORT_GROUP,
         partitions_def=partitions,
         deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE, budget.PACING_TABLE,
-              budget.RECOMMENDATIONS_TABLE, experiment_assets.RESULTS_TABLE],
+              budget.RECOMMENDATIONS_TABLE, experiment_assets.RESULTS_TABLE, GOALS_TABLE,
+              RISKS_TABLE],
         kinds={"html", "pdf"},
         description="The weekly KPI report for one ISO week in nl/fr/en (HTML for mail, and "
         "a PDF): KPIs vs target, previous week and last year; highlights and lowlights; "

@@ -57,3 +57,5 @@ class ReportInputs:
     data_end: dt.date | None = None  # the last day with data (default: the week's end)
     # The newsletters' sends with their KPIs (kpi.email.kpis.per_send); None: no e-mail tool.
     email: pd.DataFrame | None = None
+    goals: pd.DataFrame = field(default_factory=pd.DataFrame)  # goal_progress
+    risks: pd.DataFrame = field(default_factory=pd.DataFrame)  # risk_register

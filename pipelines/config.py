@@ -38,6 +38,7 @@ from pydantic import (
 from kpi.budget.settings import BudgetSettings, RecommendationSettings
 from kpi.clv.settings import ClvSettings
 from kpi.registry import KPIS, MEASURES
+from kpi.review.settings import Goals, RiskSettings
 from pipelines.config_checks import Problem, problems, settings_at, suggestion
 from pipelines.config_files import beside, read_text
 from pipelines.config_lines import compose, line_of
@@ -361,6 +362,8 @@ class Config(_Strict):
     budget: BudgetSettings = BudgetSettings()
     recommendations: RecommendationSettings = RecommendationSettings()
     clv: ClvSettings = ClvSettings()
+    goals: Goals = ()
+    risks: RiskSettings = RiskSettings()
     engine: Engine = Engine()
     privacy: Privacy = Privacy()
     delivery: Delivery | None = None  # unset: reports are written, not sent

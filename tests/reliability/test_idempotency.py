@@ -19,6 +19,7 @@ from assets.runner import nightly_definitions, run_nightly
 from assets.settings import Paths
 from kpi.alerts.store import ALERTS_TABLE, REPLAY_DAYS
 from kpi.crm.facts import LOG_STREAM
+from kpi.review.tables import GOALS_TABLE, RISKS_TABLE
 from kpi.rollup_update import INPUTS_TABLE
 from pipelines.warehouse import keys
 from pipelines.warehouse.freshness import CRM_LOG_TABLE, MODEL_INPUTS_TABLE
@@ -100,6 +101,20 @@ def test_overlapping_backfills_end_as_one_clean_run(built, tmp_path, record_prop
     who = ["alert_id", "kind", "key", "since", "last_day", "status", "opened_on", "closed_on"]
     pd.testing.assert_frame_equal(same[who].reset_index(drop=True), clean_alerts[who],
                                   obj=ALERTS_TABLE)
+    # Goals and risks are kept night by night: the backfills judged the nights they ended on
+    # too. The last night's goal rows are the clean run's, row for row; the risks open after
+    # it are the same (first seen earlier when an earlier backfill saw them already).
+    clean_goals, backfill_goals = expected.pop(GOALS_TABLE), got.pop(GOALS_TABLE)
+    last = backfill_goals["as_of"] == backfill_goals["as_of"].max()
+    assert (backfill_goals.loc[~last, "as_of"] < pd.Timestamp(END)).all()
+    pd.testing.assert_frame_equal(backfill_goals[last].reset_index(drop=True), clean_goals,
+                                  obj=GOALS_TABLE)
+    clean_risks, backfill_risks = expected.pop(RISKS_TABLE), got.pop(RISKS_TABLE)
+    what = ["kind", "level", "key", "detail", "owner", "last_seen"]
+    opened = backfill_risks[backfill_risks["status"] == "open"].sort_values(what)
+    pd.testing.assert_frame_equal(opened[what].reset_index(drop=True),
+                                  clean_risks.sort_values(what)[what].reset_index(drop=True),
+                                  obj=RISKS_TABLE)
     # The CRM log says on which night a lead date's facts last changed: after backfills that
     # is an earlier night for some dates. Which dates and how many rows are the same.
     for frames in (got, expected):
