@@ -101,6 +101,10 @@ def report(
     week: Annotated[str | None, typer.Option(
         metavar="<YYYY-Www>",
         help="ISO week, e.g. 2026-W47. \\[default: the last week that has ended]")] = None,
+    month: Annotated[str | None, typer.Option(
+        metavar="<YYYY-MM>",
+        help="Calendar month, e.g. 2026-11: the monthly steering report instead of the weekly "
+        "one (not with --week).")] = None,
     lang: Annotated[str | None, typer.Option(
         help="nl, fr or en. \\[default: all three]")] = None,
     send: Annotated[bool, typer.Option(
@@ -112,12 +116,23 @@ def report(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is.
+    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is;
+    with --month, the monthly steering report.
 
     With --send, mail it to each recipient in their language and post a summary to the team chats.
     """
     from assets import commands
 
+    if week is not None and month is not None:
+        typer.echo("--week and --month: choose one (the weekly or the monthly report), "
+                   "e.g. --month 2026-11", err=True)
+        raise typer.Exit(2)
+    if month is not None:
+        from assets import monthly_command
+
+        monthly_command.report(resolve_paths(data_dir, config_path), month, lang,
+                               send or resend, resend)
+        return
     commands.report(resolve_paths(data_dir, config_path), week, lang, send or resend, resend)
 
 
