@@ -128,10 +128,11 @@ def require_month(values: pd.DataFrame, month: CalendarMonth) -> None:
         raise ValueError(f"no complete data for {month.label}: complete months are {span}")
 
 
-def month_name(month: CalendarMonth, lang: str) -> str:
-    """``november 2026`` in ``lang`` (Babel), capitalised: ``November 2026``."""
+def month_name(month: CalendarMonth, lang: str, heading: bool = True) -> str:
+    """``November 2026`` in ``lang`` (Babel), capitalised for a heading; inside a sentence
+    as the language writes it (``november 2026`` in Dutch and French)."""
     text = format_date(month.start, lang, "LLLL y")
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] if heading else text
 
 
 def _status(lines: Sequence[KpiLine], compare: str, lang: str) -> str:
@@ -150,7 +151,8 @@ def _last_year_note(data: MonthlyInputs, lines: Sequence[KpiLine], lang: str) ->
         return ""
     start = data.history_start or data.month.start
     return _t("mr_no_last_year", lang).format(
-        month=month_name(data.month.a_year_earlier(), lang), start=format_date(start, lang))
+        month=month_name(data.month.a_year_earlier(), lang, heading=False),
+        start=format_date(start, lang))
 
 
 def _name(row: pd.Series) -> str:
