@@ -57,12 +57,20 @@ def monthly_partitions(config: Config) -> dg.MonthlyPartitionsDefinition:
 
 
 def month_of(partition_key: str) -> CalendarMonth:
-    """The month of a partition key (its first day, ``2026-11-01``)."""
+    """The month of a partition key (its first day).
+
+    >>> month_of("2026-11-01").label
+    '2026-11'
+    """
     return CalendarMonth.of(dt.date.fromisoformat(partition_key))
 
 
 def monthly_paths(output: Path, month: CalendarMonth, lang: str) -> tuple[Path, Path]:
-    """(html, pdf) of one report: ``out/reports/2026-11/monthly-report.fr.html``."""
+    """(html, pdf) of one report.
+
+    >>> monthly_paths(Path("out"), CalendarMonth(2026, 11), "fr")[0].as_posix()
+    'out/reports/2026-11/monthly-report.fr.html'
+    """
     folder = output / "reports" / month.label
     return folder / f"monthly-report.{lang}.html", folder / f"monthly-report.{lang}.pdf"
 

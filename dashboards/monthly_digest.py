@@ -14,7 +14,15 @@ from dashboards.report_sentences import _t
 
 def build_monthly_digest(data: MonthlyInputs, lang: str, where: Where) -> Digest:
     """The digest of the monthly report ``data`` in ``lang``; ValueError as the report (a
-    month without complete data)."""
+    month without complete data).
+
+    >>> import pandas as pd
+    >>> from pipelines.months import CalendarMonth
+    >>> build_monthly_digest(MonthlyInputs(CalendarMonth(2026, 11), pd.DataFrame()), "en",
+    ...                      Where("report.html", None))
+    Traceback (most recent call last):
+    ValueError: no complete data for 2026-11: complete months are none yet
+    """
     view = build_view(data, lang)
     attachment = (_t("d_attached", lang).format(file=where.pdf_name) if where.pdf_name
                   else _t("d_no_pdf", lang))

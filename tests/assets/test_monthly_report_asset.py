@@ -63,37 +63,6 @@ def test_the_monthly_job_runs_its_own_assets(defs: dg.Definitions) -> None:
         dg.AssetKey(MONTHLY_ASSET)}
 
 
-def _requested(defs: dg.Definitions, at: dt.datetime) -> list[str]:
-    schedule = defs.resolve_schedule_def("monthly_report_schedule")
-    repository = defs.get_repository_def()  # built outside the test instance, which closes
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, repository_def=repository,
-                                            scheduled_execution_time=at)
-        return [r.partition_key for r in schedule.evaluate_tick(context).run_requests]
-
-
-def test_the_schedule_asks_on_the_2nd_for_the_month_that_ended(defs: dg.Definitions) -> None:
-    schedule = defs.resolve_schedule_def("monthly_report_schedule")
-    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 7 2 * *",
-                                                                      "Europe/Brussels")
-    assert _requested(defs, dt.datetime(2026, 3, 2, 7, 30, tzinfo=BRUSSELS)) == ["2026-02-01"]
-
-
-def test_on_the_real_date(tmp_path) -> None:
-    """Today, whatever it is: a demo ending yesterday offers up to the last month that ended,
-    and this month's tick (the 2nd) asks for the month before."""
-    today = dt.date.today()
-    config = demo_config(today - dt.timedelta(days=1))
-    keys = monthly_partitions(config).get_partition_keys()
-    ended = CalendarMonth.ended_by(today - dt.timedelta(days=1))
-    assert keys[-1] == ended.start.isoformat()
-    defs = build_definitions(config, resources_for(Paths(tmp_path, EXAMPLE_CONFIG),
-                                                   from_env=False))
-    tick = dt.datetime.combine(CalendarMonth.of(today).start.replace(day=2), dt.time(7, 30),
-                               BRUSSELS)
-    assert _requested(defs, tick) == [CalendarMonth.of(today).previous().start.isoformat()]
-
-
 def test_the_asset_writes_every_language_with_the_months_days(built, tmp_path) -> None:
     paths = copy_of(built, tmp_path / "copy")
     with dg.instance_for_test() as instance:
@@ -185,3 +154,36 @@ def test_only_the_monthly_recipients_get_it(built, tmp_path, monkeypatch) -> Non
     ledger = read(connect(paths.warehouse, read_only=True), "report_deliveries")
     assert set(ledger["week"]) == {"2026-02"} and set(ledger["report"]) == {"monthly"}
     assert len(ledger) == 2  # the second run reached nobody twice
+
+
+# Last: evaluating a schedule leaves Dagster's load context holding the test instance, which
+# a warehouse built after it (the session's ``built``) would trip over.
+def _requested(defs: dg.Definitions, at: dt.datetime) -> list[str]:
+    schedule = defs.resolve_schedule_def("monthly_report_schedule")
+    repository = defs.get_repository_def()  # built outside the test instance, which closes
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, repository_def=repository,
+                                            scheduled_execution_time=at)
+        return [r.partition_key for r in schedule.evaluate_tick(context).run_requests]
+
+
+def test_the_schedule_asks_on_the_2nd_for_the_month_that_ended(defs: dg.Definitions) -> None:
+    schedule = defs.resolve_schedule_def("monthly_report_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 7 2 * *",
+                                                                      "Europe/Brussels")
+    assert _requested(defs, dt.datetime(2026, 3, 2, 7, 30, tzinfo=BRUSSELS)) == ["2026-02-01"]
+
+
+def test_on_the_real_date(tmp_path) -> None:
+    """Today, whatever it is: a demo ending yesterday offers up to the last month that ended,
+    and this month's tick (the 2nd) asks for the month before."""
+    today = dt.date.today()
+    config = demo_config(today - dt.timedelta(days=1))
+    keys = monthly_partitions(config).get_partition_keys()
+    ended = CalendarMonth.ended_by(today - dt.timedelta(days=1))
+    assert keys[-1] == ended.start.isoformat()
+    defs = build_definitions(config, resources_for(Paths(tmp_path, EXAMPLE_CONFIG),
+                                                   from_env=False))
+    tick = dt.datetime.combine(CalendarMonth.of(today).start.replace(day=2), dt.time(7, 30),
+                               BRUSSELS)
+    assert _requested(defs, tick) == [CalendarMonth.of(today).previous().start.isoformat()]
