@@ -32,4 +32,5 @@ def build_monthly_digest(data: MonthlyInputs, lang: str, where: Where) -> Digest
         kpis=_headline(view, lang),  # type: ignore[arg-type]  # the same KPI table's columns
         actions=view.summary.actions,
         where=_t("d_full_report", lang).format(where=where.location),
-        location=where.location, attachment=attachment, footer=_t("d_footer", lang))
+        location=where.location, attachment=attachment, footer=_t("d_footer", lang),
+        actions_key="mr_top_actions")

@@ -149,6 +149,9 @@ def test_only_the_monthly_recipients_get_it(built, tmp_path, monkeypatch) -> Non
                                                                      "benoit@example.be"]
     french = inbox.to("benoit@example.be")[0].message
     assert "Rapport de pilotage mensuel" in french["Subject"]
+    for kind in ("plain", "html"):  # the month's decisions, not the week's to-dos
+        body = french.get_body((kind,)).get_content()
+        assert "À décider maintenant" in body and "cette semaine" not in body
     (pdf,) = french.iter_attachments()
     assert pdf.get_content() == monthly_paths(paths.output, FEB, "fr")[1].read_bytes()
     ledger = read(connect(paths.warehouse, read_only=True), "report_deliveries")
