@@ -104,6 +104,10 @@ def report(
     campaign: Annotated[str | None, typer.Option(
         metavar="<KEY or NAME>", help="Instead: the post-campaign review of one campaign (key "
         "such as gads:2087345005, or exact name) or flight; a running one so far.")] = None,
+    month: Annotated[str | None, typer.Option(
+        metavar="<YYYY-MM>",
+        help="Calendar month, e.g. 2026-11: the monthly steering report instead of the weekly "
+        "one (not with --week).")] = None,
     lang: Annotated[str | None, typer.Option(
         help="nl, fr or en. \\[default: all three]")] = None,
     send: Annotated[bool, typer.Option(
@@ -115,15 +119,25 @@ def report(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is.
+    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is;
+    with --month, the monthly steering report.
 
     With --send, mail it to each recipient in their language and post a summary to the team chats.
     """
     from assets import commands
 
     paths = resolve_paths(data_dir, config_path)
+    if sum(option is not None for option in (week, month, campaign)) > 1:
+        typer.echo("--week, --month and --campaign: choose one (the weekly report, the monthly "
+                   "report or a campaign's review), e.g. --month 2026-11", err=True)
+        raise typer.Exit(2)
     if campaign is not None:
-        commands.campaign_report(paths, campaign, lang, week is not None or send or resend)
+        commands.campaign_report(paths, campaign, lang, send or resend)
+        return
+    if month is not None:
+        from assets import monthly_command
+
+        monthly_command.report(paths, month, lang, send or resend, resend)
         return
     commands.report(paths, week, lang, send or resend, resend)
 

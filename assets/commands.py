@@ -219,14 +219,14 @@ def report(paths: Paths, week: str | None, lang: str | None, send: bool = False,
     _weekly_report(paths, config, chosen, (lang,) if lang else None, send, resend)
 
 
-def campaign_report(paths: Paths, query: str, lang: str | None, weekly_options: bool) -> None:
+def campaign_report(paths: Paths, query: str, lang: str | None, sending: bool) -> None:
     """Write the post-campaign review of one campaign or flight (running ones so far)."""
     from dashboards.campaign_review_files import write_requested
 
     _check_lang(lang)
-    if weekly_options:
-        err.print("--campaign writes a review: --week, --send and --resend are for the weekly "
-                  "report")
+    if sending:
+        err.print("--campaign writes a review to disk: --send and --resend are for the weekly "
+                  "and monthly reports")
         raise typer.Exit(2)
     config = _load(paths)
     if config.engine.name == "duckdb" and not paths.warehouse.exists():

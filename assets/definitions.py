@@ -20,6 +20,13 @@ from assets.jobs import nightly_job, nightly_schedule
 from assets.kpis import kpi_tables
 from assets.lag import lag_tables
 from assets.model import model_assets
+from assets.monthly_report import (
+    build_monthly_delivery_asset,
+    build_monthly_report_asset,
+    monthly_partitions,
+    monthly_report_job,
+    monthly_report_schedule,
+)
 from assets.partitions import daily_partitions
 from assets.raw import raw_assets
 from assets.report import (
@@ -37,13 +44,15 @@ from pipelines.config import Config, load_config
 
 def build_definitions(config: Config, resources: dict | None = None,
                       loggers: dict[str, dg.LoggerDefinition] | None = None) -> dg.Definitions:
-    """All assets, checks, the nightly and weekly-report jobs and their schedules for one
+    """All assets, checks, the nightly, weekly- and monthly-report jobs and their schedules for one
     configuration; retention runs after every other nightly asset."""
     partitions = daily_partitions(config)
-    weeks = weekly_partitions(config)
+    weeks, months = weekly_partitions(config), monthly_partitions(config)
+    monthly_job = monthly_report_job()
     job, report_job, alert_job = nightly_job(), weekly_report_job(), alert_delivery_job()
     schedules = [nightly_schedule(job, config.reporting.time_zone),
-                 weekly_report_schedule(report_job, config.reporting.time_zone)]
+                 weekly_report_schedule(report_job, config.reporting.time_zone),
+                 monthly_report_schedule(monthly_job, config.reporting.time_zone)]
     if config.delivery is not None and config.delivery.quiet_hours is not None:
         schedules.append(alert_delivery_schedule(alert_job, config.delivery.quiet_hours))
     nightly = [
@@ -67,9 +76,10 @@ def build_definitions(config: Config, resources: dict | None = None,
     ]
     return dg.Definitions(
         assets=[*nightly, build_retention_asset(nightly), build_weekly_report_asset(weeks),
-                build_delivery_asset(weeks)],
+                build_delivery_asset(weeks), build_monthly_report_asset(months),
+                build_monthly_delivery_asset(months)],
         asset_checks=[*CHECKS, *FUNNEL_CHECKS],
-        jobs=[job, report_job, alert_job],
+        jobs=[job, report_job, alert_job, monthly_job],
         schedules=schedules,
         resources=resources if resources is not None else resources_for(resolve_paths()),
         executor=dg.in_process_executor,

@@ -8,7 +8,8 @@ import zoneinfo
 import dagster as dg
 
 NIGHTLY_JOB = "nightly"
-WEEKLY_GROUPS = ("reports",)  # weekly-partitioned: run by their own job, not the nightly one
+WEEKLY_GROUPS = ("reports", "monthly_reports")  # weekly and monthly partitioned: run by
+# their own jobs, not the nightly one
 
 
 def nightly_job() -> dg.UnresolvedAssetJobDefinition:

@@ -163,7 +163,13 @@ def _change(change: float | None, metric: str, lang: str) -> Pill:
     return DASH if tone is None else Pill(format_change(change, lang), tone)
 
 
-def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> Table:
+WEEK_COLUMNS = ("r_col_kpi", "r_col_week", "r_col_target", "r_col_previous", "r_col_last_year")
+
+
+def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str,
+               columns: Sequence[str] = WEEK_COLUMNS) -> Table:
+    """The account KPIs against target, the previous period and last year (``columns``:
+    the heading keys, the monthly report's say month)."""
     rows = []
     for line in lines:
         unit_ = unit(line.metric)
@@ -188,9 +194,7 @@ def _kpi_table(lines: Sequence[KpiLine], lang: str, currency: str) -> Table:
                      Cell(previous, pill=_change(line.change, line.metric, lang)),
                      Cell(money(line.last_year),
                           pill=_change(line.change_last_year, line.metric, lang))))
-    head = tuple(_t(k, lang) for k in ("r_col_kpi", "r_col_week", "r_col_target",
-                                       "r_col_previous", "r_col_last_year"))
-    return Table(head, tuple(rows))
+    return Table(tuple(_t(k, lang) for k in columns), tuple(rows))
 
 
 def _channel_text(value: float | None, metric: str, nowcast: bool, lang: str,

@@ -21,7 +21,7 @@ from kpi.language.translate import N_, translator
 from kpi.registry import KPIS, MEASURES
 from kpi.weekly import Finding, KpiLine
 
-_t = translator("report", "budget", "quality", "common")
+_t = translator("report", "budget", "quality", "common", "monthly")
 SOURCE_NAMES = {"ga4": "GA4", "google_ads": "Google Ads", "ads": "Google Ads", "meta_ads": "Meta"}
 LEVELS = {"channel": N_("r_level_channel"), "campaign": N_("r_level_campaign")}
 TARGET_SENTENCES = {("total_target", True): N_("r_total_target_good"),
@@ -35,6 +35,16 @@ FLAGS = {"subject_to_thresholding": N_("q_flag_subject_to_thresholding"),
          "sampled": N_("q_flag_sampled"),
          "data_loss_from_other_row": N_("q_flag_data_loss_from_other_row")}
 STATES = {"failed": N_("q_state_failed"), "warning": N_("q_state_warning")}
+# The monthly report's sentences compare with the previous month, not the previous week.
+MONTHLY = {"r_total_up": N_("mr_total_up"), "r_total_down": N_("mr_total_down"),
+           "r_mover_up": N_("mr_mover_up"), "r_mover_down": N_("mr_mover_down"),
+           "r_too_early_change": N_("mr_too_early_change"),
+           "r_too_early_mover": N_("mr_too_early_mover")}
+
+
+def _said(key: str, period: str) -> str:
+    """The sentence key for ``period`` ("week" or "month")."""
+    return MONTHLY.get(key, key) if period == "month" else key
 
 
 def unit(metric: str) -> str:
@@ -71,18 +81,21 @@ def _expected(f: Finding, unit_: str, lang: str, currency: str) -> str:
                                          high=estimate(f.high, unit_, lang, currency))
 
 
-def too_early_sentence(f: Finding, lang: str, currency: str) -> str:
-    """A fact the interval does not support yet, as a sentence (plain text)."""
+def too_early_sentence(f: Finding, lang: str, currency: str, period: str = "week") -> str:
+    """A fact the interval does not support yet, as a sentence (plain text); ``period``
+    "month" compares with the previous month."""
     unit_ = "count" if f.kind == "mover" else unit(f.metric)
     fields = {"kpi": label(f.metric, lang), "name": f.name, "level": _level(f.level, lang),
               **{k: estimate(v, unit_, lang, currency)
                  for k, v in (("value", f.value), ("low", f.low), ("high", f.high),
                               ("reference", f.reference))}}
-    return _t(TOO_EARLY.get(f.kind, N_("r_too_early_mover")), lang).format(**fields)
+    return _t(_said(TOO_EARLY.get(f.kind, N_("r_too_early_mover")), period), lang).format(
+        **fields)
 
 
-def finding_sentence(f: Finding, lang: str, currency: str) -> str:
-    """One highlight or lowlight as a sentence (plain text)."""
+def finding_sentence(f: Finding, lang: str, currency: str, period: str = "week") -> str:
+    """One highlight or lowlight as a sentence (plain text); ``period`` "month" compares
+    with the previous month."""
     unit_ = unit(f.metric)
     fields = {"kpi": label(f.metric, lang), "value": _expected(f, unit_, lang, currency),
               "name": f.name, "level": _level(f.level, lang),
@@ -94,13 +107,13 @@ def finding_sentence(f: Finding, lang: str, currency: str) -> str:
         return _t(TARGET_SENTENCES[f.kind, f.good], lang).format(**fields)
     if f.kind == "total_change":
         key = "r_total_up" if (f.change or 0) > 0 else "r_total_down"
-        return _t(key, lang).format(**fields)
+        return _t(_said(key, period), lang).format(**fields)
     delta = abs(f.value - (f.reference or 0.0))
     fields["delta"] = (estimate(delta, "count", lang, currency) if f.low is not None
                        else format_value(delta, "count", lang, currency))
     fields["value"] = _expected(f, "count", lang, currency)
     key = "r_mover_up" if f.value > (f.reference or 0.0) else "r_mover_down"
-    return _t(key, lang).format(**fields)
+    return _t(_said(key, period), lang).format(**fields)
 
 
 def euro_weight(row: Any) -> float:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi.goals import goal_kpis
 from kpi.registry import KPIS, MEASURES
+from pipelines.months import CalendarMonth
 from pipelines.weeks import IsoWeek
 
 HEADLINE_METRICS = ("cost", "conversions", "leads", "purchases", "revenue", "cpa", "cpl", "roas",
@@ -30,6 +31,7 @@ MOVER_MIN_CHANGE = 5.0  # conversions: smaller week-on-week moves are noise, not
 TOTAL_MIN_CHANGE = 0.05  # account KPIs moving less than 5 % are not worth a sentence
 MIN_COST_SHARE = 0.05  # a campaign judged against target must carry 5 % of the week's cost
 FINDINGS_PER_SIDE = 2  # account-level, then as many channel or campaign findings
+Period = IsoWeek | CalendarMonth  # the monthly report reads the same lines at grain month
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,8 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _week_rows(values: pd.DataFrame) -> pd.DataFrame:
-    rows = values[values["grain"] == "week"].copy()
+def _week_rows(values: pd.DataFrame, grain: str = "week") -> pd.DataFrame:
+    rows = values[values["grain"] == grain].copy()
     rows["period_start"] = pd.to_datetime(rows["period_start"]).dt.date
     return rows
 
@@ -105,17 +107,19 @@ def require_week(values: pd.DataFrame, week: IsoWeek) -> None:
         raise ValueError(f"no complete data for {week.label}: complete weeks are {span}")
 
 
-def _at(rows: pd.DataFrame, week: IsoWeek | None) -> dict[str, pd.Series]:
+def _at(rows: pd.DataFrame, week: Period | None) -> dict[str, pd.Series]:
     if week is None:
         return {}
     chosen = rows[rows["period_start"] == week.start]
     return {r["metric"]: r for _, r in chosen.iterrows()}
 
 
-def kpi_lines(values: pd.DataFrame, week: IsoWeek,
-              metrics: tuple[str, ...] = HEADLINE_METRICS) -> list[KpiLine]:
-    """Account-level lines for ``week`` (see :class:`KpiLine`), in ``metrics`` order."""
-    rows = _week_rows(values)
+def kpi_lines(values: pd.DataFrame, week: Period,
+              metrics: tuple[str, ...] = HEADLINE_METRICS, *,
+              grain: str = "week") -> list[KpiLine]:
+    """Account-level lines for ``week`` (see :class:`KpiLine`), in ``metrics`` order; with
+    ``grain="month"`` the same for a :class:`CalendarMonth`."""
+    rows = _week_rows(values, grain)
     rows = rows[rows["level"] == "total"]
     now, before, last_year = (_at(rows, w) for w in (week, week.previous(),
                                                      week.a_year_earlier()))
@@ -237,10 +241,10 @@ def _campaign_target_findings(rows: pd.DataFrame, total_cost: float | None) -> l
     return found
 
 
-def _candidates(values: pd.DataFrame, week: IsoWeek) -> list[Finding]:
-    rows = _week_rows(values)
+def _candidates(values: pd.DataFrame, week: Period, grain: str = "week") -> list[Finding]:
+    rows = _week_rows(values, grain)
     rows = rows[rows["period_start"] == week.start]
-    lines = kpi_lines(values, week)
+    lines = kpi_lines(values, week, grain=grain)
     by_metric = {line.metric: line for line in lines}
     conversions, cost = by_metric.get("conversions"), by_metric.get("cost")
     return (_total_findings(lines)
@@ -249,8 +253,8 @@ def _candidates(values: pd.DataFrame, week: IsoWeek) -> list[Finding]:
             + _campaign_target_findings(rows, cost.value if cost else None))
 
 
-def findings(values: pd.DataFrame, week: IsoWeek,
-             per_side: int = FINDINGS_PER_SIDE) -> tuple[list[Finding], list[Finding]]:
+def findings(values: pd.DataFrame, week: Period, per_side: int = FINDINGS_PER_SIDE, *,
+             grain: str = "week") -> tuple[list[Finding], list[Finding]]:
     """(highlights, lowlights) for ``week``, one finding per subject: on each side the
     weightiest account-level facts (KPIs vs target, then vs the previous week; at most
     ``per_side``), then as many channel or campaign facts (movers in conversions, campaigns
@@ -258,7 +262,7 @@ def findings(values: pd.DataFrame, week: IsoWeek,
 
     With lag-aware values (:func:`kpi.maturity.lag_aware`) a fact is only written when it
     holds against the value's interval (:attr:`Finding.holds`); see :func:`too_early`."""
-    candidates = [f for f in _candidates(values, week) if f.holds]
+    candidates = [f for f in _candidates(values, week, grain) if f.holds]
     sides: tuple[list[Finding], list[Finding]] = ([], [])
     for side, good in zip(sides, (True, False), strict=True):
         for account_level in (True, False):
@@ -274,12 +278,13 @@ def findings(values: pd.DataFrame, week: IsoWeek,
     return sides
 
 
-def too_early(values: pd.DataFrame, week: IsoWeek, limit: int = 4) -> list[Finding]:
+def too_early(values: pd.DataFrame, week: Period, limit: int = 4, *,
+              grain: str = "week") -> list[Finding]:
     """The facts the point estimate would suggest but the interval does not support yet (the
     target or last week's value lies inside the interval): "too early to judge", weightiest
     first, one per subject."""
     early, seen = [], set()
-    for f in sorted(_candidates(values, week), key=lambda c: -c.weight):
+    for f in sorted(_candidates(values, week, grain), key=lambda c: -c.weight):
         subject = (f.level, f.name, f.metric)
         if not f.holds and subject not in seen and len(early) < limit:
             seen.add(subject)

@@ -79,7 +79,7 @@ def slack_payload(digest: Digest) -> dict[str, Any]:
     if kpis:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(kpis)}})
     if actions:
-        heading = e(_t("r_top_actions", digest.lang))
+        heading = e(_t(digest.actions_key, digest.lang))
         blocks.append({"type": "section", "text": {
             "type": "mrkdwn", "text": f"*{heading}*\n" + "\n".join(actions)}})
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": where}]})
@@ -100,7 +100,7 @@ def teams_payload(digest: Digest) -> dict[str, Any]:
     if facts:
         body.append({"type": "FactSet", "facts": facts})
     if digest.actions:
-        body.append(_block(_t("r_top_actions", digest.lang), weight="Bolder"))
+        body.append(_block(_t(digest.actions_key, digest.lang), weight="Bolder"))
         body += [_block(line, spacing="Small") for line in action_lines(digest)]
     card: dict[str, Any] = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
                             "type": "AdaptiveCard", "version": "1.4", "body": body}

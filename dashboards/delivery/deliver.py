@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ibis.backends import BaseBackend
 
@@ -25,6 +26,7 @@ from dashboards.delivery.tally import Tally
 from dashboards.delivery.webhook import post_json
 from dashboards.report_inputs import ReportInputs
 from pipelines.delivery_config import Delivery, Recipient, Webhook
+from pipelines.months import CalendarMonth
 from pipelines.privacy import pseudonym_key, pseudonymise
 from pipelines.weeks import IsoWeek
 
@@ -33,9 +35,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReportFiles:
-    """The written report of one week: its HTML and PDF per language."""
+    """The written report of one week (or, for the monthly report, one month): its HTML and
+    PDF per language."""
 
-    week: IsoWeek
+    week: IsoWeek | CalendarMonth
     html: Mapping[str, Path]
     pdf: Mapping[str, Path]
 
@@ -77,8 +80,9 @@ def location(settings: Delivery, files: ReportFiles, lang: str) -> str:
 class _Digests:
     """Each language's digest, made once."""
 
-    def __init__(self, settings: Delivery, data: ReportInputs, files: ReportFiles) -> None:
-        self.settings, self.data, self.files = settings, data, files
+    def __init__(self, settings: Delivery, data: Any, files: ReportFiles,
+                 build: Callable[[Any, str, Where], Digest] = build_digest) -> None:
+        self.settings, self.data, self.files, self.build = settings, data, files, build
         self._made: dict[str, tuple[Digest, bytes | None, str | None]] = {}
 
     def get(self, lang: str) -> tuple[Digest, bytes | None, str | None]:
@@ -90,7 +94,7 @@ class _Digests:
                 pdf = None
             name = pdf_path.name if pdf is not None and pdf_path is not None else None
             where = Where(location(self.settings, self.files, lang), name)
-            self._made[lang] = (build_digest(self.data, lang, where), pdf, name)
+            self._made[lang] = (self.build(self.data, lang, where), pdf, name)
         return self._made[lang]
 
 
@@ -132,18 +136,20 @@ def _post(settings: Delivery, n: int, webhook: Webhook, pseudonym: str, digests:
     return outcome("sent")
 
 
-def deliver(settings: Delivery, data: ReportInputs, files: ReportFiles, con: BaseBackend, *,
-            report: str = "weekly", resend: bool = False, env: Mapping[str, str] | None = None,
-            now: dt.datetime | None = None) -> DeliveryResult:
+def deliver(settings: Delivery, data: ReportInputs | Any, files: ReportFiles, con: BaseBackend,
+            *, report: str = "weekly", resend: bool = False,
+            env: Mapping[str, str] | None = None, now: dt.datetime | None = None,
+            digest: Callable[[Any, str, Where], Digest] = build_digest) -> DeliveryResult:
     """Deliver the written report ``files`` (built from ``data``) and record every attempt in
     ``con``'s ledger. PseudonymKeyError when the pseudonym key is missing (nothing is sent);
-    ValueError as the report when its week has no data."""
+    ValueError as the report when its week has no data. ``report`` picks the recipients
+    (``monthly``: the monthly report, whose ``digest`` builds the messages from its inputs)."""
     env = os.environ if env is None else env
     now = now or dt.datetime.now(dt.UTC)
     key = pseudonym_key(env)
     week = files.week.label
     done = set() if resend else ledger.reached(con, week, report)
-    digests, budget = _Digests(settings, data, files), Budget(settings.retry)
+    digests, budget = _Digests(settings, data, files, digest), Budget(settings.retry)
     outcomes: list[Outcome] = []
     due: list[tuple[int, Recipient, str]] = []
     recipients = [(n, r) for n, r in enumerate(settings.recipients) if report in r.reports]

@@ -44,6 +44,7 @@ class Digest:
     location: str
     attachment: str  # the PDF is attached, or why not
     footer: str
+    actions_key: str = "r_top_actions"  # the actions' heading (the monthly report's its own)
 
 
 def colon(lang: str) -> str:
@@ -94,7 +95,7 @@ def plain_text(digest: Digest) -> str:
             parts.append(f"{head[3]} {previous.text} ({previous.pill.text})")
         lines.append(f"- {row[0].text}{colon(digest.lang)}" + " · ".join(parts))
     if digest.actions:
-        lines += ["", _t("r_top_actions", digest.lang)]
+        lines += ["", _t(digest.actions_key, digest.lang)]
         lines += [f"{n}. {a.pill.text}{colon(digest.lang)}{a.text}"
                   for n, a in enumerate(digest.actions, 1)]
     lines += ["", digest.where, digest.attachment, "", "-- ", digest.footer]

@@ -122,4 +122,6 @@ def test_the_command_names_the_closest_campaigns_for_an_unknown_one(built, tmp_p
     assert "No campaign or flight called 'Warmtepompen NL'" in out.output
     assert "Did you mean: Search – Warmtepompen – NL" in out.output
     both = CliRunner().invoke(app, [*args, "--campaign", "x", "--week", "2026-W10"])
-    assert both.exit_code == 2 and "--week, --send and --resend" in both.output
+    assert both.exit_code == 2 and "choose one" in both.output
+    sent = CliRunner().invoke(app, [*args, "--campaign", "x", "--send"])
+    assert sent.exit_code == 2 and "--send and --resend are for the weekly" in sent.output

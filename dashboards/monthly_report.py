@@ -1,0 +1,41 @@
+"""The monthly steering report: one calendar month on one page, in nl, fr or en, for mail and
+A4 PDF like the weekly report (:mod:`dashboards.report`, whose base template, macros, sentences
+and security policy it shares).
+
+:mod:`dashboards.monthly_model` shapes the warehouse frames into a view model; the template
+``report/monthly.html`` lays it out (autoescaped). Goals and risks come from the review tables
+once they exist: the template includes ``report/_review.html`` when ``review`` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from dashboards.monthly_inputs import MonthlyInputs
+from dashboards.monthly_model import MonthlyView, build_view
+from dashboards.page import ENV, write_page
+from dashboards.report import CSP
+from dashboards.report_sentences import _t
+
+__all__ = ["MonthlyInputs", "MonthlyView", "render_monthly", "write_monthly"]
+TEMPLATE = "report/monthly.html"
+
+
+def render_monthly(data: MonthlyInputs, *, lang: str = "en",
+                   generated_at: dt.datetime | None = None) -> str:
+    """The monthly report as one HTML document. ValueError when the month is not a complete
+    month with data, naming the months there are."""
+    view = build_view(data, lang, generated_at)
+
+    def text(key: str) -> str:
+        return _t(key, lang)
+
+    return ENV.get_template(TEMPLATE).render(v=view, t=text, csp=CSP, title=view.title,
+                                             html_lang=view.html_lang, review=data.review)
+
+
+def write_monthly(path: str | Path, data: MonthlyInputs, **kw: Any) -> Path:
+    """Render (keywords as :func:`render_monthly`) and swap the file in atomically."""
+    return write_page(path, render_monthly(data, **kw))
