@@ -30,6 +30,7 @@ from dashboards.readers import in_order
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
 from kpi.language import LANGUAGES
+from kpi.review.tables import GOALS_TABLE, RISKS_TABLE
 from pipelines.config import Config
 from pipelines.months import CalendarMonth
 from pipelines.privacy import PseudonymKeyError
@@ -96,7 +97,8 @@ def monthly_inputs(con, config: Config, month: CalendarMonth) -> MonthlyInputs:
         definitions=definitions(config), account=config.account_name,
         currency=config.reporting.currency, time_zone=config.reporting.time_zone,
         history_start=config.history_start,
-        data_end=pd.Timestamp(data_end).date() if data_end is not None else None)
+        data_end=pd.Timestamp(data_end).date() if data_end is not None else None,
+        goals=_table(con, GOALS_TABLE), risks=_table(con, RISKS_TABLE))
 
 
 def build_monthly_report_asset(partitions: dg.MonthlyPartitionsDefinition) -> dg.AssetsDefinition:
@@ -104,7 +106,7 @@ def build_monthly_report_asset(partitions: dg.MonthlyPartitionsDefinition) -> dg
         name=MONTHLY_ASSET, group_name=MONTHLY_GROUP, partitions_def=partitions,
         deps=[rollup.VALUES_TABLE, nowcast_tables.NOWCAST_TABLE, budget.PACING_TABLE,
               budget.SCENARIOS_TABLE, budget.RECOMMENDATIONS_TABLE,
-              experiment_assets.RESULTS_TABLE],
+              experiment_assets.RESULTS_TABLE, GOALS_TABLE, RISKS_TABLE],
         kinds={"html", "pdf"},
         description="The monthly steering report for one calendar month in nl/fr/en (HTML "
         "for mail, and a PDF): the month vs target, plan and last year; budget (media, "

@@ -19,8 +19,7 @@ from pipelines.months import CalendarMonth
 @dataclass(frozen=True)
 class MonthlyInputs:
     """Everything one monthly report reads; frames are the warehouse tables (empty when
-    absent). ``review``: the goals and risks section's inputs, filled by the merge with the
-    goal_progress and risk_register tables (None: no such section yet)."""
+    absent)."""
 
     month: CalendarMonth
     values: pd.DataFrame  # kpi_values, grain month, levels total / channel / campaign
@@ -36,4 +35,5 @@ class MonthlyInputs:
     time_zone: str = "Europe/Brussels"
     history_start: dt.date | None = None
     data_end: dt.date | None = None  # the last day with data (default: the month's end)
-    review: object | None = None
+    goals: pd.DataFrame = field(default_factory=pd.DataFrame)  # goal_progress
+    risks: pd.DataFrame = field(default_factory=pd.DataFrame)  # risk_register

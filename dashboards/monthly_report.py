@@ -3,8 +3,9 @@ A4 PDF like the weekly report (:mod:`dashboards.report`, whose base template, ma
 and security policy it shares).
 
 :mod:`dashboards.monthly_model` shapes the warehouse frames into a view model; the template
-``report/monthly.html`` lays it out (autoescaped). Goals and risks come from the review tables
-once they exist: the template includes ``report/_review.html`` when ``review`` is given.
+``report/monthly.html`` lays it out (autoescaped). Goals and risks (``goal_progress``,
+``risk_register``) are the weekly report's section (``report/_review.html``), as of the data's
+last night.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dashboards.monthly_model import MonthlyView, build_view
 from dashboards.page import ENV, write_page
 from dashboards.report import CSP
 from dashboards.report_sentences import _t
+from dashboards.review_sections import review_block
 
 __all__ = ["MonthlyInputs", "MonthlyView", "render_monthly", "write_monthly"]
 TEMPLATE = "report/monthly.html"
@@ -33,7 +35,9 @@ def render_monthly(data: MonthlyInputs, *, lang: str = "en",
         return _t(key, lang)
 
     return ENV.get_template(TEMPLATE).render(v=view, t=text, csp=CSP, title=view.title,
-                                             html_lang=view.html_lang, review=data.review)
+                                             html_lang=view.html_lang,
+                                             review=review_block(data.goals, data.risks, lang,
+                                                                 data.data_end))
 
 
 def write_monthly(path: str | Path, data: MonthlyInputs, **kw: Any) -> Path:

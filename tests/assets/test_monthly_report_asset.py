@@ -9,6 +9,7 @@ import zoneinfo
 
 import dagster as dg
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from assets.cli import app
@@ -25,6 +26,7 @@ from assets.runner import failure_reason
 from assets.runner import write_resolved_config as write_config
 from assets.settings import Paths
 from kpi.language.format import format_value
+from kpi.review.tables import GOALS_TABLE
 from pipelines.config import Config
 from pipelines.months import CalendarMonth
 from pipelines.privacy import KEY_ENV
@@ -62,6 +64,9 @@ def test_the_monthly_job_runs_its_own_assets(defs: dg.Definitions) -> None:
     assert graph.get(dg.AssetKey(MONTHLY_DELIVERY_ASSET)).parent_keys == {
         dg.AssetKey(MONTHLY_ASSET)}
 
+GOAL_TITLE = {"nl": "Doelen en risico's", "fr": "Objectifs et risques",
+              "en": "Goals and risks"}
+
 
 def test_the_asset_writes_every_language_with_the_months_days(built, tmp_path) -> None:
     paths = copy_of(built, tmp_path / "copy")
@@ -82,6 +87,9 @@ def test_the_asset_writes_every_language_with_the_months_days(built, tmp_path) -
     cost = values[(values["grain"] == "month") & (values["level"] == "total")
                   & (values["metric"] == "cost")
                   & (values["period_start"].astype(str).str[:10] == "2026-02-01")]
+    goals = read(con, GOALS_TABLE)
+    goal_names = set(goals.loc[goals["as_of"] == goals["as_of"].max(), "name"])
+    assert goal_names  # the example config's goals, judged each night
     nowcast = read(con, "kpi_nowcast")
     expected = nowcast[(nowcast["grain"] == "month") & (nowcast["level"] == "total")
                        & (nowcast["metric"] == "conversions")
@@ -101,6 +109,9 @@ def test_the_asset_writes_every_language_with_the_months_days(built, tmp_path) -
         assert format_value(days["value"].sum(), "count", lang) in page
         assert format_value(float(cost["value"].iloc[0]), "currency", lang) in page
         assert no_last_year[lang] in page
+        # the goals and risks, as in the weekly report: each example goal by name
+        assert escape(GOAL_TITLE[lang]) in page
+        assert all(escape(name) in page for name in goal_names)
     assert html.parent.name == "2026-02" and html.name == "monthly-report.en.html"
 
 
@@ -164,9 +175,8 @@ def test_only_the_monthly_recipients_get_it(built, tmp_path, monkeypatch) -> Non
 def _requested(defs: dg.Definitions, at: dt.datetime) -> list[str]:
     schedule = defs.resolve_schedule_def("monthly_report_schedule")
     repository = defs.get_repository_def()  # built outside the test instance, which closes
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, repository_def=repository,
-                                            scheduled_execution_time=at)
+    with dg.instance_for_test() as instance, dg.build_schedule_context(
+            instance=instance, repository_def=repository, scheduled_execution_time=at) as context:
         return [r.partition_key for r in schedule.evaluate_tick(context).run_requests]
 
 

@@ -47,10 +47,9 @@ def test_monday_schedule_reports_the_week_that_ended(defs: dg.Definitions) -> No
     schedule = defs.resolve_schedule_def("weekly_report_schedule")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 7 * * 1",
                                                                       "Europe/Brussels")
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(
+    with dg.instance_for_test() as instance, dg.build_schedule_context(
             instance=instance, repository_def=defs.get_repository_def(),
-            scheduled_execution_time=dt.datetime(2026, 3, 16, 7, tzinfo=BRUSSELS))
+            scheduled_execution_time=dt.datetime(2026, 3, 16, 7, tzinfo=BRUSSELS)) as context:
         requests = schedule.evaluate_tick(context).run_requests
     assert [r.partition_key for r in requests] == ["2026-03-09"]  # ISO week 11
 

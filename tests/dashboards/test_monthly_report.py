@@ -140,7 +140,7 @@ def test_a_bad_month_says_the_expected_form(text, said) -> None:
     assert str(caught.value) == said
 
 
-def test_user_strings_are_escaped_and_the_review_place_is_left() -> None:
+def test_user_strings_are_escaped_and_goals_without_a_table_say_so() -> None:
     page = render_monthly(inputs(account="<b>Acme</b>"), lang="en")
     assert "&lt;b&gt;Acme&lt;/b&gt;" in page and "<b>Acme</b>" not in page
-    assert "Goals" not in page  # no review section until the review tables are merged
+    assert "Goals and risks" in page and "No goals set" in page  # no goal_progress yet
