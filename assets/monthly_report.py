@@ -20,12 +20,11 @@ import pandas as pd
 from assets import experiments as experiment_assets
 from assets.delivery import DeliveryConfig, _not_sending
 from assets.partitions import ahead, last_day
-from assets.report import REPORT_LEVELS, ReportConfig, definitions
+from assets.report import REPORT_LEVELS, ReportConfig, definitions, write_pages
 from assets.resources import SettingsResource, WarehouseResource
 from dashboards.delivery.deliver import ReportFiles, deliver
 from dashboards.monthly_digest import build_monthly_digest
 from dashboards.monthly_report import MonthlyInputs, write_monthly
-from dashboards.pdf import PdfError, print_pdfs
 from dashboards.readers import in_order
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
@@ -115,30 +114,12 @@ def build_monthly_report_asset(partitions: dg.MonthlyPartitionsDefinition) -> dg
     def monthly_report(context: dg.AssetExecutionContext, config: ReportConfig,
                        warehouse: WarehouseResource,
                        settings: SettingsResource) -> dg.MaterializeResult:
-        unknown = sorted(set(config.languages) - set(LANGUAGES))
-        if unknown or not config.languages:
-            raise dg.Failure(f"languages: choose from {', '.join(LANGUAGES)}, got "
-                             f"{config.languages}")
         month = month_of(context.partition_key)
         inputs = monthly_inputs(warehouse.connect(), settings.load(), month)
-        now, pages = dt.datetime.now(dt.UTC), []
-        for lang in config.languages:
-            html, pdf = monthly_paths(settings.output(), month, lang)
-            try:
-                write_monthly(html, inputs, lang=lang, generated_at=now)
-            except ValueError as exc:
-                raise dg.Failure(f"monthly report {month.label}: {exc}") from None
-            pages.append((html, pdf))
-        metadata: dict[str, dg.MetadataValue] = {
-            f"html_{lang}": dg.MetadataValue.path(str(html))
-            for lang, (html, _) in zip(config.languages, pages, strict=True)}
-        if config.pdf:
-            try:
-                for lang, pdf in zip(config.languages, print_pdfs(pages), strict=True):
-                    metadata[f"pdf_{lang}"] = dg.MetadataValue.path(str(pdf))
-            except PdfError as exc:  # the HTML is written; say plainly why there is no PDF
-                context.log.warning(str(exc))
-                metadata["pdf"] = dg.MetadataValue.text(f"not written: {exc}")
+        metadata = write_pages(
+            context, config, f"monthly report {month.label}",
+            lambda lang: monthly_paths(settings.output(), month, lang),
+            lambda html, lang, now: write_monthly(html, inputs, lang=lang, generated_at=now))
         metadata["month"] = dg.MetadataValue.text(month.label)
         return dg.MaterializeResult(metadata=metadata)
 

@@ -6,6 +6,7 @@ No ``from __future__ import annotations`` here: Dagster reads the asset's config
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -109,6 +110,36 @@ def report_inputs(instance: dg.DagsterInstance, con, config: Config,
         risks=_table(con, RISKS_TABLE))
 
 
+def write_pages(context: dg.AssetExecutionContext, config: ReportConfig, what: str,
+                paths: Callable[[str], tuple[Path, Path]],
+                write: Callable[[Path, str, dt.datetime], object]) -> dict[str, dg.MetadataValue]:
+    """Write one report's HTML in each chosen language (``write(html, lang, now)``; a
+    ValueError fails the run naming ``what``), then its PDFs (a missing Chromium is said, the
+    HTML stays); the paths as metadata. The weekly and the monthly report assets share it."""
+    unknown = sorted(set(config.languages) - set(LANGUAGES))
+    if unknown or not config.languages:
+        raise dg.Failure(f"languages: choose from {', '.join(LANGUAGES)}, got {config.languages}")
+    now, pages = dt.datetime.now(dt.UTC), []
+    for lang in config.languages:
+        html, pdf = paths(lang)
+        try:
+            write(html, lang, now)
+        except ValueError as exc:
+            raise dg.Failure(f"{what}: {exc}") from None
+        pages.append((html, pdf))
+    metadata: dict[str, dg.MetadataValue] = {
+        f"html_{lang}": dg.MetadataValue.path(str(html))
+        for lang, (html, _) in zip(config.languages, pages, strict=True)}
+    if config.pdf:
+        try:
+            for lang, pdf in zip(config.languages, print_pdfs(pages), strict=True):
+                metadata[f"pdf_{lang}"] = dg.MetadataValue.path(str(pdf))
+        except PdfError as exc:  # the HTML is written; say plainly why there is no PDF
+            context.log.warning(str(exc))
+            metadata["pdf"] = dg.MetadataValue.text(f"not written: {exc}")
+    return metadata
+
+
 def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.AssetsDefinition:
     @dg.asset(
         name=REPORT_ASSET,
@@ -125,31 +156,12 @@ def build_weekly_report_asset(partitions: dg.WeeklyPartitionsDefinition) -> dg.A
     def weekly_report(context: dg.AssetExecutionContext, config: ReportConfig,
                       warehouse: WarehouseResource,
                       settings: SettingsResource) -> dg.MaterializeResult:
-        unknown = sorted(set(config.languages) - set(LANGUAGES))
-        if unknown or not config.languages:
-            raise dg.Failure(f"languages: choose from {', '.join(LANGUAGES)}, got "
-                             f"{config.languages}")
         week = week_of(context.partition_key)
         inputs = report_inputs(context.instance, warehouse.connect(), settings.load(), week)
-        now = dt.datetime.now(dt.UTC)
-        pages = []
-        for lang in config.languages:
-            html, pdf = report_paths(settings.output(), week, lang)
-            try:
-                write_report(html, inputs, lang=lang, generated_at=now)
-            except ValueError as exc:
-                raise dg.Failure(f"weekly report {week.label}: {exc}") from None
-            pages.append((html, pdf))
-        metadata: dict[str, dg.MetadataValue] = {
-            f"html_{lang}": dg.MetadataValue.path(str(html))
-            for lang, (html, _) in zip(config.languages, pages, strict=True)}
-        if config.pdf:
-            try:
-                for lang, pdf in zip(config.languages, print_pdfs(pages), strict=True):
-                    metadata[f"pdf_{lang}"] = dg.MetadataValue.path(str(pdf))
-            except PdfError as exc:  # the HTML is written; say plainly why there is no PDF
-                context.log.warning(str(exc))
-                metadata["pdf"] = dg.MetadataValue.text(f"not written: {exc}")
+        metadata = write_pages(
+            context, config, f"weekly report {week.label}",
+            lambda lang: report_paths(settings.output(), week, lang),
+            lambda html, lang, now: write_report(html, inputs, lang=lang, generated_at=now))
         metadata["week"] = dg.MetadataValue.text(week.label)
         return dg.MaterializeResult(metadata=metadata)
 
