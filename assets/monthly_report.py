@@ -18,21 +18,19 @@ import dagster as dg
 import pandas as pd
 
 from assets import experiments as experiment_assets
-from assets.delivery import DeliveryConfig, _not_sending
+from assets.delivery import DELIVERY_CHECK, DeliveryConfig, deliver_report
 from assets.partitions import ahead, last_day
 from assets.report import REPORT_LEVELS, ReportConfig, definitions, write_pages
 from assets.resources import SettingsResource, WarehouseResource
-from dashboards.delivery.deliver import ReportFiles, deliver
+from dashboards.delivery.deliver import deliver
 from dashboards.monthly_digest import build_monthly_digest
 from dashboards.monthly_report import MonthlyInputs, write_monthly
 from dashboards.readers import in_order
 from kpi import model, nowcast_tables, rollup
 from kpi.budget import catalog as budget
-from kpi.language import LANGUAGES
 from kpi.review.tables import GOALS_TABLE, RISKS_TABLE
 from pipelines.config import Config
 from pipelines.months import CalendarMonth
-from pipelines.privacy import PseudonymKeyError
 from pipelines.warehouse.store import read_table
 
 MONTHLY_ASSET = "monthly_report"
@@ -40,7 +38,6 @@ MONTHLY_DELIVERY_ASSET = "monthly_report_delivery"
 MONTHLY_JOB = "monthly_report_job"
 MONTHLY_GROUP = "monthly_reports"
 MONTHLY_SCHEDULE = "monthly_report_schedule"
-DELIVERY_CHECK = "every_recipient_reached"
 
 
 def monthly_partitions(config: Config) -> dg.MonthlyPartitionsDefinition:
@@ -139,35 +136,13 @@ def build_monthly_delivery_asset(
     def monthly_report_delivery(context: dg.AssetExecutionContext, config: DeliveryConfig,
                                 warehouse: WarehouseResource,
                                 settings: SettingsResource) -> dg.MaterializeResult:
-        said = _not_sending(settings, config)
-        if said:
-            return dg.MaterializeResult(
-                metadata={"status": dg.MetadataValue.text(said)},
-                check_results=[dg.AssetCheckResult(check_name=DELIVERY_CHECK, passed=True,
-                                                   description=said)])
-        month, cfg, con = month_of(context.partition_key), settings.load(), warehouse.connect()
-        files = {lang: monthly_paths(settings.output(), month, lang) for lang in LANGUAGES}
-        written = ReportFiles(month, {k: v[0] for k, v in files.items()},
-                              {k: v[1] for k, v in files.items()})
-        try:
-            result = deliver(cfg.delivery, monthly_inputs(con, cfg, month), written, con,
-                             report="monthly", resend=config.resend,
-                             digest=build_monthly_digest)
-        except (PseudonymKeyError, ValueError) as exc:
-            raise dg.Failure(f"monthly report {month.label} not delivered: {exc}") from None
-        finally:
-            con.disconnect()
-        if result.count("failed"):
-            raise dg.Failure(f"monthly report {result.summary()}; the report files are kept "
-                             f"in {files['en'][0].parent}.\n{result.explain()}")
-        return dg.MaterializeResult(
-            metadata={"status": dg.MetadataValue.text(result.summary()),
-                      **{s: dg.MetadataValue.int(result.count(s))
-                         for s in ("sent", "skipped", "refused")}},
-            check_results=[dg.AssetCheckResult(
-                check_name=DELIVERY_CHECK, passed=not result.problems,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=result.explain() or result.summary())])
+        month = month_of(context.partition_key)
+        return deliver_report(
+            settings, warehouse, config, month, "monthly report",
+            lambda lang: monthly_paths(settings.output(), month, lang),
+            lambda cfg, con, written: deliver(
+                cfg.delivery, monthly_inputs(con, cfg, month), written, con, report="monthly",
+                resend=config.resend, digest=build_monthly_digest))
 
     return monthly_report_delivery
 
