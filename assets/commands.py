@@ -99,6 +99,9 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, config: Config,
     console.print(f"Warehouse  {describe(config.engine, paths.data_dir)}")
     console.print(f"Dashboard  {paths.output / 'overview.html'}")
     console.print(f"Experiments  {paths.output / 'experiments.html'}")
+    reviews = sorted((paths.output / "reports" / "campaigns").glob("*/review.en.html"))
+    for review in reviews:
+        console.print(f"Post-campaign review  {review.parent}")
     console.print(f"Took {seconds:.1f} s")
 
 
@@ -186,6 +189,9 @@ def demo(paths: Paths, start: dt.date | None, end: dt.date | None, seed: int | N
     _run(paths, config, config.history_start, last)
     used = Paths(paths.data_dir, paths.data_dir / RESOLVED_CONFIG)  # what the demo ran with
     _weekly_report(used, config, IsoWeek.ended_by(last))
+    from assets import monthly_command  # it builds on this module's helpers
+
+    monthly_command.for_demo(used, config, last)
 
 
 def run(paths: Paths, day: dt.date, full: bool = False) -> None:

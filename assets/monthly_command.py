@@ -3,6 +3,8 @@ warehouse as it is (and delivered with ``--send``), like ``--week`` for the week
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 import typer
 from rich.markup import escape
@@ -82,7 +84,22 @@ def report(paths: Paths, month: str | None, lang: str | None, send: bool = False
         err.print(f"[red]No warehouse at {paths.warehouse}[/red]: run campaign-kpi demo or "
                   "campaign-kpi run --date first")
         raise typer.Exit(1)
-    languages = (lang,) if lang else None
+    _write(paths, config, chosen, (lang,) if lang else None, send, resend)
+
+
+def for_demo(paths: Paths, config: Config, last: dt.date) -> None:
+    """``campaign-kpi demo``'s monthly report: the last month that ended by ``last``, or a
+    line saying the history holds no whole month yet."""
+    month = CalendarMonth.ended_by(last)
+    if month.start.isoformat() not in monthly_partitions(config).get_partition_keys():
+        console.print("Monthly report  none yet: the demo's history holds no whole month")
+        return
+    _write(paths, config, month, None, False, False)
+
+
+def _write(paths: Paths, config: Config, chosen: CalendarMonth,
+           languages: tuple[str, ...] | None, send: bool, resend: bool) -> None:
+    """Write (and with ``send`` deliver) the report of ``chosen``; print where, or why not."""
     try:
         with console.status(f"writing the monthly report for {chosen.label}", spinner="dots"):
             result = run_monthly_report(paths, config, chosen, languages, send=send,
