@@ -27,6 +27,7 @@ from assets.runner import (
 )
 from assets.settings import Paths
 from assets.warning_log import describe as describe_warnings
+from dashboards.campaign_review_files import FOLDER as REVIEWS_FOLDER
 from experiments.catalog import EFFECTS_TABLE, RESULTS_TABLE
 from experiments.wording import summary
 from kpi.language import LANGUAGES
@@ -99,7 +100,7 @@ def _report(result: dg.ExecuteInProcessResult, paths: Paths, config: Config,
     console.print(f"Warehouse  {describe(config.engine, paths.data_dir)}")
     console.print(f"Dashboard  {paths.output / 'overview.html'}")
     console.print(f"Experiments  {paths.output / 'experiments.html'}")
-    reviews = sorted((paths.output / "reports" / "campaigns").glob("*/review.en.html"))
+    reviews = sorted(paths.output.joinpath(*REVIEWS_FOLDER).glob("*/review.en.html"))
     for review in reviews:
         console.print(f"Post-campaign review  {review.parent}")
     console.print(f"Took {seconds:.1f} s")
