@@ -21,7 +21,7 @@ from dashboards.monthly_model import MonthlyView, build_view
 from dashboards.page import ENV, write_page
 from dashboards.report import CSP
 from dashboards.report_sentences import _t
-from dashboards.review_sections import review_block
+from dashboards.review_sections import campaign_names, review_block
 from kpi.language.format import as_day
 
 __all__ = ["MonthlyInputs", "MonthlyView", "render_monthly", "write_monthly"]
@@ -57,7 +57,8 @@ def render_monthly(data: MonthlyInputs, *, lang: str = "en",
     return ENV.get_template(TEMPLATE).render(v=view, t=text, csp=CSP, title=view.title,
                                              html_lang=view.html_lang,
                                              review=review_block(data.goals, data.risks, lang,
-                                                                 goals_night(data)))
+                                                                 goals_night(data),
+                                                                 campaign_names(data.values)))
 
 
 def write_monthly(path: str | Path, data: MonthlyInputs, **kw: Any) -> Path:

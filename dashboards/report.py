@@ -32,7 +32,7 @@ from dashboards.report_sentences import (
     too_early_sentence,
     verdict,
 )
-from dashboards.review_sections import review_block
+from dashboards.review_sections import campaign_names, review_block
 
 __all__ = ["Definitions", "ReportInputs", "ReportView", "euro_weight", "finding_sentence",
            "quality_badges", "render_report", "too_early_sentence", "verdict", "write_report"]
@@ -54,7 +54,8 @@ def render_report(data: ReportInputs, *, lang: str = "en",
                                              html_lang=view.html_lang,
                                              email=email_block(data.email, data.week, lang),
                                              review=review_block(data.goals, data.risks, lang,
-                                                                 data.data_end))
+                                                                 data.data_end,
+                                                                 campaign_names(data.values)))
 
 
 def write_report(path: str | Path, data: ReportInputs, **kw: Any) -> Path:

@@ -21,6 +21,7 @@ weekly and the monthly report include the same partial.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -85,12 +86,13 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value))
 
 
-def _goal_line(r: dict, lang: str) -> GoalLine:
+def _goal_line(r: dict, lang: str, names: Mapping[str, str]) -> GoalLine:
     measure = str(r["measure"])
     level = str(r["level"])
     parts = (str(r["series_key"]) if isinstance(r["series_key"], str) else "").split("|")
     where = (_t("rv_scope_total", lang) if level == "total"
              else parts[1 if level == "campaign" else 0] if len(parts) > 1 else "–")
+    where = names.get(where, where)  # a campaign by its name
     start, deadline = as_day(r["start"]), as_day(r["deadline"])
     period = (f"{format_date(start, lang)} – {format_date(deadline, lang)}"
               if start and deadline else "")
@@ -143,9 +145,11 @@ def _risk_line(r: dict, lang: str) -> RiskLine:
 
 
 def review_block(goals: pd.DataFrame | None, risks: pd.DataFrame | None, lang: str,
-                 until: dt.date | None = None) -> ReviewBlock:
+                 until: dt.date | None = None,
+                 names: Mapping[str, str] | None = None) -> ReviewBlock:
     """The section from the two tables (None or empty: nothing to show); ``until``: the
-    newest night on or before it (a report of an earlier period), else the newest."""
+    newest night on or before it (a report of an earlier period), else the newest; ``names``:
+    campaign key -> name (:func:`campaign_names`)."""
     lines: list[GoalLine] = []
     as_of: dt.date | None = None
     if goals is not None and not goals.empty:
@@ -153,7 +157,7 @@ def review_block(goals: pd.DataFrame | None, risks: pd.DataFrame | None, lang: s
         before = [n for n in nights if until is None or n <= until]
         as_of = max(before) if before else None
         for r in goals[nights == as_of].sort_values("name").to_dict("records"):
-            lines.append(_goal_line(r, lang))
+            lines.append(_goal_line(r, lang, names or {}))
     shown: list[RiskLine] = []
     if risks is not None and not risks.empty:
         last = until or max(risks["last_seen"].map(as_day))
@@ -172,3 +176,16 @@ def review_block(goals: pd.DataFrame | None, risks: pd.DataFrame | None, lang: s
                        _t("rv_as_of", lang).format(day=format_date(as_of, lang)) if as_of else "",
                        tuple(lines), tuple(shown), _t("rv_no_goals", lang),
                        _t("rv_no_risks", lang), heads)
+
+
+def campaign_names(values: pd.DataFrame) -> dict[str, str]:
+    """Campaign key -> name from a ``kpi_values`` frame (the reports' own rows).
+
+    >>> campaign_names(pd.DataFrame({"campaign_key": ["gads:1", None],
+    ...                              "campaign_name": ["Search – Merk", None]}))
+    {'gads:1': 'Search – Merk'}
+    """
+    if values.empty or "campaign_key" not in values:
+        return {}
+    pairs = values[["campaign_key", "campaign_name"]].dropna().drop_duplicates("campaign_key")
+    return dict(zip(pairs["campaign_key"], pairs["campaign_name"], strict=True))

@@ -74,3 +74,5 @@ def test_a_rerun_of_the_night_changes_nothing_and_the_report_shows_it(built, tmp
     for name in before[GOALS_TABLE]["name"]:
         assert name.replace("&", "&amp;") in page
     assert "Niet op schema" in page and "Sofie" in page
+    # a campaign's goal is shown with the campaign's name, not its key
+    assert "Search – Warmtepompen – NL · " in page and "gads:2087345005 · " not in page
