@@ -181,7 +181,8 @@ def purge(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Delete every row dated before a cutoff, and the weekly reports of those weeks.
+    """Delete every row dated before a cutoff, and the reports of those days (weekly, monthly,
+    post-campaign).
 
     From every table of the warehouse (retention of personal data; see the README).
     """

@@ -390,10 +390,11 @@ def _purged(summary: retention.PurgeSummary, where: str, output: Path) -> None:
     console.print(table)
     console.print(f"Kept whole (no dated rows): {', '.join(name for name, _ in summary.kept)}")
     reports = output / retention.REPORTS_FOLDER
-    weeks = sorted({p.relative_to(reports).parts[0] for p in summary.files})
+    folders = sorted({"/".join(parts[:2] if parts[0] == retention.CAMPAIGNS_FOLDER else parts[:1])
+                      for parts in (p.relative_to(reports).parts for p in summary.files)})
     files = f"{len(summary.files)} file" + ("" if len(summary.files) == 1 else "s")
-    console.print(f"Weekly reports {verb}: " + (
-        f"{', '.join(weeks)} ({files}) in {escape(str(reports))}" if weeks else "none"))
+    console.print(f"Reports {verb}: " + (
+        f"{', '.join(folders)} ({files}) in {escape(str(reports))}" if folders else "none"))
     if summary.dry_run:
         console.print("[yellow]Dry run:[/yellow] nothing was deleted.")
 
@@ -413,7 +414,8 @@ def _open_existing(paths: Paths, config: Config, missing: str, read_only: bool):
 
 
 def purge(paths: Paths, older_than: str | None, dry_run: bool) -> None:
-    """Delete every row dated before the cutoff, and the weekly reports of those weeks."""
+    """Delete every row dated before the cutoff, and the reports of those days (weekly,
+    monthly, post-campaign)."""
     config = _load(paths)
     cutoff = _cutoff(older_than, config, paths.config)
     where = describe(config.engine, paths.data_dir)

@@ -30,9 +30,10 @@ from kpi.review.campaign_end import (
 )
 from kpi.review.campaign_reads import optional, review_facts, spend_days
 from pipelines.config import Config
+from pipelines.retention import CAMPAIGNS_FOLDER, REPORTS_FOLDER, REVIEW_STAMP
 
-FOLDER = ("reports", "campaigns")
-STAMP = "review.json"
+FOLDER = (REPORTS_FOLDER, CAMPAIGNS_FOLDER)  # retention reads the same folders
+STAMP = REVIEW_STAMP  # {"span": [first, last], ...}: retention reads it too
 
 
 def review_folder(output: Path, subject: Subject) -> Path:

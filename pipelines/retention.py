@@ -19,7 +19,9 @@ domain's catalogue, never skipped silently.
 On DuckDB every delete runs in one transaction (bound parameters; names checked by the store),
 then a checkpoint vacuums the deleted rows; on other engines each table is rewritten through
 Ibis, one after the other (:func:`portable.replace_rows`). Weekly reports live in
-``<output>/reports/<ISO week>/``: a week that began before the cutoff is deleted with its files.
+``<output>/reports/<ISO week>/``: a week that began before the cutoff is deleted with its files;
+so is a monthly report (``reports/<2026-11>/``) of a month that began before it, and a
+post-campaign review (``reports/campaigns/<key>/``) whose campaign did.
 
 >>> import datetime as dt
 >>> from pipelines.warehouse.catalog import Catalog, Table
@@ -41,10 +43,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +56,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
+from pipelines.months import CalendarMonth
 from pipelines.privacy_config import MIN_RETENTION_DAYS, WHY_MIN
 from pipelines.warehouse import portable
 from pipelines.warehouse.catalog import Catalog
@@ -74,6 +78,8 @@ DATING_COLUMNS = (
 PERSONAL_COLUMNS = ("customer_key", "unit_id")
 UNDATED = "no date or time column"
 REPORTS_FOLDER = "reports"  # <output>/reports/<ISO week>/weekly-report.<lang>.{html,pdf}
+CAMPAIGNS_FOLDER = "campaigns"  # <output>/reports/campaigns/<key>/review.<lang>.{html,pdf}
+REVIEW_STAMP = "review.json"  # beside a review: the days it covers
 _DAYS = re.compile(r"(\d+)d")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -265,27 +271,69 @@ def _remove_tree(folder: Path) -> None:
     folder.rmdir()
 
 
+def _month_folder(path: Path) -> CalendarMonth | None:
+    """The calendar month a report folder is named after (``2026-11``), else None."""
+    if not path.is_dir() or path.is_symlink():
+        return None
+    try:
+        month = CalendarMonth.parse(path.name)
+    except ValueError:
+        return None
+    return month if month.label == path.name else None
+
+
+def _review_start(path: Path) -> dt.date | None:
+    """The first day a post-campaign review covers (``reports/campaigns/<key>/``: its stamp
+    ``review.json`` holds ``{"span": [first, last], ...}``), else None."""
+    stamp = path / REVIEW_STAMP
+    if not path.is_dir() or path.is_symlink() or not stamp.is_file():
+        return None
+    try:
+        return dt.date.fromisoformat(json.loads(stamp.read_text(encoding="utf-8"))["span"][0])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _report_folders(reports: Path) -> Iterator[tuple[Path, dt.date]]:
+    """Each report folder and the first day its figures cover: the weekly reports' weeks, the
+    monthly reports' months, the post-campaign reviews' campaigns."""
+    for folder in sorted(reports.iterdir()):
+        period = _week_folder(folder) or _month_folder(folder)
+        if period is not None:
+            yield folder, period.start
+    campaigns = reports / CAMPAIGNS_FOLDER
+    if campaigns.is_dir() and not campaigns.is_symlink():
+        for folder in sorted(campaigns.iterdir()):
+            start = _review_start(folder)
+            if start is not None:
+                yield folder, start
+
+
 def purge_reports(output: Path, cutoff: dt.date, dry_run: bool = False) -> tuple[Path, ...]:
-    """Delete the weekly report folders of weeks that began before ``cutoff``; their files."""
+    """Delete the report folders whose figures begin before ``cutoff`` (weekly reports of weeks,
+    monthly reports of months that began before it; post-campaign reviews of campaigns that
+    did), with their files; the files."""
     reports = output / REPORTS_FOLDER
     if not reports.is_dir():
         return ()
     files: list[Path] = []
-    for folder in sorted(reports.iterdir()):
-        week = _week_folder(folder)
-        if week is None or week.start >= cutoff:
+    for folder, start in list(_report_folders(reports)):
+        if start >= cutoff:
             continue
         files += sorted(Path(root) / name for root, dirs, names in os.walk(folder)
                         for name in [*names, *(d for d in dirs if (Path(root) / d).is_symlink())])
         if not dry_run:
             _remove_tree(folder)
+    campaigns = reports / CAMPAIGNS_FOLDER
+    if not dry_run and campaigns.is_dir() and not any(campaigns.iterdir()):
+        campaigns.rmdir()  # its last review gone
     return tuple(files)
 
 
 def purge(con: BaseBackend, cutoff: dt.date, output: Path, catalog: Catalog,
           dry_run: bool = False) -> PurgeSummary:
     """Delete every row dated before ``cutoff`` from the warehouse (its tables as ``catalog``
-    declares them), then the weekly reports of weeks that began before it from ``output``; with
+    declares them), then the reports whose figures began before it from ``output``; with
     ``dry_run`` only count."""
     chosen = plan(con, catalog)  # refuses an unknown table before anything is deleted
     purge_rows = _purge_duckdb if con.name == "duckdb" else _purge_portable
