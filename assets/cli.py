@@ -103,11 +103,12 @@ def report(
         help="ISO week, e.g. 2026-W47. \\[default: the last week that has ended]")] = None,
     campaign: Annotated[str | None, typer.Option(
         metavar="<KEY or NAME>", help="Instead: the post-campaign review of one campaign (key "
-        "such as gads:2087345005, or exact name) or flight; a running one so far.")] = None,
+        "such as gads:2087345005, or exact name) or flight; a running one so far. "
+        "\\[default: no review]")] = None,
     month: Annotated[str | None, typer.Option(
         metavar="<YYYY-MM>",
         help="Calendar month, e.g. 2026-11: the monthly steering report instead of the weekly "
-        "one (not with --week).")] = None,
+        "one (not with --week). \\[default: the weekly report]")] = None,
     lang: Annotated[str | None, typer.Option(
         help="nl, fr or en. \\[default: all three]")] = None,
     send: Annotated[bool, typer.Option(
@@ -119,8 +120,9 @@ def report(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Write the weekly KPI report (HTML for mail, and a PDF) from the warehouse as it is;
-    with --month, the monthly steering report.
+    """Write the weekly KPI report, the monthly one (--month) or a campaign's review (--campaign).
+
+    Each as HTML for mail and a PDF, from the warehouse as it is.
 
     With --send, mail it to each recipient in their language and post a summary to the team chats.
     """
@@ -181,10 +183,9 @@ def purge(
     data_dir: DataDir = None,
     config_path: ConfigPath = None,
 ) -> None:
-    """Delete every row dated before a cutoff, and the reports of those days (weekly, monthly,
-    post-campaign).
+    """Delete every row dated before a cutoff, and the reports whose figures began before it.
 
-    From every table of the warehouse (retention of personal data; see the README).
+    From every table of the warehouse and from out/reports (retention; see the README).
     """
     from assets import commands
 
