@@ -45,7 +45,10 @@ from tests.reliability.hostile import (
 PAGES = ("overview", "drilldown", "trends", "experiments", "budget", "leads", "clv", "email",
          "quality")
 REPORTS = [f"reports/{WEEK.label}/weekly-report.{lang}.html" for lang in LANGUAGES]
-FILES = [f"{page}.{lang}.html" for page in PAGES for lang in LANGUAGES] + REPORTS
+# The example config's flight ends in every hostile history: its post-campaign review.
+REVIEWS = [f"reports/campaigns/flight-winteractie-warmtepompen/review.{lang}.html"
+           for lang in LANGUAGES]
+FILES = [f"{page}.{lang}.html" for page in PAGES for lang in LANGUAGES] + REPORTS + REVIEWS
 # The unsuffixed pages only open the configured language's page: no user string gets in.
 REDIRECTS = [f"{page}.html" for page in PAGES]
 # Chromium takes ~2 s a page on 2 cores (plotly.js is parsed for each): it opens every page
@@ -55,7 +58,7 @@ IN_BROWSER = ([f"{page}.{LANGUAGES[i % len(LANGUAGES)]}.html" for i, page in enu
               + REPORTS)
 # Where each string must show (at least): the pages that name campaigns, channels, ...
 MUST_SHOW = {
-    "account": set(PAGES) | {"weekly-report"},
+    "account": set(PAGES) | {"weekly-report", "review"},
     "campaign": {"drilldown", "budget", "weekly-report"},
     "ad_group": {"drilldown"},
     "channel": {"overview", "drilldown", "budget", "clv", "quality", "weekly-report"},
