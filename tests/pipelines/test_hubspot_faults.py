@@ -159,6 +159,11 @@ def test_error_text_is_hubspots_words_not_the_clients_dump():
 def test_requests_are_spaced_to_stay_under_the_secondly_limit(hubspot):
     source(hubspot, spacing_s=0.2).pull(DEALS, None)
     searches = hubspot.of("deals_search")
-    gaps = [b.received - a.received for a, b in itertools.pairwise(searches)]
-    assert len(searches) > 5 and min(gaps) >= 0.19
+    received = [r.received for r in searches]
+    # Sent 0.2 s apart; the server sees them with the machine's scheduling jitter (one late
+    # arrival shortens the next gap), so: six requests always span about a second (five a
+    # second at most), and no two arrive together.
+    spans = [b - a for a, b in zip(received, received[5:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(received)]
+    assert len(searches) > 5 and min(spans) >= 0.95 and min(gaps) >= 0.1
     assert all(r.status == 200 for r in searches)
